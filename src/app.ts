@@ -1,0 +1,128 @@
+import { hostname } from "node:os";
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import { Api } from "grammy";
+import { Redis, type RedisOptions } from "ioredis";
+import type { Config } from "./config/index.js";
+import { GreenApiClient } from "./green-api/client.js";
+import { createQrQueue } from "./qr-session/qr-queue.js";
+import { QrWorker } from "./qr-session/qr-worker.js";
+import { SessionRunner } from "./qr-session/session-runner.js";
+import { SessionStarter } from "./qr-session/session-starter.js";
+import { SessionStore } from "./qr-session/session-store.js";
+import type { Logger } from "./shared/logger.js";
+import { createBot } from "./telegram/bot.js";
+import { SessionScreen } from "./telegram/session-screen.js";
+
+export interface Greenlight {
+  start(): Promise<void>;
+  /** Stops taking updates, suspends running sessions for the next worker, closes connections. */
+  stop(): Promise<void>;
+}
+
+/** Redis reconnects quickly (the default backoff grows to ~5 s) so the bot recovers fast. */
+function redisOptions(extra: RedisOptions = {}): RedisOptions {
+  return {
+    retryStrategy: (attempt) => Math.min(attempt * 200, 1000),
+    ...extra,
+  };
+}
+
+/** Wires greenlight's parts for one process; `ROLE` picks the bot, the worker or both. */
+export function createGreenlight(config: Config, logger: Logger): Greenlight {
+  const { env, instances } = config;
+  const prefix = env.REDIS_PREFIX;
+  const leaseMs = env.SESSION_LOCK_MS;
+
+  const redis = new Redis(env.REDIS_URL, redisOptions({ maxRetriesPerRequest: 2 }));
+  redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
+  const store = new SessionStore(redis, { prefix, leaseMs, staleMs: 2 * leaseMs + 15_000 });
+  const greenApi = new GreenApiClient({ timeoutMs: env.GREEN_API_TIMEOUT_MS });
+  const connections: Redis[] = [redis];
+  // BullMQ requires maxRetriesPerRequest: null on its connections, and does not close ones it is given.
+  const bullConnection = () => {
+    const connection = new Redis(env.REDIS_URL, redisOptions({ maxRetriesPerRequest: null }));
+    connection.on("error", () => undefined); // reported once, through `redis` above
+    connections.push(connection);
+    return connection;
+  };
+
+  const runsBot = env.ROLE !== "worker";
+  const runsWorker = env.ROLE !== "bot";
+  let worker: QrWorker | undefined;
+  let botRunner: RunnerHandle | undefined;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  if (runsWorker) {
+    // A plain Api without auto-retry: the session loop handles 429s itself (newest QR wins).
+    const screen = new SessionScreen(
+      new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }),
+      env.QR_TIMEOUT_MS,
+    );
+    const runner = new SessionRunner(
+      { store, greenApi, screen, instances, logger },
+      {
+        pollIntervalMs: env.QR_POLL_INTERVAL_MS,
+        leaseMs,
+        stateCheckEveryMs: Math.max(10_000, env.QR_POLL_INTERVAL_MS * 10),
+        maxBackoffMs: 10_000,
+      },
+    );
+    worker = new QrWorker(
+      { runner, store, screen, logger: logger.child({ part: "worker" }) },
+      {
+        connection: bullConnection(),
+        prefix,
+        concurrency: env.WORKER_CONCURRENCY,
+        lockMs: leaseMs,
+      },
+    );
+  }
+
+  return {
+    async start() {
+      await redis.ping();
+      if (worker) {
+        worker.start();
+        await worker.waitUntilReady();
+        logger.info({ concurrency: env.WORKER_CONCURRENCY, host: hostname() }, "QR worker started");
+      }
+      if (runsBot) {
+        const queue = createQrQueue(bullConnection(), prefix);
+        queue.on("error", (error) => logger.warn({ err: error }, "QR queue error"));
+        closers.push(() => queue.close());
+        const botLogger = logger.child({ part: "bot" });
+        const bot = createBot(
+          {
+            token: env.BOT_TOKEN,
+            apiRoot: env.TELEGRAM_API_ROOT,
+            operatorIds: env.OPERATOR_IDS,
+            logger: botLogger,
+          },
+          (api) => {
+            const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
+            const starter = new SessionStarter({
+              store,
+              queue,
+              screen,
+              timeoutMs: env.QR_TIMEOUT_MS,
+              logger: botLogger,
+            });
+            return { instances, store, greenApi, screen, starter, logger: botLogger };
+          },
+        );
+        await bot.init();
+        botRunner = run(bot, {
+          runner: { fetch: { allowed_updates: ["message", "callback_query"] } },
+        });
+        logger.info({ username: bot.botInfo.username }, "bot started");
+      }
+    },
+
+    async stop() {
+      await botRunner?.stop();
+      await worker?.stop();
+      for (const close of closers) await close().catch(() => undefined);
+      for (const connection of connections) connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { ConfigError, describeZodIssue } from "./errors.js";
+
+const milliseconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const telegramIdList = z
+  .string()
+  .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^-?\d{1,20}$/, "must be comma-separated numeric Telegram ids")))
+  .transform((ids) => ids.map(Number));
+
+/** The environment contract (README "Configuration"); every variable a process reads is here. */
+export const envSchema = z.object({
+  BOT_TOKEN: z
+    .string({ error: "is required (get one from @BotFather)" })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather"),
+  OPERATOR_IDS: telegramIdList.pipe(
+    z.array(z.number().positive("user ids are positive")).min(1, "list at least one operator id"),
+  ),
+  INSTANCES_FILE: z.string().min(1).default("./instances.json"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "use letters, digits, _ or - (no ':')")
+    .default("greenlight"),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/ })
+    .default("https://api.telegram.org")
+    .transform((url) => url.replace(/\/+$/, "")),
+  ALERT_CHAT_IDS: telegramIdList.optional(),
+  QR_POLL_INTERVAL_MS: milliseconds(1000, 100, 60_000),
+  QR_TIMEOUT_MS: milliseconds(600_000, 5_000, 3_600_000),
+  STATE_POLL_INTERVAL_MS: milliseconds(60_000, 1_000, 3_600_000),
+  GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
+  SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ROLE: z.enum(["all", "bot", "worker"]).default("all"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty value means "not set", as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) throw new ConfigError(describeZodIssue(result.error.issues[0]));
+  return result.data;
+}

@@ -1,0 +1,17 @@
+import { type Env, parseEnv } from "./env.js";
+import { type InstanceRegistry, loadInstancesFile } from "./instances.js";
+
+export type { Env } from "./env.js";
+export { ConfigError } from "./errors.js";
+export { type Instance, InstanceRegistry, parseInstances } from "./instances.js";
+
+export interface Config {
+  env: Env;
+  instances: InstanceRegistry;
+}
+
+/** Reads and validates everything from outside at start; throws ConfigError naming the field. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = parseEnv(source);
+  return { env, instances: loadInstancesFile(env.INSTANCES_FILE) };
+}

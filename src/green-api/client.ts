@@ -1,0 +1,136 @@
+import type { z } from "zod";
+import type { Instance } from "../config/index.js";
+import { redactGreenApiUrl } from "../shared/redact.js";
+import { failureOfStatus, GreenApiError } from "./errors.js";
+import {
+  type AuthorizationCode,
+  authorizationCodeSchema,
+  getStateInstanceSchema,
+  logoutSchema,
+  type QrAnswer,
+  qrAnswerSchema,
+  rebootSchema,
+  type StateInstance,
+  type WaSettings,
+  waSettingsSchema,
+} from "./schemas.js";
+
+export interface GreenApiClientOptions {
+  /** Per request; GREEN-API's qr has been seen taking tens of seconds. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * A typed client for the few GREEN-API methods greenlight needs, on Node's fetch. Every answer is
+ * validated; every failure is a GreenApiError whose text names the instance, never its token.
+ */
+export class GreenApiClient {
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: GreenApiClientOptions) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  qr(instance: Instance, options?: CallOptions): Promise<QrAnswer> {
+    return this.call(instance, "GET", "qr", qrAnswerSchema, undefined, options);
+  }
+
+  getStateInstance(instance: Instance, options?: CallOptions): Promise<StateInstance> {
+    return this.call(
+      instance,
+      "GET",
+      "getStateInstance",
+      getStateInstanceSchema,
+      undefined,
+      options,
+    );
+  }
+
+  getWaSettings(instance: Instance, options?: CallOptions): Promise<WaSettings> {
+    return this.call(instance, "GET", "getWaSettings", waSettingsSchema, undefined, options);
+  }
+
+  async logout(instance: Instance, options?: CallOptions): Promise<boolean> {
+    const answer = await this.call(instance, "GET", "logout", logoutSchema, undefined, options);
+    return answer.isLogout;
+  }
+
+  async reboot(instance: Instance, options?: CallOptions): Promise<boolean> {
+    const answer = await this.call(instance, "GET", "reboot", rebootSchema, undefined, options);
+    return answer.isReboot;
+  }
+
+  /** `phoneNumber`: digits only, country code first, no "+". */
+  getAuthorizationCode(
+    instance: Instance,
+    phoneNumber: string,
+    options?: CallOptions,
+  ): Promise<AuthorizationCode> {
+    return this.call(
+      instance,
+      "POST",
+      "getAuthorizationCode",
+      authorizationCodeSchema,
+      { phoneNumber: Number(phoneNumber) },
+      options,
+    );
+  }
+
+  private async call<Schema extends z.ZodType>(
+    instance: Instance,
+    httpMethod: "GET" | "POST",
+    method: string,
+    schema: Schema,
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<z.output<Schema>> {
+    const url = `${instance.apiUrl}/waInstance${instance.idInstance}/${method}/${instance.apiTokenInstance}`;
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const fail = (
+      failure: ConstructorParameters<typeof GreenApiError>[0],
+      status?: number,
+      detail?: string,
+    ) => new GreenApiError(failure, method, instance.name, status, detail);
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(url, {
+        method: httpMethod,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      if (timeout.aborted) throw fail("timeout");
+      if (options.signal?.aborted) throw options.signal.reason ?? error;
+      // fetch's errors can quote the URL; keep only a scrubbed cause.
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw fail(
+        "network",
+        undefined,
+        cause ?? redactGreenApiUrl(String((error as Error).message)),
+      );
+    }
+
+    if (!response.ok) throw fail(failureOfStatus(response.status), response.status);
+
+    let json: unknown;
+    try {
+      json = text.trim() === "" ? null : JSON.parse(text);
+    } catch {
+      throw fail("invalid-answer", response.status, "not JSON");
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw fail("invalid-answer", response.status, "unexpected shape");
+    return parsed.data;
+  }
+}

@@ -1,0 +1,62 @@
+import { createGreenlight } from "./app.js";
+import { ConfigError, loadConfig } from "./config/index.js";
+import { createLogger } from "./shared/logger.js";
+import { Redactor } from "./shared/redact.js";
+
+/** SIGTERM must end the process within this, whatever hangs (the compose stop timeout is 10 s). */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`greenlight: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const redactor = new Redactor([config.env.BOT_TOKEN, ...config.instances.tokens()]);
+  const logger = createLogger({ level: config.env.LOG_LEVEL, redactor });
+  const app = createGreenlight(config, logger);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      logger.flush();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    app
+      .stop()
+      .then(() => {
+        logger.info("stopped");
+        logger.flush(() => process.exit(0));
+      })
+      .catch((error) => {
+        logger.error({ err: error }, "error while stopping");
+        logger.flush(() => process.exit(1));
+      });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
+  try {
+    await app.start();
+  } catch (error) {
+    logger.fatal({ err: error }, "could not start");
+    logger.flush(() => process.exit(1));
+    return;
+  }
+  logger.info(
+    { role: config.env.ROLE, instances: config.instances.names() },
+    "greenlight is running",
+  );
+}
+
+void main();

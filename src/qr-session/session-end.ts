@@ -1,0 +1,14 @@
+/** How a QR session ends; each shown end replaces the QR with a status card and offers the fix. */
+export type SessionEnd =
+  | { kind: "authorized"; phone?: string }
+  | { kind: "already-authorized" }
+  | { kind: "needs-logout" }
+  | { kind: "credentials-rejected" }
+  | { kind: "expired" }
+  | { kind: "cancelled"; by: number }
+  | { kind: "failed" };
+
+/** Ends nobody is shown: the message is gone, or the session was replaced. */
+export type QuietEnd = { kind: "message-gone" } | { kind: "replaced" };
+
+export type SessionOutcome = SessionEnd | QuietEnd | { kind: "suspended" };

@@ -1,0 +1,218 @@
+import { createHash } from "node:crypto";
+import type { InstanceRegistry } from "../config/index.js";
+import type { GreenApiClient } from "../green-api/client.js";
+import { GreenApiError } from "../green-api/errors.js";
+import { isNeedsLogout } from "../green-api/schemas.js";
+import type { Logger } from "../shared/logger.js";
+import { sleep } from "../shared/time.js";
+import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
+import type { TelegramOutcome } from "../telegram/telegram-errors.js";
+import type { SessionEnd, SessionOutcome } from "./session-end.js";
+import type { SessionRecord } from "./session-record.js";
+import type { SessionStore } from "./session-store.js";
+
+export interface SessionRunnerOptions {
+  pollIntervalMs: number;
+  /** How long to keep asking for a QR while another poller holds the lease before giving up. */
+  leaseMs: number;
+  /** Between getStateInstance checks while a QR is shown: a safety net beside `alreadyLogged`. */
+  stateCheckEveryMs: number;
+  /** Cap of the pause after failed GREEN-API calls in a row. */
+  maxBackoffMs: number;
+}
+
+export interface SessionRunnerDeps {
+  store: SessionStore;
+  greenApi: GreenApiClient;
+  screen: SessionScreen;
+  instances: InstanceRegistry;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Attempts (and the longest wait between them) to put a final status on screen despite 429s. */
+const FINAL_EDIT_ATTEMPTS = 4;
+const FINAL_EDIT_MAX_WAIT_MS = 30_000;
+
+export const hashQr = (base64: string) => createHash("sha1").update(base64).digest("base64url");
+
+/**
+ * Runs one QR session: polls GREEN-API's `qr`, keeps the session's one photo message showing the
+ * current QR, and ends it with a status card. All it needs to resume lives in the session record,
+ * so a session picked up again after a crash continues on the same message.
+ */
+export class SessionRunner {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: SessionRunnerDeps,
+    private readonly options: SessionRunnerOptions,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /**
+   * Returns when the session has ended, or `suspended` when `shutdown` aborted: the session then
+   * stays in Redis, for this or another worker to resume.
+   */
+  async run(
+    instanceName: string,
+    sessionId: string,
+    pollerId: string,
+    shutdown: AbortSignal,
+  ): Promise<SessionOutcome> {
+    const { store, greenApi, logger: parentLogger } = this.deps;
+    const logger = parentLogger.child({ instance: instanceName, sessionId });
+    const instance = this.deps.instances.find(instanceName);
+    if (!instance) {
+      // The instances file changed under a running session: nothing to poll any more.
+      logger.warn("instance no longer configured; ending its QR session");
+      await store.finish(instanceName, sessionId);
+      return { kind: "replaced" };
+    }
+
+    let telegramBlockedUntil = 0;
+    let failuresInARow = 0;
+    let lastStateCheck = this.now();
+    let heldElsewhereSince: number | undefined;
+
+    while (!shutdown.aborted) {
+      const beat = await store.heartbeat(instanceName, sessionId, pollerId, this.now());
+      if (beat.status === "gone") return { kind: "replaced" };
+      if (beat.status === "held-elsewhere") {
+        // Another worker still polls this session (we were handed its job after a stall). Let it
+        // finish unless its lease lapses; give up once it has clearly kept going without us.
+        heldElsewhereSince ??= this.now();
+        if (this.now() - heldElsewhereSince > 2 * this.options.leaseMs) return { kind: "replaced" };
+        await sleep(this.options.pollIntervalMs, shutdown);
+        continue;
+      }
+      heldElsewhereSince = undefined;
+      const record = beat.record;
+      const target: MessageRef = { chatId: record.chatId, messageId: record.messageId };
+      const inGrace = (record.graceUntil ?? 0) > this.now();
+
+      if (record.cancelledBy !== undefined) {
+        return this.end(record, { kind: "cancelled", by: record.cancelledBy }, logger);
+      }
+      if (this.now() >= record.deadline) return this.end(record, { kind: "expired" }, logger);
+
+      let answer: Awaited<ReturnType<GreenApiClient["qr"]>>;
+      try {
+        answer = await greenApi.qr(instance, { signal: shutdown });
+        failuresInARow = 0;
+      } catch (error) {
+        if (shutdown.aborted) break;
+        if (error instanceof GreenApiError && error.isCredentialsRejected) {
+          return this.end(record, { kind: "credentials-rejected" }, logger);
+        }
+        failuresInARow += 1;
+        logger.warn({ err: error, failuresInARow }, "GREEN-API qr failed; retrying");
+        await sleep(this.backoffMs(failuresInARow), shutdown);
+        continue;
+      }
+
+      if (answer.type === "qrCode") {
+        const hash = hashQr(answer.message);
+        const isNew = hash !== record.renderedHash || record.messageId !== record.renderedMessageId;
+        if (isNew && this.now() >= telegramBlockedUntil) {
+          const shown = await this.deps.screen.showQr(
+            target,
+            instance.name,
+            Buffer.from(answer.message, "base64"),
+            record.deadline - this.now(),
+          );
+          if (shown.kind === "done") {
+            await store.update(instanceName, sessionId, {
+              renderedHash: hash,
+              renderedMessageId: record.messageId,
+              qrShownAt: record.qrShownAt ?? this.now(),
+            });
+          } else if (shown.kind === "rate-limited") {
+            // Skip edits until then; the next poll after it sends whatever QR is newest by then.
+            telegramBlockedUntil = this.now() + shown.retryAfterMs;
+            logger.info({ retryAfterMs: shown.retryAfterMs }, "Telegram rate limit; holding edits");
+          } else if (shown.kind === "gone") {
+            logger.info({ reason: shown.description }, "QR message is gone; ending the session");
+            await store.finish(instanceName, sessionId);
+            return { kind: "message-gone" };
+          } else {
+            logger.warn(
+              { reason: shown.description },
+              "Telegram edit failed; retrying on the next poll",
+            );
+          }
+        }
+      } else if (answer.type === "alreadyLogged" && !inGrace) {
+        const end: SessionEnd =
+          record.qrShownAt !== undefined
+            ? { kind: "authorized", phone: await this.phoneOf(instanceName) }
+            : { kind: "already-authorized" };
+        return this.end(record, end, logger);
+      } else if (answer.type === "error" && isNeedsLogout(answer) && !inGrace) {
+        return this.end(record, { kind: "needs-logout" }, logger);
+      } else if (answer.type === "error") {
+        logger.info({ message: answer.message }, "GREEN-API answered qr with an error; polling on");
+      }
+
+      if (
+        record.qrShownAt !== undefined &&
+        this.now() - lastStateCheck >= this.options.stateCheckEveryMs
+      ) {
+        lastStateCheck = this.now();
+        const state = await greenApi
+          .getStateInstance(instance, { signal: shutdown })
+          .catch(() => undefined);
+        if (state === "authorized") {
+          return this.end(
+            record,
+            { kind: "authorized", phone: await this.phoneOf(instanceName) },
+            logger,
+          );
+        }
+      }
+
+      await sleep(this.options.pollIntervalMs, shutdown);
+    }
+    await store.releaseLease(instanceName, pollerId);
+    return { kind: "suspended" };
+  }
+
+  private backoffMs(failuresInARow: number): number {
+    const exponential = this.options.pollIntervalMs * 2 ** Math.min(failuresInARow - 1, 10);
+    return Math.min(this.options.maxBackoffMs, exponential);
+  }
+
+  private async phoneOf(instanceName: string): Promise<string | undefined> {
+    const instance = this.deps.instances.find(instanceName);
+    if (!instance) return undefined;
+    try {
+      const settings = await this.deps.greenApi.getWaSettings(instance, { timeoutMs: 5_000 });
+      return settings.phone || undefined;
+    } catch {
+      return undefined; // the phone number is a courtesy; the login itself succeeded
+    }
+  }
+
+  /** Puts the final status on screen (waiting out 429s a few times), then forgets the session. */
+  private async end(
+    record: SessionRecord,
+    end: SessionEnd,
+    logger: Logger,
+  ): Promise<SessionOutcome> {
+    const target = { chatId: record.chatId, messageId: record.messageId };
+    let shown: TelegramOutcome = { kind: "failed", description: "not tried" };
+    for (let attempt = 1; attempt <= FINAL_EDIT_ATTEMPTS; attempt++) {
+      shown = await this.deps.screen.showEnd(target, record.instance, end);
+      if (shown.kind === "done" || shown.kind === "gone") break;
+      const waitMs = shown.kind === "rate-limited" ? shown.retryAfterMs : 1000 * attempt;
+      await sleep(Math.min(waitMs, FINAL_EDIT_MAX_WAIT_MS));
+    }
+    await this.deps.store.finish(record.instance, record.sessionId);
+    logger.info(
+      { end: end.kind, shown: shown.kind, action: "qr", result: end.kind },
+      "QR session ended",
+    );
+    return end;
+  }
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import type { Queue } from "bullmq";
+import type { Logger } from "../shared/logger.js";
+import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
+import { enqueueQrSession, type QrJob } from "./qr-queue.js";
+import type { SessionStore } from "./session-store.js";
+
+export interface StartRequest {
+  instance: string;
+  userId: number;
+  /** Skip `alreadyLogged` / "needs log out" answers this long: GREEN-API lags behind a logout. */
+  graceMs?: number;
+}
+
+export type StartResult = { started: "new" } | { started: "moved"; from: MessageRef };
+
+/**
+ * Starts QR sessions from the bot side: puts up the session's photo message, claims the instance
+ * (one session per instance) and queues the poller. If a session already runs for the instance it
+ * is moved to the new message rather than started twice, and its old message says where it went.
+ */
+export class SessionStarter {
+  constructor(
+    private readonly deps: {
+      store: SessionStore;
+      queue: Queue<QrJob>;
+      screen: SessionScreen;
+      timeoutMs: number;
+      logger: Logger;
+    },
+  ) {}
+
+  /** Sends a new photo message to the chat and runs the session there. */
+  async startInNewMessage(
+    request: StartRequest & { chatId: number; replyTo?: number },
+  ): Promise<StartResult> {
+    const messageId = await this.deps.screen.sendWaiting(
+      request.chatId,
+      request.instance,
+      request.replyTo,
+    );
+    return this.claim(request, { chatId: request.chatId, messageId });
+  }
+
+  /** Reuses a message of ours (a finished session's) for a new session. */
+  async startOnMessage(request: StartRequest & { target: MessageRef }): Promise<StartResult> {
+    await this.deps.screen.showWaiting(request.target, request.instance);
+    return this.claim(request, request.target);
+  }
+
+  private async claim(request: StartRequest, target: MessageRef): Promise<StartResult> {
+    const now = Date.now();
+    const sessionId = randomBytes(6).toString("base64url");
+    const claim = await this.deps.store.claim(
+      {
+        sessionId,
+        instance: request.instance,
+        startedBy: request.userId,
+        startedAt: now,
+        deadline: now + this.deps.timeoutMs,
+        chatId: target.chatId,
+        messageId: target.messageId,
+        ...(request.graceMs ? { graceUntil: now + request.graceMs } : {}),
+      },
+      now,
+    );
+    const log = this.deps.logger.child({
+      instance: request.instance,
+      userId: request.userId,
+      chatId: target.chatId,
+    });
+    if (claim.claimed) {
+      await enqueueQrSession(this.deps.queue, { instance: request.instance, sessionId });
+      log.info({ action: "qr", result: "started", sessionId }, "QR session started");
+      return { started: "new" };
+    }
+    const from = { chatId: claim.moved.chatId, messageId: claim.moved.messageId };
+    if (from.chatId !== target.chatId || from.messageId !== target.messageId) {
+      await this.deps.screen.showMoved(from, request.instance);
+    }
+    log.info(
+      { action: "qr", result: "moved", sessionId: claim.moved.sessionId },
+      "QR session moved to a new message",
+    );
+    return { started: "moved", from };
+  }
+}

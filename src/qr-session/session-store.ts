@@ -1,0 +1,169 @@
+import type { Redis } from "ioredis";
+import {
+  type NewSession,
+  pairsToObject,
+  parseSessionRecord,
+  type SessionRecord,
+  toHashFields,
+} from "./session-record.js";
+
+export type ClaimResult =
+  | { claimed: true }
+  /** A live session already runs for this instance: it now shows on the new message. `moved` is its record as it was before. */
+  | { claimed: false; moved: SessionRecord };
+
+export type Heartbeat =
+  | { status: "active"; record: SessionRecord }
+  /** The session ended or was replaced: this poller has nothing left to do. */
+  | { status: "gone" }
+  /** Another poller holds the lease for this session. */
+  | { status: "held-elsewhere" };
+
+// Claims the instance for a new session, or moves the live one to the new message. A session
+// whose poller has not been heard of for `staleMs` is dead (its job was lost): replace it.
+const CLAIM = `
+local current = redis.call('HGET', KEYS[1], 'sessionId')
+if current then
+  local beat = tonumber(redis.call('HGET', KEYS[1], 'lastBeat') or '0')
+  if tonumber(ARGV[1]) - beat < tonumber(ARGV[2]) then
+    local before = redis.call('HGETALL', KEYS[1])
+    redis.call('HSET', KEYS[1], 'chatId', ARGV[4], 'messageId', ARGV[5], 'deadline', ARGV[6])
+    redis.call('HDEL', KEYS[1], 'cancelledBy')
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    return before
+  end
+  redis.call('DEL', KEYS[1], KEYS[2])
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], 'lastBeat', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return false
+`;
+
+// One poller per session, however many workers run: the lease is renewed by its holder only.
+const HEARTBEAT = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return {'gone'} end
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[2] then return {'held-elsewhere'} end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('HSET', KEYS[1], 'lastBeat', ARGV[4])
+return {'active', redis.call('HGETALL', KEYS[1])}
+`;
+
+// Writes fields only while the session is still the one the caller knows.
+const UPDATE_IF_CURRENT = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1
+`;
+
+const RELEASE_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+const FINISH = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1
+`;
+
+export interface SessionStoreOptions {
+  prefix: string;
+  /** How long a lease lasts without renewal; also how long a crashed poller blocks a successor. */
+  leaseMs: number;
+  /** A session not heard of for this long is dead and may be replaced by a new /qr. */
+  staleMs: number;
+}
+
+/** The QR sessions' shared state in Redis, used by the bot (start, cancel) and workers (poll). */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: SessionStoreOptions,
+  ) {}
+
+  private keys(instance: string): [string, string] {
+    const base = `${this.options.prefix}:qr-session:${instance}`;
+    return [base, `${base}:lease`];
+  }
+
+  /** Records expire a while after their deadline, so nothing lingers if every process died. */
+  private ttlMs(deadline: number, now: number): number {
+    return Math.max(1, deadline - now) + this.options.staleMs;
+  }
+
+  async claim(session: NewSession, now = Date.now()): Promise<ClaimResult> {
+    const reply = (await this.redis.eval(
+      CLAIM,
+      2,
+      ...this.keys(session.instance),
+      now,
+      this.options.staleMs,
+      this.ttlMs(session.deadline, now),
+      session.chatId,
+      session.messageId,
+      session.deadline,
+      ...toHashFields(session),
+    )) as string[] | null;
+    if (!reply) return { claimed: true };
+    const moved = parseSessionRecord(pairsToObject(reply));
+    if (!moved) throw new Error(`corrupt QR session record for ${session.instance}`);
+    return { claimed: false, moved };
+  }
+
+  async get(instance: string): Promise<SessionRecord | undefined> {
+    return parseSessionRecord(await this.redis.hgetall(this.keys(instance)[0]));
+  }
+
+  async heartbeat(
+    instance: string,
+    sessionId: string,
+    pollerId: string,
+    now = Date.now(),
+  ): Promise<Heartbeat> {
+    const [status, pairs] = (await this.redis.eval(
+      HEARTBEAT,
+      2,
+      ...this.keys(instance),
+      sessionId,
+      pollerId,
+      this.options.leaseMs,
+      now,
+    )) as [string, string[]?];
+    if (status === "held-elsewhere") return { status };
+    const record =
+      status === "active" && pairs ? parseSessionRecord(pairsToObject(pairs)) : undefined;
+    return record ? { status: "active", record } : { status: "gone" };
+  }
+
+  /** Returns false when the session is no longer the current one. */
+  async update(
+    instance: string,
+    sessionId: string,
+    fields: Partial<SessionRecord>,
+  ): Promise<boolean> {
+    const [key] = this.keys(instance);
+    const done = await this.redis.eval(
+      UPDATE_IF_CURRENT,
+      1,
+      key,
+      sessionId,
+      ...toHashFields(fields),
+    );
+    return done === 1;
+  }
+
+  requestCancel(instance: string, sessionId: string, userId: number): Promise<boolean> {
+    return this.update(instance, sessionId, { cancelledBy: userId });
+  }
+
+  /** Lets the next poller take over at once (on shutdown) instead of after the lease expires. */
+  async releaseLease(instance: string, pollerId: string): Promise<void> {
+    await this.redis.eval(RELEASE_LEASE, 1, this.keys(instance)[1], pollerId);
+  }
+
+  async finish(instance: string, sessionId: string): Promise<boolean> {
+    return (await this.redis.eval(FINISH, 2, ...this.keys(instance), sessionId)) === 1;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Context, MiddlewareFn } from "grammy";
+import type { Logger } from "../../shared/logger.js";
+import { texts } from "../texts.js";
+
+/**
+ * Deny by default: only configured operators get past this, in private chats and groups alike.
+ * A stranger's command gets no answer at all (nothing to learn, not even that the bot is alive);
+ * a stranger's button press gets the one reply Telegram requires, with nothing in it.
+ */
+export function operatorsOnly(
+  operatorIds: readonly number[],
+  logger: Logger,
+): MiddlewareFn<Context> {
+  const operators = new Set(operatorIds);
+  return async (ctx, next) => {
+    const userId = ctx.from?.id;
+    if (userId !== undefined && operators.has(userId)) return next();
+    if (ctx.callbackQuery) {
+      await ctx.answerCallbackQuery({ text: texts.callbacks.notAllowed });
+    }
+    if (ctx.message || ctx.callbackQuery) {
+      logger.info(
+        { userId, chatId: ctx.chat?.id, denied: true },
+        "ignored an update from a non-operator",
+      );
+    }
+  };
+}

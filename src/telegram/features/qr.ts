@@ -1,0 +1,135 @@
+import { Composer, type Context } from "grammy";
+import type { InstanceRegistry } from "../../config/index.js";
+import type { GreenApiClient } from "../../green-api/client.js";
+import type { SessionStarter } from "../../qr-session/session-starter.js";
+import type { SessionStore } from "../../qr-session/session-store.js";
+import type { Logger } from "../../shared/logger.js";
+import { decodeQrCallback, QR_CALLBACK_PATTERN, type QrCallback } from "../callback-data.js";
+import { keyboards } from "../keyboards.js";
+import type { MessageRef, SessionScreen } from "../session-screen.js";
+import { texts } from "../texts.js";
+
+export interface QrFeatureDeps {
+  instances: InstanceRegistry;
+  starter: SessionStarter;
+  store: SessionStore;
+  screen: SessionScreen;
+  greenApi: GreenApiClient;
+  logger: Logger;
+}
+
+/** How long GREEN-API answers as if still logged in after a logout; see SessionRecord.graceUntil. */
+const AFTER_LOGOUT_GRACE_MS = 30_000;
+
+/** `/qr <instance>` and the buttons on QR session messages. */
+export function qrFeature(deps: QrFeatureDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+
+  composer.command("qr", async (ctx) => {
+    const names = deps.instances.names();
+    const argument = ctx.match.trim();
+    const replyOptions = {
+      parse_mode: "HTML" as const,
+      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+    };
+    if (!argument) return ctx.reply(texts.usage.qr(names), replyOptions);
+    const instance = deps.instances.find(argument);
+    if (!instance) return ctx.reply(texts.unknownInstance(argument, names), replyOptions);
+    await deps.starter.startInNewMessage({
+      instance: instance.name,
+      userId: ctx.from?.id ?? 0,
+      chatId: ctx.chat.id,
+      replyTo: ctx.msg.message_id,
+    });
+  });
+
+  composer.callbackQuery(QR_CALLBACK_PATTERN, async (ctx) => {
+    const callback = decodeQrCallback(ctx.callbackQuery.data);
+    const message = ctx.callbackQuery.message;
+    const instance = callback && deps.instances.find(callback.instance);
+    if (!callback || !instance || !message) {
+      return ctx.answerCallbackQuery({ text: texts.callbacks.stale });
+    }
+    const target = { chatId: message.chat.id, messageId: message.message_id };
+    await handleButton(deps, ctx, { ...callback, instance: instance.name }, target);
+  });
+
+  return composer;
+}
+
+async function handleButton(
+  deps: QrFeatureDeps,
+  ctx: Context,
+  callback: QrCallback,
+  target: MessageRef,
+) {
+  const { instance } = callback;
+  const userId = ctx.from?.id ?? 0;
+  const log = deps.logger.child({ instance, userId, chatId: target.chatId });
+  switch (callback.action) {
+    case "cancel": {
+      const record = await deps.store.get(instance);
+      const isThisMessage =
+        record?.chatId === target.chatId && record.messageId === target.messageId;
+      if (!record || !isThisMessage) {
+        return ctx.answerCallbackQuery({ text: texts.callbacks.sessionEnded });
+      }
+      await deps.store.requestCancel(instance, record.sessionId, userId);
+      log.info(
+        { action: "cancel", result: "requested", sessionId: record.sessionId },
+        "QR session cancel requested",
+      );
+      return ctx.answerCallbackQuery({ text: texts.callbacks.cancelling });
+    }
+    case "new": {
+      await ctx.answerCallbackQuery({ text: texts.callbacks.starting });
+      await deps.starter.startOnMessage({ instance, userId, target });
+      return;
+    }
+    case "logout": {
+      await ctx.answerCallbackQuery({ text: texts.callbacks.confirmLogout });
+      await deps.screen.showButtons(
+        target,
+        texts.qrSession.confirmLogout(instance),
+        keyboards.confirmLogout(instance),
+      );
+      return;
+    }
+    case "logout-no": {
+      await ctx.answerCallbackQuery();
+      await deps.screen.showButtons(
+        target,
+        texts.qrSession.logoutKept(instance),
+        keyboards.logoutAndQr(instance),
+      );
+      return;
+    }
+    case "logout-yes": {
+      await ctx.answerCallbackQuery({ text: texts.callbacks.loggingOut });
+      await deps.screen.showLoggingOut(target, instance);
+      const configured = deps.instances.find(instance);
+      if (!configured) return;
+      try {
+        await deps.greenApi.logout(configured);
+      } catch (error) {
+        log.warn({ err: error, action: "logout", result: "failed" }, "log out failed");
+        const reason = error instanceof Error ? error.message : "unknown error";
+        await deps.screen.showEnd(target, instance, { kind: "needs-logout" });
+        await deps.screen.showButtons(
+          target,
+          texts.qrSession.logoutFailed(instance, reason),
+          keyboards.logoutAndQr(instance),
+        );
+        return;
+      }
+      log.info({ action: "logout", result: "done" }, "instance logged out from a button");
+      await deps.starter.startOnMessage({
+        instance,
+        userId,
+        target,
+        graceMs: AFTER_LOGOUT_GRACE_MS,
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import { type Api, type InlineKeyboard, InputFile, InputMediaBuilder } from "grammy";
+import type { SessionEnd } from "../qr-session/session-end.js";
+import { renderQrCard, renderStatusCard } from "../render/index.js";
+import type { CardTone } from "../render/status-card.js";
+import { keyboards } from "./keyboards.js";
+import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
+import { texts } from "./texts.js";
+
+export interface MessageRef {
+  chatId: number;
+  messageId: number;
+}
+
+interface Screen {
+  card: { title: string; lines: readonly string[]; tone: CardTone };
+  caption: string;
+  keyboard: InlineKeyboard;
+}
+
+/** The status card, caption and buttons that close a session, by how it ended. */
+export function endScreen(end: SessionEnd, instance: string, timeoutMs: number): Screen {
+  const { cards, ends } = texts;
+  switch (end.kind) {
+    case "authorized":
+      return {
+        card: { ...cards.authorized(instance, end.phone), tone: "ok" },
+        caption: ends.authorized(instance, end.phone),
+        keyboard: keyboards.none(),
+      };
+    case "already-authorized":
+      return {
+        card: { ...cards.alreadyAuthorized(instance), tone: "ok" },
+        caption: ends.alreadyAuthorized(instance),
+        keyboard: keyboards.logout(instance),
+      };
+    case "needs-logout":
+      return {
+        card: { ...cards.needsLogout(instance), tone: "warn" },
+        caption: ends.needsLogout(instance),
+        keyboard: keyboards.logoutAndQr(instance),
+      };
+    case "credentials-rejected":
+      return {
+        card: { ...cards.credentialsRejected(instance), tone: "error" },
+        caption: ends.credentialsRejected(instance),
+        keyboard: keyboards.none(),
+      };
+    case "expired":
+      return {
+        card: { ...cards.expired(instance), tone: "warn" },
+        caption: ends.expired(instance, Math.round(timeoutMs / 60_000)),
+        keyboard: keyboards.newQr(instance),
+      };
+    case "cancelled":
+      return {
+        card: { ...cards.cancelled(instance), tone: "info" },
+        caption: ends.cancelled(instance),
+        keyboard: keyboards.newQr(instance),
+      };
+    case "failed":
+      return {
+        card: { ...cards.failed(instance), tone: "error" },
+        caption: ends.failed(instance),
+        keyboard: keyboards.newQr(instance),
+      };
+  }
+}
+
+/**
+ * The one photo message of a QR session, on the Telegram side: renders what to show and sends or
+ * edits it. Calls go out once, without auto-retry: the session loop decides what to do on a 429
+ * (send the newest QR later, not this one again).
+ */
+export class SessionScreen {
+  constructor(
+    private readonly api: Api,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** The first message of a session, shown while GREEN-API prepares the QR. Throws on failure. */
+  async sendWaiting(chatId: number, instance: string, replyTo?: number): Promise<number> {
+    const png = await renderStatusCard({ ...texts.cards.waiting(instance), tone: "wait" });
+    const message = await this.api.sendPhoto(chatId, new InputFile(png, "qr.png"), {
+      caption: texts.qrSession.waitingCaption(instance),
+      parse_mode: "HTML",
+      reply_markup: keyboards.liveQr(instance),
+      ...(replyTo
+        ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+        : {}),
+    });
+    return message.message_id;
+  }
+
+  async showWaiting(
+    target: MessageRef,
+    instance: string,
+    caption?: string,
+  ): Promise<TelegramOutcome> {
+    const png = await renderStatusCard({ ...texts.cards.waiting(instance), tone: "wait" });
+    return this.edit(
+      target,
+      png,
+      caption ?? texts.qrSession.waitingCaption(instance),
+      keyboards.liveQr(instance),
+    );
+  }
+
+  async showLoggingOut(target: MessageRef, instance: string): Promise<TelegramOutcome> {
+    const png = await renderStatusCard({ ...texts.cards.loggingOut(instance), tone: "wait" });
+    return this.edit(target, png, texts.qrSession.loggingOut(instance), keyboards.none());
+  }
+
+  async showMoved(target: MessageRef, instance: string): Promise<TelegramOutcome> {
+    const png = await renderStatusCard({ ...texts.cards.moved(instance), tone: "info" });
+    return this.edit(target, png, texts.qrSession.movedAway(instance), keyboards.none());
+  }
+
+  async showQr(
+    target: MessageRef,
+    instance: string,
+    qrPng: Buffer,
+    remainingMs: number,
+  ): Promise<TelegramOutcome> {
+    const png = await renderQrCard({ qrPng, label: instance });
+    return this.edit(
+      target,
+      png,
+      texts.qrSession.qrCaption(instance, remainingMs),
+      keyboards.liveQr(instance),
+    );
+  }
+
+  async showEnd(target: MessageRef, instance: string, end: SessionEnd): Promise<TelegramOutcome> {
+    const screen = endScreen(end, instance, this.timeoutMs);
+    const png = await renderStatusCard(screen.card);
+    return this.edit(target, png, screen.caption, screen.keyboard);
+  }
+
+  /** Swaps only the buttons (and caption), e.g. for a confirmation step. */
+  async showButtons(
+    target: MessageRef,
+    caption: string,
+    keyboard: InlineKeyboard,
+  ): Promise<TelegramOutcome> {
+    try {
+      await this.api.editMessageCaption(target.chatId, target.messageId, {
+        caption,
+        parse_mode: "HTML",
+        reply_markup: keyboard,
+      });
+      return { kind: "done" };
+    } catch (error) {
+      return classifyTelegramError(error);
+    }
+  }
+
+  private async edit(
+    target: MessageRef,
+    png: Buffer,
+    caption: string,
+    keyboard: InlineKeyboard,
+  ): Promise<TelegramOutcome> {
+    try {
+      await this.api.editMessageMedia(
+        target.chatId,
+        target.messageId,
+        InputMediaBuilder.photo(new InputFile(png, "qr.png"), { caption, parse_mode: "HTML" }),
+        { reply_markup: keyboard },
+      );
+      return { kind: "done" };
+    } catch (error) {
+      return classifyTelegramError(error);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { GrammyError, HttpError } from "grammy";
+
+/** What a failed Telegram call means for the caller. */
+export type TelegramOutcome =
+  | { kind: "done" }
+  /** Wait this long before the next call to the chat (Telegram's retry_after). */
+  | { kind: "rate-limited"; retryAfterMs: number }
+  /** The message or chat is gone for good: deleted, bot blocked, kicked. */
+  | { kind: "gone"; description: string }
+  /** Anything else (5xx, network): worth trying again later. */
+  | { kind: "failed"; description: string };
+
+const GONE = [
+  "message to edit not found",
+  "message can't be edited",
+  "chat not found",
+  "bot was blocked by the user",
+  "bot was kicked",
+  "not enough rights",
+  "have no rights to send",
+  "user is deactivated",
+  "there is no media in the message to edit",
+];
+
+export function classifyTelegramError(error: unknown): TelegramOutcome {
+  if (error instanceof GrammyError) {
+    const description = error.description;
+    // Telegram refuses an edit that changes nothing: the message already shows what we want.
+    if (description.includes("message is not modified")) return { kind: "done" };
+    if (error.error_code === 429) {
+      return { kind: "rate-limited", retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
+    }
+    if (error.error_code === 403 || GONE.some((text) => description.includes(text))) {
+      return { kind: "gone", description };
+    }
+    return { kind: "failed", description };
+  }
+  if (error instanceof HttpError) return { kind: "failed", description: "network error" };
+  return { kind: "failed", description: error instanceof Error ? error.name : "unknown error" };
+}

@@ -1,0 +1,523 @@
+// A scriptable fake of GREEN-API's account methods for tests: instances with a state, a QR code
+// (a real, decodable PNG) whose payload rotates, pairing codes, state history and notifications.
+// Every call is recorded; any call can be scripted (status, body, invalid JSON, delay, hang).
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { clearTimeout, setTimeout } from "node:timers";
+import QRCode from "qrcode";
+import { CallWaiters, closeServer, describeTimeout, listen, readBody, send } from "./http.js";
+
+export type StateInstance =
+  | "notAuthorized"
+  | "authorized"
+  | "blocked"
+  | "sleepMode"
+  | "starting"
+  | "yellowCard"
+  | "suspended";
+
+export interface GreenApiCall {
+  idInstance: string;
+  method: string;
+  httpMethod: string;
+  token: string;
+  /** Parsed JSON body; the raw text if it was not JSON; undefined if empty. */
+  body: unknown;
+  query: Record<string, string>;
+  /** Path segment after the token, e.g. deleteNotification's receiptId. */
+  extra?: string;
+  at: number;
+  /** HTTP status answered; 0 while pending (or hanging), 499 if the client gave up first. */
+  status: number;
+}
+
+export interface ScriptedResponse {
+  status?: number;
+  json?: unknown;
+  raw?: string;
+  delayMs?: number;
+  hang?: boolean;
+}
+
+export interface FakeInstance {
+  readonly idInstance: string;
+  readonly apiTokenInstance: string;
+  state: StateInstance;
+  phone: string;
+  needsLogout: boolean;
+  qrRotateMs: number;
+  currentQrPayload(): string;
+  servedPayloads(): string[];
+  rotateQr(): string;
+  authorize(phone?: string): void;
+  logout(): void;
+  /** Pairing codes handed out by getAuthorizationCode, oldest first. */
+  authorizationCodes(): string[];
+}
+
+export interface AddInstanceOptions {
+  idInstance: string | number;
+  apiTokenInstance: string;
+  state?: StateInstance;
+  qrRotateMs?: number;
+  phone?: string;
+  needsLogout?: boolean;
+}
+
+export interface FakeGreenApiOptions {
+  /** GREEN-API's documented per-instance limits: qr 3/s; getStateInstance, logout, reboot 1/s. */
+  enforceRateLimits?: boolean;
+}
+
+// Documented HTTP verb(s) per method; anything else gets 405.
+const METHODS: Record<string, string[]> = {
+  qr: ["GET"],
+  getStateInstance: ["GET"],
+  getWaSettings: ["GET"],
+  logout: ["GET"],
+  reboot: ["GET"],
+  getAuthorizationCode: ["POST"],
+  getStateInstanceHistory: ["GET", "POST"],
+  receiveNotification: ["GET"],
+  deleteNotification: ["DELETE"],
+};
+const METHOD_NAMES = new Map(Object.keys(METHODS).map((name) => [name.toLowerCase(), name]));
+
+const RATE_LIMITS: Record<string, number> = { qr: 3, getStateInstance: 1, logout: 1, reboot: 1 };
+
+type Answer = { status: number; body: string };
+
+class Instance implements FakeInstance {
+  phone: string;
+  needsLogout: boolean;
+  qrRotateMs: number;
+  readonly history: Array<{
+    stateInstance: StateInstance;
+    timestamp: number;
+    phoneNumber: string;
+  }> = [];
+  readonly notifications: Array<{ receiptId: number; body: unknown }> = [];
+  private _state: StateInstance;
+  private qr: { payload: string; since: number };
+  private readonly served: string[] = [];
+  private readonly codes: string[] = [];
+  private rotations = 0;
+
+  constructor(
+    readonly idInstance: string,
+    readonly apiTokenInstance: string,
+    opts: AddInstanceOptions,
+    private readonly onNotification: () => void,
+    private readonly nextReceiptId: () => number,
+  ) {
+    this._state = opts.state ?? "notAuthorized";
+    this.phone = opts.phone ?? "79001234567";
+    this.needsLogout = opts.needsLogout ?? false;
+    this.qrRotateMs = opts.qrRotateMs ?? 20_000;
+    this.qr = { payload: this.newPayload(), since: Date.now() };
+    this.recordHistory();
+  }
+
+  get state(): StateInstance {
+    return this._state;
+  }
+
+  /** Assigning a new state records it in the history and queues a stateInstanceChanged notification. */
+  set state(next: StateInstance) {
+    if (next === this._state) return;
+    this._state = next;
+    this.recordHistory();
+    this.notify({
+      typeWebhook: "stateInstanceChanged",
+      instanceData: {
+        idInstance: Number(this.idInstance),
+        wid: `${this.phone}@c.us`,
+        typeInstance: "whatsapp",
+      },
+      timestamp: unixNow(),
+      stateInstance: next,
+    });
+  }
+
+  /** Rotation is lazy (checked on use), so it follows Date.now() — including vi's fake clock. */
+  currentQrPayload(): string {
+    if (Date.now() - this.qr.since >= this.qrRotateMs) this.rotateQr();
+    return this.qr.payload;
+  }
+
+  servedPayloads(): string[] {
+    return [...this.served];
+  }
+
+  rotateQr(): string {
+    this.qr = { payload: this.newPayload(), since: Date.now() };
+    return this.qr.payload;
+  }
+
+  authorize(phone?: string): void {
+    if (phone !== undefined) this.phone = phone;
+    this.needsLogout = false;
+    this.state = "authorized";
+  }
+
+  logout(): void {
+    this.needsLogout = false;
+    this.state = "notAuthorized";
+    // The real service would start a new session with a new QR; the fake keeps the current one
+    // (tests compute the expected payload up front). Call rotateQr() to model the new session.
+  }
+
+  authorizationCodes(): string[] {
+    return [...this.codes];
+  }
+
+  /** Called when the qr endpoint hands out a payload. */
+  markServed(payload: string): void {
+    if (this.served.at(-1) !== payload) this.served.push(payload);
+  }
+
+  newCode(): string {
+    const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const code = [...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join("");
+    this.codes.push(code);
+    return code;
+  }
+
+  notify(body: unknown): void {
+    this.notifications.push({ receiptId: this.nextReceiptId(), body });
+    this.onNotification();
+  }
+
+  private newPayload(): string {
+    this.rotations += 1;
+    return `2@fake-${this.idInstance}-${this.rotations}-${randomBytes(9).toString("base64url")}`;
+  }
+
+  private recordHistory(): void {
+    this.history.push({
+      stateInstance: this._state,
+      timestamp: unixNow(),
+      phoneNumber: `${this.phone}@c.us`,
+    });
+  }
+}
+
+export class FakeGreenApi {
+  readonly apiUrl: string;
+  readonly calls: GreenApiCall[] = [];
+
+  private readonly instances = new Map<string, Instance>();
+  private readonly scripts = new Map<string, ScriptedResponse[]>();
+  private readonly qrPngs = new Map<string, Promise<string>>();
+  private readonly waiters = new CallWaiters<GreenApiCall>();
+  private readonly rateWindows = new Map<string, number[]>();
+  /** Requests not answered yet (delays, hangs, long polls): ended by close(). */
+  private readonly open = new Set<{ res: ServerResponse; release: () => void }>();
+  private readonly notificationWaiters = new Set<() => void>();
+  private receiptId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly server: Server,
+    port: number,
+    private readonly opts: FakeGreenApiOptions,
+  ) {
+    this.apiUrl = `http://127.0.0.1:${port}`;
+    server.on("request", (req, res) => void this.handle(req, res));
+  }
+
+  static async start(opts: FakeGreenApiOptions = {}): Promise<FakeGreenApi> {
+    const server = createServer();
+    const port = await listen(server);
+    return new FakeGreenApi(server, port, opts);
+  }
+
+  addInstance(opts: AddInstanceOptions): FakeInstance {
+    const id = String(opts.idInstance);
+    const instance = new Instance(
+      id,
+      opts.apiTokenInstance,
+      opts,
+      () => this.wakeNotificationWaiters(),
+      () => this.receiptId++,
+    );
+    this.instances.set(id, instance);
+    return instance;
+  }
+
+  instance(idInstance: string | number): FakeInstance {
+    const instance = this.instances.get(String(idInstance));
+    if (!instance) throw new Error(`FakeGreenApi: no instance ${idInstance}`);
+    return instance;
+  }
+
+  /**
+   * The next calls of `method` on `idInstance` get these responses in order (before any other
+   * check, the token included), then normal behaviour resumes.
+   */
+  script(idInstance: string | number, method: string, ...responses: ScriptedResponse[]): void {
+    const key = scriptKey(String(idInstance), method);
+    this.scripts.set(key, [...(this.scripts.get(key) ?? []), ...responses]);
+  }
+
+  callsOf(method: string, idInstance?: string | number): GreenApiCall[] {
+    return this.calls.filter(
+      (call) =>
+        call.method === method &&
+        (idInstance === undefined || call.idInstance === String(idInstance)),
+    );
+  }
+
+  /** First call (recorded or future) matching; re-checked when a pending call gets its status. */
+  waitFor(predicate: (c: GreenApiCall) => boolean, timeoutMs = 5000): Promise<GreenApiCall> {
+    return this.waiters.wait(this.calls, predicate, timeoutMs, () =>
+      describeTimeout(
+        "FakeGreenApi",
+        timeoutMs,
+        this.calls.map((c) => `${c.method}#${c.idInstance}(${c.status || "pending"})`),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pending of this.open) {
+      pending.release();
+      pending.res.destroy();
+    }
+    this.waiters.rejectAll("FakeGreenApi closed while waitFor was pending");
+    await closeServer(this.server);
+  }
+
+  // ---- HTTP -------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const route = /^\/waInstance([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
+    const raw = await readBody(req);
+    const call: GreenApiCall = {
+      idInstance: route?.[1] ?? "",
+      method: route?.[2] ? (METHOD_NAMES.get(route[2].toLowerCase()) ?? route[2]) : url.pathname,
+      httpMethod: req.method ?? "GET",
+      token: route?.[3] ?? "",
+      body: parseBody(raw),
+      query: Object.fromEntries(url.searchParams),
+      at: Date.now(),
+      status: 0,
+    };
+    if (route?.[4] !== undefined) call.extra = decodeURIComponent(route[4]);
+    this.calls.push(call);
+    this.waiters.notify(call);
+
+    let answer: Answer | undefined;
+    try {
+      answer = await this.answer(call, res);
+    } catch (error) {
+      answer = { status: 500, body: JSON.stringify({ message: `fake failed: ${String(error)}` }) };
+    }
+    if (!answer) return; // hung, or the client left
+    if (res.destroyed) {
+      this.finish(call, 499);
+      return;
+    }
+    send(res, answer.status, answer.body);
+    this.finish(call, answer.status);
+  }
+
+  private finish(call: GreenApiCall, status: number): void {
+    call.status = status;
+    this.waiters.notify(call);
+  }
+
+  private async answer(call: GreenApiCall, res: ServerResponse): Promise<Answer | undefined> {
+    const scripted = this.scripts.get(scriptKey(call.idInstance, call.method))?.shift();
+    if (scripted) return this.scriptedAnswer(call, scripted, res);
+    const instance = this.instances.get(call.idInstance);
+    if (!instance) return { status: 403, body: "" };
+    if (call.token !== instance.apiTokenInstance) return { status: 401, body: "" };
+    const verbs = METHODS[call.method];
+    if (!verbs) return { status: 404, body: "" };
+    if (!verbs.includes(call.httpMethod)) return { status: 405, body: "" };
+    if (this.opts.enforceRateLimits && this.rateLimited(instance, call.method)) {
+      return { status: 429, body: "" };
+    }
+    const json = (status: number, value: unknown): Answer => ({
+      status,
+      body: JSON.stringify(value),
+    });
+    switch (call.method) {
+      case "qr": {
+        if (instance.state === "authorized") {
+          return json(200, {
+            type: "alreadyLogged",
+            message: "instance account already authorized",
+          });
+        }
+        if (instance.needsLogout) {
+          return json(200, {
+            type: "error",
+            message: "Instance has auth. You need to make log out",
+          });
+        }
+        const payload = instance.currentQrPayload();
+        const png = await this.qrPng(payload);
+        instance.markServed(payload);
+        return json(200, { type: "qrCode", message: png });
+      }
+      case "getStateInstance":
+        return json(200, { stateInstance: instance.state });
+      case "getWaSettings":
+        return json(200, {
+          avatar: "",
+          phone: instance.state === "authorized" ? instance.phone : "",
+          stateInstance: instance.state,
+          deviceId: "fake-device",
+        });
+      case "logout":
+        instance.logout();
+        return json(200, { isLogout: true });
+      case "reboot":
+        return json(200, { isReboot: true });
+      case "getAuthorizationCode": {
+        const phoneNumber = (call.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
+        if (
+          typeof phoneNumber !== "number" ||
+          !Number.isSafeInteger(phoneNumber) ||
+          phoneNumber <= 0
+        ) {
+          return json(400, { message: "phoneNumber is required and must be an integer" });
+        }
+        return json(200, { status: true, code: instance.newCode() });
+      }
+      case "getStateInstanceHistory":
+        // Newest first, as in GREEN-API's documented example.
+        return json(200, [...instance.history].reverse());
+      case "receiveNotification":
+        return this.receiveNotification(instance, call, res);
+      case "deleteNotification": {
+        const index = instance.notifications.findIndex((n) => String(n.receiptId) === call.extra);
+        if (index !== -1) instance.notifications.splice(index, 1);
+        return json(200, { result: index !== -1 });
+      }
+      default:
+        return { status: 404, body: "" };
+    }
+  }
+
+  private async scriptedAnswer(
+    call: GreenApiCall,
+    scripted: ScriptedResponse,
+    res: ServerResponse,
+  ): Promise<Answer | undefined> {
+    if (scripted.hang) {
+      await this.holdOpen(call, res, undefined);
+      return undefined;
+    }
+    if (scripted.delayMs && !(await this.holdOpen(call, res, scripted.delayMs))) return undefined;
+    const body = scripted.raw ?? (scripted.json === undefined ? "" : JSON.stringify(scripted.json));
+    return { status: scripted.status ?? 200, body };
+  }
+
+  /**
+   * Keeps a request open for `ms` (forever if undefined). Resolves true when the time is up,
+   * false when the client gave up (the call is then marked 499) or the fake closed.
+   */
+  private holdOpen(
+    call: GreenApiCall,
+    res: ServerResponse,
+    ms: number | undefined,
+    wake?: Set<() => void>,
+  ): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        if (timer) clearTimeout(timer);
+        res.off("close", onClose);
+        this.open.delete(pending);
+        wake?.delete(onWake);
+        resolve(ok);
+      };
+      const onClose = () => {
+        if (call.status === 0) this.finish(call, 499);
+        done(false);
+      };
+      const onWake = () => done(true);
+      const pending = { res, release: () => done(false) };
+      const timer = ms === undefined ? undefined : setTimeout(() => done(true), ms);
+      res.once("close", onClose);
+      this.open.add(pending);
+      wake?.add(onWake);
+      if (!res.socket || res.socket.destroyed) onClose();
+    });
+  }
+
+  /** Long poll: waits up to receiveTimeout seconds (5..60, default 5) for a notification. */
+  private async receiveNotification(
+    instance: Instance,
+    call: GreenApiCall,
+    res: ServerResponse,
+  ): Promise<Answer | undefined> {
+    const requested = Number(call.query.receiveTimeout ?? 5);
+    const seconds = Number.isFinite(requested) ? Math.min(Math.max(requested, 5), 60) : 5;
+    // performance.now(), not Date.now(): a test may fake Date; this wait must stay on real time.
+    const deadline = performance.now() + seconds * 1000;
+    // Any instance's notification wakes the waiters: loop until this one has one or time is up.
+    while (instance.notifications.length === 0 && performance.now() < deadline) {
+      const remaining = deadline - performance.now();
+      const stillThere = await this.holdOpen(call, res, remaining, this.notificationWaiters);
+      if (!stillThere) return undefined;
+    }
+    const next = instance.notifications[0];
+    return {
+      status: 200,
+      body: next ? JSON.stringify({ receiptId: next.receiptId, body: next.body }) : "null",
+    };
+  }
+
+  private wakeNotificationWaiters(): void {
+    for (const wake of [...this.notificationWaiters]) wake();
+  }
+
+  private rateLimited(instance: Instance, method: string): boolean {
+    const perSecond = RATE_LIMITS[method];
+    if (perSecond === undefined) return false;
+    const key = `${instance.idInstance}/${method}`;
+    const now = Date.now();
+    const window = (this.rateWindows.get(key) ?? []).filter((t) => now - t < 1000);
+    this.rateWindows.set(key, window);
+    if (window.length >= perSecond) return true;
+    window.push(now);
+    return false;
+  }
+
+  /** base64 PNG of a real QR code, cached per payload (encoding costs a few ms). */
+  private qrPng(payload: string): Promise<string> {
+    let png = this.qrPngs.get(payload);
+    if (!png) {
+      png = QRCode.toBuffer(payload, { type: "png", width: 264, margin: 2 }).then((buf) =>
+        buf.toString("base64"),
+      );
+      this.qrPngs.set(payload, png);
+    }
+    return png;
+  }
+}
+
+function parseBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function scriptKey(idInstance: string, method: string): string {
+  return `${idInstance}/${method.toLowerCase()}`;
+}
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGreenlight, type Greenlight } from "../../src/app.js";
+import { parseEnv } from "../../src/config/env.js";
+import type { Config } from "../../src/config/index.js";
+import { loadInstancesFile } from "../../src/config/instances.js";
+import { createLogger } from "../../src/shared/logger.js";
+import { Redactor } from "../../src/shared/redact.js";
+import { FakeGreenApi } from "../fakes/fake-green-api.js";
+import { FakeTelegram } from "../fakes/fake-telegram.js";
+import { redisUrl, uniquePrefix } from "./redis.js";
+
+export const OPERATOR = 1001;
+export const SECOND_OPERATOR = 1002;
+export const STRANGER = 6666;
+export const GROUP_CHAT = -100500;
+
+export interface TestInstance {
+  name: string;
+  idInstance: string;
+  apiTokenInstance: string;
+}
+
+export const SHOP: TestInstance = {
+  name: "shop",
+  idInstance: "1101000001",
+  apiTokenInstance: "shoptoken0123456789abcdef0123456789abcdef0123456789",
+};
+export const SUPPORT: TestInstance = {
+  name: "support",
+  idInstance: "1101000002",
+  apiTokenInstance: "supporttoken0123456789abcdef0123456789abcdef012345",
+};
+
+/** Everything a test of the whole bot needs: fakes, Redis, the app, and what it logged. */
+export interface Harness {
+  telegram: FakeTelegram;
+  greenApi: FakeGreenApi;
+  env: Record<string, string>;
+  config: Config;
+  logLines: string[];
+  app: Greenlight;
+  /** Starts another app process-in-process on the same Redis (e.g. ROLE=worker). */
+  startAnother(overrides: Record<string, string>): Promise<Greenlight>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  instances?: TestInstance[];
+  /** Fake GREEN-API QR rotation, in ms. */
+  qrRotateMs?: number;
+  start?: boolean;
+}
+
+export function writeInstancesFile(greenApiUrl: string, instances: TestInstance[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "greenlight-test-"));
+  const path = join(dir, "instances.json");
+  writeFileSync(path, JSON.stringify(instances.map((i) => ({ ...i, apiUrl: greenApiUrl }))));
+  return path;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const telegram = await FakeTelegram.start();
+  const greenApi = await FakeGreenApi.start();
+  const instances = options.instances ?? [SHOP, SUPPORT];
+  for (const instance of instances) {
+    greenApi.addInstance({
+      idInstance: instance.idInstance,
+      apiTokenInstance: instance.apiTokenInstance,
+      qrRotateMs: options.qrRotateMs ?? 1500,
+    });
+  }
+  const env: Record<string, string> = {
+    BOT_TOKEN: telegram.token,
+    OPERATOR_IDS: `${OPERATOR},${SECOND_OPERATOR}`,
+    INSTANCES_FILE: writeInstancesFile(greenApi.apiUrl, instances),
+    REDIS_URL: redisUrl(),
+    REDIS_PREFIX: uniquePrefix("app"),
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    QR_POLL_INTERVAL_MS: "100",
+    QR_TIMEOUT_MS: "60000",
+    GREEN_API_TIMEOUT_MS: "1000",
+    SESSION_LOCK_MS: "3000",
+    LOG_LEVEL: "debug",
+    ...options.env,
+  };
+  const logLines: string[] = [];
+  const build = (overrides: Record<string, string>) => {
+    const parsed = parseEnv({ ...env, ...overrides });
+    const config: Config = { env: parsed, instances: loadInstancesFile(parsed.INSTANCES_FILE) };
+    const redactor = new Redactor([parsed.BOT_TOKEN, ...config.instances.tokens()]);
+    const logger = createLogger({
+      level: parsed.LOG_LEVEL,
+      redactor,
+      destination: { write: (line: string) => void logLines.push(line) },
+    });
+    return { config, app: createGreenlight(config, logger) };
+  };
+  const { config, app } = build({});
+  const others: Greenlight[] = [];
+  if (options.start !== false) await app.start();
+  return {
+    telegram,
+    greenApi,
+    env,
+    config,
+    logLines,
+    app,
+    async startAnother(overrides) {
+      const another = build(overrides).app;
+      others.push(another);
+      await another.start();
+      return another;
+    },
+    async close() {
+      for (const other of others) await other.stop().catch(() => undefined);
+      await app.stop().catch(() => undefined);
+      await telegram.close();
+      await greenApi.close();
+    },
+  };
+}

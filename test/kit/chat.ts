@@ -1,0 +1,69 @@
+import type { StoredMessage } from "../fakes/fake-telegram.js";
+import type { Harness } from "./app-harness.js";
+import { OPERATOR } from "./app-harness.js";
+import { scanPng } from "./qr-decode.js";
+import { eventually } from "./wait.js";
+
+/** What an operator sees in a chat, for assertions in the words of the user. */
+export function photoMessages(h: Harness, chatId = OPERATOR): StoredMessage[] {
+  return h.telegram
+    .messagesIn(chatId)
+    .filter((message) => message.kind === "photo" && !message.deleted);
+}
+
+export function textMessages(h: Harness, chatId = OPERATOR): StoredMessage[] {
+  return h.telegram.messagesIn(chatId).filter((message) => message.kind === "text");
+}
+
+export function buttonsOf(message: Pick<StoredMessage, "replyMarkup"> | undefined): string[] {
+  const markup = message?.replyMarkup as
+    | { inline_keyboard?: Array<Array<{ text: string }>> }
+    | undefined;
+  return (markup?.inline_keyboard ?? []).flat().map((button) => button.text);
+}
+
+export function buttonData(message: StoredMessage | undefined, label: string): string {
+  const markup = message?.replyMarkup as
+    | { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> }
+    | undefined;
+  const button = (markup?.inline_keyboard ?? []).flat().find((b) => b.text === label);
+  if (!button?.callback_data)
+    throw new Error(`no button "${label}" on the message (has: ${buttonsOf(message).join(", ")})`);
+  return button.callback_data;
+}
+
+/** Waits until the session message shows the QR with this payload, as a phone would scan it. */
+export function waitForQr(h: Harness, payload: string, chatId = OPERATOR): Promise<StoredMessage> {
+  return eventually(async () => {
+    for (const message of photoMessages(h, chatId)) {
+      if (message.photo && (await scanPng(message.photo)) === payload) return message;
+    }
+    return undefined;
+  }, `a QR message scanning to ${payload}`);
+}
+
+export function waitForCaption(
+  h: Harness,
+  fragment: string,
+  chatId = OPERATOR,
+): Promise<StoredMessage> {
+  return eventually(
+    () => photoMessages(h, chatId).find((message) => message.caption?.includes(fragment)),
+    `a message whose caption contains "${fragment}"`,
+  );
+}
+
+/** Presses a button on a bot message as `fromId`, returning the callback query id. */
+export function press(
+  h: Harness,
+  message: StoredMessage,
+  label: string,
+  fromId = OPERATOR,
+): string {
+  return h.telegram.userPresses({
+    chatId: message.chatId,
+    fromId,
+    messageId: message.messageId,
+    data: buttonData(message, label),
+  }).callbackQueryId;
+}

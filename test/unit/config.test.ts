@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "../../src/config/env.js";
+import { ConfigError, parseInstances } from "../../src/config/index.js";
+
+const validEnv = { BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc", OPERATOR_IDS: "111, 222" };
+const token = "d75b3a66374942c5b3c019c698abc2067e151558acbd412345";
+
+describe("environment", () => {
+  it("applies the documented defaults", () => {
+    const env = parseEnv(validEnv);
+    expect(env).toMatchObject({
+      OPERATOR_IDS: [111, 222],
+      INSTANCES_FILE: "./instances.json",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+      QR_POLL_INTERVAL_MS: 1000,
+      QR_TIMEOUT_MS: 600000,
+      STATE_POLL_INTERVAL_MS: 60000,
+      LOG_LEVEL: "info",
+      ROLE: "all",
+    });
+  });
+
+  it.each([
+    [{ ...validEnv, BOT_TOKEN: undefined }, /^BOT_TOKEN: is required/],
+    [{ ...validEnv, OPERATOR_IDS: "alice" }, /^OPERATOR_IDS/],
+    [{ ...validEnv, OPERATOR_IDS: "" }, /^OPERATOR_IDS/],
+    [{ ...validEnv, ROLE: "boss" }, /^ROLE/],
+    [{ ...validEnv, QR_POLL_INTERVAL_MS: "fast" }, /^QR_POLL_INTERVAL_MS/],
+    [{ ...validEnv, REDIS_URL: "http://x" }, /^REDIS_URL/],
+  ])("names the variable at fault (%#)", (env, message) => {
+    expect(() => parseEnv(env)).toThrow(ConfigError);
+    expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it("never echoes a malformed bot token", () => {
+    const bad = "not-a-token-but-secret-looking-value";
+    try {
+      parseEnv({ ...validEnv, BOT_TOKEN: bad });
+      expect.fail("should throw");
+    } catch (error) {
+      expect((error as Error).message).not.toContain(bad);
+    }
+  });
+});
+
+describe("instances file", () => {
+  it("normalizes names, ids and URLs", () => {
+    const registry = parseInstances(
+      [
+        {
+          name: "Shop",
+          idInstance: 1101000001,
+          apiTokenInstance: token,
+          apiUrl: "https://7103.api.greenapi.com/",
+        },
+      ],
+      "instances.json",
+    );
+    expect(registry.find("SHOP")).toEqual({
+      name: "shop",
+      idInstance: "1101000001",
+      apiTokenInstance: token,
+      apiUrl: "https://7103.api.greenapi.com",
+    });
+    expect(registry.find("shop ")?.apiUrl).toBe("https://7103.api.greenapi.com");
+  });
+
+  it("defaults apiUrl to the generic host", () => {
+    const registry = parseInstances(
+      [{ name: "a", idInstance: "1101000001", apiTokenInstance: token }],
+      "f",
+    );
+    expect(registry.find("a")?.apiUrl).toBe("https://api.greenapi.com");
+  });
+
+  it.each([
+    [[], /list at least one instance/],
+    [[{ name: "a b", idInstance: 1101000001, apiTokenInstance: token }], /^f: \[0\]\.name/],
+    [
+      [{ name: "a", idInstance: "x1", apiTokenInstance: token }],
+      /\[0\]\.idInstance \(instance "a"\)/,
+    ],
+    [[{ name: "a", idInstance: 1101000001 }], /\[0\]\.apiTokenInstance/],
+    [
+      [{ name: "a", idInstance: 1101000001, apiTokenInstance: token, apiUrl: "ftp://x" }],
+      /\[0\]\.apiUrl/,
+    ],
+    [
+      [
+        { name: "a", idInstance: 1101000001, apiTokenInstance: token },
+        { name: "A", idInstance: 1101000002, apiTokenInstance: token },
+      ],
+      /\[1\]\.name.*duplicate name "a"/,
+    ],
+    [[{ name: "a", idInstance: 1101000001, apiTokenInstance: token, tokn: 1 }], /\[0\]/],
+  ])("rejects a malformed file naming the field (%#)", (json, message) => {
+    expect(() => parseInstances(json, "f")).toThrow(message);
+  });
+
+  it("does not put the token in the error", () => {
+    expect(() =>
+      parseInstances([{ name: "a", idInstance: "bad", apiTokenInstance: token }], "f"),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining(token) }));
+  });
+});
