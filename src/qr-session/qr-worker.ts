@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
 import type { Logger } from "../shared/logger.js";
+import { textsFor } from "../telegram/i18n/index.js";
 import type { SessionScreen } from "../telegram/session-screen.js";
 import { QR_JOB_ATTEMPTS, QR_QUEUE_NAME, type QrJob, qrJobSchema } from "./qr-queue.js";
 import type { SessionRunner } from "./session-runner.js";
@@ -92,7 +93,7 @@ export class QrWorker {
   private async giveUp(instance: string, sessionId: string): Promise<void> {
     const record = await this.deps.store.get(instance).catch(() => undefined);
     if (record?.sessionId !== sessionId) return;
-    await this.deps.screen.showEnd(record, instance, { kind: "failed" });
+    await this.deps.screen.showEnd(record, instance, { kind: "failed" }, textsFor(record.locale));
     await this.deps.store.finish(instance, sessionId);
   }
 }

@@ -24,6 +24,8 @@ export const sessionRecordSchema = z.object({
   /** Right after a logout GREEN-API may still answer as before: until then such answers are not final. */
   graceUntil: optionalNumber,
   cancelledBy: optionalNumber,
+  /** Language of the operator who started it: captions and buttons follow it. */
+  locale: z.string().optional(),
   lastBeat: optionalNumber,
 });
 
@@ -32,7 +34,7 @@ export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 export type NewSession = Pick<
   SessionRecord,
   "sessionId" | "instance" | "startedBy" | "startedAt" | "deadline" | "chatId" | "messageId"
-> & { graceUntil?: number };
+> & { graceUntil?: number; locale?: string };
 
 export function parseSessionRecord(hash: Record<string, string>): SessionRecord | undefined {
   if (!hash.sessionId) return undefined;

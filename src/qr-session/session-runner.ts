@@ -5,6 +5,7 @@ import { GreenApiError } from "../green-api/errors.js";
 import { isNeedsLogout } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
+import { textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
 import type { TelegramOutcome } from "../telegram/telegram-errors.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
@@ -121,6 +122,7 @@ export class SessionRunner {
             instance.name,
             Buffer.from(answer.message, "base64"),
             record.deadline - this.now(),
+            textsFor(record.locale),
           );
           if (shown.kind === "done") {
             await store.update(instanceName, sessionId, {
@@ -203,7 +205,7 @@ export class SessionRunner {
     const target = { chatId: record.chatId, messageId: record.messageId };
     let shown: TelegramOutcome = { kind: "failed", description: "not tried" };
     for (let attempt = 1; attempt <= FINAL_EDIT_ATTEMPTS; attempt++) {
-      shown = await this.deps.screen.showEnd(target, record.instance, end);
+      shown = await this.deps.screen.showEnd(target, record.instance, end, textsFor(record.locale));
       if (shown.kind === "done" || shown.kind === "gone") break;
       const waitMs = shown.kind === "rate-limited" ? shown.retryAfterMs : 1000 * attempt;
       await sleep(Math.min(waitMs, FINAL_EDIT_MAX_WAIT_MS));

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Logger } from "../shared/logger.js";
+import { type Locale, textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
 import { enqueueQrSession, type QrJob } from "./qr-queue.js";
 import type { SessionStore } from "./session-store.js";
@@ -8,6 +9,7 @@ import type { SessionStore } from "./session-store.js";
 export interface StartRequest {
   instance: string;
   userId: number;
+  locale: Locale;
   /** Skip `alreadyLogged` / "needs log out" answers this long: GREEN-API lags behind a logout. */
   graceMs?: number;
 }
@@ -37,6 +39,7 @@ export class SessionStarter {
     const messageId = await this.deps.screen.sendWaiting(
       request.chatId,
       request.instance,
+      textsFor(request.locale),
       request.replyTo,
     );
     return this.claim(request, { chatId: request.chatId, messageId });
@@ -44,7 +47,7 @@ export class SessionStarter {
 
   /** Reuses a message of ours (a finished session's) for a new session. */
   async startOnMessage(request: StartRequest & { target: MessageRef }): Promise<StartResult> {
-    await this.deps.screen.showWaiting(request.target, request.instance);
+    await this.deps.screen.showWaiting(request.target, request.instance, textsFor(request.locale));
     return this.claim(request, request.target);
   }
 
@@ -60,6 +63,7 @@ export class SessionStarter {
         deadline: now + this.deps.timeoutMs,
         chatId: target.chatId,
         messageId: target.messageId,
+        locale: request.locale,
         ...(request.graceMs ? { graceUntil: now + request.graceMs } : {}),
       },
       now,
@@ -76,7 +80,7 @@ export class SessionStarter {
     }
     const from = { chatId: claim.moved.chatId, messageId: claim.moved.messageId };
     if (from.chatId !== target.chatId || from.messageId !== target.messageId) {
-      await this.deps.screen.showMoved(from, request.instance);
+      await this.deps.screen.showMoved(from, request.instance, textsFor(claim.moved.locale));
     }
     log.info(
       { action: "qr", result: "moved", sessionId: claim.moved.sessionId },

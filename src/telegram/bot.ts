@@ -1,9 +1,9 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { type Api, Bot, type BotError, type Context } from "grammy";
+import { type Api, Bot, type BotError } from "grammy";
 import type { Logger } from "../shared/logger.js";
+import { type BotContext, withLanguage } from "./context.js";
 import { operatorsOnly } from "./features/access.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
-import { texts } from "./texts.js";
 
 export interface BotOptions {
   token: string;
@@ -19,16 +19,17 @@ export const BOT_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as const;
  * The grammY bot with its features. Features get their dependencies from `wire`, which receives
  * the bot's own Api (capped auto-retry) for the messages the bot sends itself.
  */
-export function createBot(options: BotOptions, wire: (api: Api) => QrFeatureDeps): Bot {
+export function createBot(options: BotOptions, wire: (api: Api) => QrFeatureDeps): Bot<BotContext> {
   const { logger } = options;
-  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
+  const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
   bot.api.config.use(autoRetry(BOT_RETRY));
   const deps = wire(bot.api);
 
+  bot.use(withLanguage);
   bot.use(operatorsOnly(options.operatorIds, logger));
   bot.errorBoundary((error) => apologize(error, logger), qrFeature(deps));
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
-  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: texts.callbacks.stale }));
+  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));
 
   bot.catch((error) =>
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "unhandled bot error"),
@@ -37,12 +38,12 @@ export function createBot(options: BotOptions, wire: (api: Api) => QrFeatureDeps
 }
 
 /** A failure inside a handler (Redis down, Telegram refusing): say so briefly, never hang. */
-async function apologize(error: BotError<Context>, logger: Logger): Promise<void> {
+async function apologize(error: BotError<BotContext>, logger: Logger): Promise<void> {
   const { ctx } = error;
   logger.error({ err: error.error, updateId: ctx.update.update_id }, "handler failed");
   try {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: texts.temporarilyUnavailable });
-    else if (ctx.chat) await ctx.reply(texts.temporarilyUnavailable);
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t.temporarilyUnavailable });
+    else if (ctx.chat) await ctx.reply(ctx.t.temporarilyUnavailable);
   } catch {
     // The apology is best effort; the error is logged above.
   }

@@ -1,27 +1,27 @@
 import { InlineKeyboard } from "grammy";
-import { encodeQrCallback } from "./callback-data.js";
-import { texts } from "./texts.js";
+import { encodeQrCallback, type QrAction } from "./callback-data.js";
+import type { Texts } from "./i18n/index.js";
 
-const button = (
-  label: string,
-  action: Parameters<typeof encodeQrCallback>[0]["action"],
-  instance: string,
-) => InlineKeyboard.text(label, encodeQrCallback({ action, instance }));
+const qrButton = (label: string, action: QrAction, instance: string) =>
+  InlineKeyboard.text(label, encodeQrCallback({ action, instance }));
 
-export const keyboards = {
-  liveQr: (instance: string) =>
-    new InlineKeyboard([[button(texts.buttons.cancel, "cancel", instance)]]),
-  newQr: (instance: string) => new InlineKeyboard([[button(texts.buttons.newQr, "new", instance)]]),
-  logoutAndQr: (instance: string) =>
-    new InlineKeyboard([[button(texts.buttons.logoutAndQr, "logout", instance)]]),
-  logout: (instance: string) =>
-    new InlineKeyboard([[button(texts.buttons.logout, "logout", instance)]]),
-  confirmLogout: (instance: string) =>
-    new InlineKeyboard([
-      [
-        button(texts.buttons.confirmLogout, "logout-yes", instance),
-        button(texts.buttons.keep, "logout-no", instance),
-      ],
-    ]),
-  none: () => new InlineKeyboard(),
-};
+/** The buttons of QR session messages, in the language of whoever started the session. */
+export function qrKeyboards(t: Texts) {
+  const b = t.qr.buttons;
+  return {
+    liveQr: (instance: string) => new InlineKeyboard([[qrButton(b.cancel, "cancel", instance)]]),
+    newQr: (instance: string) => new InlineKeyboard([[qrButton(b.newQr, "new", instance)]]),
+    logoutAndQr: (instance: string) =>
+      new InlineKeyboard([[qrButton(b.logoutAndQr, "logout", instance)]]),
+    logout: (instance: string) => new InlineKeyboard([[qrButton(b.logout, "logout", instance)]]),
+    confirmLogout: (instance: string) =>
+      new InlineKeyboard([
+        [
+          qrButton(b.confirmLogout, "logout-yes", instance),
+          qrButton(b.keep, "logout-no", instance),
+        ],
+      ]),
+  };
+}
+
+export const noButtons = () => new InlineKeyboard();

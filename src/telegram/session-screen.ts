@@ -2,9 +2,9 @@ import { type Api, type InlineKeyboard, InputFile, InputMediaBuilder } from "gra
 import type { SessionEnd } from "../qr-session/session-end.js";
 import { renderQrCard, renderStatusCard } from "../render/index.js";
 import type { CardTone } from "../render/status-card.js";
-import { keyboards } from "./keyboards.js";
+import { cards, type Texts } from "./i18n/index.js";
+import { noButtons, qrKeyboards } from "./keyboards.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
-import { texts } from "./texts.js";
 
 export interface MessageRef {
   chatId: number;
@@ -18,14 +18,15 @@ interface Screen {
 }
 
 /** The status card, caption and buttons that close a session, by how it ended. */
-export function endScreen(end: SessionEnd, instance: string, timeoutMs: number): Screen {
-  const { cards, ends } = texts;
+export function endScreen(end: SessionEnd, instance: string, timeoutMs: number, t: Texts): Screen {
+  const ends = t.qr.ends;
+  const keyboards = qrKeyboards(t);
   switch (end.kind) {
     case "authorized":
       return {
         card: { ...cards.authorized(instance, end.phone), tone: "ok" },
         caption: ends.authorized(instance, end.phone),
-        keyboard: keyboards.none(),
+        keyboard: noButtons(),
       };
     case "already-authorized":
       return {
@@ -43,7 +44,7 @@ export function endScreen(end: SessionEnd, instance: string, timeoutMs: number):
       return {
         card: { ...cards.credentialsRejected(instance), tone: "error" },
         caption: ends.credentialsRejected(instance),
-        keyboard: keyboards.none(),
+        keyboard: noButtons(),
       };
     case "expired":
       return {
@@ -68,8 +69,9 @@ export function endScreen(end: SessionEnd, instance: string, timeoutMs: number):
 
 /**
  * The one photo message of a QR session, on the Telegram side: renders what to show and sends or
- * edits it. Calls go out once, without auto-retry: the session loop decides what to do on a 429
- * (send the newest QR later, not this one again).
+ * edits it, in the language `t` of whoever started the session. Calls go out once, without
+ * auto-retry: the session loop decides what to do on a 429 (send the newest QR later, not this
+ * one again).
  */
 export class SessionScreen {
   constructor(
@@ -78,12 +80,12 @@ export class SessionScreen {
   ) {}
 
   /** The first message of a session, shown while GREEN-API prepares the QR. Throws on failure. */
-  async sendWaiting(chatId: number, instance: string, replyTo?: number): Promise<number> {
-    const png = await renderStatusCard({ ...texts.cards.waiting(instance), tone: "wait" });
+  async sendWaiting(chatId: number, instance: string, t: Texts, replyTo?: number): Promise<number> {
+    const png = await renderStatusCard({ ...cards.waiting(instance), tone: "wait" });
     const message = await this.api.sendPhoto(chatId, new InputFile(png, "qr.png"), {
-      caption: texts.qrSession.waitingCaption(instance),
+      caption: t.qr.waitingCaption(instance),
       parse_mode: "HTML",
-      reply_markup: keyboards.liveQr(instance),
+      reply_markup: qrKeyboards(t).liveQr(instance),
       ...(replyTo
         ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
         : {}),
@@ -91,28 +93,19 @@ export class SessionScreen {
     return message.message_id;
   }
 
-  async showWaiting(
-    target: MessageRef,
-    instance: string,
-    caption?: string,
-  ): Promise<TelegramOutcome> {
-    const png = await renderStatusCard({ ...texts.cards.waiting(instance), tone: "wait" });
-    return this.edit(
-      target,
-      png,
-      caption ?? texts.qrSession.waitingCaption(instance),
-      keyboards.liveQr(instance),
-    );
+  async showWaiting(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
+    const png = await renderStatusCard({ ...cards.waiting(instance), tone: "wait" });
+    return this.edit(target, png, t.qr.waitingCaption(instance), qrKeyboards(t).liveQr(instance));
   }
 
-  async showLoggingOut(target: MessageRef, instance: string): Promise<TelegramOutcome> {
-    const png = await renderStatusCard({ ...texts.cards.loggingOut(instance), tone: "wait" });
-    return this.edit(target, png, texts.qrSession.loggingOut(instance), keyboards.none());
+  async showLoggingOut(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
+    const png = await renderStatusCard({ ...cards.loggingOut(instance), tone: "wait" });
+    return this.edit(target, png, t.qr.loggingOut(instance), noButtons());
   }
 
-  async showMoved(target: MessageRef, instance: string): Promise<TelegramOutcome> {
-    const png = await renderStatusCard({ ...texts.cards.moved(instance), tone: "info" });
-    return this.edit(target, png, texts.qrSession.movedAway(instance), keyboards.none());
+  async showMoved(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
+    const png = await renderStatusCard({ ...cards.moved(instance), tone: "info" });
+    return this.edit(target, png, t.qr.movedAway(instance), noButtons());
   }
 
   async showQr(
@@ -120,23 +113,25 @@ export class SessionScreen {
     instance: string,
     qrPng: Buffer,
     remainingMs: number,
+    t: Texts,
   ): Promise<TelegramOutcome> {
     const png = await renderQrCard({ qrPng, label: instance });
-    return this.edit(
-      target,
-      png,
-      texts.qrSession.qrCaption(instance, remainingMs),
-      keyboards.liveQr(instance),
-    );
+    const caption = t.qr.qrCaption(instance, remainingMs);
+    return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance));
   }
 
-  async showEnd(target: MessageRef, instance: string, end: SessionEnd): Promise<TelegramOutcome> {
-    const screen = endScreen(end, instance, this.timeoutMs);
+  async showEnd(
+    target: MessageRef,
+    instance: string,
+    end: SessionEnd,
+    t: Texts,
+  ): Promise<TelegramOutcome> {
+    const screen = endScreen(end, instance, this.timeoutMs, t);
     const png = await renderStatusCard(screen.card);
     return this.edit(target, png, screen.caption, screen.keyboard);
   }
 
-  /** Swaps only the buttons (and caption), e.g. for a confirmation step. */
+  /** Swaps only the caption and buttons, e.g. for a confirmation step. */
   async showButtons(
     target: MessageRef,
     caption: string,

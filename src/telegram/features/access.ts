@@ -1,6 +1,6 @@
-import type { Context, MiddlewareFn } from "grammy";
+import type { MiddlewareFn } from "grammy";
 import type { Logger } from "../../shared/logger.js";
-import { texts } from "../texts.js";
+import type { BotContext } from "../context.js";
 
 /**
  * Deny by default: only configured operators get past this, in private chats and groups alike.
@@ -10,13 +10,13 @@ import { texts } from "../texts.js";
 export function operatorsOnly(
   operatorIds: readonly number[],
   logger: Logger,
-): MiddlewareFn<Context> {
+): MiddlewareFn<BotContext> {
   const operators = new Set(operatorIds);
   return async (ctx, next) => {
     const userId = ctx.from?.id;
     if (userId !== undefined && operators.has(userId)) return next();
     if (ctx.callbackQuery) {
-      await ctx.answerCallbackQuery({ text: texts.callbacks.notAllowed });
+      await ctx.answerCallbackQuery({ text: ctx.t.callbacks.notAllowed });
     }
     if (ctx.message || ctx.callbackQuery) {
       logger.info(

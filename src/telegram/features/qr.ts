@@ -1,13 +1,13 @@
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import type { InstanceRegistry } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import type { SessionStarter } from "../../qr-session/session-starter.js";
 import type { SessionStore } from "../../qr-session/session-store.js";
 import type { Logger } from "../../shared/logger.js";
 import { decodeQrCallback, QR_CALLBACK_PATTERN, type QrCallback } from "../callback-data.js";
-import { keyboards } from "../keyboards.js";
+import type { BotContext } from "../context.js";
+import { qrKeyboards } from "../keyboards.js";
 import type { MessageRef, SessionScreen } from "../session-screen.js";
-import { texts } from "../texts.js";
 
 export interface QrFeatureDeps {
   instances: InstanceRegistry;
@@ -22,8 +22,8 @@ export interface QrFeatureDeps {
 const AFTER_LOGOUT_GRACE_MS = 30_000;
 
 /** `/qr <instance>` and the buttons on QR session messages. */
-export function qrFeature(deps: QrFeatureDeps): Composer<Context> {
-  const composer = new Composer<Context>();
+export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
 
   composer.command("qr", async (ctx) => {
     const names = deps.instances.names();
@@ -32,12 +32,13 @@ export function qrFeature(deps: QrFeatureDeps): Composer<Context> {
       parse_mode: "HTML" as const,
       reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
     };
-    if (!argument) return ctx.reply(texts.usage.qr(names), replyOptions);
+    if (!argument) return ctx.reply(ctx.t.qr.usage(names), replyOptions);
     const instance = deps.instances.find(argument);
-    if (!instance) return ctx.reply(texts.unknownInstance(argument, names), replyOptions);
+    if (!instance) return ctx.reply(ctx.t.unknownInstance(argument, names), replyOptions);
     await deps.starter.startInNewMessage({
       instance: instance.name,
       userId: ctx.from?.id ?? 0,
+      locale: ctx.locale,
       chatId: ctx.chat.id,
       replyTo: ctx.msg.message_id,
     });
@@ -48,7 +49,7 @@ export function qrFeature(deps: QrFeatureDeps): Composer<Context> {
     const message = ctx.callbackQuery.message;
     const instance = callback && deps.instances.find(callback.instance);
     if (!callback || !instance || !message) {
-      return ctx.answerCallbackQuery({ text: texts.callbacks.stale });
+      return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
     const target = { chatId: message.chat.id, messageId: message.message_id };
     await handleButton(deps, ctx, { ...callback, instance: instance.name }, target);
@@ -59,11 +60,13 @@ export function qrFeature(deps: QrFeatureDeps): Composer<Context> {
 
 async function handleButton(
   deps: QrFeatureDeps,
-  ctx: Context,
+  ctx: BotContext,
   callback: QrCallback,
   target: MessageRef,
 ) {
   const { instance } = callback;
+  const { t, locale } = ctx;
+  const keyboards = qrKeyboards(t);
   const userId = ctx.from?.id ?? 0;
   const log = deps.logger.child({ instance, userId, chatId: target.chatId });
   switch (callback.action) {
@@ -72,25 +75,25 @@ async function handleButton(
       const isThisMessage =
         record?.chatId === target.chatId && record.messageId === target.messageId;
       if (!record || !isThisMessage) {
-        return ctx.answerCallbackQuery({ text: texts.callbacks.sessionEnded });
+        return ctx.answerCallbackQuery({ text: t.qr.callbacks.sessionEnded });
       }
       await deps.store.requestCancel(instance, record.sessionId, userId);
       log.info(
         { action: "cancel", result: "requested", sessionId: record.sessionId },
         "QR session cancel requested",
       );
-      return ctx.answerCallbackQuery({ text: texts.callbacks.cancelling });
+      return ctx.answerCallbackQuery({ text: t.qr.callbacks.cancelling });
     }
     case "new": {
-      await ctx.answerCallbackQuery({ text: texts.callbacks.starting });
-      await deps.starter.startOnMessage({ instance, userId, target });
+      await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
+      await deps.starter.startOnMessage({ instance, userId, locale, target });
       return;
     }
     case "logout": {
-      await ctx.answerCallbackQuery({ text: texts.callbacks.confirmLogout });
+      await ctx.answerCallbackQuery({ text: t.qr.callbacks.confirmLogout });
       await deps.screen.showButtons(
         target,
-        texts.qrSession.confirmLogout(instance),
+        t.qr.confirmLogout(instance),
         keyboards.confirmLogout(instance),
       );
       return;
@@ -99,25 +102,25 @@ async function handleButton(
       await ctx.answerCallbackQuery();
       await deps.screen.showButtons(
         target,
-        texts.qrSession.logoutKept(instance),
+        t.qr.logoutKept(instance),
         keyboards.logoutAndQr(instance),
       );
       return;
     }
     case "logout-yes": {
-      await ctx.answerCallbackQuery({ text: texts.callbacks.loggingOut });
-      await deps.screen.showLoggingOut(target, instance);
       const configured = deps.instances.find(instance);
-      if (!configured) return;
+      if (!configured) return ctx.answerCallbackQuery({ text: t.callbacks.stale });
+      await ctx.answerCallbackQuery({ text: t.qr.callbacks.loggingOut });
+      await deps.screen.showLoggingOut(target, instance, t);
       try {
         await deps.greenApi.logout(configured);
       } catch (error) {
         log.warn({ err: error, action: "logout", result: "failed" }, "log out failed");
         const reason = error instanceof Error ? error.message : "unknown error";
-        await deps.screen.showEnd(target, instance, { kind: "needs-logout" });
+        await deps.screen.showEnd(target, instance, { kind: "needs-logout" }, t);
         await deps.screen.showButtons(
           target,
-          texts.qrSession.logoutFailed(instance, reason),
+          t.qr.logoutFailed(instance, reason),
           keyboards.logoutAndQr(instance),
         );
         return;
@@ -126,6 +129,7 @@ async function handleButton(
       await deps.starter.startOnMessage({
         instance,
         userId,
+        locale,
         target,
         graceMs: AFTER_LOGOUT_GRACE_MS,
       });

@@ -1,0 +1,5 @@
+import { common } from "./common.js";
+import { qr } from "./qr.js";
+
+/** English, the default: its shape is the type every other language must fill (`Texts`). */
+export const en = { ...common, qr };

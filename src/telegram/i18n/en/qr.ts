@@ -1,0 +1,55 @@
+import { formatMinutesSeconds } from "../../../shared/time.js";
+import { bold as b, codeList, escapeHtml } from "../html.js";
+
+export const qr = {
+  usage: (names: readonly string[]) =>
+    `Usage: <code>/qr &lt;instance&gt;</code>\nInstances: ${codeList(names)}`,
+  buttons: {
+    cancel: "✖️ Cancel",
+    newQr: "🔄 New QR",
+    logoutAndQr: "🚪 Log out & new QR",
+    logout: "🚪 Log out",
+    confirmLogout: "✅ Yes, log out",
+    keep: "↩️ No",
+  },
+  callbacks: {
+    sessionEnded: "This QR session has already ended.",
+    cancelling: "Cancelling…",
+    confirmLogout: "Confirm: log out, then scan a new QR.",
+    loggingOut: "Logging out…",
+    starting: "Starting a new QR session…",
+  },
+  waitingCaption: (instance: string) => `⏳ ${b(instance)}: asking GREEN-API for a QR code…`,
+  movedAway: (instance: string) => `↪️ The QR session for ${b(instance)} moved to a newer message.`,
+  qrCaption: (instance: string, remainingMs: number) =>
+    [
+      `📱 Scan to link ${b(instance)}`,
+      "WhatsApp → Settings → Linked devices → Link a device",
+      `The code refreshes here by itself. ⏱ ${formatMinutesSeconds(remainingMs)} left`,
+    ].join("\n"),
+  confirmLogout: (instance: string) =>
+    `🚪 Log out ${b(instance)}? WhatsApp on it stops until someone scans a new QR.`,
+  loggingOut: (instance: string) => `⏳ Logging out ${b(instance)}…`,
+  logoutKept: (instance: string) =>
+    `${b(instance)} was not logged out. Log out when you are ready to scan a new QR.`,
+  logoutFailed: (instance: string, reason: string) =>
+    `❌ Could not log out ${b(instance)}: ${escapeHtml(reason)}`,
+  ends: {
+    authorized: (instance: string, phone?: string) =>
+      `✅ ${b(instance)} is authorized${phone ? ` as +${escapeHtml(phone)}` : ""}.`,
+    alreadyAuthorized: (instance: string) =>
+      `✅ ${b(instance)} is already authorized: there is no QR to scan.\nTo link another phone, log out first.`,
+    needsLogout: (instance: string) =>
+      [
+        `⚠️ ${b(instance)} still holds an old WhatsApp login that no longer works, so GREEN-API will not show a QR.`,
+        "Log out to clear it, then scan the new QR.",
+      ].join("\n"),
+    credentialsRejected: (instance: string) =>
+      `⛔ GREEN-API rejected the credentials of ${b(instance)} (check idInstance / apiTokenInstance in the instances file).`,
+    expired: (instance: string, minutes: number) =>
+      `⌛ QR expired: ${b(instance)} was not linked within ${minutes} min.`,
+    cancelled: (instance: string) => `✖️ QR session for ${b(instance)} cancelled.`,
+    failed: (instance: string) =>
+      `❌ The QR session for ${b(instance)} stopped on an internal error. Try /qr again.`,
+  },
+};

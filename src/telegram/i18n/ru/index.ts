@@ -1,0 +1,5 @@
+import type { Texts } from "../index.js";
+import { common } from "./common.js";
+import { qr } from "./qr.js";
+
+export const ru: Texts = { ...common, qr };
