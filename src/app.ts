@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
 import { Redis, type RedisOptions } from "ioredis";
+import { AuditLog } from "./audit/audit-log.js";
 import type { Config } from "./config/index.js";
 import { GreenApiClient } from "./green-api/client.js";
 import { createQrQueue } from "./qr-session/qr-queue.js";
@@ -107,7 +108,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               timeoutMs: env.QR_TIMEOUT_MS,
               logger: botLogger,
             });
-            return { instances, store, greenApi, screen, starter, logger: botLogger };
+            const audit = new AuditLog(redis, prefix, logger.child({ part: "audit" }));
+            return { instances, store, greenApi, screen, starter, audit, logger: botLogger };
           },
         );
         await bot.init();

@@ -75,17 +75,14 @@ export class SessionStarter {
     });
     if (claim.claimed) {
       await enqueueQrSession(this.deps.queue, { instance: request.instance, sessionId });
-      log.info({ action: "qr", result: "started", sessionId }, "QR session started");
+      log.info({ sessionId }, "QR session started");
       return { started: "new" };
     }
     const from = { chatId: claim.moved.chatId, messageId: claim.moved.messageId };
     if (from.chatId !== target.chatId || from.messageId !== target.messageId) {
       await this.deps.screen.showMoved(from, request.instance, textsFor(claim.moved.locale));
     }
-    log.info(
-      { action: "qr", result: "moved", sessionId: claim.moved.sessionId },
-      "QR session moved to a new message",
-    );
+    log.info({ sessionId: claim.moved.sessionId }, "QR session moved to a new message");
     return { started: "moved", from };
   }
 }

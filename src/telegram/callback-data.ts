@@ -2,39 +2,57 @@ import { z } from "zod";
 import { INSTANCE_NAME_PATTERN } from "../config/instances.js";
 
 /**
- * Inline buttons carry an action and an instance name, nothing else: never a token, and never a
- * session id a stranger could guess. The message a button sits on identifies the session.
- * Everything pressed is parsed back through this schema; anything else is a stale or forged button.
+ * Inline buttons carry a feature prefix, an action and an instance name, nothing else: never a
+ * token, and never a session id a stranger could guess. The message a button sits on identifies
+ * the session. Everything pressed is parsed back through a zod schema; anything else is a stale
+ * or forged button and gets "no longer valid".
  */
-export const qrActions = [
+function defineCallbacks<const Action extends string>(
+  prefix: string,
+  actions: readonly [Action, ...Action[]],
+) {
+  const schema = z.object({
+    action: z.enum(actions),
+    instance: z.string().regex(INSTANCE_NAME_PATTERN),
+  });
+  type Callback = z.infer<typeof schema>;
+  return {
+    actions,
+    /** Matches every button of the feature, valid or not, so forged ones get an answer too. */
+    pattern: new RegExp(`^${prefix}:`),
+    encode: (callback: Callback): string => `${prefix}:${callback.action}:${callback.instance}`,
+    decode: (data: string): Callback | undefined => {
+      if (data.length > 64) return undefined;
+      const [head, action, instance, ...rest] = data.split(":");
+      if (head !== prefix || rest.length > 0) return undefined;
+      const parsed = schema.safeParse({ action, instance });
+      return parsed.success ? parsed.data : undefined;
+    },
+  };
+}
+
+/** QR session buttons (features/qr.ts). */
+export const qrCallbacks = defineCallbacks("qr", [
+  "start", // start a session in a new message (from an alert or a list)
   "cancel", // stop the running session
   "new", // start a fresh QR session on this message
   "logout", // ask to confirm a log out (then a fresh QR session)
   "logout-yes",
   "logout-no",
-] as const;
-
-export const qrCallbackSchema = z.object({
-  action: z.enum(qrActions),
-  instance: z.string().regex(INSTANCE_NAME_PATTERN),
-});
-
-export type QrCallback = z.infer<typeof qrCallbackSchema>;
+]);
+export type QrCallback = NonNullable<ReturnType<typeof qrCallbacks.decode>>;
 export type QrAction = QrCallback["action"];
 
-const PREFIX = "qr";
+/** Pairing-code buttons (features/code.ts). */
+export const codeCallbacks = defineCallbacks("code", [
+  "ask", // ask for the phone number, then request a code
+  "new", // a new code for the phone number of this message
+  "qr", // QR instead: start a QR session in a new message
+]);
+export type CodeCallback = NonNullable<ReturnType<typeof codeCallbacks.decode>>;
 
-export function encodeQrCallback(callback: QrCallback): string {
-  return `${PREFIX}:${callback.action}:${callback.instance}`;
-}
-
-export function decodeQrCallback(data: string): QrCallback | undefined {
-  if (data.length > 64) return undefined;
-  const [prefix, action, instance, ...rest] = data.split(":");
-  if (prefix !== PREFIX || rest.length > 0) return undefined;
-  const parsed = qrCallbackSchema.safeParse({ action, instance });
-  return parsed.success ? parsed.data : undefined;
-}
-
-/** Matches every button of this feature, valid or not, so forged ones get an answer too. */
-export const QR_CALLBACK_PATTERN = /^qr:/;
+// Kept for the QR feature and its tests.
+export const encodeQrCallback = qrCallbacks.encode;
+export const decodeQrCallback = qrCallbacks.decode;
+export const qrActions = qrCallbacks.actions;
+export const QR_CALLBACK_PATTERN = qrCallbacks.pattern;

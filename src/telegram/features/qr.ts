@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import type { AuditLog } from "../../audit/audit-log.js";
 import type { InstanceRegistry } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import type { SessionStarter } from "../../qr-session/session-starter.js";
@@ -15,6 +16,7 @@ export interface QrFeatureDeps {
   store: SessionStore;
   screen: SessionScreen;
   greenApi: GreenApiClient;
+  audit: AuditLog;
   logger: Logger;
 }
 
@@ -35,12 +37,19 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
     if (!argument) return ctx.reply(ctx.t.qr.usage(names), replyOptions);
     const instance = deps.instances.find(argument);
     if (!instance) return ctx.reply(ctx.t.unknownInstance(argument, names), replyOptions);
-    await deps.starter.startInNewMessage({
+    const started = await deps.starter.startInNewMessage({
       instance: instance.name,
       userId: ctx.from?.id ?? 0,
       locale: ctx.locale,
       chatId: ctx.chat.id,
       replyTo: ctx.msg.message_id,
+    });
+    await deps.audit.record({
+      action: "qr",
+      userId: ctx.from?.id ?? 0,
+      chatId: ctx.chat.id,
+      instance: instance.name,
+      result: started.started,
     });
   });
 
@@ -69,7 +78,20 @@ async function handleButton(
   const keyboards = qrKeyboards(t);
   const userId = ctx.from?.id ?? 0;
   const log = deps.logger.child({ instance, userId, chatId: target.chatId });
+  const audit = (action: "qr" | "cancel" | "logout", result: string) =>
+    deps.audit.record({ action, userId, chatId: target.chatId, instance, result });
   switch (callback.action) {
+    case "start": {
+      await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
+      const started = await deps.starter.startInNewMessage({
+        instance,
+        userId,
+        locale,
+        chatId: target.chatId,
+      });
+      await audit("qr", started.started);
+      return;
+    }
     case "cancel": {
       const record = await deps.store.get(instance);
       const isThisMessage =
@@ -78,6 +100,7 @@ async function handleButton(
         return ctx.answerCallbackQuery({ text: t.qr.callbacks.sessionEnded });
       }
       await deps.store.requestCancel(instance, record.sessionId, userId);
+      await audit("cancel", "requested");
       log.info(
         { action: "cancel", result: "requested", sessionId: record.sessionId },
         "QR session cancel requested",
@@ -86,7 +109,8 @@ async function handleButton(
     }
     case "new": {
       await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
-      await deps.starter.startOnMessage({ instance, userId, locale, target });
+      const started = await deps.starter.startOnMessage({ instance, userId, locale, target });
+      await audit("qr", started.started);
       return;
     }
     case "logout": {
@@ -115,8 +139,9 @@ async function handleButton(
       try {
         await deps.greenApi.logout(configured);
       } catch (error) {
-        log.warn({ err: error, action: "logout", result: "failed" }, "log out failed");
+        log.warn({ err: error }, "log out failed");
         const reason = error instanceof Error ? error.message : "unknown error";
+        await audit("logout", `failed: ${reason}`);
         await deps.screen.showEnd(target, instance, { kind: "needs-logout" }, t);
         await deps.screen.showButtons(
           target,
@@ -125,7 +150,7 @@ async function handleButton(
         );
         return;
       }
-      log.info({ action: "logout", result: "done" }, "instance logged out from a button");
+      await audit("logout", "done");
       await deps.starter.startOnMessage({
         instance,
         userId,
