@@ -6,6 +6,7 @@ import { AuditLog } from "./audit/audit-log.js";
 import type { Config } from "./config/index.js";
 import { GreenApiClient } from "./green-api/client.js";
 import { createQrQueue } from "./qr-session/qr-queue.js";
+import { createQrSourceFactory, socketOptionsFor } from "./qr-session/qr-source.js";
 import { QrWorker } from "./qr-session/qr-worker.js";
 import { SessionRunner } from "./qr-session/session-runner.js";
 import { SessionStarter } from "./qr-session/session-starter.js";
@@ -59,8 +60,13 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }),
       env.QR_TIMEOUT_MS,
     );
+    const sources = createQrSourceFactory(
+      env.QR_SOURCE,
+      greenApi,
+      socketOptionsFor(env.QR_TIMEOUT_MS, env.GREEN_API_TIMEOUT_MS),
+    );
     const runner = new SessionRunner(
-      { store, greenApi, screen, instances, logger },
+      { store, greenApi, screen, instances, logger, sources },
       {
         pollIntervalMs: env.QR_POLL_INTERVAL_MS,
         leaseMs,

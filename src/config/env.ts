@@ -35,6 +35,8 @@ export const envSchema = z.object({
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
   SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
+  /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
+  QR_SOURCE: z.enum(["poll", "websocket"]).default("poll"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
-import type { InstanceRegistry } from "../config/index.js";
+import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import { GreenApiError } from "../green-api/errors.js";
-import { isNeedsLogout } from "../green-api/schemas.js";
+import { isNeedsLogout, type QrAnswer } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
 import type { TelegramOutcome } from "../telegram/telegram-errors.js";
+import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
 import type { SessionRecord } from "./session-record.js";
 import type { SessionStore } from "./session-store.js";
@@ -28,6 +29,8 @@ export interface SessionRunnerDeps {
   screen: SessionScreen;
   instances: InstanceRegistry;
   logger: Logger;
+  /** Where QR codes come from (polling by default). */
+  sources?: QrSourceFactory;
   now?: () => number;
 }
 
@@ -72,10 +75,35 @@ export class SessionRunner {
       return { kind: "replaced" };
     }
 
+    // Opened on the first poll this worker owns: a socket is GREEN-API's only one for the instance.
+    let source: QrSource | undefined;
+    const sourceNow = () => {
+      source ??= this.deps.sources?.open(instance, logger) ?? new PollSource(greenApi, instance);
+      return source;
+    };
+    try {
+      return await this.loop(instance, sessionId, pollerId, sourceNow, shutdown, logger);
+    } finally {
+      source?.close();
+    }
+  }
+
+  private async loop(
+    instance: Instance,
+    sessionId: string,
+    pollerId: string,
+    sourceNow: () => QrSource,
+    shutdown: AbortSignal,
+    logger: Logger,
+  ): Promise<SessionOutcome> {
+    const { store, greenApi } = this.deps;
+    const instanceName = instance.name;
     let telegramBlockedUntil = 0;
     let failuresInARow = 0;
     let lastStateCheck = this.now();
     let heldElsewhereSince: number | undefined;
+    // The QR last seen and its hash: an unchanged QR (most ticks) costs a string compare, no sha1.
+    let seen: { message: string; hash: string } | undefined;
 
     while (!shutdown.aborted) {
       const beat = await store.heartbeat(instanceName, sessionId, pollerId, this.now());
@@ -89,6 +117,7 @@ export class SessionRunner {
         continue;
       }
       heldElsewhereSince = undefined;
+      const source = sourceNow();
       const record = beat.record;
       const target: MessageRef = { chatId: record.chatId, messageId: record.messageId };
       const inGrace = (record.graceUntil ?? 0) > this.now();
@@ -98,9 +127,9 @@ export class SessionRunner {
       }
       if (this.now() >= record.deadline) return this.end(record, { kind: "expired" }, logger);
 
-      let answer: Awaited<ReturnType<GreenApiClient["qr"]>>;
+      let answer: QrAnswer | undefined;
       try {
-        answer = await greenApi.qr(instance, { signal: shutdown });
+        answer = await source.current(shutdown);
         failuresInARow = 0;
       } catch (error) {
         if (shutdown.aborted) break;
@@ -109,12 +138,15 @@ export class SessionRunner {
         }
         failuresInARow += 1;
         logger.warn({ err: error, failuresInARow }, "GREEN-API qr failed; retrying");
-        await sleep(this.backoffMs(failuresInARow), shutdown);
+        await source.wait(this.backoffMs(failuresInARow), shutdown);
         continue;
       }
 
-      if (answer.type === "qrCode") {
-        const hash = hashQr(answer.message);
+      if (answer?.type === "qrCode") {
+        if (seen?.message !== answer.message) {
+          seen = { message: answer.message, hash: hashQr(answer.message) };
+        }
+        const hash = seen.hash;
         const isNew = hash !== record.renderedHash || record.messageId !== record.renderedMessageId;
         if (isNew && this.now() >= telegramBlockedUntil) {
           const shown = await this.deps.screen.showQr(
@@ -145,20 +177,21 @@ export class SessionRunner {
             );
           }
         }
-      } else if (answer.type === "alreadyLogged" && !inGrace) {
+      } else if (answer?.type === "alreadyLogged" && !inGrace) {
         const end: SessionEnd =
           record.qrShownAt !== undefined
             ? { kind: "authorized", phone: await this.phoneOf(instanceName) }
             : { kind: "already-authorized" };
         return this.end(record, end, logger);
-      } else if (answer.type === "error" && isNeedsLogout(answer) && !inGrace) {
+      } else if (answer?.type === "error" && isNeedsLogout(answer) && !inGrace) {
         return this.end(record, { kind: "needs-logout" }, logger);
-      } else if (answer.type === "error") {
+      } else if (answer?.type === "error") {
         logger.info({ message: answer.message }, "GREEN-API answered qr with an error; polling on");
       }
 
       if (
         record.qrShownAt !== undefined &&
+        !source.reportsLogin &&
         this.now() - lastStateCheck >= this.options.stateCheckEveryMs
       ) {
         lastStateCheck = this.now();
@@ -174,7 +207,7 @@ export class SessionRunner {
         }
       }
 
-      await sleep(this.options.pollIntervalMs, shutdown);
+      await source.wait(this.options.pollIntervalMs, shutdown);
     }
     await store.releaseLease(instanceName, pollerId);
     return { kind: "suspended" };

@@ -1,11 +1,14 @@
 // A scriptable fake of GREEN-API's account methods for tests: instances with a state, a QR code
 // (a real, decodable PNG) whose payload rotates, pairing codes, state history and notifications.
 // Every call is recorded; any call can be scripted (status, body, invalid JSON, delay, hang).
+// The `scanqrcode` WebSocket pushes the same rotating QR, the login, and a timeout.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import type { Duplex } from "node:stream";
 import { clearTimeout, setTimeout } from "node:timers";
 import QRCode from "qrcode";
+import { type WebSocket, WebSocketServer } from "ws";
 import { CallWaiters, closeServer, describeTimeout, listen, readBody, send } from "./http.js";
 
 export type StateInstance =
@@ -54,6 +57,8 @@ export interface FakeInstance {
   logout(): void;
   /** Pairing codes handed out by getAuthorizationCode, oldest first. */
   authorizationCodes(): string[];
+  /** Every QR payload this instance had and when it became current, oldest first. */
+  rotationHistory(): ReadonlyArray<{ payload: string; at: number }>;
 }
 
 export interface AddInstanceOptions {
@@ -63,12 +68,24 @@ export interface AddInstanceOptions {
   qrRotateMs?: number;
   phone?: string;
   needsLogout?: boolean;
+  /**
+   * Rotate on a timer, as the real service does, instead of lazily when asked. Open scanqrcode
+   * sockets turn the timer on by themselves (they need a push on each rotation).
+   */
+  rotateOnTimer?: boolean;
+  /** The first rotation comes after this long instead of `qrRotateMs` (spreads many instances). */
+  qrPhaseMs?: number;
 }
 
 export interface FakeGreenApiOptions {
   /** GREEN-API's documented per-instance limits: qr 3/s; getStateInstance, logout, reboot 1/s. */
   enforceRateLimits?: boolean;
+  /** scanqrcode sends `{type: "timeout"}` and closes after this long (GREEN-API: 100 s). */
+  scanTimeoutMs?: number;
 }
+
+/** What an instance tells its scanqrcode sockets. */
+type InstanceEvent = { kind: "rotated"; payload: string } | { kind: "state" };
 
 // Documented HTTP verb(s) per method; anything else gets 405.
 const METHODS: Record<string, string[]> = {
@@ -84,7 +101,13 @@ const METHODS: Record<string, string[]> = {
 };
 const METHOD_NAMES = new Map(Object.keys(METHODS).map((name) => [name.toLowerCase(), name]));
 
-const RATE_LIMITS: Record<string, number> = { qr: 3, getStateInstance: 1, logout: 1, reboot: 1 };
+const RATE_LIMITS: Record<string, number> = {
+  qr: 3,
+  scanqrcode: 1,
+  getStateInstance: 1,
+  logout: 1,
+  reboot: 1,
+};
 
 type Answer = { status: number; body: string };
 
@@ -102,6 +125,10 @@ class Instance implements FakeInstance {
   private qr: { payload: string; since: number };
   private readonly served: string[] = [];
   private readonly codes: string[] = [];
+  private readonly qrHistory: Array<{ payload: string; at: number }> = [];
+  private readonly listeners = new Set<(event: InstanceEvent) => void>();
+  private readonly rotateOnTimer: boolean;
+  private timer: NodeJS.Timeout | undefined;
   private rotations = 0;
 
   constructor(
@@ -115,8 +142,13 @@ class Instance implements FakeInstance {
     this.phone = opts.phone ?? "79001234567";
     this.needsLogout = opts.needsLogout ?? false;
     this.qrRotateMs = opts.qrRotateMs ?? 20_000;
-    this.qr = { payload: this.newPayload(), since: Date.now() };
+    this.rotateOnTimer = opts.rotateOnTimer ?? false;
+    // A phase shorter than the period backdates the current QR so that it rotates sooner.
+    const phase = Math.min(opts.qrPhaseMs ?? this.qrRotateMs, this.qrRotateMs);
+    this.qr = { payload: this.newPayload(), since: Date.now() - (this.qrRotateMs - phase) };
+    this.qrHistory.push({ payload: this.qr.payload, at: Date.now() });
     this.recordHistory();
+    this.schedule();
   }
 
   get state(): StateInstance {
@@ -128,6 +160,7 @@ class Instance implements FakeInstance {
     if (next === this._state) return;
     this._state = next;
     this.recordHistory();
+    this.emit({ kind: "state" });
     this.notify({
       typeWebhook: "stateInstanceChanged",
       instanceData: {
@@ -152,7 +185,41 @@ class Instance implements FakeInstance {
 
   rotateQr(): string {
     this.qr = { payload: this.newPayload(), since: Date.now() };
+    this.qrHistory.push({ payload: this.qr.payload, at: this.qr.since });
+    this.schedule();
+    this.emit({ kind: "rotated", payload: this.qr.payload });
     return this.qr.payload;
+  }
+
+  rotationHistory(): ReadonlyArray<{ payload: string; at: number }> {
+    return this.qrHistory;
+  }
+
+  /** Subscribes a socket; returns the unsubscribe function. */
+  listen(listener: (event: InstanceEvent) => void): () => void {
+    this.listeners.add(listener);
+    this.schedule();
+    return () => {
+      this.listeners.delete(listener);
+      this.schedule();
+    };
+  }
+
+  stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private emit(event: InstanceEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** (Re)arms the rotation timer when rotations must happen on their own: see rotateOnTimer. */
+  private schedule(): void {
+    this.stopTimer();
+    if (!this.rotateOnTimer && this.listeners.size === 0) return;
+    const due = Math.max(0, this.qr.since + this.qrRotateMs - Date.now());
+    this.timer = setTimeout(() => this.rotateQr(), due);
   }
 
   authorize(phone?: string): void {
@@ -215,8 +282,13 @@ export class FakeGreenApi {
   /** Requests not answered yet (delays, hangs, long polls): ended by close(). */
   private readonly open = new Set<{ res: ServerResponse; release: () => void }>();
   private readonly notificationWaiters = new Set<() => void>();
+  private readonly sockets = new Map<WebSocket, string>();
+  private readonly wss = new WebSocketServer({ noServer: true });
+  /** scanqrcode's scan window: `{type: "timeout"}` and a close after this long (GREEN-API: 100 s). */
+  scanTimeoutMs: number;
   private receiptId = 1;
   private closed = false;
+  private scriptedRaw: string | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -224,7 +296,9 @@ export class FakeGreenApi {
     private readonly opts: FakeGreenApiOptions,
   ) {
     this.apiUrl = `http://127.0.0.1:${port}`;
+    this.scanTimeoutMs = opts.scanTimeoutMs ?? 100_000;
     server.on("request", (req, res) => void this.handle(req, res));
+    server.on("upgrade", (req, socket, head) => this.upgrade(req, socket, head));
   }
 
   static async start(opts: FakeGreenApiOptions = {}): Promise<FakeGreenApi> {
@@ -280,9 +354,24 @@ export class FakeGreenApi {
     );
   }
 
+  /** scanqrcode sockets open now, of one instance or all. */
+  openSockets(idInstance?: string | number): number {
+    return [...this.sockets.values()].filter(
+      (id) => idInstance === undefined || id === String(idInstance),
+    ).length;
+  }
+
+  /** Drops the instance's scanqrcode sockets without a word (a network cut, a server restart). */
+  dropSockets(idInstance: string | number): void {
+    for (const [socket, id] of this.sockets) if (id === String(idInstance)) socket.terminate();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const instance of this.instances.values()) instance.stopTimer();
+    for (const socket of this.sockets.keys()) socket.terminate();
+    this.wss.close();
     for (const pending of this.open) {
       pending.release();
       pending.res.destroy();
@@ -324,6 +413,108 @@ export class FakeGreenApi {
     }
     send(res, answer.status, answer.body);
     this.finish(call, answer.status);
+  }
+
+  // ---- WebSocket: scanqrcode --------------------------------------------------------------
+
+  /**
+   * `ws(s)://…/waInstance{id}/scanqrcode/{token}`. Recorded as a call of method "scanqrcode"
+   * (status 101 once open). A script for "scanqrcode" answers the upgrade with its status instead;
+   * a scripted status 101 opens the socket and sends `raw` (e.g. garbage) as its only message.
+   */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const route = /^\/waInstance([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    const call: GreenApiCall = {
+      idInstance: route?.[1] ?? "",
+      method: route?.[2]?.toLowerCase() === "scanqrcode" ? "scanqrcode" : url.pathname,
+      httpMethod: "GET",
+      token: route?.[3] ?? "",
+      body: undefined,
+      query: Object.fromEntries(url.searchParams),
+      at: Date.now(),
+      status: 0,
+    };
+    this.calls.push(call);
+    this.waiters.notify(call);
+    const instance = this.instances.get(call.idInstance);
+    const refusal = this.refusalOf(call, instance);
+    if (refusal === 101) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.finish(call, 101);
+        this.sockets.set(ws, call.idInstance);
+        ws.on("close", () => this.sockets.delete(ws));
+        ws.send(this.scriptedRaw ?? "");
+      });
+      return;
+    }
+    if (refusal !== undefined || !instance) {
+      const status = refusal ?? 403;
+      socket.end(`HTTP/1.1 ${status} Refused\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      this.finish(call, status);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.finish(call, 101);
+      this.serveScan(ws, instance);
+    });
+  }
+
+  /** The HTTP status that refuses this upgrade, if any. */
+  private refusalOf(call: GreenApiCall, instance: Instance | undefined): number | undefined {
+    const scripted = this.scripts.get(scriptKey(call.idInstance, "scanqrcode"))?.shift();
+    this.scriptedRaw = scripted?.raw;
+    if (scripted) return scripted.status ?? 500;
+    if (call.method !== "scanqrcode") return 404;
+    if (!instance) return 403;
+    if (call.token !== instance.apiTokenInstance) return 401;
+    if (this.opts.enforceRateLimits && this.rateLimited(instance, "scanqrcode")) return 429;
+    return undefined;
+  }
+
+  /** Pushes QR codes until the instance logs in, the scan times out or the client leaves. */
+  private serveScan(ws: WebSocket, instance: Instance): void {
+    this.sockets.set(ws, instance.idInstance);
+    const push = (message: { type: string; message: unknown }) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const pushQr = async (payload: string) =>
+      push({ type: "qrCode", message: await this.qrPng(payload) });
+    let unsubscribe = () => {};
+    const timeout = setTimeout(() => {
+      push({ type: "timeout", message: "QR scan timed out" });
+      ws.close(1000);
+    }, this.scanTimeoutMs);
+    ws.on("close", () => {
+      clearTimeout(timeout);
+      unsubscribe();
+      this.sockets.delete(ws);
+    });
+    ws.on("error", () => ws.terminate());
+    const ended = (): boolean => {
+      if (instance.state === "authorized") {
+        push({ type: "accountData", message: { phone: instance.phone, deviceId: "fake-device" } });
+        ws.close(1000);
+        return true;
+      }
+      return false;
+    };
+    if (instance.state === "authorized") {
+      push({ type: "alreadyLogged", message: "instance account already authorized" });
+      ws.close(1000);
+      return;
+    }
+    if (instance.needsLogout) {
+      push({ type: "error", message: "Instance has auth. You need to make log out" });
+      ws.close(1000);
+      return;
+    }
+    unsubscribe = instance.listen((event) => {
+      if (event.kind === "state") ended();
+      else void pushQr(event.payload).then(() => instance.markServed(event.payload));
+    });
+    const payload = instance.currentQrPayload();
+    void pushQr(payload).then(() => instance.markServed(payload));
   }
 
   private finish(call: GreenApiCall, status: number): void {
