@@ -11,6 +11,7 @@ import { QrWorker } from "./qr-session/qr-worker.js";
 import { SessionRunner } from "./qr-session/session-runner.js";
 import { SessionStarter } from "./qr-session/session-starter.js";
 import { SessionStore } from "./qr-session/session-store.js";
+import { InFlight } from "./shared/in-flight.js";
 import type { Logger } from "./shared/logger.js";
 import { createBot } from "./telegram/bot.js";
 import { SessionScreen } from "./telegram/session-screen.js";
@@ -29,13 +30,44 @@ function redisOptions(extra: RedisOptions = {}): RedisOptions {
   };
 }
 
+/**
+ * The store's connection (the bot's commands and the sessions' polls) fails fast while Redis is
+ * down: a command gets "temporarily unavailable" at once instead of hanging, and a session's job
+ * is retried by BullMQ once Redis is back. `commandTimeout` also covers a Redis that hangs.
+ */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 3_000,
+};
+
+/** How long start() waits for Redis to accept connections (it may be starting alongside us). */
+const REDIS_READY_TIMEOUT_MS = 15_000;
+/** How long stop() lets update handlers in flight finish before closing their connections. */
+const DRAIN_UPDATES_MS = 4_000;
+
+async function untilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}
+
 /** Wires greenlight's parts for one process; `ROLE` picks the bot, the worker or both. */
 export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const { env, instances } = config;
   const prefix = env.REDIS_PREFIX;
   const leaseMs = env.SESSION_LOCK_MS;
 
-  const redis = new Redis(env.REDIS_URL, redisOptions({ maxRetriesPerRequest: 2 }));
+  const redis = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
   const store = new SessionStore(redis, { prefix, leaseMs, staleMs: 2 * leaseMs + 15_000 });
   const greenApi = new GreenApiClient({ timeoutMs: env.GREEN_API_TIMEOUT_MS });
@@ -52,6 +84,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const runsWorker = env.ROLE !== "bot";
   let worker: QrWorker | undefined;
   let botRunner: RunnerHandle | undefined;
+  const updatesInFlight = new InFlight();
   const closers: Array<() => Promise<unknown>> = [];
 
   if (runsWorker) {
@@ -87,14 +120,18 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
 
   return {
     async start() {
-      await redis.ping();
+      await untilReady(redis, REDIS_READY_TIMEOUT_MS);
       if (worker) {
         worker.start();
         await worker.waitUntilReady();
         logger.info({ concurrency: env.WORKER_CONCURRENCY, host: hostname() }, "QR worker started");
       }
       if (runsBot) {
-        const queue = createQrQueue(bullConnection(), prefix);
+        // Fail fast, like the store: /qr during an outage must not wait for Redis to return.
+        const queueConnection = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
+        queueConnection.on("error", () => undefined); // reported once, through `redis` above
+        connections.push(queueConnection);
+        const queue = createQrQueue(queueConnection, prefix);
         queue.on("error", (error) => logger.warn({ err: error }, "QR queue error"));
         closers.push(() => queue.close());
         const botLogger = logger.child({ part: "bot" });
@@ -119,7 +156,15 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
           },
         );
         await bot.init();
-        botRunner = run(bot, {
+        // Handlers are tracked so that stop() lets the ones in flight finish.
+        const adapter = {
+          init: () => bot.init(),
+          handleUpdate: (update: Parameters<typeof bot.handleUpdate>[0]) =>
+            updatesInFlight.track(bot.handleUpdate(update)),
+          errorHandler: bot.errorHandler,
+          api: bot.api,
+        };
+        botRunner = run(adapter, {
           runner: { fetch: { allowed_updates: ["message", "callback_query"] } },
         });
         logger.info({ username: bot.botInfo.username }, "bot started");
@@ -127,8 +172,14 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
     },
 
     async stop() {
+      // Stop taking updates first; then let handlers and session edits in flight finish.
       await botRunner?.stop();
-      await worker?.stop();
+      const [drained] = await Promise.all([
+        updatesInFlight.drain(DRAIN_UPDATES_MS),
+        worker?.stop(),
+      ]);
+      if (!drained)
+        logger.warn({ inFlight: updatesInFlight.size }, "stopped with updates in flight");
       for (const close of closers) await close().catch(() => undefined);
       for (const connection of connections) connection.disconnect();
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
 import type { Logger } from "../shared/logger.js";
 import { textsFor } from "../telegram/i18n/index.js";
@@ -43,6 +44,8 @@ export class QrWorker {
       maxStalledCount: 20,
       autorun: false,
     });
+    // Every running session listens to this one signal: hundreds of listeners are expected.
+    setMaxListeners(0, this.shutdown.signal);
     this.worker.on("error", (error) => deps.logger.error({ err: error }, "QR worker error"));
     this.worker.on("failed", (job, error) =>
       deps.logger.error(
@@ -69,6 +72,11 @@ export class QrWorker {
 
   private async process(job: Job<QrJob>, token?: string): Promise<string> {
     const { instance, sessionId } = qrJobSchema.parse(job.data);
+    // Which process polls which instance: what an operator looks for after a crash or a stall.
+    this.deps.logger.info(
+      { instance, sessionId, attemptsMade: job.attemptsMade, pid: process.pid },
+      "QR session running here",
+    );
     try {
       const outcome = await this.deps.runner.run(
         instance,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Logger } from "../shared/logger.js";
+import { withTimeout } from "../shared/with-timeout.js";
 import { type Locale, textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
 import { enqueueQrSession, type QrJob } from "./qr-queue.js";
@@ -13,6 +14,9 @@ export interface StartRequest {
   /** Skip `alreadyLogged` / "needs log out" answers this long: GREEN-API lags behind a logout. */
   graceMs?: number;
 }
+
+/** Queueing a session normally takes milliseconds; past this Redis is in trouble: say so. */
+const ENQUEUE_TIMEOUT_MS = 5_000;
 
 export type StartResult = { started: "new" } | { started: "moved"; from: MessageRef };
 
@@ -36,6 +40,8 @@ export class SessionStarter {
   async startInNewMessage(
     request: StartRequest & { chatId: number; replyTo?: number },
   ): Promise<StartResult> {
+    // With Redis down, answer "temporarily unavailable" before a waiting photo goes up.
+    await this.deps.store.ping();
     const messageId = await this.deps.screen.sendWaiting(
       request.chatId,
       request.instance,
@@ -51,10 +57,32 @@ export class SessionStarter {
     return this.claim(request, request.target);
   }
 
+  /** A claim Redis refused leaves the message saying so (with a New QR button), not "asking…". */
+  private async claimOrShowFailure(
+    request: StartRequest,
+    target: MessageRef,
+    ...args: Parameters<SessionStore["claim"]>
+  ): ReturnType<SessionStore["claim"]> {
+    try {
+      return await this.deps.store.claim(...args);
+    } catch (error) {
+      await this.showFailed(request, target);
+      throw error;
+    }
+  }
+
+  private async showFailed(request: StartRequest, target: MessageRef): Promise<void> {
+    await this.deps.screen
+      .showEnd(target, request.instance, { kind: "failed" }, textsFor(request.locale))
+      .catch(() => undefined);
+  }
+
   private async claim(request: StartRequest, target: MessageRef): Promise<StartResult> {
     const now = Date.now();
     const sessionId = randomBytes(6).toString("base64url");
-    const claim = await this.deps.store.claim(
+    const claim = await this.claimOrShowFailure(
+      request,
+      target,
       {
         sessionId,
         instance: request.instance,
@@ -74,7 +102,18 @@ export class SessionStarter {
       chatId: target.chatId,
     });
     if (claim.claimed) {
-      await enqueueQrSession(this.deps.queue, { instance: request.instance, sessionId });
+      try {
+        await withTimeout(
+          enqueueQrSession(this.deps.queue, { instance: request.instance, sessionId }),
+          ENQUEUE_TIMEOUT_MS,
+          "queueing the QR session",
+        );
+      } catch (error) {
+        // No poller will come: free the instance and leave no "asking for a QR…" behind.
+        await this.deps.store.finish(request.instance, sessionId).catch(() => undefined);
+        await this.showFailed(request, target);
+        throw error;
+      }
       log.info({ sessionId }, "QR session started");
       return { started: "new" };
     }

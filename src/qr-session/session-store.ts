@@ -93,6 +93,11 @@ export class SessionStore {
     return Math.max(1, deadline - now) + this.options.staleMs;
   }
 
+  /** Throws at once while Redis is unreachable: checked before anything shows on screen. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async claim(session: NewSession, now = Date.now()): Promise<ClaimResult> {
     const reply = (await this.redis.eval(
       CLAIM,

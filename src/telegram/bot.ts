@@ -3,6 +3,7 @@ import { type Api, Bot, type BotError } from "grammy";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { operatorsOnly } from "./features/access.js";
+import { auditFeature } from "./features/audit.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
 
 export interface BotOptions {
@@ -27,7 +28,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => QrFeatureDeps
 
   bot.use(withLanguage);
   bot.use(operatorsOnly(options.operatorIds, logger));
-  bot.errorBoundary((error) => apologize(error, logger), qrFeature(deps));
+  bot.errorBoundary((error) => apologize(error, logger), qrFeature(deps), auditFeature(deps));
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));
 

@@ -1,5 +1,6 @@
 import type { Texts } from "../index.js";
+import { audit } from "./audit.js";
 import { common } from "./common.js";
 import { qr } from "./qr.js";
 
-export const ru: Texts = { ...common, qr };
+export const ru: Texts = { ...common, audit, qr };

@@ -1,0 +1,437 @@
+// Soak: many QR sessions for many minutes against the fakes, with random GREEN-API faults (500,
+// 429, timeouts, bad JSON) and Telegram 429s (flood limits enforced), greenlight running as its
+// own process on a private Redis. Prints what an operator would care about, then exits non-zero
+// if a target was missed.
+//
+//   npm run soak                              # 200 sessions at a time, 10 minutes
+//   npm run soak -- --minutes 2 --sessions 50
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import {
+  FakeGreenApi,
+  type FakeInstance,
+  type ScriptedResponse,
+} from "../test/fakes/fake-green-api.js";
+import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js";
+import { scanPng } from "../test/kit/qr-decode.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "10" },
+    sessions: { type: "string", default: "200" },
+    /** Keep greenlight's whole log in this file (to look into a failure). */
+    log: { type: "string" },
+  },
+});
+const MINUTES = Number(args.minutes);
+const SESSIONS = Number(args.sessions);
+if (!(MINUTES > 0) || !(SESSIONS > 0 && SESSIONS <= 999)) {
+  console.error("usage: npm run soak -- [--minutes 10] [--sessions 200]  (sessions 1..999)");
+  process.exit(2);
+}
+
+/** GREEN-API serves a new QR about every 20 s. */
+const ROTATE_MS = 20_000;
+/** A QR that was current at least this long must have reached the operator's screen. */
+const MUST_SHOW_MS = 12_000;
+const GREEN_API_TIMEOUT_MS = 5_000;
+/** Sessions in a group (20 messages a minute per group; a QR costs 3 edits a minute). */
+const PER_GROUP = 5;
+const PER_PRIVATE_CHAT = 4;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const random = (min: number, max: number) => min + Math.random() * (max - min);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
+
+// ---- the world: Redis, fakes, greenlight -------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
+  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) {
+    throw new Error("the soak needs redis-server (apt-get install redis-server)");
+  }
+  const port = await freePort();
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  process.once("exit", () => child.kill("SIGKILL"));
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  client.on("error", () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return { url, child };
+    } catch {
+      client.disconnect();
+      await sleep(100);
+    }
+  }
+  throw new Error("redis-server did not start");
+}
+
+interface Greenlight {
+  child: ChildProcess;
+  errorLines: string[];
+  errorCount: () => number;
+  exited: Promise<number | null>;
+}
+
+/** greenlight as its own process (so its RSS is its own), counting error lines it logs. */
+function spawnGreenlight(env: Record<string, string>): Greenlight {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const errorLines: string[] = [];
+  let errors = 0;
+  let partial = "";
+  const onData = (chunk: Buffer) => {
+    if (args.log) appendFileSync(args.log, chunk);
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      const level = /"level":(\d+)/.exec(line)?.[1];
+      if (level === undefined ? line.trim() !== "" : Number(level) >= 50) {
+        errors += 1;
+        if (errorLines.length < 5) errorLines.push(line.slice(0, 300));
+      }
+    }
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  process.once("exit", () => child.kill("SIGKILL"));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, errorLines, errorCount: () => errors, exited };
+}
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- one slot: an instance an operator keeps re-linking ---------------------------------------
+
+interface Slot {
+  name: string;
+  /** /qr commands sent for this instance. */
+  started: number;
+  instance: FakeInstance;
+  chatId: number;
+  operatorId: number;
+  group: boolean;
+}
+
+interface QrLife {
+  payload: string;
+  from: number;
+  to: number;
+}
+
+const results = {
+  started: 0,
+  finished: 0,
+  notFinished: [] as string[],
+  qrsExpected: 0,
+  qrsMissed: 0,
+  missedExamples: [] as string[],
+  foreignQrs: 0,
+};
+
+/** Messages of the bot in the slot's chat that belong to the slot's instance. */
+function photosOf(telegram: FakeTelegram, slot: Slot): StoredMessage[] {
+  return telegram
+    .messagesIn(slot.chatId)
+    .filter((m) => m.kind === "photo" && m.history.some((v) => mentions(v.caption, slot.name)));
+}
+
+const mentions = (caption: string | undefined, name: string) =>
+  caption !== undefined && new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`).test(caption);
+
+async function waitFor<T>(check: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = check();
+    if (value !== undefined) return value;
+    await sleep(250);
+  }
+  return undefined;
+}
+
+/** Runs sessions back to back on one instance until `until`, checking each one as it ends. */
+async function runSlot(telegram: FakeTelegram, slot: Slot, until: number): Promise<void> {
+  const lifetimeMs = () => random(0.1, 0.35) * MINUTES * 60_000 + 30_000;
+  while (Date.now() < until) {
+    const before = new Set(photosOf(telegram, slot).map((m) => m.messageId));
+    const lives: QrLife[] = [{ payload: slot.instance.rotateQr(), from: Date.now(), to: 0 }];
+    const startedAt = Date.now();
+    telegram.userSends({
+      chatId: slot.chatId,
+      fromId: slot.operatorId,
+      chatType: slot.group ? "group" : "private",
+      text: `/qr ${slot.name}`,
+    });
+    results.started += 1;
+    slot.started += 1;
+    const message = await waitFor(
+      () => photosOf(telegram, slot).find((m) => !before.has(m.messageId)),
+      60_000,
+    );
+    if (!message) {
+      results.notFinished.push(`${slot.name}: no session message`);
+      await sleep(5000);
+      continue;
+    }
+    const endAt = Math.min(until, startedAt + lifetimeMs());
+    while (Date.now() < endAt) {
+      const next = Math.min(endAt, Date.now() + ROTATE_MS + random(-2000, 2000));
+      await sleep(next - Date.now());
+      if (Date.now() >= endAt) break;
+      const now = Date.now();
+      (lives.at(-1) as QrLife).to = now;
+      lives.push({ payload: slot.instance.rotateQr(), from: now, to: 0 });
+    }
+    (lives.at(-1) as QrLife).to = Date.now();
+    slot.instance.authorize();
+    const ended = await waitFor(
+      () =>
+        telegram.message(slot.chatId, message.messageId)?.caption?.includes("is authorized")
+          ? true
+          : undefined,
+      90_000,
+    );
+    if (ended) results.finished += 1;
+    else {
+      const caption = telegram.message(slot.chatId, message.messageId)?.caption ?? "";
+      results.notFinished.push(`${slot.name}: ${caption.split("\n")[0]}`);
+    }
+    await checkQrs(slot, message, lives);
+    slot.instance.logout();
+    await sleep(random(1000, 5000));
+  }
+}
+
+/** Every QR that was current long enough must be among the pictures the message showed. */
+async function checkQrs(slot: Slot, message: StoredMessage, lives: QrLife[]): Promise<void> {
+  const shown = new Set<string>();
+  for (const version of message.history) {
+    if (!version.photo) continue;
+    const payload = await scanPng(version.photo);
+    if (payload === null) continue; // a status card
+    if (!payload.includes(`-${slot.instance.idInstance}-`)) results.foreignQrs += 1;
+    shown.add(payload);
+    version.photo = undefined; // checked: let the memory go
+  }
+  for (const life of lives) {
+    if (life.to - life.from < MUST_SHOW_MS) continue;
+    results.qrsExpected += 1;
+    if (!shown.has(life.payload)) {
+      results.qrsMissed += 1;
+      if (results.missedExamples.length < 5) {
+        results.missedExamples.push(
+          `${slot.name}: QR current ${Math.round((life.to - life.from) / 1000)} s never shown`,
+        );
+      }
+    }
+  }
+}
+
+// ---- faults ----------------------------------------------------------------------------------
+
+const GREEN_API_FAULTS: ReadonlyArray<[string, ScriptedResponse]> = [
+  ["500", { status: 500, json: { message: "Internal Server Error" } }],
+  ["429", { status: 429, json: {} }],
+  ["timeout", { delayMs: GREEN_API_TIMEOUT_MS + 3_000, json: {} }],
+  ["bad JSON", { status: 200, raw: '{"type":"qrCode","mess' }],
+];
+
+async function injectFaults(
+  greenApi: FakeGreenApi,
+  telegram: FakeTelegram,
+  slots: Slot[],
+  until: number,
+  counts: Record<string, number>,
+): Promise<void> {
+  // About 2% of GREEN-API calls fail (a session polls once a second).
+  const everyMs = 1000 / (slots.length * 0.02);
+  while (Date.now() < until) {
+    await sleep(everyMs);
+    const [kind, response] = pick(GREEN_API_FAULTS);
+    greenApi.script(pick(slots).instance.idInstance, "qr", response);
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    if (Math.random() < 0.1) {
+      const retryAfter = Math.ceil(random(0, 3));
+      telegram.failNext("editMessageMedia", {
+        errorCode: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        retryAfter,
+      });
+      counts["Telegram 429 (injected)"] = (counts["Telegram 429 (injected)"] ?? 0) + 1;
+    }
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const redis = await startRedis();
+  const telegram = await FakeTelegram.start({ enforceRateLimits: true });
+  const greenApi = await FakeGreenApi.start({ enforceRateLimits: true });
+
+  const slots: Slot[] = [];
+  // Round robin over the chats: sessions started one after another land in different chats, as
+  // they would with many operators (Telegram allows about one message a second per chat).
+  const groups = Math.floor((SESSIONS * 0.1) / PER_GROUP);
+  const inGroups = groups * PER_GROUP;
+  const privateChats = Math.ceil((SESSIONS - inGroups) / PER_PRIVATE_CHAT);
+  for (let i = 0; i < SESSIONS; i++) {
+    const inGroup = i < inGroups;
+    const chatIndex = inGroup ? i % groups : (i - inGroups) % privateChats;
+    const operatorId = 3000 + chatIndex + (inGroup ? 0 : 500);
+    slots.push({
+      name: `s-${String(i).padStart(3, "0")}`,
+      started: 0,
+      instance: greenApi.addInstance({
+        idInstance: 1101100000 + i,
+        apiTokenInstance: randomBytes(25).toString("hex"),
+        qrRotateMs: 24 * 3_600_000, // rotated by the slot, which keeps the timeline
+      }),
+      chatId: inGroup ? -100700 - chatIndex : operatorId,
+      operatorId,
+      group: inGroup,
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), "greenlight-soak-"));
+  const instancesFile = join(dir, "instances.json");
+  writeFileSync(
+    instancesFile,
+    JSON.stringify(
+      slots.map((s) => ({
+        name: s.name,
+        idInstance: s.instance.idInstance,
+        apiTokenInstance: s.instance.apiTokenInstance,
+        apiUrl: greenApi.apiUrl,
+      })),
+    ),
+  );
+
+  const app = spawnGreenlight({
+    BOT_TOKEN: telegram.token,
+    OPERATOR_IDS: [...new Set(slots.map((s) => s.operatorId))].join(","),
+    INSTANCES_FILE: instancesFile,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: "soak",
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    GREEN_API_TIMEOUT_MS: String(GREEN_API_TIMEOUT_MS),
+    LOG_LEVEL: "info",
+  });
+  const pid = app.child.pid ?? 0;
+  console.log(
+    `soak: ${SESSIONS} sessions at a time for ${MINUTES} min, greenlight pid ${pid}, ${redis.url}`,
+  );
+  await sleep(3000);
+
+  const startedAt = Date.now();
+  const until = startedAt + MINUTES * 60_000;
+  const warmUpEnd = startedAt + Math.min(120_000, MINUTES * 60_000 * 0.25);
+  const rss: Array<{ at: number; mb: number }> = [];
+  const sampler = setInterval(() => {
+    const mb = rssMb(pid);
+    if (mb !== undefined) rss.push({ at: Date.now(), mb });
+  }, 2000);
+  const progress = setInterval(() => {
+    const minute = ((Date.now() - startedAt) / 60_000).toFixed(1);
+    console.log(
+      `  ${minute} min: ${results.started} started, ${results.finished} finished, RSS ${rss.at(-1)?.mb.toFixed(0)} MB`,
+    );
+  }, 60_000);
+
+  const faults: Record<string, number> = {};
+  const rampMs = Math.min(60_000, MINUTES * 60_000 * 0.1);
+  await Promise.all([
+    injectFaults(greenApi, telegram, slots, until, faults),
+    ...slots.map(async (slot, i) => {
+      await sleep((i * rampMs) / SESSIONS);
+      await runSlot(telegram, slot, until);
+    }),
+  ]);
+  clearInterval(sampler);
+  clearInterval(progress);
+
+  app.child.kill("SIGTERM");
+  const exitCode = await app.exited;
+
+  // Duplicates: photo messages beyond the one each /qr asked for.
+  let duplicates = 0;
+  for (const slot of slots)
+    duplicates += Math.max(0, photosOf(telegram, slot).length - slot.started);
+  const telegram429s = telegram.calls.filter((c) => c.errorCode === 429).length;
+  const peak = Math.max(...rss.map((s) => s.mb));
+  const afterWarmUp = rss.filter((s) => s.at >= warmUpEnd);
+  const atWarmUp = afterWarmUp[0]?.mb ?? Number.NaN;
+  const atEnd = rss.at(-1)?.mb ?? Number.NaN;
+  const peakAfterWarmUp = Math.max(...afterWarmUp.map((s) => s.mb));
+
+  const lines = [
+    `soak: ${SESSIONS} concurrent sessions, ${MINUTES} min, QR every ~${ROTATE_MS / 1000} s`,
+    `sessions finished correctly: ${results.finished} / ${results.started}`,
+    `QRs missed:                  ${results.qrsMissed} of ${results.qrsExpected} that were current >= ${MUST_SHOW_MS / 1000} s (foreign QRs shown: ${results.foreignQrs})`,
+    `duplicate messages:          ${duplicates}`,
+    `peak RSS:                    ${peak.toFixed(0)} MB (after warm-up: ${atWarmUp.toFixed(0)} MB, end: ${atEnd.toFixed(0)} MB, peak after warm-up: ${peakAfterWarmUp.toFixed(0)} MB)`,
+    `error lines logged:          ${app.errorCount()}`,
+    `faults injected:             ${Object.entries(faults)
+      .map(([kind, n]) => `${kind} ×${n}`)
+      .join(", ")}; Telegram 429s answered: ${telegram429s}`,
+    `greenlight exit code after SIGTERM: ${exitCode}`,
+  ];
+  console.log(lines.join("\n"));
+  for (const example of [...results.notFinished.slice(0, 5), ...results.missedExamples]) {
+    console.log(`  ! ${example}`);
+  }
+  for (const line of app.errorLines) console.log(`  ! ${line}`);
+
+  await telegram.close();
+  await greenApi.close();
+  redis.child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+  const ok =
+    results.finished === results.started &&
+    results.qrsMissed === 0 &&
+    results.foreignQrs === 0 &&
+    duplicates === 0 &&
+    exitCode === 0;
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

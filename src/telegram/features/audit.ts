@@ -1,0 +1,29 @@
+import { Composer } from "grammy";
+import type { AuditEntry, AuditLog } from "../../audit/audit-log.js";
+import type { BotContext } from "../context.js";
+import type { Texts } from "../i18n/index.js";
+
+/** How many actions /audit shows (AuditLog keeps more). */
+export const AUDIT_SHOWN = 20;
+
+/** "2025-06-01 14:03:07": operators in different time zones compare notes in UTC. */
+export function utcTime(at: number): string {
+  return new Date(at).toISOString().replace("T", " ").slice(0, 19);
+}
+
+/** The /audit reply: newest first, one line per action. */
+export function formatAudit(entries: readonly AuditEntry[], t: Texts): string {
+  if (entries.length === 0) return t.audit.empty;
+  const lines = entries.map((entry) => t.audit.line({ ...entry, time: utcTime(entry.at) }));
+  return [t.audit.title(entries.length), ...lines].join("\n");
+}
+
+/** `/audit`: the last actions of every operator, for operators (the global guard applies). */
+export function auditFeature(deps: { audit: AuditLog }): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("audit", async (ctx) => {
+    const entries = await deps.audit.recent(AUDIT_SHOWN);
+    await ctx.reply(formatAudit(entries, ctx.t), { parse_mode: "HTML" });
+  });
+  return composer;
+}
