@@ -2,9 +2,12 @@ import { hostname } from "node:os";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
 import { Redis, type RedisOptions } from "ioredis";
+import { createStateWatcher, MuteStore } from "./alerts/index.js";
+import type { StateWatcher } from "./alerts/state-watcher.js";
 import { AuditLog } from "./audit/audit-log.js";
 import type { Config } from "./config/index.js";
 import { GreenApiClient } from "./green-api/client.js";
+import { type HttpPart, Metrics, startHttp } from "./http/index.js";
 import { createQrQueue } from "./qr-session/qr-queue.js";
 import { createQrSourceFactory, socketOptionsFor } from "./qr-session/qr-source.js";
 import { QrWorker } from "./qr-session/qr-worker.js";
@@ -20,6 +23,8 @@ export interface Greenlight {
   start(): Promise<void>;
   /** Stops taking updates, suspends running sessions for the next worker, closes connections. */
   stop(): Promise<void>;
+  /** The HTTP server's port once started (HTTP_PORT=0 picks one); undefined when off. */
+  httpPort(): number | undefined;
 }
 
 /** Redis reconnects quickly (the default backoff grows to ~5 s) so the bot recovers fast. */
@@ -70,7 +75,12 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const redis = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
   const store = new SessionStore(redis, { prefix, leaseMs, staleMs: 2 * leaseMs + 15_000 });
-  const greenApi = new GreenApiClient({ timeoutMs: env.GREEN_API_TIMEOUT_MS });
+  const metrics = new Metrics();
+  const greenApi = new GreenApiClient({
+    timeoutMs: env.GREEN_API_TIMEOUT_MS,
+    fetch: metrics.countingFetch(),
+  });
+  const mutes = new MuteStore(redis, prefix);
   const connections: Redis[] = [redis];
   // BullMQ requires maxRetriesPerRequest: null on its connections, and does not close ones it is given.
   const bullConnection = () => {
@@ -83,16 +93,30 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const runsBot = env.ROLE !== "worker";
   const runsWorker = env.ROLE !== "bot";
   let worker: QrWorker | undefined;
+  let stateWatcher: StateWatcher | undefined;
+  let http: HttpPart | undefined;
   let botRunner: RunnerHandle | undefined;
   const updatesInFlight = new InFlight();
   const closers: Array<() => Promise<unknown>> = [];
 
   if (runsWorker) {
     // A plain Api without auto-retry: the session loop handles 429s itself (newest QR wins).
-    const screen = new SessionScreen(
-      new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }),
-      env.QR_TIMEOUT_MS,
+    const screen = metrics.instrumentScreen(
+      new SessionScreen(
+        new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }),
+        env.QR_TIMEOUT_MS,
+      ),
     );
+    if (env.STATE_POLL_INTERVAL_MS > 0)
+      stateWatcher = createStateWatcher({
+        env,
+        instances,
+        redis,
+        greenApi,
+        metrics,
+        logger,
+        bullConnection,
+      });
     const sources = createQrSourceFactory(
       env.QR_SOURCE,
       greenApi,
@@ -121,11 +145,19 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   return {
     async start() {
       await untilReady(redis, REDIS_READY_TIMEOUT_MS);
+      if (env.HTTP_PORT !== undefined) {
+        const connection = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
+        connection.on("error", () => undefined); // reported once, through `redis` above
+        connections.push(connection);
+        const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
+        http = await startHttp({ env: httpEnv, instances, redis, connection, metrics, logger });
+      }
       if (worker) {
         worker.start();
         await worker.waitUntilReady();
         logger.info({ concurrency: env.WORKER_CONCURRENCY, host: hostname() }, "QR worker started");
       }
+      await stateWatcher?.start();
       if (runsBot) {
         // Fail fast, like the store: /qr during an outage must not wait for Redis to return.
         const queueConnection = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
@@ -152,7 +184,16 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               logger: botLogger,
             });
             const audit = new AuditLog(redis, prefix, logger.child({ part: "audit" }));
-            return { instances, store, greenApi, screen, starter, audit, logger: botLogger };
+            return {
+              instances,
+              store,
+              greenApi,
+              screen,
+              starter,
+              audit,
+              mutes,
+              logger: botLogger,
+            };
           },
         );
         await bot.init();
@@ -164,9 +205,11 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
           errorHandler: bot.errorHandler,
           api: bot.api,
         };
-        botRunner = run(adapter, {
-          runner: { fetch: { allowed_updates: ["message", "callback_query"] } },
-        });
+        if (env.BOT_MODE === "webhook" && http) await http.serveTelegram(bot);
+        else
+          botRunner = run(adapter, {
+            runner: { fetch: { allowed_updates: ["message", "callback_query"] } },
+          });
         logger.info({ username: bot.botInfo.username }, "bot started");
       }
     },
@@ -174,14 +217,18 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
     async stop() {
       // Stop taking updates first; then let handlers and session edits in flight finish.
       await botRunner?.stop();
+      await http?.close();
       const [drained] = await Promise.all([
         updatesInFlight.drain(DRAIN_UPDATES_MS),
         worker?.stop(),
+        stateWatcher?.stop(),
       ]);
       if (!drained)
         logger.warn({ inFlight: updatesInFlight.size }, "stopped with updates in flight");
       for (const close of closers) await close().catch(() => undefined);
       for (const connection of connections) connection.disconnect();
     },
+
+    httpPort: () => http?.port,
   };
 }

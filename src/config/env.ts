@@ -31,7 +31,26 @@ export const envSchema = z.object({
   ALERT_CHAT_IDS: telegramIdList.optional(),
   QR_POLL_INTERVAL_MS: milliseconds(1000, 100, 60_000),
   QR_TIMEOUT_MS: milliseconds(600_000, 5_000, 3_600_000),
-  STATE_POLL_INTERVAL_MS: milliseconds(60_000, 1_000, 3_600_000),
+  // 0 turns the watcher (alerts) off. Below 1 s only for tests: an instance is still checked at
+  // most once a second.
+  STATE_POLL_INTERVAL_MS: milliseconds(60_000, 0, 3_600_000).refine(
+    (ms) => ms === 0 || ms >= 100,
+    "use 0 (off) or at least 100",
+  ),
+  /** Language of alert messages (they go to chats, not to one person). */
+  ALERT_LANGUAGE: z.enum(["en", "ru"]).default("en"),
+  /** The HTTP server (webhooks, /healthz, /metrics); off when unset. 0 picks a free port. */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HTTP_HOST: z.string().min(1).default("0.0.0.0"),
+  /** Authenticates GREEN-API's webhook (its webhookUrlToken) and derives Telegram's secret_token. */
+  WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  /** `webhook`: Telegram posts updates to WEBHOOK_URL/telegram/webhook instead of long polling. */
+  BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  /** Public https base URL of the HTTP server, for BOT_MODE=webhook. */
+  WEBHOOK_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
   SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
@@ -50,5 +69,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   );
   const result = envSchema.safeParse(cleaned);
   if (!result.success) throw new ConfigError(describeZodIssue(result.error.issues[0]));
+  checkWebhookMode(result.data);
   return result.data;
+}
+
+/** BOT_MODE=webhook needs the server, its public URL and the secret. */
+function checkWebhookMode(env: Env): void {
+  if (env.BOT_MODE !== "webhook") return;
+  for (const name of ["HTTP_PORT", "WEBHOOK_URL", "WEBHOOK_SECRET"] as const) {
+    if (env[name] === undefined)
+      throw new ConfigError(`${name}: is required with BOT_MODE=webhook`);
+  }
 }

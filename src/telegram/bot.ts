@@ -4,6 +4,7 @@ import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { operatorsOnly } from "./features/access.js";
 import { auditFeature } from "./features/audit.js";
+import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
 
 export interface BotOptions {
@@ -20,7 +21,10 @@ export const BOT_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as const;
  * The grammY bot with its features. Features get their dependencies from `wire`, which receives
  * the bot's own Api (capped auto-retry) for the messages the bot sends itself.
  */
-export function createBot(options: BotOptions, wire: (api: Api) => QrFeatureDeps): Bot<BotContext> {
+export function createBot(
+  options: BotOptions,
+  wire: (api: Api) => QrFeatureDeps & MuteFeatureDeps,
+): Bot<BotContext> {
   const { logger } = options;
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
   bot.api.config.use(autoRetry(BOT_RETRY));
@@ -28,7 +32,12 @@ export function createBot(options: BotOptions, wire: (api: Api) => QrFeatureDeps
 
   bot.use(withLanguage);
   bot.use(operatorsOnly(options.operatorIds, logger));
-  bot.errorBoundary((error) => apologize(error, logger), qrFeature(deps), auditFeature(deps));
+  bot.errorBoundary(
+    (error) => apologize(error, logger),
+    qrFeature(deps),
+    auditFeature(deps),
+    muteFeature(deps),
+  );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));
 

@@ -83,6 +83,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     QR_TIMEOUT_MS: "60000",
     GREEN_API_TIMEOUT_MS: "1000",
     SESSION_LOCK_MS: "3000",
+    // The state watcher (alerts) is off unless a test turns it on (test/alerts).
+    STATE_POLL_INTERVAL_MS: "0",
     LOG_LEVEL: "debug",
     ...options.env,
   };

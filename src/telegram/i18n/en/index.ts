@@ -1,6 +1,7 @@
+import { alerts } from "./alerts.js";
 import { audit } from "./audit.js";
 import { common } from "./common.js";
 import { qr } from "./qr.js";
 
 /** English, the default: its shape is the type every other language must fill (`Texts`). */
-export const en = { ...common, audit, qr };
+export const en = { ...common, alerts, audit, qr };

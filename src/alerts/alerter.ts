@@ -1,0 +1,270 @@
+import type { Api } from "grammy";
+import type { Instance, InstanceRegistry } from "../config/index.js";
+import type { GreenApiClient } from "../green-api/client.js";
+import { GreenApiError, type GreenApiFailure } from "../green-api/errors.js";
+import type { StateInstance } from "../green-api/schemas.js";
+import type { Logger } from "../shared/logger.js";
+import type { Texts } from "../telegram/i18n/index.js";
+import { classifyTelegramError } from "../telegram/telegram-errors.js";
+import type { AlertStore } from "./alert-store.js";
+import { renderAlert } from "./alert-text.js";
+import type { MuteStore } from "./mute-store.js";
+import { type AlertRules, type EndedIncident, type Observation, observe } from "./transitions.js";
+import type {
+  AlertItem,
+  Incident,
+  IncidentKind,
+  InstanceWatch,
+  MessageRef,
+} from "./watch-state.js";
+
+/** GREEN-API allows getStateInstance once a second per instance; never check more often. */
+const MIN_CHECK_SPACING_MS = 1_000;
+/** Edits of older alert messages per run: with one new message, well inside 20 per minute per group. */
+const MAX_EDITS_PER_RUN = 10;
+/** These say nothing about the instance: GREEN-API did not answer properly. */
+const UNREACHABLE: ReadonlySet<GreenApiFailure> = new Set([
+  "timeout",
+  "network",
+  "server-error",
+  "invalid-answer",
+]);
+
+export interface AlerterDeps {
+  store: AlertStore;
+  mutes: MuteStore;
+  instances: InstanceRegistry;
+  greenApi: GreenApiClient;
+  /** Bot API for alert messages (the worker's own; capped retries). */
+  api: Api;
+  /** Alerts go to chats, not to a person: one language for all (ALERT_LANGUAGE). */
+  texts: Texts;
+  rules: AlertRules;
+  logger: Logger;
+  onAlertSent?: (items: readonly AlertItem[]) => void;
+}
+
+type Watches = Map<string, InstanceWatch | undefined>;
+
+/**
+ * Runs one watcher step: checks instances (or takes a webhook's word), updates their memory,
+ * sends one grouped message per chat for new incidents and edits the alerts of ended ones. Called
+ * by the watcher job only, one at a time across all processes (see StateWatcher).
+ */
+export class Alerter {
+  constructor(private readonly deps: AlerterDeps) {}
+
+  /** One scheduled run: every instance, concurrently, each call with its timeout. */
+  async poll(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    const { instances, store } = this.deps;
+    const watches = await store.watches(instances.names());
+    const started = Date.now();
+    const checks = await Promise.all(
+      instances.all().map(async (instance) => {
+        const checkedAt = watches.get(instance.name)?.checkedAt ?? 0;
+        if (started - checkedAt < MIN_CHECK_SPACING_MS) return undefined;
+        const observation = await this.check(instance, options);
+        return observation && ([instance.name, observation] as const);
+      }),
+    );
+    if (options.signal?.aborted) return; // shutting down: half a run would count timeouts as failures
+    await this.apply(
+      watches,
+      checks.filter((check) => check !== undefined),
+    );
+    await store.setLastRun(Date.now());
+  }
+
+  /** A state GREEN-API pushed (webhook): trusted at once, no second check needed. */
+  async webhook(instance: string, state: StateInstance, at: number): Promise<void> {
+    if (!this.deps.instances.find(instance)) return;
+    const watches = await this.deps.store.watches([instance]);
+    await this.apply(watches, [[instance, { kind: "state", state, at, source: "webhook" }]]);
+  }
+
+  private async check(
+    instance: Instance,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<Observation | undefined> {
+    try {
+      const state = await this.deps.greenApi.getStateInstance(instance, options);
+      return { kind: "state", state, at: Date.now(), source: "poll" };
+    } catch (error) {
+      if (options.signal?.aborted) return undefined;
+      const log = this.deps.logger.child({ instance: instance.name });
+      if (error instanceof GreenApiError && UNREACHABLE.has(error.failure)) {
+        log.warn({ failure: error.failure, status: error.status }, "state check got no answer");
+        return { kind: "unreachable", at: Date.now() };
+      }
+      // Wrong credentials, rate limits, quota: not an outage of the instance; logged, not counted.
+      log.warn({ err: error }, "state check failed");
+      return undefined;
+    }
+  }
+
+  private async apply(
+    watches: Watches,
+    observations: ReadonlyArray<readonly [string, Observation]>,
+  ): Promise<void> {
+    const { store, rules, logger } = this.deps;
+    const changed = new Map<string, InstanceWatch>();
+    const dirty: MessageRef[] = [];
+    for (const [name, observation] of observations) {
+      const before = watches.get(name);
+      const outcome = observe(before, observation, rules);
+      watches.set(name, outcome.watch);
+      changed.set(name, outcome.watch);
+      for (const ended of outcome.ended) {
+        logger.info({ instance: name, incident: ended.kind }, "incident ended");
+        dirty.push(...(await this.updateItems(name, ended.kind, ended.incident, endItem(ended))));
+      }
+      if (outcome.restated) {
+        const state = outcome.restated.state;
+        dirty.push(
+          ...(await this.updateItems(name, "down", outcome.restated, (item) => ({
+            ...item,
+            state,
+          }))),
+        );
+      }
+      logOpened(logger, name, before, outcome.watch);
+    }
+    await store.saveWatches(changed);
+    await store.markDirty(dirty);
+    await this.sendPending(watches);
+    await this.flushEdits();
+  }
+
+  /** Rewrites this incident's line in each message that shows it; returns the messages to re-render. */
+  private async updateItems(
+    instance: string,
+    kind: IncidentKind,
+    incident: Incident,
+    update: (item: AlertItem) => AlertItem,
+  ): Promise<MessageRef[]> {
+    const touched: MessageRef[] = [];
+    for (const ref of incident.messages) {
+      const message = await this.deps.store.message(ref);
+      if (!message) continue;
+      const items = message.items.map((item) =>
+        item.kind === kind && item.instance === instance && item.endedAt === undefined
+          ? update(item)
+          : item,
+      );
+      await this.deps.store.saveMessage({ ...message, items });
+      touched.push(ref);
+    }
+    return touched;
+  }
+
+  /** One message per chat for every incident not yet told there, unless its instance is muted. */
+  private async sendPending(watches: Watches): Promise<void> {
+    const { store, api, texts, logger } = this.deps;
+    const muted = await this.deps.mutes.all();
+    const byChat = new Map<
+      number,
+      Array<{ name: string; kind: IncidentKind; incident: Incident }>
+    >();
+    for (const [name, watch] of watches) {
+      if (!watch || muted.has(name)) continue;
+      for (const kind of ["down", "unreachable"] as const) {
+        const incident = watch[kind];
+        if (!incident) continue;
+        for (const chatId of incident.unsent) {
+          const list = byChat.get(chatId) ?? [];
+          list.push({ name, kind, incident });
+          byChat.set(chatId, list);
+        }
+      }
+    }
+    for (const [chatId, entries] of byChat) {
+      const items: AlertItem[] = entries.map(({ name, kind, incident }) => ({
+        kind,
+        instance: name,
+        state: incident.state,
+        since: incident.since,
+        initial: incident.initial,
+      }));
+      const view = renderAlert(items, texts);
+      let ref: MessageRef | undefined;
+      try {
+        const sent = await api.sendMessage(chatId, view.text, {
+          parse_mode: "HTML",
+          reply_markup: view.keyboard,
+          link_preview_options: { is_disabled: true },
+        });
+        ref = { chatId, messageId: sent.message_id };
+        await store.saveMessage({ ...ref, items });
+        this.deps.onAlertSent?.(items);
+        logger.info({ chatId, instances: items.map((i) => i.instance) }, "alert sent");
+      } catch (error) {
+        const outcome = classifyTelegramError(error);
+        logger.warn({ chatId, outcome: outcome.kind, err: error }, "could not send an alert");
+        // A chat that is gone for good (bot blocked or kicked) is not retried every run.
+        if (outcome.kind !== "gone") continue;
+      }
+      const updated = new Map<string, InstanceWatch>();
+      for (const { name, incident } of entries) {
+        incident.unsent = incident.unsent.filter((id) => id !== chatId);
+        if (ref) incident.messages.push(ref);
+        const watch = watches.get(name);
+        if (watch) updated.set(name, watch);
+      }
+      await store.saveWatches(updated);
+    }
+  }
+
+  /** Re-renders out-of-date alert messages, a few per run, holding back a chat that hit 429. */
+  private async flushEdits(): Promise<void> {
+    const { store, api, texts, logger } = this.deps;
+    const held = new Set<number>();
+    let edits = 0;
+    for (const ref of await store.dirty()) {
+      if (edits >= MAX_EDITS_PER_RUN) break;
+      if (held.has(ref.chatId)) continue;
+      const message = await store.message(ref);
+      if (!message) {
+        await store.clean(ref);
+        continue;
+      }
+      const view = renderAlert(message.items, texts);
+      edits += 1;
+      try {
+        await api.editMessageText(ref.chatId, ref.messageId, view.text, {
+          parse_mode: "HTML",
+          reply_markup: view.keyboard,
+          link_preview_options: { is_disabled: true },
+        });
+        await store.clean(ref);
+      } catch (error) {
+        const outcome = classifyTelegramError(error);
+        if (outcome.kind === "done" || outcome.kind === "gone") await store.clean(ref);
+        if (outcome.kind === "rate-limited") held.add(ref.chatId);
+        if (outcome.kind !== "done") {
+          logger.warn({ ...ref, outcome: outcome.kind }, "could not edit an alert");
+        }
+      }
+    }
+  }
+}
+
+function endItem(ended: EndedIncident): (item: AlertItem) => AlertItem {
+  return (item) => ({ ...item, endedAt: ended.at });
+}
+
+function logOpened(
+  logger: Logger,
+  instance: string,
+  before: InstanceWatch | undefined,
+  after: InstanceWatch,
+): void {
+  if (after.down && !before?.down) {
+    logger.info(
+      { instance, state: after.down.state, initial: after.down.initial },
+      "instance down",
+    );
+  }
+  if (after.unreachable && !before?.unreachable) {
+    logger.info({ instance, failures: after.failures }, "GREEN-API unreachable for instance");
+  }
+}

@@ -1,0 +1,124 @@
+import { type ConnectionOptions, type Job, Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { stateInstanceSchema } from "../green-api/schemas.js";
+import type { Logger } from "../shared/logger.js";
+import type { Alerter } from "./alerter.js";
+
+export const WATCH_QUEUE_NAME = "state-watch";
+const SCHEDULER_ID = "state-watch-poll";
+
+export const watchJobSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("poll") }),
+  z.object({
+    kind: z.literal("webhook"),
+    instance: z.string().min(1),
+    state: stateInstanceSchema,
+    at: z.number().int(),
+  }),
+]);
+export type WatchJob = z.infer<typeof watchJobSchema>;
+
+/**
+ * The watcher's queue: the scheduler's poll jobs and the webhook's jobs share it, and a global
+ * concurrency of 1 makes them run one at a time across every worker process, so the watch
+ * records never see two writers.
+ */
+export function createWatchQueue(connection: ConnectionOptions, prefix: string): Queue<WatchJob> {
+  return new Queue<WatchJob>(WATCH_QUEUE_NAME, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  });
+}
+
+/** A webhook's state change, to be handled by the watcher (the HTTP answer does not wait). */
+export async function enqueueWebhookState(
+  queue: Queue<WatchJob>,
+  job: Extract<WatchJob, { kind: "webhook" }>,
+): Promise<void> {
+  await queue.add("webhook", job, { attempts: 3, backoff: { type: "fixed", delay: 500 } });
+}
+
+export interface StateWatcherOptions {
+  /** For the Worker (BullMQ blocks on it). */
+  workerConnection: ConnectionOptions;
+  /** For the Queue; its 'ready' re-creates the scheduler in case Redis came back empty. */
+  queueConnection: Redis;
+  prefix: string;
+  intervalMs: number;
+  /** Per getStateInstance call. */
+  checkTimeoutMs: number;
+}
+
+/**
+ * Runs the Alerter every `intervalMs` through a BullMQ job scheduler: exactly one run per
+ * interval however many worker processes there are, and it survives restarts (the scheduler
+ * lives in Redis). Each process with the worker role runs one of these.
+ */
+export class StateWatcher {
+  private readonly queue: Queue<WatchJob>;
+  private readonly worker: Worker<WatchJob>;
+  private readonly shutdown = new AbortController();
+  private readonly onReady = () => void this.ensureScheduler();
+
+  constructor(
+    private readonly deps: { alerter: Alerter; logger: Logger },
+    private readonly options: StateWatcherOptions,
+  ) {
+    this.queue = createWatchQueue(options.queueConnection, options.prefix);
+    this.queue.on("error", (error) => deps.logger.warn({ err: error }, "state watch queue error"));
+    this.worker = new Worker<WatchJob>(WATCH_QUEUE_NAME, (job) => this.process(job), {
+      connection: options.workerConnection,
+      prefix: options.prefix,
+      concurrency: 1,
+      autorun: false,
+    });
+    this.worker.on("error", (error) => deps.logger.warn({ err: error }, "state watcher error"));
+    this.worker.on("failed", (job, error) =>
+      deps.logger.warn({ err: error, job: job?.name }, "state watch job failed"),
+    );
+  }
+
+  async start(): Promise<void> {
+    void this.worker
+      .run()
+      .catch((error) => this.deps.logger.error({ err: error }, "state watcher stopped"));
+    await this.worker.waitUntilReady();
+    await this.ensureScheduler();
+    this.options.queueConnection.on("ready", this.onReady);
+  }
+
+  async stop(): Promise<void> {
+    this.options.queueConnection.off("ready", this.onReady);
+    this.shutdown.abort();
+    await this.worker.close();
+    await this.queue.close();
+  }
+
+  /** Idempotent: every worker process calls it at start and after each Redis reconnect. */
+  private async ensureScheduler(): Promise<void> {
+    try {
+      await this.queue.setGlobalConcurrency(1);
+      await this.queue.upsertJobScheduler(
+        SCHEDULER_ID,
+        { every: this.options.intervalMs },
+        { name: "poll", data: { kind: "poll" } },
+      );
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, "could not set up the state watch schedule");
+    }
+  }
+
+  private async process(job: Job<WatchJob>): Promise<void> {
+    const data = watchJobSchema.parse(job.data);
+    if (data.kind === "poll") {
+      await this.deps.alerter.poll({
+        timeoutMs: this.options.checkTimeoutMs,
+        signal: this.shutdown.signal,
+      });
+    } else {
+      await this.deps.alerter.webhook(data.instance, data.state, data.at);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { stateInstanceSchema } from "../green-api/schemas.js";
+
+/**
+ * What the watcher remembers per instance between runs (Redis, JSON), and per alert message it
+ * sent. Both are parsed back through these schemas: a record of an older shape is dropped, not
+ * trusted.
+ */
+
+export const messageRefSchema = z.object({
+  chatId: z.number().int(),
+  messageId: z.number().int(),
+});
+export type MessageRef = z.infer<typeof messageRefSchema>;
+
+/** An open problem of one instance: it is down, or GREEN-API cannot be reached for it. */
+export const incidentSchema = z.object({
+  /** For "down": the bad state; updated while the incident stays open. */
+  state: stateInstanceSchema.optional(),
+  since: z.number().int(),
+  /** Opened on the very first check of the instance: reported in the start-up summary. */
+  initial: z.boolean().default(false),
+  /** Alert chats still to be told (a send failed, or the instance is muted). */
+  unsent: z.array(z.number().int()),
+  /** The alert messages that show this incident: edited when it ends. */
+  messages: z.array(messageRefSchema),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+
+export const incidentKinds = ["down", "unreachable"] as const;
+export type IncidentKind = (typeof incidentKinds)[number];
+
+export const instanceWatchSchema = z.object({
+  /** The last state GREEN-API reported (poll or webhook). */
+  state: stateInstanceSchema.optional(),
+  checkedAt: z.number().int().optional(),
+  /** A bad state seen but not yet trusted: it must hold for a second check (flapping). */
+  suspect: z
+    .object({ state: stateInstanceSchema, since: z.number().int(), checks: z.number().int() })
+    .optional(),
+  /** Consecutive checks that got no answer (timeouts, 5xx, network). */
+  failures: z.number().int().default(0),
+  failingSince: z.number().int().optional(),
+  down: incidentSchema.optional(),
+  unreachable: incidentSchema.optional(),
+});
+export type InstanceWatch = z.infer<typeof instanceWatchSchema>;
+
+export const alertItemSchema = z.object({
+  kind: z.enum(incidentKinds),
+  instance: z.string(),
+  state: stateInstanceSchema.optional(),
+  since: z.number().int(),
+  initial: z.boolean().default(false),
+  endedAt: z.number().int().optional(),
+});
+export type AlertItem = z.infer<typeof alertItemSchema>;
+
+/** One alert message as sent, and how its items stand now: the message is re-rendered from it. */
+export const alertMessageSchema = z.object({
+  chatId: z.number().int(),
+  messageId: z.number().int(),
+  items: z.array(alertItemSchema).min(1),
+});
+export type AlertMessage = z.infer<typeof alertMessageSchema>;
+
+export function parseJson<T>(schema: z.ZodType<T>, raw: string | null | undefined): T | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import type { Queue } from "bullmq";
+import type { Bot, Context } from "grammy";
+import type { Redis } from "ioredis";
+import {
+  AlertStore,
+  createWatchQueue,
+  enqueueWebhookState,
+  type WatchJob,
+} from "../alerts/index.js";
+import type { Env, InstanceRegistry } from "../config/index.js";
+import { createQrQueue } from "../qr-session/qr-queue.js";
+import type { Logger } from "../shared/logger.js";
+import { checkHealth } from "./health.js";
+import type { Metrics } from "./metrics.js";
+import { HttpServer } from "./server.js";
+import {
+  TELEGRAM_WEBHOOK_PATH,
+  telegramSecretToken,
+  telegramWebhookHandler,
+} from "./telegram-webhook.js";
+
+export { Metrics } from "./metrics.js";
+
+export interface HttpPart {
+  /** The bound port (HTTP_PORT=0 picks a free one). */
+  port: number;
+  /** BOT_MODE=webhook: serve Telegram's webhook and point Telegram at it. */
+  serveTelegram<C extends Context>(bot: Bot<C>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP server of this process (HTTP_PORT set): GREEN-API's webhook hands states to the
+ * watcher queue, /healthz and /metrics read Redis and the queues. `connection` must fail fast
+ * (no offline queue): during an outage the webhook answers 503 at once.
+ */
+export async function startHttp(deps: {
+  env: Env & { HTTP_PORT: number };
+  instances: InstanceRegistry;
+  redis: Redis;
+  connection: Redis;
+  metrics: Metrics;
+  logger: Logger;
+}): Promise<HttpPart> {
+  const { env, metrics } = deps;
+  const logger = deps.logger.child({ part: "http" });
+  const startedAt = Date.now();
+  const watchQueue: Queue<WatchJob> = createWatchQueue(deps.connection, env.REDIS_PREFIX);
+  watchQueue.on("error", () => undefined); // Redis errors are reported by the app's connection
+  const qrQueue = createQrQueue(deps.connection, env.REDIS_PREFIX);
+  qrQueue.on("error", () => undefined);
+  metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
+  const alertStore = new AlertStore(deps.redis, env.REDIS_PREFIX);
+
+  const server = new HttpServer({
+    logger,
+    metrics,
+    health: () =>
+      checkHealth({
+        redis: deps.redis,
+        workerCount: () => watchQueue.getWorkersCount(),
+        lastWatcherRun: () => alertStore.lastRun(),
+        // Three missed runs, plus the longest a run's checks may take; nothing when it is off.
+        watcherStaleAfterMs:
+          env.STATE_POLL_INTERVAL_MS > 0
+            ? 3 * env.STATE_POLL_INTERVAL_MS + env.GREEN_API_TIMEOUT_MS
+            : undefined,
+        startedAt,
+      }),
+    ...(env.WEBHOOK_SECRET
+      ? {
+          greenApiWebhook: {
+            secret: env.WEBHOOK_SECRET,
+            instances: deps.instances,
+            enqueue: (instance, state, at) =>
+              enqueueWebhookState(watchQueue, { kind: "webhook", instance, state, at }),
+          },
+        }
+      : {}),
+  });
+  const port = await server.listen(env.HTTP_PORT, env.HTTP_HOST);
+  logger.info(
+    { port, greenApiWebhook: Boolean(env.WEBHOOK_SECRET), botMode: env.BOT_MODE },
+    "HTTP server listening",
+  );
+
+  return {
+    port,
+    async serveTelegram(bot) {
+      const secret = telegramSecretToken(env.WEBHOOK_SECRET ?? "");
+      server.serveTelegram(telegramWebhookHandler(bot, secret));
+      await bot.api.setWebhook(`${env.WEBHOOK_URL}${TELEGRAM_WEBHOOK_PATH}`, {
+        secret_token: secret,
+        allowed_updates: ["message", "callback_query"],
+      });
+      logger.info("Telegram webhook set");
+    },
+    async close() {
+      await server.close();
+      await Promise.all([watchQueue.close(), qrQueue.close()]).catch(() => undefined);
+    },
+  };
+}

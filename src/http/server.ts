@@ -1,0 +1,188 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import type { InstanceRegistry } from "../config/index.js";
+import type { StateInstance } from "../green-api/schemas.js";
+import type { Logger } from "../shared/logger.js";
+import { isAuthorized, judgeNotification } from "./green-api-webhook.js";
+import type { HealthReport } from "./health.js";
+import type { Metrics } from "./metrics.js";
+import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
+
+export const GREEN_API_WEBHOOK_PATH = "/green-api/webhook";
+/** A state notification is a few hundred bytes; Telegram updates stay well under this too. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+export interface HttpServerDeps {
+  logger: Logger;
+  metrics: Metrics;
+  health: () => Promise<HealthReport>;
+  /** Off (404) unless WEBHOOK_SECRET is set. */
+  greenApiWebhook?: {
+    secret: string;
+    instances: InstanceRegistry;
+    /** Hands the state to the watcher; the answer does not wait for the alert. */
+    enqueue: (instance: string, state: StateInstance, at: number) => Promise<void>;
+  };
+}
+
+const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      // Keep draining (bounded by requestTimeout) so that the client reads the 413, not a reset.
+      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      else chunks.push(chunk);
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const close = status === 413 ? { connection: "close" } : {};
+  res.writeHead(status, { "content-type": "application/json", ...close }).end(JSON.stringify(body));
+}
+
+/**
+ * greenlight's one small HTTP server (HTTP_PORT): GREEN-API's webhook, /healthz, /metrics and,
+ * with BOT_MODE=webhook, Telegram's webhook. Every request is answered; no request can crash it.
+ */
+export class HttpServer {
+  private readonly server: Server;
+  /** BOT_MODE=webhook only, set once the bot exists. */
+  private telegramWebhook?: TelegramWebhookHandler;
+
+  constructor(private readonly deps: HttpServerDeps) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error) => {
+        deps.logger.error({ err: error, path: req.url?.split("?")[0] }, "HTTP handler failed");
+        sendJson(res, 500, { error: "internal error" });
+      });
+    });
+    this.server.requestTimeout = 15_000;
+    this.server.headersTimeout = 10_000;
+  }
+
+  serveTelegram(handler: TelegramWebhookHandler): void {
+    this.telegramWebhook = handler;
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const method = req.method ?? "GET";
+    if (path === "/healthz" && (method === "GET" || method === "HEAD")) {
+      const report = await this.deps.health();
+      return sendJson(res, report.status === "ok" ? 200 : 503, report);
+    }
+    if (path === "/metrics" && method === "GET") {
+      const { registry } = this.deps.metrics;
+      const text = await registry.metrics();
+      res.writeHead(200, { "content-type": registry.contentType }).end(text);
+      return;
+    }
+    if (path === GREEN_API_WEBHOOK_PATH && this.deps.greenApiWebhook) {
+      if (method !== "POST") return sendJson(res, 405, { error: "POST only" });
+      return this.greenApiWebhook(req, res, this.deps.greenApiWebhook);
+    }
+    if (path === TELEGRAM_WEBHOOK_PATH && this.telegramWebhook) {
+      if (method !== "POST") return sendJson(res, 405, { error: "POST only" });
+      return this.handleTelegram(req, res, this.telegramWebhook);
+    }
+    sendJson(res, 404, { error: "not found" });
+  }
+
+  private async greenApiWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    webhook: NonNullable<HttpServerDeps["greenApiWebhook"]>,
+  ): Promise<void> {
+    const { logger, metrics } = this.deps;
+    const refuse = (status: number, reason: string, extra: object = {}) => {
+      metrics.webhooks.inc({ result: String(status) });
+      // Never the Authorization header or the body: either may carry secrets.
+      logger.warn(
+        { status, reason, remote: req.socket.remoteAddress, ...extra },
+        "webhook refused",
+      );
+      sendJson(res, status, { error: reason });
+    };
+    if (!isAuthorized(req.headers.authorization, webhook.secret)) {
+      req.resume();
+      return refuse(401, "wrong or missing secret");
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return refuse(413, "body too large");
+      throw error;
+    }
+    const verdict = judgeNotification(body, webhook.instances);
+    if (verdict.status !== 200) return refuse(verdict.status, verdict.reason);
+    if (verdict.kind === "ignored") {
+      metrics.webhooks.inc({ result: "ignored" });
+      logger.debug({ typeWebhook: verdict.typeWebhook }, "webhook ignored");
+      return sendJson(res, 200, { ok: true, ignored: verdict.typeWebhook });
+    }
+    try {
+      await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
+    } catch (error) {
+      // Redis is down: 503 makes GREEN-API try again later; polling is the safety net anyway.
+      logger.warn({ err: error, instance: verdict.instance }, "could not queue a webhook");
+      metrics.webhooks.inc({ result: "503" });
+      return sendJson(res, 503, { error: "try again later" });
+    }
+    metrics.webhooks.inc({ result: "accepted" });
+    logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
+    sendJson(res, 200, { ok: true });
+  }
+
+  private async handleTelegram(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handle: TelegramWebhookHandler,
+  ): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse((await readBody(req)).toString("utf8"));
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: "body too large" });
+      return sendJson(res, 400, { error: "body is not JSON" });
+    }
+    // grammY reads the fields it needs; only the envelope is checked here.
+    const update = telegramUpdateSchema.safeParse(json);
+    if (!update.success) return sendJson(res, 400, { error: "not a Telegram update" });
+    const header = req.headers["x-telegram-bot-api-secret-token"];
+    await handle(
+      update.data as Parameters<TelegramWebhookHandler>[0],
+      typeof header === "string" ? header : undefined,
+      res,
+    );
+  }
+}

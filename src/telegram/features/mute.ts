@@ -1,0 +1,72 @@
+import { Composer } from "grammy";
+import { clock } from "../../alerts/alert-text.js";
+import { parseDuration } from "../../alerts/duration.js";
+import type { MuteStore } from "../../alerts/mute-store.js";
+import type { AuditLog } from "../../audit/audit-log.js";
+import type { InstanceRegistry } from "../../config/index.js";
+import type { BotContext } from "../context.js";
+
+export interface MuteFeatureDeps {
+  instances: InstanceRegistry;
+  mutes: MuteStore;
+  audit: AuditLog;
+}
+
+/** `/mute <instance> <duration>` and `/unmute <instance>`: silence alerts during planned work. */
+export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  composer.command("mute", async (ctx) => {
+    const t = ctx.t;
+    const names = deps.instances.names();
+    const reply = replier(ctx);
+    const [name, durationText, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (!name || !durationText || rest.length > 0) return reply(t.alerts.mute.usage(names));
+    const instance = deps.instances.find(name);
+    if (!instance) return reply(t.unknownInstance(name, names));
+    const forMs = parseDuration(durationText);
+    if (forMs === undefined) return reply(t.alerts.mute.badDuration(durationText));
+    const until = Date.now() + forMs;
+    const userId = ctx.from?.id ?? 0;
+    await deps.mutes.mute(instance.name, until, userId);
+    await deps.audit.record({
+      action: "mute",
+      userId,
+      chatId: ctx.chat.id,
+      instance: instance.name,
+      result: `until ${new Date(until).toISOString()}`,
+    });
+    return reply(t.alerts.mute.muted(instance.name, forMs, clock(until, t)));
+  });
+
+  composer.command("unmute", async (ctx) => {
+    const t = ctx.t;
+    const names = deps.instances.names();
+    const reply = replier(ctx);
+    const [name, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (!name || rest.length > 0) return reply(t.alerts.mute.unmuteUsage(names));
+    const instance = deps.instances.find(name);
+    if (!instance) return reply(t.unknownInstance(name, names));
+    const wasMuted = await deps.mutes.unmute(instance.name);
+    await deps.audit.record({
+      action: "unmute",
+      userId: ctx.from?.id ?? 0,
+      chatId: ctx.chat.id,
+      instance: instance.name,
+      result: wasMuted ? "done" : "was not muted",
+    });
+    return reply(
+      wasMuted ? t.alerts.mute.unmuted(instance.name) : t.alerts.mute.notMuted(instance.name),
+    );
+  });
+
+  return composer;
+}
+
+function replier(ctx: BotContext & { msg: { message_id: number } }) {
+  return (text: string) =>
+    ctx.reply(text, {
+      parse_mode: "HTML",
+      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+    });
+}

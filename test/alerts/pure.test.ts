@@ -1,0 +1,181 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { renderAlert } from "../../src/alerts/alert-text.js";
+import { MAX_MUTE_MS, parseDuration } from "../../src/alerts/duration.js";
+import {
+  type AlertRules,
+  DEFAULT_RULES,
+  type Observation,
+  observe,
+} from "../../src/alerts/transitions.js";
+import type { InstanceWatch } from "../../src/alerts/watch-state.js";
+import { parseInstances } from "../../src/config/index.js";
+import type { StateInstance } from "../../src/green-api/schemas.js";
+import { isAuthorized, judgeNotification } from "../../src/http/green-api-webhook.js";
+import { textsFor } from "../../src/telegram/i18n/index.js";
+
+const rules: AlertRules = { ...DEFAULT_RULES, alertChats: [1, 2] };
+const poll = (state: StateInstance, at: number): Observation => ({
+  kind: "state",
+  state,
+  at,
+  source: "poll",
+});
+
+function run(observations: Observation[], start?: InstanceWatch) {
+  let watch = start;
+  const opened: number[] = [];
+  const ended: string[] = [];
+  for (const observation of observations) {
+    const outcome = observe(watch, observation, rules);
+    if (outcome.watch.down && !watch?.down) opened.push(observation.at);
+    for (const e of outcome.ended) ended.push(e.kind);
+    watch = outcome.watch;
+  }
+  return { watch, opened, ended };
+}
+
+describe("watcher transitions (pure)", () => {
+  it("opens one incident after two bad checks in a row, for every alert chat, and ends it on authorized", () => {
+    const { watch, opened, ended } = run([
+      poll("authorized", 0),
+      poll("notAuthorized", 1),
+      poll("notAuthorized", 2),
+      poll("notAuthorized", 3),
+    ]);
+    expect(opened).toEqual([2]);
+    expect(watch?.down).toMatchObject({ state: "notAuthorized", since: 1, unsent: [1, 2] });
+    expect(ended).toEqual([]);
+    expect(run([poll("authorized", 4)], watch).ended).toEqual(["down"]);
+  });
+
+  it("never alerts while bad states never hold for two checks in a row", () => {
+    const bad = fc.constantFrom<StateInstance>("notAuthorized", "blocked", "yellowCard");
+    fc.assert(
+      fc.property(fc.array(bad, { maxLength: 30 }), (states) => {
+        const observations = [poll("authorized", 0)];
+        states.forEach((state, i) => {
+          observations.push(poll(state, 2 * i + 1), poll("authorized", 2 * i + 2));
+        });
+        expect(run(observations).opened).toEqual([]);
+      }),
+    );
+  });
+
+  it("a webhook's bad state opens the incident at once; starting alerts only when held past the grace", () => {
+    const webhook: Observation = { kind: "state", state: "blocked", at: 5, source: "webhook" };
+    expect(run([poll("authorized", 0), webhook]).opened).toEqual([5]);
+    const grace = DEFAULT_RULES.transientGraceMs;
+    const starting = run([
+      poll("authorized", 0),
+      poll("starting", 1),
+      poll("starting", 2),
+      poll("starting", grace),
+      poll("starting", grace + 1),
+    ]);
+    expect(starting.opened).toEqual([grace + 1]);
+  });
+
+  it("reports instances already down on the first check (the start-up summary)", () => {
+    const { watch, opened } = run([poll("notAuthorized", 7)]);
+    expect(opened).toEqual([7]);
+    expect(watch?.down?.initial).toBe(true);
+  });
+
+  it("counts unreachable checks apart from states: an incident after three, ended by the next answer", () => {
+    const down: Observation = { kind: "unreachable", at: 1 };
+    const two = run([poll("authorized", 0), down, { ...down, at: 2 }]);
+    expect(two.watch?.unreachable).toBeUndefined();
+    const three = run([{ kind: "unreachable", at: 3 }], two.watch);
+    expect(three.watch?.unreachable).toMatchObject({ since: 1 });
+    expect(three.watch?.down).toBeUndefined();
+    expect(run([poll("authorized", 4)], three.watch).ended).toEqual(["unreachable"]);
+  });
+});
+
+describe("mute durations", () => {
+  it("reads m, h, d and combinations; refuses zero, junk and more than 7 days", () => {
+    expect(parseDuration("30m")).toBe(30 * 60_000);
+    expect(parseDuration("2h")).toBe(2 * 3_600_000);
+    expect(parseDuration("1h30m")).toBe(90 * 60_000);
+    expect(parseDuration("45")).toBe(45 * 60_000);
+    expect(parseDuration("7d")).toBe(MAX_MUTE_MS);
+    for (const bad of ["0m", "8d", "2x", "", "h", "-1h", "1.5h", "99999d"]) {
+      expect(parseDuration(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe("webhook authentication and bodies", () => {
+  const secret = "s3cret-value-0123456789";
+  it("accepts 'Bearer <secret>' and the bare secret, nothing else", () => {
+    expect(isAuthorized(`Bearer ${secret}`, secret)).toBe(true);
+    expect(isAuthorized(`bearer   ${secret}`, secret)).toBe(true);
+    expect(isAuthorized(secret, secret)).toBe(true);
+    for (const bad of [
+      undefined,
+      "",
+      "Bearer",
+      `Bearer ${secret}x`,
+      secret.slice(1),
+      `Basic ${secret}`,
+    ]) {
+      expect(isAuthorized(bad, secret)).toBe(false);
+    }
+  });
+
+  it("never throws on hostile bodies", () => {
+    const instances = parseInstances(
+      [{ name: "shop", idInstance: 1101000001, apiTokenInstance: "0123456789abcdef" }],
+      "test",
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const verdict = judgeNotification(Buffer.from(text), instances);
+          expect([200, 400, 422]).toContain(verdict.status);
+        },
+      ),
+    );
+  });
+});
+
+describe("alert text", () => {
+  it("renders in Russian too, with the same buttons", () => {
+    const shop = {
+      kind: "down" as const,
+      instance: "shop",
+      state: "notAuthorized" as const,
+      since: 0,
+      initial: false,
+    };
+    const ru = renderAlert([shop], textsFor("ru"));
+    expect(ru.text).toContain("shop</b>: вышел из аккаунта");
+    expect(ru.keyboard.inline_keyboard.flat().map((b) => b.text)).toEqual([
+      "📱 QR",
+      "🔢 Код привязки",
+    ]);
+    const blocked = renderAlert([{ ...shop, state: "blocked" as const }], textsFor("en"));
+    expect(blocked.text).toContain("banned by WhatsApp");
+    expect(blocked.keyboard.inline_keyboard).toEqual([]);
+  });
+
+  it("stays within Telegram's 4096 characters and 100 buttons for many instances", () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      kind: "down" as const,
+      instance: `instance-${i}-with-a-long-name`,
+      state: "notAuthorized" as const,
+      since: 0,
+      initial: false,
+    }));
+    const view = renderAlert(many, textsFor("en"));
+    expect(view.text.length).toBeLessThan(4096);
+    expect(view.text).toContain("…and 260 more");
+    expect(view.keyboard.inline_keyboard.flat().length).toBeLessThanOrEqual(100);
+  });
+});
