@@ -8,6 +8,10 @@ import { AuditLog } from "./audit/audit-log.js";
 import type { Config } from "./config/index.js";
 import { GreenApiClient } from "./green-api/client.js";
 import { type HttpPart, Metrics, startHttp } from "./http/index.js";
+import { createPairingQueue } from "./pairing/pairing-queue.js";
+import { PairingService } from "./pairing/pairing-service.js";
+import { PairingStore } from "./pairing/pairing-store.js";
+import { PairingWatcher } from "./pairing/pairing-watcher.js";
 import { createQrQueue } from "./qr-session/qr-queue.js";
 import { createQrSourceFactory, socketOptionsFor } from "./qr-session/qr-source.js";
 import { QrWorker } from "./qr-session/qr-worker.js";
@@ -17,6 +21,8 @@ import { SessionStore } from "./qr-session/session-store.js";
 import { InFlight } from "./shared/in-flight.js";
 import type { Logger } from "./shared/logger.js";
 import { createBot } from "./telegram/bot.js";
+import { commandMenus } from "./telegram/features/help.js";
+import { PairingScreen } from "./telegram/pairing-screen.js";
 import { SessionScreen } from "./telegram/session-screen.js";
 
 export interface Greenlight {
@@ -93,8 +99,10 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const runsBot = env.ROLE !== "worker";
   const runsWorker = env.ROLE !== "bot";
   let worker: QrWorker | undefined;
+  let pairingWatcher: PairingWatcher | undefined;
   let stateWatcher: StateWatcher | undefined;
   let http: HttpPart | undefined;
+  const pairingStore = new PairingStore(redis, prefix);
   let botRunner: RunnerHandle | undefined;
   const updatesInFlight = new InFlight();
   const closers: Array<() => Promise<unknown>> = [];
@@ -131,6 +139,22 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         maxBackoffMs: 10_000,
       },
     );
+    pairingWatcher = new PairingWatcher(
+      {
+        store: pairingStore,
+        greenApi,
+        screen: new PairingScreen(new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT })),
+        instances,
+        logger: logger.child({ part: "pairing" }),
+      },
+      {
+        connection: bullConnection(),
+        prefix,
+        concurrency: 200,
+        lockMs: leaseMs,
+        checkEveryMs: Math.min(2_000, env.PAIRING_CODE_TTL_MS / 4),
+      },
+    );
     worker = new QrWorker(
       { runner, store, screen, logger: logger.child({ part: "worker" }) },
       {
@@ -157,6 +181,10 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         await worker.waitUntilReady();
         logger.info({ concurrency: env.WORKER_CONCURRENCY, host: hostname() }, "QR worker started");
       }
+      if (pairingWatcher) {
+        pairingWatcher.start();
+        await pairingWatcher.waitUntilReady();
+      }
       await stateWatcher?.start();
       if (runsBot) {
         // Fail fast, like the store: /qr during an outage must not wait for Redis to return.
@@ -166,6 +194,9 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         const queue = createQrQueue(queueConnection, prefix);
         queue.on("error", (error) => logger.warn({ err: error }, "QR queue error"));
         closers.push(() => queue.close());
+        const pairingQueue = createPairingQueue(queueConnection, prefix);
+        pairingQueue.on("error", (error) => logger.warn({ err: error }, "pairing queue error"));
+        closers.push(() => pairingQueue.close());
         const botLogger = logger.child({ part: "bot" });
         const bot = createBot(
           {
@@ -184,6 +215,17 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               logger: botLogger,
             });
             const audit = new AuditLog(redis, prefix, logger.child({ part: "audit" }));
+            const pairing = new PairingService(
+              {
+                greenApi,
+                store: pairingStore,
+                queue: pairingQueue,
+                screen: new PairingScreen(api),
+                audit,
+                logger: botLogger,
+              },
+              { codeTtlMs: env.PAIRING_CODE_TTL_MS, cooldownMs: env.PAIRING_CODE_COOLDOWN_MS },
+            );
             return {
               instances,
               store,
@@ -191,12 +233,23 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               screen,
               starter,
               audit,
-              mutes,
               logger: botLogger,
+              mutes,
+              pairing,
+              pairingStore,
+              redis,
+              prefix,
+              confirmTtlMs: env.CONFIRM_TTL_MS,
+              timeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, 5_000),
             };
           },
         );
         await bot.init();
+        await Promise.all(
+          commandMenus().map(({ commands, languageCode }) =>
+            bot.api.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),
+          ),
+        ).catch((error) => logger.warn({ err: error }, "could not set the command menu"));
         // Handlers are tracked so that stop() lets the ones in flight finish.
         const adapter = {
           init: () => bot.init(),
@@ -221,6 +274,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       const [drained] = await Promise.all([
         updatesInFlight.drain(DRAIN_UPDATES_MS),
         worker?.stop(),
+        pairingWatcher?.stop(),
         stateWatcher?.stop(),
       ]);
       if (!drained)

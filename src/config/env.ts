@@ -53,6 +53,12 @@ export const envSchema = z.object({
     .optional(),
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
   SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
+  /** How long a pairing code works (GREEN-API: about 2.5 minutes). */
+  PAIRING_CODE_TTL_MS: milliseconds(150_000, 2_000, 600_000),
+  /** At most one pairing-code request per instance this often (repeats can lock an instance). */
+  PAIRING_CODE_COOLDOWN_MS: milliseconds(30_000, 0, 600_000),
+  /** A /logout or /reboot confirmation does nothing after this. */
+  CONFIRM_TTL_MS: milliseconds(60_000, 1_000, 600_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
   /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
   QR_SOURCE: z.enum(["poll", "websocket"]).default("poll"),
@@ -68,7 +74,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) throw new ConfigError(describeZodIssue(result.error.issues[0]));
+  if (!result.success) {
+    // Name the variable only: "OPERATOR_IDS", not "OPERATOR_IDS[0]" of its parsed list.
+    const issue = result.error.issues[0];
+    throw new ConfigError(describeZodIssue(issue && { ...issue, path: issue.path.slice(0, 1) }));
+  }
   checkWebhookMode(result.data);
   return result.data;
 }

@@ -20,6 +20,11 @@ const instanceSchema = z.strictObject({
     .url({ protocol: /^https?$/ })
     .default("https://api.greenapi.com")
     .transform((url) => url.replace(/\/+$/, "")),
+  /** Optional per-instance access: only these operators see and act on it. */
+  operators: z
+    .array(z.number().int().positive("user ids are positive"))
+    .min(1, "list at least one operator id, or leave the field out")
+    .optional(),
 });
 
 const instancesFileSchema = z
@@ -62,6 +67,17 @@ export class InstanceRegistry {
     return [...this.byName.values()];
   }
 
+  /** The instances this operator may see and act on (all, unless an instance lists operators). */
+  visibleTo(userId: number): Instance[] {
+    return this.all().filter((instance) => canOperate(instance, userId));
+  }
+
+  /** Like `find`, but an instance the operator may not see does not exist for them. */
+  findFor(userId: number, name: string): Instance | undefined {
+    const instance = this.find(name);
+    return instance && canOperate(instance, userId) ? instance : undefined;
+  }
+
   names(): string[] {
     return [...this.byName.keys()];
   }
@@ -69,6 +85,10 @@ export class InstanceRegistry {
   tokens(): string[] {
     return this.all().map((instance) => instance.apiTokenInstance);
   }
+}
+
+export function canOperate(instance: Instance, userId: number): boolean {
+  return !instance.operators || instance.operators.includes(userId);
 }
 
 export function parseInstances(json: unknown, source: string): InstanceRegistry {

@@ -10,7 +10,9 @@ import {
   type QrAnswer,
   qrAnswerSchema,
   rebootSchema,
+  type StateHistory,
   type StateInstance,
+  stateHistorySchema,
   type WaSettings,
   waSettingsSchema,
 } from "./schemas.js";
@@ -54,6 +56,17 @@ export class GreenApiClient {
 
   getWaSettings(instance: Instance, options?: CallOptions): Promise<WaSettings> {
     return this.call(instance, "GET", "getWaSettings", waSettingsSchema, undefined, options);
+  }
+
+  getStateInstanceHistory(instance: Instance, options?: CallOptions): Promise<StateHistory> {
+    return this.call(
+      instance,
+      "GET",
+      "getStateInstanceHistory",
+      stateHistorySchema,
+      undefined,
+      options,
+    );
   }
 
   async logout(instance: Instance, options?: CallOptions): Promise<boolean> {

@@ -32,6 +32,18 @@ export const waSettingsSchema = z.object({
 });
 export type WaSettings = z.infer<typeof waSettingsSchema>;
 
+export const stateHistorySchema = z
+  .array(
+    z.object({
+      stateInstance: z.string(),
+      timestamp: z.number(),
+      phoneNumber: z.string().optional().nullable(),
+    }),
+  )
+  .nullable()
+  .transform((entries) => entries ?? []);
+export type StateHistory = z.output<typeof stateHistorySchema>;
+
 export const logoutSchema = z.object({ isLogout: z.boolean() });
 export const rebootSchema = z.object({ isReboot: z.boolean() });
 

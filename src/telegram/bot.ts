@@ -3,9 +3,20 @@ import { type Api, Bot, type BotError } from "grammy";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { operatorsOnly } from "./features/access.js";
+import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
 import { auditFeature } from "./features/audit.js";
+import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
+import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
+import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
+
+/** Everything the features need, wired once in app.ts. */
+export type FeatureDeps = QrFeatureDeps &
+  CodeFeatureDeps &
+  StatusFeatureDeps &
+  AdminFeatureDeps &
+  MuteFeatureDeps;
 
 export interface BotOptions {
   token: string;
@@ -21,10 +32,7 @@ export const BOT_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as const;
  * The grammY bot with its features. Features get their dependencies from `wire`, which receives
  * the bot's own Api (capped auto-retry) for the messages the bot sends itself.
  */
-export function createBot(
-  options: BotOptions,
-  wire: (api: Api) => QrFeatureDeps & MuteFeatureDeps,
-): Bot<BotContext> {
+export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps): Bot<BotContext> {
   const { logger } = options;
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
   bot.api.config.use(autoRetry(BOT_RETRY));
@@ -34,7 +42,11 @@ export function createBot(
   bot.use(operatorsOnly(options.operatorIds, logger));
   bot.errorBoundary(
     (error) => apologize(error, logger),
+    helpFeature(deps),
     qrFeature(deps),
+    codeFeature(deps),
+    statusFeature(deps),
+    adminFeature(deps),
     auditFeature(deps),
     muteFeature(deps),
   );

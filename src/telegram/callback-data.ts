@@ -56,3 +56,17 @@ export const encodeQrCallback = qrCallbacks.encode;
 export const decodeQrCallback = qrCallbacks.decode;
 export const qrActions = qrCallbacks.actions;
 export const QR_CALLBACK_PATTERN = qrCallbacks.pattern;
+
+/** /status buttons; `ALL_INSTANCES` stands for the whole list. */
+export const statusCallbacks = defineCallbacks("st", ["refresh"]);
+export const ALL_INSTANCES = "_";
+
+/** /logout and /reboot: pick an instance, then confirm (the confirmation expires). */
+export const adminCallbacks = defineCallbacks("adm", [
+  "logout", // picked from a list: ask to confirm
+  "reboot",
+  "logout-yes",
+  "reboot-yes",
+  "no",
+]);
+export type AdminCallback = NonNullable<ReturnType<typeof adminCallbacks.decode>>;

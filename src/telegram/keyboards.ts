@@ -1,5 +1,5 @@
 import { InlineKeyboard } from "grammy";
-import { encodeQrCallback, type QrAction } from "./callback-data.js";
+import { codeCallbacks, encodeQrCallback, type QrAction } from "./callback-data.js";
 import type { Texts } from "./i18n/index.js";
 
 const qrButton = (label: string, action: QrAction, instance: string) =>
@@ -25,3 +25,32 @@ export function qrKeyboards(t: Texts) {
 }
 
 export const noButtons = () => new InlineKeyboard();
+
+/** Buttons of pairing-code messages. */
+export function codeKeyboards(t: Texts) {
+  return {
+    afterCode: (instance: string) =>
+      new InlineKeyboard([
+        [
+          InlineKeyboard.text(
+            t.code.buttons.newCode,
+            codeCallbacks.encode({ action: "new", instance }),
+          ),
+          InlineKeyboard.text(
+            t.code.buttons.qrInstead,
+            codeCallbacks.encode({ action: "qr", instance }),
+          ),
+        ],
+      ]),
+  };
+}
+
+/** One button per instance, two per row: for commands sent without an instance name. */
+export function instancePicker(names: readonly string[], data: (instance: string) => string) {
+  const keyboard = new InlineKeyboard();
+  names.forEach((name, index) => {
+    keyboard.text(name, data(name));
+    if (index % 2 === 1) keyboard.row();
+  });
+  return keyboard;
+}

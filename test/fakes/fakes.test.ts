@@ -3,9 +3,9 @@ import { run } from "@grammyjs/runner";
 import { Api, Bot, GrammyError, InlineKeyboard, InputFile, InputMediaBuilder } from "grammy";
 import { Redis } from "ioredis";
 import { Jimp } from "jimp";
-import jsQR from "jsqr";
 import QRCode from "qrcode";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { scanPng } from "../kit/qr-decode.js";
 import { redisUrl, uniquePrefix } from "../kit/redis.js";
 import { FakeGreenApi, type FakeInstance } from "./fake-green-api.js";
 import { FakeTelegram } from "./fake-telegram.js";
@@ -13,13 +13,6 @@ import { FakeTelegram } from "./fake-telegram.js";
 const CHAT = 4242;
 
 const png = (text: string) => QRCode.toBuffer(text, { type: "png", width: 120 });
-
-/** The payload a phone would read from a PNG. jsqr's typings have the function on `.default` under NodeNext. */
-async function scan(buf: Buffer): Promise<string | undefined> {
-  const img = await Jimp.read(buf);
-  const { data, width, height } = img.bitmap;
-  return jsQR.default(new Uint8ClampedArray(data), width, height)?.data;
-}
 
 /** The error a grammY call rejected with. */
 async function grammyError(promise: Promise<unknown>): Promise<GrammyError> {
@@ -77,7 +70,7 @@ describe("FakeTelegram", () => {
     expect(stored?.caption).toBe("Scan me again");
     expect(stored?.editCount).toBe(1);
     expect(stored?.history.map((v) => v.caption)).toEqual(["Scan me", "Scan me again"]);
-    expect(await scan(stored?.photo ?? Buffer.alloc(0))).toBe("second");
+    expect(await scanPng(stored?.photo ?? Buffer.alloc(0))).toBe("second");
 
     // The same bytes, caption and keyboard again: Telegram refuses.
     const same = InputMediaBuilder.photo(new InputFile(second), { caption: "Scan me again" });
@@ -331,7 +324,7 @@ describe("FakeGreenApi", () => {
   const qrPayload = async () => {
     const body = (await get("qr")) as { type: string; message: string };
     expect(body.type).toBe("qrCode");
-    return scan(Buffer.from(body.message, "base64"));
+    return scanPng(Buffer.from(body.message, "base64"));
   };
 
   beforeEach(async () => {

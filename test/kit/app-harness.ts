@@ -20,6 +20,8 @@ export interface TestInstance {
   name: string;
   idInstance: string;
   apiTokenInstance: string;
+  /** Per-instance access, as in the instances file. */
+  operators?: number[];
 }
 
 export const SHOP: TestInstance = {

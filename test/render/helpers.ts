@@ -1,8 +1,5 @@
 import { Jimp } from "jimp";
-import jsQRModule from "jsqr";
-
-// jsqr is CommonJS with an ES-style default: under NodeNext the callable is `.default`.
-const jsQR = jsQRModule.default;
+import { scanPng } from "../kit/qr-decode.js";
 
 export interface Decoded {
   width: number;
@@ -21,11 +18,7 @@ export async function decodePng(png: Buffer): Promise<Decoded> {
 }
 
 /** The QR payload jsQR reads from a PNG, or null. */
-export async function scan(png: Buffer): Promise<string | null> {
-  const img = await Jimp.read(png);
-  const found = jsQR(new Uint8ClampedArray(img.bitmap.data), img.bitmap.width, img.bitmap.height);
-  return found ? found.data : null;
-}
+export const scan = scanPng;
 
 /** Deterministic PRNG (mulberry32) so the noise images are the same on every run. */
 export function prng(seed: number): () => number {

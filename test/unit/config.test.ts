@@ -98,6 +98,25 @@ describe("instances file", () => {
     expect(() => parseInstances(json, "f")).toThrow(message);
   });
 
+  it("limits an instance to the operators it lists", () => {
+    const registry = parseInstances(
+      [
+        { name: "a", idInstance: 1101000001, apiTokenInstance: token, operators: [7] },
+        { name: "b", idInstance: 1101000002, apiTokenInstance: token },
+      ],
+      "f",
+    );
+    expect(registry.visibleTo(7).map((i) => i.name)).toEqual(["a", "b"]);
+    expect(registry.visibleTo(8).map((i) => i.name)).toEqual(["b"]);
+    expect(registry.findFor(8, "a")).toBeUndefined();
+    expect(() =>
+      parseInstances(
+        [{ name: "a", idInstance: 1101000001, apiTokenInstance: token, operators: [] }],
+        "f",
+      ),
+    ).toThrow(/\[0\]\.operators/);
+  });
+
   it("does not put the token in the error", () => {
     expect(() =>
       parseInstances([{ name: "a", idInstance: "bad", apiTokenInstance: token }], "f"),

@@ -5,7 +5,9 @@ import type { BotContext } from "../context.js";
 /**
  * Deny by default: only configured operators get past this, in private chats and groups alike.
  * A stranger's command gets no answer at all (nothing to learn, not even that the bot is alive);
- * a stranger's button press gets the one reply Telegram requires, with nothing in it.
+ * a stranger's button press gets the one reply Telegram requires, with nothing in it. The one
+ * exception: `/start` in a private chat tells a stranger their own user id, so that an admin can
+ * grant access, and nothing else.
  */
 export function operatorsOnly(
   operatorIds: readonly number[],
@@ -17,6 +19,8 @@ export function operatorsOnly(
     if (userId !== undefined && operators.has(userId)) return next();
     if (ctx.callbackQuery) {
       await ctx.answerCallbackQuery({ text: ctx.t.callbacks.notAllowed });
+    } else if (userId !== undefined && ctx.chat?.type === "private" && isStart(ctx.message?.text)) {
+      await ctx.reply(ctx.t.toolkit.strangerStart(userId), { parse_mode: "HTML" });
     }
     if (ctx.message || ctx.callbackQuery) {
       logger.info(
@@ -26,3 +30,5 @@ export function operatorsOnly(
     }
   };
 }
+
+const isStart = (text: string | undefined) => /^\/start(@\w+)?(\s|$)/.test(text ?? "");

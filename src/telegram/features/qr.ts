@@ -5,9 +5,14 @@ import type { GreenApiClient } from "../../green-api/client.js";
 import type { SessionStarter } from "../../qr-session/session-starter.js";
 import type { SessionStore } from "../../qr-session/session-store.js";
 import type { Logger } from "../../shared/logger.js";
-import { decodeQrCallback, QR_CALLBACK_PATTERN, type QrCallback } from "../callback-data.js";
+import {
+  decodeQrCallback,
+  encodeQrCallback,
+  QR_CALLBACK_PATTERN,
+  type QrCallback,
+} from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { qrKeyboards } from "../keyboards.js";
+import { instancePicker, qrKeyboards } from "../keyboards.js";
 import type { MessageRef, SessionScreen } from "../session-screen.js";
 
 export interface QrFeatureDeps {
@@ -28,14 +33,24 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.command("qr", async (ctx) => {
-    const names = deps.instances.names();
+    const userId = ctx.from?.id ?? 0;
+    const names = deps.instances.visibleTo(userId).map((instance) => instance.name);
     const argument = ctx.match.trim();
     const replyOptions = {
       parse_mode: "HTML" as const,
       reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
     };
-    if (!argument) return ctx.reply(ctx.t.qr.usage(names), replyOptions);
-    const instance = deps.instances.find(argument);
+    if (!argument) {
+      if (names.length === 0) return ctx.reply(ctx.t.toolkit.noInstances, replyOptions);
+      // The usage, and one tap per instance instead of typing its name.
+      return ctx.reply(ctx.t.qr.usage(names), {
+        ...replyOptions,
+        reply_markup: instancePicker(names, (instance) =>
+          encodeQrCallback({ action: "start", instance }),
+        ),
+      });
+    }
+    const instance = deps.instances.findFor(userId, argument);
     if (!instance) return ctx.reply(ctx.t.unknownInstance(argument, names), replyOptions);
     const started = await deps.starter.startInNewMessage({
       instance: instance.name,
@@ -56,7 +71,7 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
   composer.callbackQuery(QR_CALLBACK_PATTERN, async (ctx) => {
     const callback = decodeQrCallback(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
-    const instance = callback && deps.instances.find(callback.instance);
+    const instance = callback && deps.instances.findFor(ctx.from.id, callback.instance);
     if (!callback || !instance || !message) {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }

@@ -1,7 +1,9 @@
 import type { Texts } from "../index.js";
 import { alerts } from "./alerts.js";
 import { audit } from "./audit.js";
+import { code } from "./code.js";
 import { common } from "./common.js";
 import { qr } from "./qr.js";
+import { toolkit } from "./toolkit.js";
 
-export const ru: Texts = { ...common, alerts, audit, qr };
+export const ru: Texts = { ...common, alerts, audit, qr, code, toolkit };

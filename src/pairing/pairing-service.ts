@@ -1,0 +1,120 @@
+import { randomBytes } from "node:crypto";
+import type { Queue } from "bullmq";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { Instance } from "../config/index.js";
+import type { GreenApiClient } from "../green-api/client.js";
+import { GreenApiError } from "../green-api/errors.js";
+import type { Logger } from "../shared/logger.js";
+import { type Locale, textsFor } from "../telegram/i18n/index.js";
+import type { PairingScreen } from "../telegram/pairing-screen.js";
+import type { MessageRef } from "../telegram/session-screen.js";
+import { enqueuePairingWatch, type PairingJob } from "./pairing-queue.js";
+import type { PairingStore } from "./pairing-store.js";
+import { groupPairingCode } from "./phone.js";
+
+export interface PairingOptions {
+  /** How long a code works (GREEN-API: about 2.5 minutes). */
+  codeTtlMs: number;
+  /** At most one code request per instance this often. */
+  cooldownMs: number;
+}
+
+export interface CodeRequest {
+  instance: Instance;
+  phone: string;
+  userId: number;
+  locale: Locale;
+  /** Reuse this message (a "New code" press); otherwise a new one goes to `chatId`. */
+  target?: MessageRef;
+  chatId: number;
+  replyTo?: number;
+}
+
+export type CodeResult = "issued" | "cooldown" | "failed";
+
+/**
+ * Gets a pairing code from GREEN-API (its recommended way to link, and the only one for someone
+ * with one phone), shows it, and queues a watcher that edits the message when the instance logs
+ * in or the code expires.
+ */
+export class PairingService {
+  constructor(
+    private readonly deps: {
+      greenApi: GreenApiClient;
+      store: PairingStore;
+      queue: Queue<PairingJob>;
+      screen: PairingScreen;
+      audit: AuditLog;
+      logger: Logger;
+    },
+    private readonly options: PairingOptions,
+  ) {}
+
+  async request(request: CodeRequest): Promise<CodeResult> {
+    const { instance, locale, userId } = request;
+    const t = textsFor(locale);
+    const { screen, store } = this.deps;
+    const audit = (result: string, chatId: number) =>
+      this.deps.audit.record({ action: "code", userId, chatId, instance: instance.name, result });
+
+    const waitMs = await store.takeCooldown(instance.name, this.options.cooldownMs);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      if (request.target) await screen.showCooldown(request.target, instance.name, seconds, t);
+      else
+        await screen.send(request.chatId, t.code.cooldown(instance.name, seconds), request.replyTo);
+      await audit("refused: cooldown", request.target?.chatId ?? request.chatId);
+      return "cooldown";
+    }
+
+    const target = request.target ?? {
+      chatId: request.chatId,
+      messageId: await screen.send(
+        request.chatId,
+        t.code.requesting(instance.name),
+        request.replyTo,
+      ),
+    };
+    if (request.target) await screen.showRequesting(target, instance.name, t);
+    await store.rememberPhone(target.chatId, target.messageId, request.phone);
+
+    let code: string;
+    try {
+      const answer = await this.deps.greenApi.getAuthorizationCode(instance, request.phone);
+      if (!answer.status || !answer.code) throw new Error("GREEN-API answered status false");
+      code = groupPairingCode(answer.code);
+    } catch (error) {
+      const reason =
+        error instanceof GreenApiError && error.isCredentialsRejected
+          ? "credentials rejected (check idInstance / apiTokenInstance)"
+          : error instanceof GreenApiError
+            ? error.failure
+            : "refused";
+      this.deps.logger.warn({ err: error, instance: instance.name }, "pairing code request failed");
+      await screen.showFailed(target, instance.name, reason, t);
+      await audit(`failed: ${reason}`, target.chatId);
+      return "failed";
+    }
+
+    const sessionId = randomBytes(6).toString("base64url");
+    const expiresAt = Date.now() + this.options.codeTtlMs;
+    await store.save(
+      {
+        sessionId,
+        instance: instance.name,
+        chatId: target.chatId,
+        messageId: target.messageId,
+        phone: request.phone,
+        code,
+        startedBy: userId,
+        expiresAt,
+        locale,
+      },
+      this.options.codeTtlMs + 10 * 60_000,
+    );
+    await screen.showCode(target, instance.name, code, request.phone, this.options.codeTtlMs, t);
+    await enqueuePairingWatch(this.deps.queue, { instance: instance.name, sessionId });
+    await audit("issued", target.chatId);
+    return "issued";
+  }
+}

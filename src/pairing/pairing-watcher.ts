@@ -1,0 +1,115 @@
+import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
+import type { InstanceRegistry } from "../config/index.js";
+import type { GreenApiClient } from "../green-api/client.js";
+import type { Logger } from "../shared/logger.js";
+import { sleep } from "../shared/time.js";
+import { textsFor } from "../telegram/i18n/index.js";
+import type { PairingScreen } from "../telegram/pairing-screen.js";
+import { PAIRING_QUEUE_NAME, type PairingJob, pairingJobSchema } from "./pairing-queue.js";
+import type { PairingRecord, PairingStore } from "./pairing-store.js";
+
+export interface PairingWatcherOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  concurrency: number;
+  lockMs: number;
+  /** getStateInstance allows 1 request/s per instance; a code is typed in tens of seconds. */
+  checkEveryMs: number;
+}
+
+type WatchEnd = "authorized" | "expired" | "replaced" | "suspended";
+
+/**
+ * Watches instances that were given a pairing code: edits the code message to "authorized" when
+ * the instance logs in, or to "expired" (with New code / QR instead) when the code runs out.
+ * Like QR sessions, a watch is resumable: it keeps nothing but ids in its job.
+ */
+export class PairingWatcher {
+  private readonly worker: Worker<PairingJob>;
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly deps: {
+      store: PairingStore;
+      greenApi: GreenApiClient;
+      screen: PairingScreen;
+      instances: InstanceRegistry;
+      logger: Logger;
+    },
+    private readonly options: PairingWatcherOptions,
+  ) {
+    this.worker = new Worker<PairingJob>(
+      PAIRING_QUEUE_NAME,
+      (job, token) => this.process(job, token),
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        lockDuration: options.lockMs,
+        stalledInterval: options.lockMs,
+        maxStalledCount: 20,
+        autorun: false,
+      },
+    );
+    this.worker.on("error", (error) => deps.logger.error({ err: error }, "pairing watcher error"));
+  }
+
+  start(): void {
+    void this.worker
+      .run()
+      .catch((error) => this.deps.logger.error({ err: error }, "pairing watcher stopped"));
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.worker.waitUntilReady();
+  }
+
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.worker.close();
+  }
+
+  private async process(job: Job<PairingJob>, token?: string): Promise<WatchEnd> {
+    const { instance, sessionId } = pairingJobSchema.parse(job.data);
+    const end = await this.watch(instance, sessionId);
+    if (end === "suspended" && token) {
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    return end;
+  }
+
+  private async watch(instanceName: string, sessionId: string): Promise<WatchEnd> {
+    const { store, greenApi, screen } = this.deps;
+    const signal = this.shutdown.signal;
+    while (!signal.aborted) {
+      const record = await store.get(instanceName);
+      const instance = this.deps.instances.find(instanceName);
+      if (!record || record.sessionId !== sessionId || !instance) return "replaced";
+      const t = textsFor(record.locale);
+      if (Date.now() >= record.expiresAt) {
+        await screen.showExpired(target(record), instanceName, t);
+        await store.finish(instanceName, sessionId);
+        return "expired";
+      }
+      const state = await greenApi.getStateInstance(instance, { signal }).catch(() => undefined);
+      if (state === "authorized") {
+        const phone = await greenApi
+          .getWaSettings(instance, { timeoutMs: 5_000 })
+          .then((settings) => settings.phone || undefined)
+          .catch(() => undefined);
+        await screen.showAuthorized(target(record), instanceName, phone, t);
+        await store.finish(instanceName, sessionId);
+        this.deps.logger.info({ instance: instanceName }, "instance linked with a pairing code");
+        return "authorized";
+      }
+      await sleep(
+        Math.min(this.options.checkEveryMs, Math.max(0, record.expiresAt - Date.now())),
+        signal,
+      );
+    }
+    return "suspended";
+  }
+}
+
+const target = (record: PairingRecord) => ({ chatId: record.chatId, messageId: record.messageId });

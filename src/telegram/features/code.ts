@@ -1,0 +1,145 @@
+import { Composer } from "grammy";
+import type { Instance, InstanceRegistry } from "../../config/index.js";
+import type { PairingService } from "../../pairing/pairing-service.js";
+import type { PairingStore } from "../../pairing/pairing-store.js";
+import { normalizePhone } from "../../pairing/phone.js";
+import type { SessionStarter } from "../../qr-session/session-starter.js";
+import { codeCallbacks } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { instancePicker } from "../keyboards.js";
+
+export interface CodeFeatureDeps {
+  instances: InstanceRegistry;
+  pairing: PairingService;
+  pairingStore: PairingStore;
+  starter: SessionStarter;
+}
+
+/**
+ * `/code <instance> <phone>`: a pairing code to type on the phone, for operators with one phone.
+ * Without a phone number (or from an alert's button) the bot asks for it; the reply completes it.
+ */
+export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  composer.command("code", async (ctx) => {
+    const userId = ctx.from?.id ?? 0;
+    const visible = deps.instances.visibleTo(userId).map((i) => i.name);
+    const [name, ...phoneWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    const reply = { parse_mode: "HTML" as const, reply_parameters: replyTo(ctx.msg.message_id) };
+    if (!name) {
+      if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
+      return ctx.reply(ctx.t.code.pick, {
+        reply_markup: instancePicker(visible, (instance) =>
+          codeCallbacks.encode({ action: "ask", instance }),
+        ),
+      });
+    }
+    const instance = deps.instances.findFor(userId, name);
+    if (!instance) return ctx.reply(ctx.t.unknownInstance(name, visible), reply);
+    if (phoneWords.length === 0) return askPhone(ctx, deps, instance, ctx.msg.message_id);
+    const phone = normalizePhone(phoneWords.join(" "));
+    if (!phone) return ctx.reply(ctx.t.code.badPhone(phoneWords.join(" ")), reply);
+    await deps.pairing.request({
+      instance,
+      phone,
+      userId,
+      locale: ctx.locale,
+      chatId: ctx.chat.id,
+      replyTo: ctx.msg.message_id,
+    });
+  });
+
+  // The answer to "reply with the phone number".
+  composer.on("message:text", async (ctx, next) => {
+    const prompt = ctx.msg.reply_to_message;
+    if (!prompt || prompt.from?.id !== ctx.me.id) return next();
+    const name = await deps.pairingStore.promptedInstance(ctx.chat.id, prompt.message_id);
+    if (!name) return next();
+    const userId = ctx.from.id;
+    const instance = deps.instances.findFor(userId, name);
+    if (!instance) return next();
+    const phone = normalizePhone(ctx.msg.text);
+    if (!phone) {
+      return ctx.reply(ctx.t.code.badPhone(ctx.msg.text), {
+        parse_mode: "HTML",
+        reply_parameters: replyTo(ctx.msg.message_id),
+      });
+    }
+    await deps.pairing.request({
+      instance,
+      phone,
+      userId,
+      locale: ctx.locale,
+      chatId: ctx.chat.id,
+      replyTo: ctx.msg.message_id,
+    });
+  });
+
+  composer.callbackQuery(codeCallbacks.pattern, async (ctx) => {
+    const callback = codeCallbacks.decode(ctx.callbackQuery.data);
+    const userId = ctx.from.id;
+    const instance = callback && deps.instances.findFor(userId, callback.instance);
+    const message = ctx.callbackQuery.message;
+    if (!callback || !instance || !message) {
+      return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+    }
+    const target = { chatId: message.chat.id, messageId: message.message_id };
+    switch (callback.action) {
+      case "ask": {
+        await ctx.answerCallbackQuery();
+        return askPhone(ctx, deps, instance);
+      }
+      case "new": {
+        const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
+        if (!phone) return ctx.answerCallbackQuery({ text: ctx.t.code.callbacks.noPhone });
+        await ctx.answerCallbackQuery({ text: ctx.t.code.callbacks.requesting });
+        await deps.pairing.request({
+          instance,
+          phone,
+          userId,
+          locale: ctx.locale,
+          chatId: target.chatId,
+          target,
+        });
+        return;
+      }
+      case "qr": {
+        await ctx.answerCallbackQuery({ text: ctx.t.qr.callbacks.starting });
+        await deps.starter.startInNewMessage({
+          instance: instance.name,
+          userId,
+          locale: ctx.locale,
+          chatId: target.chatId,
+        });
+        return;
+      }
+    }
+  });
+
+  return composer;
+}
+
+async function askPhone(
+  ctx: BotContext,
+  deps: CodeFeatureDeps,
+  instance: Instance,
+  replyToId?: number,
+) {
+  if (!ctx.chat) return;
+  const prompt = await ctx.api.sendMessage(ctx.chat.id, ctx.t.code.askPhone(instance.name), {
+    parse_mode: "HTML",
+    reply_markup: {
+      force_reply: true,
+      selective: true,
+      input_field_placeholder: "+7 900 123-45-67",
+    },
+    ...(replyToId ? { reply_parameters: replyTo(replyToId) } : {}),
+  });
+  await deps.pairingStore.rememberPrompt(ctx.chat.id, prompt.message_id, instance.name);
+}
+
+const replyTo = (messageId: number) => ({
+  message_id: messageId,
+  allow_sending_without_reply: true,
+});

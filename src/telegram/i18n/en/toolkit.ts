@@ -1,0 +1,81 @@
+import { bold as b, codeList, escapeHtml } from "../html.js";
+
+/** /start, /help, /status, /logout, /reboot and the command menu. */
+export const toolkit = {
+  commands: {
+    qr: "Show a live QR code to link an instance",
+    code: "Get a pairing code (link by phone number)",
+    status: "State of every instance",
+    logout: "Log an instance out",
+    reboot: "Reboot an instance",
+    help: "What this bot does",
+  },
+  help: (names: readonly string[]) =>
+    [
+      "🟢 <b>greenlight</b> brings logged-out GREEN-API WhatsApp instances back online from your phone.",
+      "",
+      "<code>/qr shop</code> — a live QR code; scan it in WhatsApp → Linked devices → Link a device. The photo refreshes itself until shop is linked.",
+      "<code>/code shop +7 900 123-45-67</code> — a pairing code to type on that phone (for when you cannot scan your own screen).",
+      "<code>/status</code> — every instance and its state; <code>/status shop</code> — one in detail.",
+      "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",
+      "",
+      "Without an instance name, commands offer buttons.",
+      names.length ? `Your instances: ${codeList(names)}` : "You have no instances yet.",
+    ].join("\n"),
+  strangerStart: (userId: number) =>
+    [
+      "This is a private bot for the operators of a GREEN-API account.",
+      `Your Telegram user id is <code>${userId}</code>. To get access, send it to the admin of this bot: they add it to OPERATOR_IDS.`,
+    ].join("\n"),
+  pick: {
+    qr: "📷 QR code for which instance?",
+    logout: "🚪 Log out which instance?",
+    reboot: "🔁 Reboot which instance?",
+  },
+  noInstances: "You have no instances.",
+  usage: {
+    status: "Usage: <code>/status</code> or <code>/status &lt;instance&gt;</code>",
+  },
+  status: {
+    title: "📋 <b>Instances</b>",
+    line: (instance: string, stateLine: string) => `${b(instance)} — ${stateLine}`,
+    unreachable: "❔ unreachable (GREEN-API did not answer)",
+    rejected: "⛔ credentials rejected",
+    muted: (until: string) => `🔕 alerts muted until ${escapeHtml(until)} UTC`,
+    checkedAt: (time: string) => `<i>Checked ${escapeHtml(time)} UTC</i>`,
+    phone: (phone: string) => ` as +${escapeHtml(phone)}`,
+    detailTitle: (instance: string) => `📋 ${b(instance)}`,
+    history: "Recent states:",
+    noHistory: "No state history available.",
+    refresh: "🔄 Refresh",
+    qr: (instance: string) => `📷 QR ${instance}`,
+    code: (instance: string) => `🔑 Code ${instance}`,
+    refreshed: "Updated.",
+  },
+  states: {
+    authorized: "✅ authorized",
+    notAuthorized: "⚠️ not authorized: needs a QR scan or a pairing code",
+    starting: "⏳ starting (up to 5 min)",
+    blocked: "⛔ blocked by WhatsApp",
+    sleepMode: "😴 sleep mode: the phone is offline",
+    yellowCard: "🟨 yellow card: sending suspended for spam, reboot needed",
+    suspended: "⏸ suspended",
+  } as Record<string, string>,
+  confirm: {
+    logout: (instance: string) =>
+      `🚪 Log out ${b(instance)}? WhatsApp on it stops until someone links it again (/qr or /code).`,
+    reboot: (instance: string) => `🔁 Reboot ${b(instance)}? It is unavailable for a few minutes.`,
+    yesLogout: "✅ Yes, log out",
+    yesReboot: "✅ Yes, reboot",
+    no: "↩️ No",
+    expired: "⌛ This confirmation expired (60 s). Send the command again.",
+    kept: (instance: string) => `↩️ Nothing changed on ${b(instance)}.`,
+    working: (instance: string) => `⏳ Working on ${b(instance)}…`,
+    loggedOut: (instance: string) =>
+      `🚪 ${b(instance)} is logged out. Link it again with /qr or /code.`,
+    rebooted: (instance: string) =>
+      `🔁 ${b(instance)} is rebooting. Check /status in a few minutes.`,
+    failed: (instance: string, reason: string) => `❌ ${b(instance)}: ${escapeHtml(reason)}`,
+    usage: (command: string) => `Usage: <code>/${command} &lt;instance&gt;</code>`,
+  },
+};

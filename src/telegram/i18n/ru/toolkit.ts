@@ -1,0 +1,81 @@
+import { bold as b, codeList, escapeHtml } from "../html.js";
+import type { Texts } from "../index.js";
+
+export const toolkit: Texts["toolkit"] = {
+  commands: {
+    qr: "Живой QR-код для привязки инстанса",
+    code: "Код привязки (по номеру телефона)",
+    status: "Состояние всех инстансов",
+    logout: "Выйти из инстанса",
+    reboot: "Перезагрузить инстанс",
+    help: "Что умеет бот",
+  },
+  help: (names) =>
+    [
+      "🟢 <b>greenlight</b> возвращает разлогиненные инстансы GREEN-API WhatsApp в строй прямо с телефона.",
+      "",
+      "<code>/qr shop</code> — живой QR-код; отсканируйте его в WhatsApp → Связанные устройства → Привязка устройства. Фото обновляется само, пока shop не привязан.",
+      "<code>/code shop +7 900 123-45-67</code> — код привязки, который вводится на этом телефоне (если нельзя отсканировать свой же экран).",
+      "<code>/status</code> — все инстансы и их состояние; <code>/status shop</code> — подробно об одном.",
+      "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
+      "",
+      "Без имени инстанса команды предложат кнопки.",
+      names.length ? `Ваши инстансы: ${codeList(names)}` : "У вас пока нет инстансов.",
+    ].join("\n"),
+  strangerStart: (userId) =>
+    [
+      "Это закрытый бот для операторов аккаунта GREEN-API.",
+      `Ваш Telegram user id: <code>${userId}</code>. Чтобы получить доступ, отправьте его администратору бота: он добавит его в OPERATOR_IDS.`,
+    ].join("\n"),
+  pick: {
+    qr: "📷 QR-код для какого инстанса?",
+    logout: "🚪 Из какого инстанса выйти?",
+    reboot: "🔁 Какой инстанс перезагрузить?",
+  },
+  noInstances: "У вас нет инстансов.",
+  usage: {
+    status: "Как пользоваться: <code>/status</code> или <code>/status &lt;инстанс&gt;</code>",
+  },
+  status: {
+    title: "📋 <b>Инстансы</b>",
+    line: (instance, stateLine) => `${b(instance)} — ${stateLine}`,
+    unreachable: "❔ недоступен (GREEN-API не ответил)",
+    rejected: "⛔ учётные данные отклонены",
+    muted: (until) => `🔕 оповещения выключены до ${escapeHtml(until)} UTC`,
+    checkedAt: (time) => `<i>Проверено в ${escapeHtml(time)} UTC</i>`,
+    phone: (phone) => ` как +${escapeHtml(phone)}`,
+    detailTitle: (instance) => `📋 ${b(instance)}`,
+    history: "Последние состояния:",
+    noHistory: "История состояний недоступна.",
+    refresh: "🔄 Обновить",
+    qr: (instance) => `📷 QR ${instance}`,
+    code: (instance) => `🔑 Код ${instance}`,
+    refreshed: "Обновлено.",
+  },
+  states: {
+    authorized: "✅ авторизован",
+    notAuthorized: "⚠️ не авторизован: нужен QR или код привязки",
+    starting: "⏳ запускается (до 5 мин)",
+    blocked: "⛔ заблокирован WhatsApp",
+    sleepMode: "😴 спящий режим: телефон не в сети",
+    yellowCard: "🟨 жёлтая карточка: отправка приостановлена за спам, нужна перезагрузка",
+    suspended: "⏸ приостановлен",
+  },
+  confirm: {
+    logout: (instance) =>
+      `🚪 Выйти из ${b(instance)}? WhatsApp на нём перестанет работать, пока его снова не привяжут (/qr или /code).`,
+    reboot: (instance) => `🔁 Перезагрузить ${b(instance)}? Несколько минут он будет недоступен.`,
+    yesLogout: "✅ Да, выйти",
+    yesReboot: "✅ Да, перезагрузить",
+    no: "↩️ Нет",
+    expired: "⌛ Подтверждение истекло (60 с). Отправьте команду ещё раз.",
+    kept: (instance) => `↩️ С ${b(instance)} ничего не сделано.`,
+    working: (instance) => `⏳ Выполняю для ${b(instance)}…`,
+    loggedOut: (instance) =>
+      `🚪 Выход из ${b(instance)} выполнен. Привяжите его снова через /qr или /code.`,
+    rebooted: (instance) =>
+      `🔁 ${b(instance)} перезагружается. Проверьте /status через несколько минут.`,
+    failed: (instance, reason) => `❌ ${b(instance)}: ${escapeHtml(reason)}`,
+    usage: (command) => `Как пользоваться: <code>/${command} &lt;инстанс&gt;</code>`,
+  },
+};

@@ -1,0 +1,76 @@
+import type { Api } from "grammy";
+import { maskPhone } from "../pairing/phone.js";
+import type { Texts } from "./i18n/index.js";
+import { codeKeyboards, noButtons } from "./keyboards.js";
+import type { MessageRef } from "./session-screen.js";
+import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
+
+/** The text message of a pairing-code session: the code, then "authorized" or "expired". */
+export class PairingScreen {
+  constructor(private readonly api: Api) {}
+
+  async send(chatId: number, text: string, replyTo?: number): Promise<number> {
+    const message = await this.api.sendMessage(chatId, text, {
+      parse_mode: "HTML",
+      ...(replyTo
+        ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+        : {}),
+    });
+    return message.message_id;
+  }
+
+  showRequesting(target: MessageRef, instance: string, t: Texts) {
+    return this.edit(target, t.code.requesting(instance), false, instance, t);
+  }
+
+  showCode(
+    target: MessageRef,
+    instance: string,
+    code: string,
+    phone: string,
+    validMs: number,
+    t: Texts,
+  ) {
+    return this.edit(
+      target,
+      t.code.issued(instance, code, maskPhone(phone), validMs),
+      true,
+      instance,
+      t,
+    );
+  }
+
+  showFailed(target: MessageRef, instance: string, reason: string, t: Texts) {
+    return this.edit(target, t.code.failed(instance, reason), true, instance, t);
+  }
+
+  showCooldown(target: MessageRef, instance: string, seconds: number, t: Texts) {
+    return this.edit(target, t.code.cooldown(instance, seconds), true, instance, t);
+  }
+
+  showAuthorized(target: MessageRef, instance: string, phone: string | undefined, t: Texts) {
+    return this.edit(target, t.code.authorized(instance, phone), false, instance, t);
+  }
+
+  showExpired(target: MessageRef, instance: string, t: Texts) {
+    return this.edit(target, t.code.expired(instance), true, instance, t);
+  }
+
+  private async edit(
+    target: MessageRef,
+    text: string,
+    withButtons: boolean,
+    instance: string,
+    t: Texts,
+  ): Promise<TelegramOutcome> {
+    try {
+      await this.api.editMessageText(target.chatId, target.messageId, text, {
+        parse_mode: "HTML",
+        reply_markup: withButtons ? codeKeyboards(t).afterCode(instance) : noButtons(),
+      });
+      return { kind: "done" };
+    } catch (error) {
+      return classifyTelegramError(error);
+    }
+  }
+}
