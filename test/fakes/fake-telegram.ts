@@ -666,8 +666,7 @@ export class FakeTelegram {
 
   private replyTarget(state: ChatState, p: Params): Entry | undefined {
     const params = p.reply_parameters as
-      | { message_id?: unknown; allow_sending_without_reply?: unknown }
-      | undefined;
+      { message_id?: unknown; allow_sending_without_reply?: unknown } | undefined;
     const id = int(params?.message_id) ?? int(p.reply_to_message_id);
     if (id === undefined) return undefined;
     const target = state.messages.get(id);
@@ -713,8 +712,7 @@ export class FakeTelegram {
   private editMessageMedia(p: Params, files: Record<string, Buffer>): unknown {
     const { state, entry } = this.editTarget(p);
     const media = p.media as
-      | { type?: unknown; media?: unknown; caption?: unknown; parse_mode?: unknown }
-      | undefined;
+      { type?: unknown; media?: unknown; caption?: unknown; parse_mode?: unknown } | undefined;
     if (!media || typeof media !== "object") throw bad("media not specified");
     if (media.type !== "photo")
       throw bad(`fake supports only photo media, got ${String(media.type)}`);

@@ -2,7 +2,6 @@
 import { run } from "@grammyjs/runner";
 import { Api, Bot, GrammyError, InlineKeyboard, InputFile, InputMediaBuilder } from "grammy";
 import { Redis } from "ioredis";
-import { Jimp } from "jimp";
 import QRCode from "qrcode";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { scanPng } from "../kit/qr-decode.js";

@@ -17,15 +17,13 @@ export function textMessages(h: Harness, chatId = OPERATOR): StoredMessage[] {
 
 export function buttonsOf(message: Pick<StoredMessage, "replyMarkup"> | undefined): string[] {
   const markup = message?.replyMarkup as
-    | { inline_keyboard?: Array<Array<{ text: string }>> }
-    | undefined;
+    { inline_keyboard?: Array<Array<{ text: string }>> } | undefined;
   return (markup?.inline_keyboard ?? []).flat().map((button) => button.text);
 }
 
 export function buttonData(message: StoredMessage | undefined, label: string): string {
   const markup = message?.replyMarkup as
-    | { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> }
-    | undefined;
+    { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
   const button = (markup?.inline_keyboard ?? []).flat().find((b) => b.text === label);
   if (!button?.callback_data)
     throw new Error(`no button "${label}" on the message (has: ${buttonsOf(message).join(", ")})`);
