@@ -40,6 +40,11 @@ export interface AlerterDeps {
   /** Alerts go to chats, not to a person: one language for all (ALERT_LANGUAGE). */
   texts: Texts;
   rules: AlertRules;
+  /**
+   * Narrows `rules.alertChats` per instance: with the default (the operators' private chats) an
+   * operator hears only of instances they may see. Configured ALERT_CHAT_IDS get everything.
+   */
+  alertChatsFor?: (instance: string) => readonly number[];
   logger: Logger;
   onAlertSent?: (items: readonly AlertItem[]) => void;
 }
@@ -111,7 +116,8 @@ export class Alerter {
     const dirty: MessageRef[] = [];
     for (const [name, observation] of observations) {
       const before = watches.get(name);
-      const outcome = observe(before, observation, rules);
+      const alertChats = this.deps.alertChatsFor?.(name) ?? rules.alertChats;
+      const outcome = observe(before, observation, { ...rules, alertChats });
       watches.set(name, outcome.watch);
       changed.set(name, outcome.watch);
       for (const ended of outcome.ended) {

@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Env, InstanceRegistry } from "../config/index.js";
+import { canOperate } from "../config/instances.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../shared/logger.js";
@@ -42,6 +43,14 @@ export function createStateWatcher(deps: {
     api,
     texts: textsFor(env.ALERT_LANGUAGE),
     rules: { ...DEFAULT_RULES, alertChats: env.ALERT_CHAT_IDS ?? env.OPERATOR_IDS },
+    ...(env.ALERT_CHAT_IDS
+      ? {}
+      : {
+          alertChatsFor: (name: string) => {
+            const instance = deps.instances.find(name);
+            return env.OPERATOR_IDS.filter((id) => instance && canOperate(instance, id));
+          },
+        }),
     logger: logger.child({ part: "alerts" }),
     onAlertSent: (items) => {
       for (const item of items) deps.metrics.alertsSent.inc({ kind: item.kind });

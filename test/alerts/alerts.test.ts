@@ -35,9 +35,25 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     const pressed = press(h, alert, "📱 QR");
     await waitForQr(h, shop.currentQrPayload(), OPERATOR);
     expect(h.telegram.answeredCallback(pressed)).toBeDefined();
-    // The pairing-code button is answered too (by the /code feature, or as "no longer valid").
+    // The pairing-code button asks for the phone number (the /code feature takes it from there).
     const codePress = press(h, alert, "🔢 Pairing code");
     await eventually(() => h.telegram.answeredCallback(codePress), "the pairing-code answer");
+    await eventually(
+      () =>
+        h.telegram
+          .messagesIn(OPERATOR)
+          .find((m) => m.text?.includes("Reply to this message with the phone number")),
+      "the phone-number prompt",
+    );
+  });
+
+  it("by default tells each operator only of the instances they may see", async () => {
+    h = await startWatching({ instances: [{ ...SHOP, operators: [OPERATOR] }, SUPPORT] });
+    await checksPass(h, SHOP, 1);
+    h.greenApi.instance(SHOP.idInstance).state = "notAuthorized";
+    await eventually(() => alertsIn(h, OPERATOR)[0], "the alert to the operator of shop");
+    await checksPass(h, SHOP, 3);
+    expect(alertsIn(h, SECOND_OPERATOR)).toHaveLength(0);
   });
 
   it("with three worker processes, the watcher still runs once per interval: one alert per chat", async () => {
