@@ -40,6 +40,18 @@ export function waitForQr(h: Harness, payload: string, chatId = OPERATOR): Promi
   }, `a QR message scanning to ${payload}`);
 }
 
+/** Waits for a text message of the bot in the chat that contains `fragment`. */
+export function waitForText(
+  h: Harness,
+  fragment: string,
+  chatId = OPERATOR,
+): Promise<StoredMessage> {
+  return eventually(
+    () => textMessages(h, chatId).find((message) => message.text?.includes(fragment)),
+    `a message containing "${fragment}"`,
+  );
+}
+
 export function waitForCaption(
   h: Harness,
   fragment: string,

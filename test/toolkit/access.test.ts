@@ -9,14 +9,8 @@ import {
   SUPPORT,
   startHarness,
 } from "../kit/app-harness.js";
-import { buttonsOf, photoMessages, press, textMessages, waitForQr } from "../kit/chat.js";
+import { buttonsOf, photoMessages, press, waitForQr, waitForText } from "../kit/chat.js";
 import { eventually, pause } from "../kit/wait.js";
-
-const waitForText = (h: Harness, fragment: string, chatId = OPERATOR) =>
-  eventually(
-    () => textMessages(h, chatId).find((message) => message.text?.includes(fragment)),
-    `a message containing "${fragment}"`,
-  );
 
 describe("/start, /help, the command menu and per-instance access", () => {
   let h: Harness;

@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
-import { buttonsOf, press, textMessages } from "../kit/chat.js";
-import { eventually, pause } from "../kit/wait.js";
-
-const waitForText = (h: Harness, fragment: string) =>
-  eventually(
-    () => textMessages(h).find((message) => message.text?.includes(fragment)),
-    `a message containing "${fragment}"`,
-  );
+import { buttonsOf, press, waitForText } from "../kit/chat.js";
+import { pause } from "../kit/wait.js";
 
 describe("/logout and /reboot, behind a confirmation that expires", () => {
   let h: Harness;

@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
-import { buttonsOf, photoMessages, press, textMessages } from "../kit/chat.js";
+import { buttonsOf, photoMessages, press, waitForText } from "../kit/chat.js";
 import { eventually, pause } from "../kit/wait.js";
-
-/** The text of the bot's latest message containing `fragment`. */
-const waitForText = (h: Harness, fragment: string) =>
-  eventually(
-    () => textMessages(h).find((message) => message.text?.includes(fragment)),
-    `a message containing "${fragment}"`,
-  );
 
 describe("/code: a pairing code for an operator with one phone", () => {
   let h: Harness;

@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, SUPPORT, startHarness } from "../kit/app-harness.js";
-import { buttonsOf, photoMessages, press, textMessages } from "../kit/chat.js";
+import { buttonsOf, photoMessages, press, waitForText } from "../kit/chat.js";
 import { eventually } from "../kit/wait.js";
-
-const waitForText = (h: Harness, fragment: string) =>
-  eventually(
-    () => textMessages(h).find((message) => message.text?.includes(fragment)),
-    `a message containing "${fragment}"`,
-  );
 
 describe("/status: every instance at a glance", () => {
   let h: Harness;

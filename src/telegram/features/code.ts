@@ -26,7 +26,6 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
     const userId = ctx.from?.id ?? 0;
     const visible = deps.instances.visibleTo(userId).map((i) => i.name);
     const [name, ...phoneWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
-    const reply = { parse_mode: "HTML" as const, reply_parameters: replyTo(ctx.msg.message_id) };
     if (!name) {
       if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
       return ctx.reply(ctx.t.code.pick, {
@@ -36,18 +35,14 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
       });
     }
     const instance = deps.instances.findFor(userId, name);
-    if (!instance) return ctx.reply(ctx.t.unknownInstance(name, visible), reply);
+    if (!instance) {
+      return ctx.reply(ctx.t.unknownInstance(name, visible), {
+        parse_mode: "HTML",
+        reply_parameters: replyTo(ctx.msg.message_id),
+      });
+    }
     if (phoneWords.length === 0) return askPhone(ctx, deps, instance, ctx.msg.message_id);
-    const phone = normalizePhone(phoneWords.join(" "));
-    if (!phone) return ctx.reply(ctx.t.code.badPhone(phoneWords.join(" ")), reply);
-    await deps.pairing.request({
-      instance,
-      phone,
-      userId,
-      locale: ctx.locale,
-      chatId: ctx.chat.id,
-      replyTo: ctx.msg.message_id,
-    });
+    await requestForTypedPhone(ctx, deps, instance, phoneWords.join(" "));
   });
 
   // The answer to "reply with the phone number".
@@ -59,21 +54,7 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
     const userId = ctx.from.id;
     const instance = deps.instances.findFor(userId, name);
     if (!instance) return next();
-    const phone = normalizePhone(ctx.msg.text);
-    if (!phone) {
-      return ctx.reply(ctx.t.code.badPhone(ctx.msg.text), {
-        parse_mode: "HTML",
-        reply_parameters: replyTo(ctx.msg.message_id),
-      });
-    }
-    await deps.pairing.request({
-      instance,
-      phone,
-      userId,
-      locale: ctx.locale,
-      chatId: ctx.chat.id,
-      replyTo: ctx.msg.message_id,
-    });
+    await requestForTypedPhone(ctx, deps, instance, ctx.msg.text);
   });
 
   composer.callbackQuery(codeCallbacks.pattern, async (ctx) => {
@@ -118,6 +99,32 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
   });
 
   return composer;
+}
+
+/** A phone number typed in a command or a reply: a code for it, or why it is not a number. */
+async function requestForTypedPhone(
+  ctx: BotContext,
+  deps: CodeFeatureDeps,
+  instance: Instance,
+  typed: string,
+) {
+  if (!ctx.chat || !ctx.msg) return;
+  const replyParameters = replyTo(ctx.msg.message_id);
+  const phone = normalizePhone(typed);
+  if (!phone) {
+    return ctx.reply(ctx.t.code.badPhone(typed), {
+      parse_mode: "HTML",
+      reply_parameters: replyParameters,
+    });
+  }
+  await deps.pairing.request({
+    instance,
+    phone,
+    userId: ctx.from?.id ?? 0,
+    locale: ctx.locale,
+    chatId: ctx.chat.id,
+    replyTo: ctx.msg.message_id,
+  });
 }
 
 async function askPhone(
