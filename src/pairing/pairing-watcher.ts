@@ -1,33 +1,28 @@
-import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
 import type { InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Logger } from "../shared/logger.js";
+import {
+  type LoopEnd,
+  ResumableWorker,
+  type ResumableWorkerOptions,
+} from "../shared/resumable-worker.js";
 import { sleep } from "../shared/time.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import type { PairingScreen } from "../telegram/pairing-screen.js";
 import { PAIRING_QUEUE_NAME, type PairingJob, pairingJobSchema } from "./pairing-queue.js";
 import type { PairingRecord, PairingStore } from "./pairing-store.js";
 
-export interface PairingWatcherOptions {
-  connection: ConnectionOptions;
-  prefix: string;
-  concurrency: number;
-  lockMs: number;
+export interface PairingWatcherOptions extends ResumableWorkerOptions {
   /** getStateInstance allows 1 request/s per instance; a code is typed in tens of seconds. */
   checkEveryMs: number;
 }
-
-type WatchEnd = "authorized" | "expired" | "replaced" | "suspended";
 
 /**
  * Watches instances that were given a pairing code: edits the code message to "authorized" when
  * the instance logs in, or to "expired" (with New code / QR instead) when the code runs out.
  * Like QR sessions, a watch is resumable: it keeps nothing but ids in its job.
  */
-export class PairingWatcher {
-  private readonly worker: Worker<PairingJob>;
-  private readonly shutdown = new AbortController();
-
+export class PairingWatcher extends ResumableWorker<PairingJob> {
   constructor(
     private readonly deps: {
       store: PairingStore;
@@ -38,50 +33,23 @@ export class PairingWatcher {
     },
     private readonly options: PairingWatcherOptions,
   ) {
-    this.worker = new Worker<PairingJob>(
+    super(
       PAIRING_QUEUE_NAME,
-      (job, token) => this.process(job, token),
-      {
-        connection: options.connection,
-        prefix: options.prefix,
-        concurrency: options.concurrency,
-        lockDuration: options.lockMs,
-        stalledInterval: options.lockMs,
-        maxStalledCount: 20,
-        autorun: false,
+      (job, signal) => {
+        const { instance, sessionId } = pairingJobSchema.parse(job.data);
+        return this.watch(instance, sessionId, signal);
       },
+      options,
+      deps.logger,
     );
-    this.worker.on("error", (error) => deps.logger.error({ err: error }, "pairing watcher error"));
   }
 
-  start(): void {
-    void this.worker
-      .run()
-      .catch((error) => this.deps.logger.error({ err: error }, "pairing watcher stopped"));
-  }
-
-  async waitUntilReady(): Promise<void> {
-    await this.worker.waitUntilReady();
-  }
-
-  async stop(): Promise<void> {
-    this.shutdown.abort();
-    await this.worker.close();
-  }
-
-  private async process(job: Job<PairingJob>, token?: string): Promise<WatchEnd> {
-    const { instance, sessionId } = pairingJobSchema.parse(job.data);
-    const end = await this.watch(instance, sessionId);
-    if (end === "suspended" && token) {
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
-    }
-    return end;
-  }
-
-  private async watch(instanceName: string, sessionId: string): Promise<WatchEnd> {
+  private async watch(
+    instanceName: string,
+    sessionId: string,
+    signal: AbortSignal,
+  ): Promise<LoopEnd> {
     const { store, greenApi, screen } = this.deps;
-    const signal = this.shutdown.signal;
     while (!signal.aborted) {
       const record = await store.get(instanceName);
       const instance = this.deps.instances.find(instanceName);
@@ -108,7 +76,7 @@ export class PairingWatcher {
         signal,
       );
     }
-    return "suspended";
+    return { suspended: true };
   }
 }
 

@@ -1,30 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { setMaxListeners } from "node:events";
-import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
+import type { Job } from "bullmq";
 import type { Logger } from "../shared/logger.js";
+import {
+  type LoopEnd,
+  ResumableWorker,
+  type ResumableWorkerOptions,
+} from "../shared/resumable-worker.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import type { SessionScreen } from "../telegram/session-screen.js";
 import { QR_JOB_ATTEMPTS, QR_QUEUE_NAME, type QrJob, qrJobSchema } from "./qr-queue.js";
 import type { SessionRunner } from "./session-runner.js";
 import type { SessionStore } from "./session-store.js";
 
-export interface QrWorkerOptions {
-  connection: ConnectionOptions;
-  prefix: string;
-  concurrency: number;
-  /** BullMQ lock: after a crash, the session is picked up again within about twice this. */
-  lockMs: number;
-}
+export type QrWorkerOptions = ResumableWorkerOptions;
 
 /**
- * The BullMQ worker that runs QR sessions. On stop it asks every running session to suspend: each
- * moves its job back to the queue, so the next worker (this one restarted, or another) resumes it
- * at once instead of after a stall timeout.
+ * The worker that runs QR sessions. On stop every running session suspends and is handed back to
+ * the queue (see ResumableWorker); a session that fails for good says so on its message.
  */
-export class QrWorker {
-  private readonly worker: Worker<QrJob>;
-  private readonly shutdown = new AbortController();
-
+export class QrWorker extends ResumableWorker<QrJob> {
   constructor(
     private readonly deps: {
       runner: SessionRunner;
@@ -34,43 +28,10 @@ export class QrWorker {
     },
     options: QrWorkerOptions,
   ) {
-    this.worker = new Worker<QrJob>(QR_QUEUE_NAME, (job, token) => this.process(job, token), {
-      connection: options.connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency,
-      lockDuration: options.lockMs,
-      stalledInterval: options.lockMs,
-      // Every crash of a worker counts as a stall; a session survives many.
-      maxStalledCount: 20,
-      autorun: false,
-    });
-    // Every running session listens to this one signal: hundreds of listeners are expected.
-    setMaxListeners(0, this.shutdown.signal);
-    this.worker.on("error", (error) => deps.logger.error({ err: error }, "QR worker error"));
-    this.worker.on("failed", (job, error) =>
-      deps.logger.error(
-        { err: error, jobId: job?.id, attemptsMade: job?.attemptsMade },
-        "QR session job failed",
-      ),
-    );
+    super(QR_QUEUE_NAME, (job, signal) => this.runSession(job, signal), options, deps.logger);
   }
 
-  start(): void {
-    void this.worker
-      .run()
-      .catch((error) => this.deps.logger.error({ err: error }, "QR worker stopped"));
-  }
-
-  async waitUntilReady(): Promise<void> {
-    await this.worker.waitUntilReady();
-  }
-
-  async stop(): Promise<void> {
-    this.shutdown.abort();
-    await this.worker.close();
-  }
-
-  private async process(job: Job<QrJob>, token?: string): Promise<string> {
+  private async runSession(job: Job<QrJob>, signal: AbortSignal): Promise<LoopEnd> {
     const { instance, sessionId } = qrJobSchema.parse(job.data);
     // Which process polls which instance: what an operator looks for after a crash or a stall.
     this.deps.logger.info(
@@ -78,19 +39,9 @@ export class QrWorker {
       "QR session running here",
     );
     try {
-      const outcome = await this.deps.runner.run(
-        instance,
-        sessionId,
-        randomUUID(),
-        this.shutdown.signal,
-      );
-      if (outcome.kind === "suspended" && token) {
-        await job.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
-      }
-      return outcome.kind;
+      const outcome = await this.deps.runner.run(instance, sessionId, randomUUID(), signal);
+      return outcome.kind === "suspended" ? { suspended: true } : outcome.kind;
     } catch (error) {
-      if (error instanceof DelayedError) throw error;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? QR_JOB_ATTEMPTS);
       if (lastAttempt) await this.giveUp(instance, sessionId);
       throw error;
