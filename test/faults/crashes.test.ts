@@ -82,6 +82,11 @@ describe("crashes with ROLE=bot and two ROLE=worker processes on one Redis", () 
       INSTANCES.map((i) => [i.name, h.greenApi.instance(i.idInstance).rotateQr()]),
     );
 
+    await eventually(
+      () => moved.every((i) => sessionsRunBy(survivor).has(i.name)),
+      "the survivor to run the moved sessions",
+      TAKEOVER_MS,
+    );
     // Every session, moved or not, shows its new QR on its own message.
     for (const instance of INSTANCES) {
       const shown = await waitForQr(h, next.get(instance.name) as string).catch(() => undefined);
@@ -89,11 +94,6 @@ describe("crashes with ROLE=bot and two ROLE=worker processes on one Redis", () 
         live.get(instance.name)?.messageId,
       );
     }
-    await eventually(
-      () => moved.every((i) => sessionsRunBy(survivor).has(i.name)),
-      "the survivor to run the moved sessions",
-      TAKEOVER_MS,
-    );
     expect(photoMessages(h)).toHaveLength(INSTANCES.length);
     expect(h.telegram.callsOf("sendPhoto")).toHaveLength(INSTANCES.length);
     // One poller per session throughout: a moved session's lease has a new holder, the others
