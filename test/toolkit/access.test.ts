@@ -26,6 +26,8 @@ describe("/start, /help, the command menu and per-instance access", () => {
       "/status",
       "/logout shop",
       "/reboot shop",
+      "/mute shop 2h",
+      "/audit",
     ]) {
       expect(help.text).toContain(example);
     }
@@ -52,7 +54,17 @@ describe("/start, /help, the command menu and per-instance access", () => {
     ]);
     const english = menus.find((call) => !call.params.language_code);
     const commands = (english?.params.commands as Array<{ command: string }>).map((c) => c.command);
-    expect(commands).toEqual(["qr", "code", "status", "logout", "reboot", "help"]);
+    expect(commands).toEqual([
+      "qr",
+      "code",
+      "status",
+      "logout",
+      "reboot",
+      "mute",
+      "unmute",
+      "audit",
+      "help",
+    ]);
   });
 
   it("/qr without an instance offers one button per instance; a tap starts the session", async () => {

@@ -25,6 +25,9 @@ export function commandMenus() {
         { command: "status", description: c.status },
         { command: "logout", description: c.logout },
         { command: "reboot", description: c.reboot },
+        { command: "mute", description: c.mute },
+        { command: "unmute", description: c.unmute },
+        { command: "audit", description: c.audit },
         { command: "help", description: c.help },
       ],
     };

@@ -8,6 +8,9 @@ export const toolkit = {
     status: "State of every instance",
     logout: "Log an instance out",
     reboot: "Reboot an instance",
+    mute: "Silence an instance's alerts for a while",
+    unmute: "Alerts on again",
+    audit: "The last 20 operator actions",
     help: "What this bot does",
   },
   help: (names: readonly string[]) =>
@@ -18,6 +21,8 @@ export const toolkit = {
       "<code>/code shop +7 900 123-45-67</code> — a pairing code to type on that phone (for when you cannot scan your own screen).",
       "<code>/status</code> — every instance and its state; <code>/status shop</code> — one in detail.",
       "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",
+      "<code>/mute shop 2h</code>, <code>/unmute shop</code> — silence alerts during planned work.",
+      "<code>/audit</code> — the last 20 operator actions.",
       "",
       "Without an instance name, commands offer buttons.",
       names.length ? `Your instances: ${codeList(names)}` : "You have no instances yet.",

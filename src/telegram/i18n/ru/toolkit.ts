@@ -8,6 +8,9 @@ export const toolkit: Texts["toolkit"] = {
     status: "Состояние всех инстансов",
     logout: "Выйти из инстанса",
     reboot: "Перезагрузить инстанс",
+    mute: "Выключить оповещения инстанса на время",
+    unmute: "Снова включить оповещения",
+    audit: "Последние 20 действий операторов",
     help: "Что умеет бот",
   },
   help: (names) =>
@@ -18,6 +21,8 @@ export const toolkit: Texts["toolkit"] = {
       "<code>/code shop +7 900 123-45-67</code> — код привязки, который вводится на этом телефоне (если нельзя отсканировать свой же экран).",
       "<code>/status</code> — все инстансы и их состояние; <code>/status shop</code> — подробно об одном.",
       "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
+      "<code>/mute shop 2h</code>, <code>/unmute shop</code> — без оповещений на время плановых работ.",
+      "<code>/audit</code> — последние 20 действий операторов.",
       "",
       "Без имени инстанса команды предложат кнопки.",
       names.length ? `Ваши инстансы: ${codeList(names)}` : "У вас пока нет инстансов.",
