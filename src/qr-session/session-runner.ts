@@ -34,9 +34,12 @@ export interface SessionRunnerDeps {
   now?: () => number;
 }
 
-/** Attempts (and the longest wait between them) to put a final status on screen despite 429s. */
-const FINAL_EDIT_ATTEMPTS = 4;
-const FINAL_EDIT_MAX_WAIT_MS = 30_000;
+/**
+ * How long the final status may take to get on screen despite 429s: a QR left on screen after the
+ * session ended is the worst outcome, so it waits out retry_after in full, within this bound.
+ */
+const FINAL_EDIT_DEADLINE_MS = 5 * 60_000;
+const FINAL_EDIT_MAX_ATTEMPTS = 12;
 
 export const hashQr = (base64: string) => createHash("sha1").update(base64).digest("base64url");
 
@@ -237,11 +240,14 @@ export class SessionRunner {
   ): Promise<SessionOutcome> {
     const target = { chatId: record.chatId, messageId: record.messageId };
     let shown: TelegramOutcome = { kind: "failed", description: "not tried" };
-    for (let attempt = 1; attempt <= FINAL_EDIT_ATTEMPTS; attempt++) {
+    const deadline = Date.now() + FINAL_EDIT_DEADLINE_MS;
+    for (let attempt = 1; attempt <= FINAL_EDIT_MAX_ATTEMPTS; attempt++) {
       shown = await this.deps.screen.showEnd(target, record.instance, end, textsFor(record.locale));
       if (shown.kind === "done" || shown.kind === "gone") break;
-      const waitMs = shown.kind === "rate-limited" ? shown.retryAfterMs : 1000 * attempt;
-      await sleep(Math.min(waitMs, FINAL_EDIT_MAX_WAIT_MS));
+      const waitMs =
+        shown.kind === "rate-limited" ? shown.retryAfterMs : Math.min(1000 * attempt, 10_000);
+      if (Date.now() + waitMs > deadline) break;
+      await sleep(waitMs);
     }
     await this.deps.store.finish(record.instance, record.sessionId);
     logger.info(

@@ -64,6 +64,25 @@ describe("/qr survives faults mid-session", () => {
     expect(history.at(-1)).toBe(newest);
   });
 
+  it("keeps trying to put the final status on screen through repeated 429s: no QR is left behind", async () => {
+    const live = await start();
+    h.telegram.failNext(
+      "editMessageMedia",
+      { errorCode: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 },
+      5,
+    );
+    h.greenApi.instance(SHOP.idInstance).authorize("79001234567");
+    const done = await eventually(
+      () => {
+        const message = h.telegram.message(OPERATOR, live.messageId);
+        return message?.caption?.includes("is authorized") ? message : undefined;
+      },
+      "the authorized status despite five 429s",
+      15_000,
+    );
+    expect(await scanPng(done.photo as Buffer)).toBeNull();
+  });
+
   it("ends quietly when the user deleted the message", async () => {
     const live = await start();
     h.telegram.failNext("editMessageMedia", {
