@@ -12,6 +12,7 @@ import { createPairingQueue } from "./pairing/pairing-queue.js";
 import { PairingService } from "./pairing/pairing-service.js";
 import { PairingStore } from "./pairing/pairing-store.js";
 import { PairingWatcher } from "./pairing/pairing-watcher.js";
+import { EditBudget } from "./qr-session/edit-budget.js";
 import { createQrQueue } from "./qr-session/qr-queue.js";
 import { createQrSourceFactory, socketOptionsFor } from "./qr-session/qr-source.js";
 import { QrWorker } from "./qr-session/qr-worker.js";
@@ -131,7 +132,15 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       socketOptionsFor(env.QR_TIMEOUT_MS, env.GREEN_API_TIMEOUT_MS),
     );
     const runner = new SessionRunner(
-      { store, greenApi, screen, instances, logger, sources },
+      {
+        store,
+        greenApi,
+        screen,
+        instances,
+        logger,
+        sources,
+        editBudget: new EditBudget(redis, { prefix, perSecond: env.QR_EDITS_PER_SECOND, burst: 2 }),
+      },
       {
         pollIntervalMs: env.QR_POLL_INTERVAL_MS,
         leaseMs,

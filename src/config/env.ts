@@ -62,6 +62,8 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
   /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
   QR_SOURCE: z.enum(["poll", "websocket"]).default("poll"),
+  /** QR edits per second for the whole bot; with its burst of 2 it stays under Telegram's ~30/s. */
+  QR_EDITS_PER_SECOND: z.coerce.number().int().min(1).max(28).default(28),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

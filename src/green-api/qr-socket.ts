@@ -13,7 +13,10 @@ const timeoutType = z.enum(["timeout", "timeoutExpired"]);
 export const qrSocketMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("qrCode"), message: z.string().min(1) }),
   z.object({ type: z.literal("error"), message: z.string() }),
-  z.object({ type: z.literal("alreadyLogged"), message: z.string().optional() }),
+  z.object({
+    type: z.literal("alreadyLogged"),
+    message: z.string().optional(),
+  }),
   // The account that scanned; its shape is not documented and greenlight does not need it.
   z.object({ type: z.literal("accountData"), message: z.unknown() }),
   z.object({ type: timeoutType, message: z.unknown() }),

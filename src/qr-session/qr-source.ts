@@ -148,7 +148,10 @@ export class SocketSource implements QrSource {
     this.live = false;
     if (end.reason !== "timeout") this.reopens = this.options.maxReopens; // poll from now on
     this.logger.info(
-      { socketEnd: end.reason, detail: "detail" in end ? end.detail : undefined },
+      {
+        socketEnd: end.reason,
+        detail: "detail" in end ? end.detail : undefined,
+      },
       "QR socket ended; polling instead",
     );
     this.wake?.(); // poll at once rather than after the rest of the tick
@@ -165,7 +168,10 @@ export function toAnswer(message: QrSocketMessage): QrAnswer | undefined {
     case "alreadyLogged":
     case "accountData":
       // accountData: the QR was scanned and the instance is now logged in.
-      return { type: "alreadyLogged", message: "instance account already authorized" };
+      return {
+        type: "alreadyLogged",
+        message: "instance account already authorized",
+      };
     default:
       return undefined;
   }

@@ -8,6 +8,7 @@ import { sleep } from "../shared/time.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
 import type { TelegramOutcome } from "../telegram/telegram-errors.js";
+import type { EditBudget } from "./edit-budget.js";
 import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
 import type { SessionRecord } from "./session-record.js";
@@ -31,6 +32,8 @@ export interface SessionRunnerDeps {
   logger: Logger;
   /** Where QR codes come from (polling by default). */
   sources?: QrSourceFactory;
+  /** The bot-wide budget of QR edits (Telegram's ~30/s per bot); none: edit at once. */
+  editBudget?: EditBudget;
   now?: () => number;
 }
 
@@ -151,7 +154,7 @@ export class SessionRunner {
         }
         const hash = seen.hash;
         const isNew = hash !== record.renderedHash || record.messageId !== record.renderedMessageId;
-        if (isNew && this.now() >= telegramBlockedUntil) {
+        if (isNew && this.now() >= telegramBlockedUntil && (await this.mayEdit(shutdown))) {
           const shown = await this.deps.screen.showQr(
             target,
             instance.name,
@@ -214,6 +217,12 @@ export class SessionRunner {
     }
     await store.releaseLease(instanceName, pollerId);
     return { kind: "suspended" };
+  }
+
+  /** Waits (up to one tick) for the bot's edit budget; false: try again next tick, newest QR then. */
+  private async mayEdit(shutdown: AbortSignal): Promise<boolean> {
+    const budget = this.deps.editBudget;
+    return budget ? budget.take(this.options.pollIntervalMs, shutdown) : true;
   }
 
   private backoffMs(failuresInARow: number): number {

@@ -145,7 +145,10 @@ class Instance implements FakeInstance {
     this.rotateOnTimer = opts.rotateOnTimer ?? false;
     // A phase shorter than the period backdates the current QR so that it rotates sooner.
     const phase = Math.min(opts.qrPhaseMs ?? this.qrRotateMs, this.qrRotateMs);
-    this.qr = { payload: this.newPayload(), since: Date.now() - (this.qrRotateMs - phase) };
+    this.qr = {
+      payload: this.newPayload(),
+      since: Date.now() - (this.qrRotateMs - phase),
+    };
     this.qrHistory.push({ payload: this.qr.payload, at: Date.now() });
     this.recordHistory();
     this.schedule();
@@ -280,7 +283,10 @@ export class FakeGreenApi {
   private readonly waiters = new CallWaiters<GreenApiCall>();
   private readonly rateWindows = new Map<string, number[]>();
   /** Requests not answered yet (delays, hangs, long polls): ended by close(). */
-  private readonly open = new Set<{ res: ServerResponse; release: () => void }>();
+  private readonly open = new Set<{
+    res: ServerResponse;
+    release: () => void;
+  }>();
   private readonly notificationWaiters = new Set<() => void>();
   private readonly sockets = new Map<WebSocket, string>();
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -404,7 +410,10 @@ export class FakeGreenApi {
     try {
       answer = await this.answer(call, res);
     } catch (error) {
-      answer = { status: 500, body: JSON.stringify({ message: `fake failed: ${String(error)}` }) };
+      answer = {
+        status: 500,
+        body: JSON.stringify({ message: `fake failed: ${String(error)}` }),
+      };
     }
     if (!answer) return; // hung, or the client left
     if (res.destroyed) {
@@ -493,19 +502,28 @@ export class FakeGreenApi {
     ws.on("error", () => ws.terminate());
     const ended = (): boolean => {
       if (instance.state === "authorized") {
-        push({ type: "accountData", message: { phone: instance.phone, deviceId: "fake-device" } });
+        push({
+          type: "accountData",
+          message: { phone: instance.phone, deviceId: "fake-device" },
+        });
         ws.close(1000);
         return true;
       }
       return false;
     };
     if (instance.state === "authorized") {
-      push({ type: "alreadyLogged", message: "instance account already authorized" });
+      push({
+        type: "alreadyLogged",
+        message: "instance account already authorized",
+      });
       ws.close(1000);
       return;
     }
     if (instance.needsLogout) {
-      push({ type: "error", message: "Instance has auth. You need to make log out" });
+      push({
+        type: "error",
+        message: "Instance has auth. You need to make log out",
+      });
       ws.close(1000);
       return;
     }
@@ -578,7 +596,9 @@ export class FakeGreenApi {
           !Number.isSafeInteger(phoneNumber) ||
           phoneNumber <= 0
         ) {
-          return json(400, { message: "phoneNumber is required and must be an integer" });
+          return json(400, {
+            message: "phoneNumber is required and must be an integer",
+          });
         }
         return json(200, { status: true, code: instance.newCode() });
       }
@@ -686,9 +706,11 @@ export class FakeGreenApi {
   private qrPng(payload: string): Promise<string> {
     let png = this.qrPngs.get(payload);
     if (!png) {
-      png = QRCode.toBuffer(payload, { type: "png", width: 264, margin: 2 }).then((buf) =>
-        buf.toString("base64"),
-      );
+      png = QRCode.toBuffer(payload, {
+        type: "png",
+        width: 264,
+        margin: 2,
+      }).then((buf) => buf.toString("base64"));
       this.qrPngs.set(payload, png);
     }
     return png;

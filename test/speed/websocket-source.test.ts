@@ -12,8 +12,15 @@ describe("QR_SOURCE=websocket", () => {
 
   const start = async (env: Record<string, string> = {}) => {
     // Rotation is driven by the test (rotateQr), which pushes the new QR to open sockets.
-    h = await startHarness({ qrRotateMs: 3_600_000, env: { QR_SOURCE: "websocket", ...env } });
-    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    h = await startHarness({
+      qrRotateMs: 3_600_000,
+      env: { QR_SOURCE: "websocket", ...env },
+    });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/qr shop",
+    });
     return h.greenApi.instance(SHOP.idInstance);
   };
 
@@ -43,9 +50,16 @@ describe("QR_SOURCE=websocket", () => {
 
   it("polls when the socket is refused, and keeps showing new QRs", async () => {
     const greenApi = () => h.greenApi;
-    h = await startHarness({ qrRotateMs: 3_600_000, env: { QR_SOURCE: "websocket" } });
+    h = await startHarness({
+      qrRotateMs: 3_600_000,
+      env: { QR_SOURCE: "websocket" },
+    });
     greenApi().script(SHOP.idInstance, "scanqrcode", { status: 500 });
-    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/qr shop",
+    });
     const shop = greenApi().instance(SHOP.idInstance);
 
     await waitForQr(h, shop.currentQrPayload());
@@ -76,9 +90,19 @@ describe("QR_SOURCE=websocket", () => {
   });
 
   it("polls when the socket sends something unreadable", async () => {
-    h = await startHarness({ qrRotateMs: 3_600_000, env: { QR_SOURCE: "websocket" } });
-    h.greenApi.script(SHOP.idInstance, "scanqrcode", { status: 101, raw: '{"type":"qrCode"}' });
-    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    h = await startHarness({
+      qrRotateMs: 3_600_000,
+      env: { QR_SOURCE: "websocket" },
+    });
+    h.greenApi.script(SHOP.idInstance, "scanqrcode", {
+      status: 101,
+      raw: '{"type":"qrCode"}',
+    });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/qr shop",
+    });
     const shop = h.greenApi.instance(SHOP.idInstance);
 
     await waitForQr(h, shop.currentQrPayload());
@@ -87,9 +111,16 @@ describe("QR_SOURCE=websocket", () => {
   });
 
   it("after GREEN-API's scan timeout it polls at once, then opens a new socket", async () => {
-    h = await startHarness({ qrRotateMs: 3_600_000, env: { QR_SOURCE: "websocket" } });
+    h = await startHarness({
+      qrRotateMs: 3_600_000,
+      env: { QR_SOURCE: "websocket" },
+    });
     h.greenApi.scanTimeoutMs = 700;
-    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/qr shop",
+    });
     const shop = h.greenApi.instance(SHOP.idInstance);
 
     await waitForQr(h, shop.currentQrPayload());
@@ -109,10 +140,17 @@ describe("QR_SOURCE=websocket", () => {
   });
 
   it("ends with 'log out needed' when the socket says the old login is unusable", async () => {
-    h = await startHarness({ qrRotateMs: 3_600_000, env: { QR_SOURCE: "websocket" } });
+    h = await startHarness({
+      qrRotateMs: 3_600_000,
+      env: { QR_SOURCE: "websocket" },
+    });
     const shop = h.greenApi.instance(SHOP.idInstance);
     shop.needsLogout = true;
-    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/qr shop",
+    });
     await waitForCaption(h, "Log out");
     expect(h.telegram.callsOf("editMessageMedia").length).toBeGreaterThan(0);
   });

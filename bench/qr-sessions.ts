@@ -1,0 +1,373 @@
+// npm run bench [-- --quick] [-- --only=poll-500]
+//
+// N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
+// seconds on its own clock, phases spread) and the fake Telegram, on a private Redis. Prints the
+// figures of issue #6 per scenario. A benchmark, not a test: nothing here is asserted.
+import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Api } from "grammy";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import QRCode from "qrcode";
+import { createQrQueue } from "../src/qr-session/qr-queue.js";
+import { SessionStarter } from "../src/qr-session/session-starter.js";
+import { SessionStore } from "../src/qr-session/session-store.js";
+import { renderQrCard } from "../src/render/index.js";
+import { SessionScreen } from "../src/telegram/session-screen.js";
+import { FakeGreenApi } from "../test/fakes/fake-green-api.js";
+import { FakeTelegram } from "../test/fakes/fake-telegram.js";
+import { startBenchRedis } from "./redis-server.js";
+import { measureRenders, type RenderFigures } from "./render.js";
+import { percentile, redisCommandCalls } from "./stats.js";
+import type { WorkerStats } from "./worker.js";
+
+interface Scenario {
+  name: string;
+  sessions: number;
+  source: "poll" | "websocket";
+  /** The fake Telegram enforces ~30/s per bot, 1/s per chat, 20/min per group. */
+  rateLimited: boolean;
+}
+
+interface Timing {
+  rotateMs: number;
+  /** After every session showed its first QR: let phases settle before measuring. */
+  settleMs: number;
+  measureMs: number;
+}
+
+interface Figures {
+  scenario: Scenario;
+  rotations: number;
+  latencies: number[];
+  missed: number;
+  telegramCallsPerRotation: number;
+  greenApiPerSessionMinute: number;
+  ticks: number;
+  cpuCores: number;
+  cpuMsPerTick: number;
+  maxRssMb: number;
+  redisPerTick: number;
+  queued: number;
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+const timing: Timing = quick
+  ? { rotateMs: 6_000, settleMs: 3_000, measureMs: 20_000 }
+  : { rotateMs: 20_000, settleMs: 5_000, measureMs: 60_000 };
+const POLL_MS = 1_000;
+
+const SCENARIOS: Scenario[] = [
+  { name: "poll-1", sessions: 1, source: "poll", rateLimited: false },
+  { name: "poll-100", sessions: 100, source: "poll", rateLimited: false },
+  { name: "poll-500", sessions: 500, source: "poll", rateLimited: false },
+  { name: "ws-1", sessions: 1, source: "websocket", rateLimited: false },
+  { name: "ws-500", sessions: 500, source: "websocket", rateLimited: false },
+  {
+    name: "poll-700-limited",
+    sessions: 700,
+    source: "poll",
+    rateLimited: true,
+  },
+];
+
+const silent = pino({ level: "silent" });
+
+async function main(): Promise<void> {
+  const redis = await startBenchRedis();
+  try {
+    const render = await measureRenders();
+    printRender(render);
+    const results: Figures[] = [];
+    for (const scenario of SCENARIOS.filter((s) => !only || only.split(",").includes(s.name))) {
+      const figures = await runScenario(scenario, redis.url);
+      results.push(figures);
+      printRow(figures, results.length === 1);
+    }
+    printMachine();
+  } finally {
+    await redis.stop();
+  }
+}
+
+async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figures> {
+  const telegram = await FakeTelegram.start({
+    enforceRateLimits: scenario.rateLimited,
+  });
+  const greenApi = await FakeGreenApi.start();
+  const prefix = `bench-${scenario.name}-${Date.now()}`;
+  const names = Array.from({ length: scenario.sessions }, (_, i) => `i${i}`);
+  const instances = names.map((name, i) => {
+    const idInstance = String(1_101_000_000 + i);
+    const apiTokenInstance = createHash("sha256").update(name).digest("hex").slice(0, 50);
+    greenApi.addInstance({
+      idInstance,
+      apiTokenInstance,
+      qrRotateMs: timing.rotateMs,
+      qrPhaseMs: Math.floor(Math.random() * timing.rotateMs),
+      rotateOnTimer: true,
+    });
+    return { name, idInstance, apiTokenInstance, apiUrl: greenApi.apiUrl };
+  });
+  const dir = mkdtempSync(join(tmpdir(), "greenlight-bench-"));
+  const instancesFile = join(dir, "instances.json");
+  writeFileSync(instancesFile, JSON.stringify(instances));
+  const env: Record<string, string> = {
+    BOT_TOKEN: telegram.token,
+    OPERATOR_IDS: "1001",
+    INSTANCES_FILE: instancesFile,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    QR_POLL_INTERVAL_MS: String(POLL_MS),
+    QR_TIMEOUT_MS: String(3_600_000),
+    QR_SOURCE: scenario.source,
+    WORKER_CONCURRENCY: "1000",
+    LOG_LEVEL: "warn",
+    ROLE: "worker",
+  };
+  const worker = await startWorker(env);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = createQrQueue(queueConnection, prefix);
+  const store = new SessionStore(redis, {
+    prefix,
+    leaseMs: 30_000,
+    staleMs: 75_000,
+  });
+  const screen = new SessionScreen(
+    new Api(telegram.token, { apiRoot: telegram.apiRoot }),
+    3_600_000,
+  );
+  const starter = new SessionStarter({
+    store,
+    queue,
+    screen,
+    timeoutMs: 3_600_000,
+    logger: silent,
+  });
+
+  // Sessions start as operators would ask for them: one chat each, at most 25 a second when
+  // Telegram's limits are on.
+  const messages: Array<{ chatId: number; name: string }> = [];
+  for (const [i, name] of names.entries()) {
+    const chatId = 10_000 + i;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await starter.startInNewMessage({
+          instance: name,
+          userId: 1001,
+          locale: "en",
+          chatId,
+        });
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await sleep(1_000);
+      }
+    }
+    messages.push({ chatId, name });
+    if (scenario.rateLimited) await sleep(40);
+  }
+  const firstQrDeadline = Date.now() + 120_000;
+  while (Date.now() < firstQrDeadline) {
+    const waiting = messages.filter((m) => (telegram.messagesIn(m.chatId)[0]?.editCount ?? 0) < 1);
+    if (waiting.length === 0) break;
+    await sleep(250);
+  }
+  await sleep(timing.settleMs);
+
+  const redisBefore = await redisCommandCalls(redis);
+  const cpuBefore = await workerStats(worker);
+  const windowStart = Date.now();
+  await sleep(timing.measureMs);
+  const windowEnd = Date.now();
+  const cpuAfter = await workerStats(worker);
+  const redisAfter = await redisCommandCalls(redis);
+  await sleep(3_000); // edits of the window's last rotations land
+  await stopWorker(worker);
+
+  const inWindow = (at: number) => at >= windowStart && at < windowEnd;
+  const latencies: number[] = [];
+  let rotations = 0;
+  let missed = 0;
+  let queued = 0;
+  for (const [i, { chatId, name }] of messages.entries()) {
+    const message = telegram.messagesIn(chatId)[0];
+    const shown = new Map<string, number>();
+    for (const version of message?.history ?? []) {
+      if (version.photo && !shown.has(sha1(version.photo)))
+        shown.set(sha1(version.photo), version.at);
+    }
+    if (!message?.history.some((v) => v.caption?.includes("Scan to link"))) queued += 1;
+    const instance = greenApi.instance(instances[i]?.idInstance ?? "");
+    for (const rotation of instance.rotationHistory().filter((r) => inWindow(r.at))) {
+      rotations += 1;
+      const card = await renderQrCard({
+        qrPng: await qrPng(rotation.payload),
+        label: name,
+      });
+      const at = shown.get(sha1(card));
+      if (at === undefined) missed += 1;
+      else latencies.push(at - rotation.at);
+    }
+  }
+  const edits = telegram.callsOf("editMessageMedia").filter((c) => inWindow(c.at));
+  const okEdits = edits.filter((c) => c.ok).length;
+  const greenApiCalls = greenApi.calls.filter((c) => inWindow(c.at)).length;
+  const redisCalls = redisAfter.total - redisBefore.total;
+  // Each tick runs one heartbeat script; each shown QR one more (the record update).
+  const ticks = redisAfter.eval - redisBefore.eval - okEdits;
+  const minutes = (windowEnd - windowStart) / 60_000;
+  const cpuMs = cpuAfter.cpuMs - cpuBefore.cpuMs;
+
+  await queue.close();
+  queueConnection.disconnect();
+  redis.disconnect();
+  await telegram.close();
+  await greenApi.close();
+  return {
+    scenario,
+    rotations,
+    latencies: latencies.sort((a, b) => a - b),
+    missed,
+    telegramCallsPerRotation: edits.length / Math.max(1, rotations),
+    greenApiPerSessionMinute: greenApiCalls / scenario.sessions / minutes,
+    ticks,
+    cpuCores: cpuMs / (windowEnd - windowStart),
+    cpuMsPerTick: cpuMs / Math.max(1, ticks),
+    maxRssMb: cpuAfter.maxRssBytes / 2 ** 20,
+    redisPerTick: redisCalls / Math.max(1, ticks),
+    queued,
+  };
+}
+
+const pngs = new Map<string, Promise<Buffer>>();
+/** The PNG the fake GREEN-API serves for a payload (same library, same options). */
+function qrPng(payload: string): Promise<Buffer> {
+  let png = pngs.get(payload);
+  if (!png) {
+    png = QRCode.toBuffer(payload, { type: "png", width: 264, margin: 2 });
+    pngs.set(payload, png);
+  }
+  return png;
+}
+
+function sha1(data: Buffer): string {
+  return createHash("sha1").update(data).digest("hex");
+}
+
+// ---- the worker process -------------------------------------------------------------------
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(new URL("./worker.ts", import.meta.url).pathname, [], {
+    env: { ...process.env, ...env },
+    // BENCH_CPU_PROF=dir writes the worker's CPU profile there (open it in Chrome DevTools).
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("worker did not start in 30 s")), 30_000);
+    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
+    child.on("message", (message: { ready?: boolean }) => {
+      if (message.ready) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+  });
+}
+
+function workerStats(child: ChildProcess): Promise<WorkerStats> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("worker did not report stats")), 10_000);
+    const onMessage = (message: { stats?: WorkerStats }) => {
+      if (!message.stats) return;
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      resolve(message.stats);
+    };
+    child.on("message", onMessage);
+    child.send("stats");
+  });
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  child.removeAllListeners("exit");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.send("stop");
+  const late = sleep(12_000).then(() => "late" as const);
+  if ((await Promise.race([exited, late])) === "late") child.kill("SIGKILL");
+}
+
+// ---- printing -----------------------------------------------------------------------------
+
+function printRender(render: RenderFigures): void {
+  console.log(
+    `render per frame (median of ${render.frames}): fast ${render.fastMedianMs.toFixed(1)} ms, naive ${render.naiveMedianMs.toFixed(1)} ms, ${(render.naiveMedianMs / render.fastMedianMs).toFixed(1)}x faster; CPU per fast render ${render.fastCpuMs.toFixed(1)} ms`,
+  );
+  console.log(
+    `R = ${timing.rotateMs / 1000} s, poll ${POLL_MS} ms, window ${timing.measureMs / 1000} s${quick ? " (--quick)" : ""}\n`,
+  );
+}
+
+const COLUMNS = [
+  "scenario",
+  "N",
+  "rotations",
+  "p50 ms",
+  "p95 ms",
+  "p99 ms",
+  "missed",
+  "tg calls/rot",
+  "GA req/sess·min",
+  "CPU cores",
+  "CPU ms/tick",
+  "peak RSS MB",
+  "redis cmd/tick",
+  "queued",
+];
+
+function printRow(f: Figures, header: boolean): void {
+  if (header) {
+    console.log(`| ${COLUMNS.join(" | ")} |`);
+    console.log(`|${COLUMNS.map(() => "---").join("|")}|`);
+  }
+  const cells = [
+    f.scenario.name,
+    f.scenario.sessions,
+    f.rotations,
+    percentile(f.latencies, 50).toFixed(0),
+    percentile(f.latencies, 95).toFixed(0),
+    percentile(f.latencies, 99).toFixed(0),
+    f.missed,
+    f.telegramCallsPerRotation.toFixed(2),
+    f.greenApiPerSessionMinute.toFixed(1),
+    f.cpuCores.toFixed(2),
+    f.cpuMsPerTick.toFixed(3),
+    f.maxRssMb.toFixed(0),
+    f.redisPerTick.toFixed(2),
+    f.queued,
+  ];
+  console.log(`| ${cells.join(" | ")} |`);
+}
+
+function printMachine(): void {
+  console.log(
+    `\n${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}, ${new Date().toISOString()}`,
+  );
+}
+
+await main();
