@@ -1,36 +1,37 @@
 import type { Redis } from "ioredis";
 import { sleep } from "../shared/time.js";
 
-// A token bucket in Redis, shared by every worker of the bot: Telegram's ~30 messages/s is per
-// bot, not per process. Redis's own clock (TIME) keeps workers on different hosts consistent.
-// Returns 0 when a token was taken, else the ms until one will be there (nothing is taken then).
-const TAKE = `
+// GCRA with reservations, shared by every worker of the bot (Telegram's ~30 messages/s is per
+// bot, not per process). The key holds the theoretical arrival time (TAT) of the next edit; a
+// caller reserves the first free slot and waits for it, so waiting callers are served in the
+// order they asked (FIFO), each after one Redis call. Redis's own clock (TIME) keeps workers on
+// different hosts consistent.
+// Returns the ms to wait for the reserved slot (0: now), or -1 when the first free slot is further
+// away than ARGV[3] ms: then nothing is reserved and the caller tries again later.
+const RESERVE = `
 local now = redis.call('TIME')
-local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local rate = tonumber(ARGV[1]) / 1000
-local burst = tonumber(ARGV[2])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or burst
-local at = tonumber(state[2]) or nowMs
-tokens = math.min(burst, tokens + math.max(0, nowMs - at) * rate)
-local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', nowMs)
-redis.call('PEXPIRE', KEYS[1], 60000)
-return wait
+local nowMs = tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000
+local interval = 1000 / tonumber(ARGV[1])
+local tolerance = (tonumber(ARGV[2]) - 1) * interval
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), nowMs)
+local slot = math.max(nowMs, tat - tolerance)
+local wait = slot - nowMs
+if wait > tonumber(ARGV[3]) then return -1 end
+redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX', 60000)
+return math.ceil(wait)
 `;
 
 export interface EditBudgetOptions {
   prefix: string;
   /** Edits per second for the whole bot. */
   perSecond: number;
-  /** Edits allowed at once after a quiet spell; rate + burst must stay under Telegram's ~30/s. */
+  /** Edits allowed back to back after a quiet spell; rate + burst must stay under Telegram's ~30/s. */
   burst: number;
 }
 
 /**
- * The bot's budget of QR edits: every session takes a token before an edit and waits its turn
- * when there is none, so bursts of rotations queue up for a moment instead of drawing 429s
+ * The bot's budget of QR edits: every session reserves a slot before an edit and waits for it,
+ * so bursts of rotations queue up for a moment, first come first served, instead of drawing 429s
  * (each 429 costs a call and holds that session's edits for a whole retry_after).
  */
 export class EditBudget {
@@ -40,21 +41,16 @@ export class EditBudget {
   ) {}
 
   /**
-   * Resolves when this caller may edit, or false after `maxWaitMs` without a token (the caller
-   * then tries again on its next tick with whatever QR is newest by then).
+   * Resolves true when this caller may edit, or false when no slot is free within `maxWaitMs`
+   * (the caller then tries again on its next tick, with whatever QR is newest by then) or when
+   * `signal` aborts the wait.
    */
   async take(maxWaitMs: number, signal?: AbortSignal): Promise<boolean> {
     const key = `${this.options.prefix}:qr-edit-budget`;
-    const deadline = Date.now() + maxWaitMs;
-    for (;;) {
-      const waitMs = Number(
-        await this.redis.eval(TAKE, 1, key, this.options.perSecond, this.options.burst),
-      );
-      if (waitMs <= 0) return true;
-      const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) return false;
-      // A little jitter so that sessions waiting together do not all retry on the same tick.
-      await sleep(Math.min(left, waitMs + Math.random() * 20), signal);
-    }
+    const { perSecond, burst } = this.options;
+    const waitMs = Number(await this.redis.eval(RESERVE, 1, key, perSecond, burst, maxWaitMs));
+    if (waitMs < 0) return false;
+    if (waitMs > 0) await sleep(waitMs, signal);
+    return !signal?.aborted;
   }
 }

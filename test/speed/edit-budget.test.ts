@@ -36,15 +36,53 @@ describe("EditBudget", () => {
     expect(await other.take(0)).toBe(true);
   });
 
-  it("lets every one of many waiting callers edit once the budget refills, none lost", async () => {
+  it("lets every one of many waiting callers edit, none lost, and refuses one that cannot wait", async () => {
     const budget = new EditBudget(redis, {
       prefix: uniquePrefix("budget-queue"),
       perSecond: 10,
       burst: 1,
     });
-    const results = await Promise.all(Array.from({ length: 12 }, () => budget.take(5_000)));
-    expect(results.every(Boolean)).toBe(true);
-    // The bucket is empty after them: the next caller that cannot wait is refused.
-    expect(await budget.take(0)).toBe(false);
+    const waiting = Array.from({ length: 12 }, () => budget.take(5_000));
+    // Asked after the twelve (same connection, so Redis sees it last): their slots fill the next
+    // 1.1 s, so a caller that cannot wait at all is refused.
+    const impatient = budget.take(0);
+    expect(await Promise.all(waiting)).toEqual(Array(12).fill(true));
+    expect(await impatient).toBe(false);
+  });
+
+  it("serves waiting callers first come, first served, at the budget's rate", async () => {
+    const budget = new EditBudget(redis, {
+      prefix: uniquePrefix("budget-fifo"),
+      perSecond: 20,
+      burst: 1,
+    });
+    const started = Date.now();
+    const grantedAt: number[] = [];
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        budget.take(5_000).then((granted) => {
+          expect(granted).toBe(true);
+          order.push(i);
+          grantedAt.push(Date.now() - started);
+        }),
+      ),
+    );
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // 8 slots 50 ms apart: the last is at least 350 ms after the first (timers never fire early).
+    expect(grantedAt.at(-1)! - grantedAt[0]!).toBeGreaterThanOrEqual(340);
+  });
+
+  it("gives a slot up when the caller is stopped while waiting", async () => {
+    const budget = new EditBudget(redis, {
+      prefix: uniquePrefix("budget-abort"),
+      perSecond: 1,
+      burst: 1,
+    });
+    expect(await budget.take(0)).toBe(true);
+    const stop = new AbortController();
+    const waiting = budget.take(5_000, stop.signal);
+    stop.abort();
+    expect(await waiting).toBe(false);
   });
 });
