@@ -13,7 +13,7 @@ import { PairingService } from "./pairing/pairing-service.js";
 import { PairingStore } from "./pairing/pairing-store.js";
 import { PairingWatcher } from "./pairing/pairing-watcher.js";
 import { EditBudget } from "./qr-session/edit-budget.js";
-import { createQrQueue } from "./qr-session/qr-queue.js";
+import { applySessionCapacity, createQrQueue, sessionCapacity } from "./qr-session/qr-queue.js";
 import { createQrSourceFactory, socketOptionsFor } from "./qr-session/qr-source.js";
 import { QrWorker } from "./qr-session/qr-worker.js";
 import { SessionRunner } from "./qr-session/session-runner.js";
@@ -203,6 +203,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         const queue = createQrQueue(queueConnection, prefix);
         queue.on("error", (error) => logger.warn({ err: error }, "QR queue error"));
         closers.push(() => queue.close());
+        const capacity = sessionCapacity(env.QR_EDITS_PER_SECOND, env.QR_MAX_SESSIONS);
+        await applySessionCapacity(queue, capacity);
         const pairingQueue = createPairingQueue(queueConnection, prefix);
         pairingQueue.on("error", (error) => logger.warn({ err: error }, "pairing queue error"));
         closers.push(() => pairingQueue.close());
@@ -221,6 +223,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               queue,
               screen,
               timeoutMs: env.QR_TIMEOUT_MS,
+              capacity,
               logger: botLogger,
             });
             const audit = new AuditLog(redis, prefix, logger.child({ part: "audit" }));

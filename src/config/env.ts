@@ -64,6 +64,11 @@ export const envSchema = z.object({
   QR_SOURCE: z.enum(["poll", "websocket"]).default("poll"),
   /** QR edits per second for the whole bot; with its burst of 2 it stays under Telegram's ~30/s. */
   QR_EDITS_PER_SECOND: z.coerce.number().int().min(1).max(28).default(28),
+  /**
+   * Live QR sessions across all workers; more wait their turn in order, and the operator is told.
+   * Unset: what the edit budget sustains, one edit per ~20 s QR rotation per session.
+   */
+  QR_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

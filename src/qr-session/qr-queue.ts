@@ -27,6 +27,39 @@ export function createQrQueue(connection: ConnectionOptions, prefix: string): Qu
 }
 
 export async function enqueueQrSession(queue: Queue<QrJob>, job: QrJob): Promise<void> {
+  await queue.add("qr-session", job, { jobId: qrJobId(job) });
+}
+
+/** GREEN-API shows a new QR about every 20 s: each live session needs one edit that often. */
+export const QR_ROTATION_MS = 20_000;
+
+/**
+ * How many QR sessions run at once across every worker: QR_MAX_SESSIONS, or as many as the edit
+ * budget keeps up with (28 edits/s × 20 s = 560). Beyond it a QR would be missed now and then for
+ * everyone; instead, later sessions wait their turn in the queue.
+ */
+export function sessionCapacity(editsPerSecond: number, maxSessions?: number): number {
+  return maxSessions ?? Math.max(1, Math.floor((editsPerSecond * QR_ROTATION_MS) / 1000));
+}
+
+/** Applies the capacity to the queue, for every worker at once (BullMQ's global concurrency). */
+export async function applySessionCapacity(queue: Queue<QrJob>, capacity: number): Promise<void> {
+  await queue.setGlobalConcurrency(capacity);
+}
+
+/** 0 when a new session would start at once, else its place in the line (1 = next). */
+export async function placeInLine(queue: Queue<QrJob>, capacity: number): Promise<number> {
+  const counts = await queue.getJobCounts("active", "waiting", "prioritized");
+  const busy = (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+  return busy < capacity ? 0 : busy - capacity + 1;
+}
+
+/** Takes a session that has not started out of the queue; false when a worker already has it. */
+export async function withdrawQrSession(queue: Queue<QrJob>, job: QrJob): Promise<boolean> {
+  return (await queue.remove(qrJobId(job))) === 1;
+}
+
+function qrJobId(job: QrJob): string {
   // BullMQ custom ids must not contain ":"; names and session ids never do.
-  await queue.add("qr-session", job, { jobId: `qr-${job.instance}-${job.sessionId}` });
+  return `qr-${job.instance}-${job.sessionId}`;
 }

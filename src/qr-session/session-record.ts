@@ -27,6 +27,12 @@ export const sessionRecordSchema = z.object({
   /** Language of the operator who started it: captions and buttons follow it. */
   locale: z.string().optional(),
   lastBeat: optionalNumber,
+  /** How long the QR is offered once a poller starts (QR_TIMEOUT_MS); the deadline counts from then. */
+  lifetimeMs: optionalNumber,
+  /** When a poller first took it up; absent while it waits in the queue for a free slot. */
+  runningSince: optionalNumber,
+  /** Set when it had to queue: until then it stays claimed without a poller's heartbeat. */
+  queuedUntil: optionalNumber,
 });
 
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
@@ -34,7 +40,7 @@ export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 export type NewSession = Pick<
   SessionRecord,
   "sessionId" | "instance" | "startedBy" | "startedAt" | "deadline" | "chatId" | "messageId"
-> & { graceUntil?: number; locale?: string };
+> & { graceUntil?: number; locale?: string; lifetimeMs?: number };
 
 export function parseSessionRecord(hash: Record<string, string>): SessionRecord | undefined {
   if (!hash.sessionId) return undefined;

@@ -123,8 +123,13 @@ export class SessionRunner {
         continue;
       }
       heldElsewhereSince = undefined;
-      const source = sourceNow();
       const record = beat.record;
+      if (record.runningSince === undefined) {
+        // First poll of a session that may have waited in line: its timer starts now.
+        await store.startRunning(instanceName, sessionId, this.now());
+        continue;
+      }
+      const source = sourceNow();
       const target: MessageRef = { chatId: record.chatId, messageId: record.messageId };
       const inGrace = (record.graceUntil ?? 0) > this.now();
 

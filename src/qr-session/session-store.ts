@@ -20,12 +20,16 @@ export type Heartbeat =
   | { status: "held-elsewhere" };
 
 // Claims the instance for a new session, or moves the live one to the new message. A session
-// whose poller has not been heard of for `staleMs` is dead (its job was lost): replace it.
+// whose poller has not been heard of for `staleMs` is dead (its job was lost): replace it. One
+// still waiting in the queue for a free slot has no poller yet: it is live until `queuedUntil`.
 const CLAIM = `
 local current = redis.call('HGET', KEYS[1], 'sessionId')
 if current then
+  local now = tonumber(ARGV[1])
   local beat = tonumber(redis.call('HGET', KEYS[1], 'lastBeat') or '0')
-  if tonumber(ARGV[1]) - beat < tonumber(ARGV[2]) then
+  local queuedUntil = tonumber(redis.call('HGET', KEYS[1], 'queuedUntil') or '0')
+  local waiting = redis.call('HEXISTS', KEYS[1], 'runningSince') == 0 and now < queuedUntil
+  if now - beat < tonumber(ARGV[2]) or waiting then
     local before = redis.call('HGETALL', KEYS[1])
     redis.call('HSET', KEYS[1], 'chatId', ARGV[4], 'messageId', ARGV[5], 'deadline', ARGV[6])
     redis.call('HDEL', KEYS[1], 'cancelledBy')
@@ -54,6 +58,27 @@ return {'active', redis.call('HGETALL', KEYS[1])}
 const UPDATE_IF_CURRENT = `
 if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1
+`;
+
+// The first poller of a session starts its clock: time spent queued does not eat the QR's lifetime.
+const START_RUNNING = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'runningSince') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'runningSince', ARGV[2])
+local lifetime = tonumber(redis.call('HGET', KEYS[1], 'lifetimeMs') or '0')
+if lifetime > 0 then
+  redis.call('HSET', KEYS[1], 'deadline', tonumber(ARGV[2]) + lifetime)
+  redis.call('PEXPIRE', KEYS[1], lifetime + tonumber(ARGV[3]))
+end
+return 1
+`;
+
+// A claimed session that must wait for a free slot stays claimed (and its record kept) until then.
+const MARK_QUEUED = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'queuedUntil', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
@@ -157,6 +182,37 @@ export class SessionStore {
       ...toHashFields(fields),
     );
     return done === 1;
+  }
+
+  /** Keeps a claimed session that waits in the queue live until `queuedUntil`. */
+  async markQueued(
+    instance: string,
+    sessionId: string,
+    queuedUntil: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    const ttl = this.ttlMs(queuedUntil, now);
+    const marked = await this.redis.eval(
+      MARK_QUEUED,
+      1,
+      this.keys(instance)[0],
+      sessionId,
+      queuedUntil,
+      ttl,
+    );
+    return marked === 1;
+  }
+
+  /** Marks the session as taken up by a poller; its deadline now counts from `now`. */
+  async startRunning(instance: string, sessionId: string, now = Date.now()): Promise<void> {
+    await this.redis.eval(
+      START_RUNNING,
+      1,
+      this.keys(instance)[0],
+      sessionId,
+      now,
+      this.options.staleMs,
+    );
   }
 
   requestCancel(instance: string, sessionId: string, userId: number): Promise<boolean> {

@@ -98,6 +98,21 @@ export class SessionScreen {
     return this.edit(target, png, t.qr.waitingCaption(instance), qrKeyboards(t).liveQr(instance));
   }
 
+  /** Caption only: the waiting card stays; the caption says it waits for a free slot (`place` 0: unknown). */
+  async showQueued(
+    target: MessageRef,
+    instance: string,
+    place: number,
+    capacity: number,
+    t: Texts,
+  ): Promise<TelegramOutcome> {
+    return this.showButtons(
+      target,
+      t.qr.queuedCaption(instance, place, capacity),
+      qrKeyboards(t).liveQr(instance),
+    );
+  }
+
   async showLoggingOut(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
     const png = await renderStatusCard({ ...cards.loggingOut(instance), tone: "wait" });
     return this.edit(target, png, t.qr.loggingOut(instance), noButtons());

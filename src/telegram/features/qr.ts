@@ -114,6 +114,19 @@ async function handleButton(
       if (!record || !isThisMessage) {
         return ctx.answerCallbackQuery({ text: t.qr.callbacks.sessionEnded });
       }
+      // Still waiting in line: nobody polls it, so it ends here and now.
+      if (
+        record.runningSince === undefined &&
+        (await deps.starter.withdraw(instance, record.sessionId))
+      ) {
+        await deps.screen.showEnd(target, instance, { kind: "cancelled", by: userId }, t);
+        await audit("cancel", "done");
+        log.info(
+          { action: "cancel", result: "done", sessionId: record.sessionId },
+          "queued QR session cancelled",
+        );
+        return ctx.answerCallbackQuery({ text: t.qr.callbacks.cancelled });
+      }
       await deps.store.requestCancel(instance, record.sessionId, userId);
       await audit("cancel", "requested");
       log.info(

@@ -15,11 +15,18 @@ export const qr = {
   callbacks: {
     sessionEnded: "This QR session has already ended.",
     cancelling: "Cancelling…",
+    cancelled: "Cancelled.",
     confirmLogout: "Confirm: log out, then scan a new QR.",
     loggingOut: "Logging out…",
     starting: "Starting a new QR session…",
   },
   waitingCaption: (instance: string) => `⏳ ${b(instance)}: asking GREEN-API for a QR code…`,
+  queuedCaption: (instance: string, place: number, capacity: number) =>
+    [
+      `🕒 ${b(instance)} is waiting its turn${place === 0 ? " in line" : place === 1 ? ": next in line" : `: number ${place} in line`}.`,
+      `Telegram lets one bot keep about ${capacity} live QR codes fresh, and that many are on screen now.`,
+      "The QR appears here as soon as one of them ends; its timer starts then.",
+    ].join("\n"),
   movedAway: (instance: string) => `↪️ The QR session for ${b(instance)} moved to a newer message.`,
   qrCaption: (instance: string, remainingMs: number) =>
     [

@@ -16,11 +16,18 @@ export const qr: Texts["qr"] = {
   callbacks: {
     sessionEnded: "Эта QR-сессия уже завершена.",
     cancelling: "Отменяю…",
+    cancelled: "Отменено.",
     confirmLogout: "Подтвердите: выход, затем новый QR.",
     loggingOut: "Выхожу…",
     starting: "Запускаю новую QR-сессию…",
   },
   waitingCaption: (instance) => `⏳ ${b(instance)}: запрашиваю QR-код у GREEN-API…`,
+  queuedCaption: (instance, place, capacity) =>
+    [
+      `🕒 ${b(instance)} ждёт своей очереди${place === 0 ? "" : place === 1 ? ": следующий" : `: ${place}-й в очереди`}.`,
+      `Telegram позволяет одному боту обновлять около ${capacity} QR-кодов одновременно, и сейчас на экране столько и есть.`,
+      "QR появится здесь, как только одна из сессий завершится; отсчёт времени начнётся тогда.",
+    ].join("\n"),
   movedAway: (instance) => `↪️ QR-сессия ${b(instance)} перенесена в более новое сообщение.`,
   qrCaption: (instance, remainingMs) =>
     [
