@@ -66,7 +66,7 @@ export const envSchema = z.object({
   QR_EDITS_PER_SECOND: z.coerce.number().int().min(1).max(28).default(28),
   /**
    * Live QR sessions across all workers; more wait their turn in order, and the operator is told.
-   * Unset: what the edit budget sustains, one edit per ~20 s QR rotation per session.
+   * Unset: 90 % of what the edit budget sustains at one edit per ~20 s QR rotation per session.
    */
   QR_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
