@@ -25,8 +25,12 @@ export interface BotOptions {
   logger: Logger;
 }
 
-/** Auto-retry for the bot's own replies, capped: a 3 a.m. operator wants an answer or an error. */
-export const BOT_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as const;
+/**
+ * Auto-retry for the bot's own replies, capped. A busy group (Telegram allows ~20 messages a
+ * minute there) gets retry_after of up to a minute: the /qr photo then arrives late rather than
+ * not at all (an apology would hit the same limit and not arrive either).
+ */
+export const BOT_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 60 } as const;
 
 /**
  * The grammY bot with its features. Features get their dependencies from `wire`, which receives

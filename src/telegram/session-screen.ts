@@ -98,7 +98,7 @@ export class SessionScreen {
     return this.edit(target, png, t.qr.waitingCaption(instance), qrKeyboards(t).liveQr(instance));
   }
 
-  /** Caption only: the waiting card stays; the caption says it waits for a free slot (`place` 0: unknown). */
+  /** The session waits for a free slot (`place` in line; 0: not known). */
   async showQueued(
     target: MessageRef,
     instance: string,
@@ -106,11 +106,9 @@ export class SessionScreen {
     capacity: number,
     t: Texts,
   ): Promise<TelegramOutcome> {
-    return this.showButtons(
-      target,
-      t.qr.queuedCaption(instance, place, capacity),
-      qrKeyboards(t).liveQr(instance),
-    );
+    const png = await renderStatusCard({ ...cards.queued(instance), tone: "wait" });
+    const caption = t.qr.queuedCaption(instance, place, capacity);
+    return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance));
   }
 
   async showLoggingOut(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {

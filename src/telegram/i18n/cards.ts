@@ -7,6 +7,10 @@ export const cards = {
     title: `${instance}: getting a QR code`,
     lines: ["One moment..."],
   }),
+  queued: (instance: string) => ({
+    title: `${instance}: waiting its turn`,
+    lines: ["The QR appears here when a slot frees"],
+  }),
   moved: (instance: string) => ({ title: `${instance}: moved`, lines: ["See the newer message"] }),
   authorized: (instance: string, phone?: string) => ({
     title: `${instance} is authorized`,
