@@ -149,7 +149,11 @@ export class SessionRunner {
         }
         failuresInARow += 1;
         logger.warn({ err: error, failuresInARow }, "GREEN-API qr failed; retrying");
-        await source.wait(this.backoffMs(failuresInARow), shutdown);
+        // A timed-out request has already waited GREEN_API_TIMEOUT_MS: backing off on top would
+        // leave a QR (alive ~20 s) unseen after two or three hung requests.
+        const timedOut = error instanceof GreenApiError && error.failure === "timeout";
+        const pauseMs = timedOut ? this.options.pollIntervalMs : this.backoffMs(failuresInARow);
+        await source.wait(pauseMs, shutdown);
         continue;
       }
 
