@@ -27,10 +27,11 @@ export interface BotOptions {
 
 /**
  * Auto-retry for the bot's own replies, capped. A busy group (Telegram allows ~20 messages a
- * minute there) gets retry_after of up to a minute: the /qr photo then arrives late rather than
- * not at all (an apology would hit the same limit and not arrive either).
+ * minute there, shared with the live QRs in it) answers with 429s for up to a minute, several
+ * times over: the /qr photo then arrives late rather than not at all (an apology would hit the
+ * same limit and not arrive either). At worst a reply gives up after 5 waits.
  */
-export const BOT_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 60 } as const;
+export const BOT_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } as const;
 
 /**
  * The grammY bot with its features. Features get their dependencies from `wire`, which receives
