@@ -24,7 +24,7 @@ import { renderQrCard } from "../src/render/index.js";
 import { SessionScreen } from "../src/telegram/session-screen.js";
 import { FakeGreenApi } from "../test/fakes/fake-green-api.js";
 import { FakeTelegram } from "../test/fakes/fake-telegram.js";
-import { startBenchRedis } from "./redis-server.js";
+import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
 import { measureRenders, type RenderFigures } from "./render.js";
 import { percentile, redisCommandCalls } from "./stats.js";
 import type { WorkerStats } from "./worker.js";
@@ -88,7 +88,7 @@ const silent = pino({ level: "silent" });
 
 async function main(): Promise<void> {
   buildWorker();
-  const redis = await startBenchRedis();
+  const redis = await startPrivateOrGivenRedis("bench");
   try {
     const render = await measureRenders();
     printRender(render);

@@ -5,16 +5,14 @@
 //
 //   npm run soak                              # 200 sessions at a time, 10 minutes
 //   npm run soak -- --minutes 2 --sessions 50
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import {
   FakeGreenApi,
   type FakeInstance,
@@ -22,6 +20,7 @@ import {
 } from "../test/fakes/fake-green-api.js";
 import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js";
 import { scanPng } from "../test/kit/qr-decode.js";
+import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -54,45 +53,6 @@ const random = (min: number, max: number) => min + Math.random() * (max - min);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
 // ---- the world: Redis, fakes, greenlight -------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) {
-    throw new Error("the soak needs redis-server (apt-get install redis-server)");
-  }
-  const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  process.once("exit", () => child.kill("SIGKILL"));
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-  client.on("error", () => undefined);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      await client.connect();
-      await client.ping();
-      client.disconnect();
-      return { url, child };
-    } catch {
-      client.disconnect();
-      await sleep(100);
-    }
-  }
-  throw new Error("redis-server did not start");
-}
 
 interface Greenlight {
   child: ChildProcess;
@@ -288,8 +248,12 @@ async function injectFaults(
   const everyMs = 1000 / (slots.length * 0.02);
   while (Date.now() < until) {
     await sleep(everyMs);
+    // One fault at a time per instance: faults piled up on an instance between its sessions
+    // would otherwise hit the next session as one long outage, not as independent failures.
+    const { idInstance } = pick(slots).instance;
+    if (greenApi.scriptedLeft(idInstance, "qr") > 0) continue;
     const [kind, response] = pick(GREEN_API_FAULTS);
-    greenApi.script(pick(slots).instance.idInstance, "qr", response);
+    greenApi.script(idInstance, "qr", response);
     counts[kind] = (counts[kind] ?? 0) + 1;
     if (Math.random() < 0.1) {
       const retryAfter = Math.ceil(random(0, 3));
@@ -306,7 +270,7 @@ async function injectFaults(
 // ---- main ------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
+  const redis = await startPrivateOrGivenRedis("soak");
   const telegram = await FakeTelegram.start({ enforceRateLimits: true });
   const greenApi = await FakeGreenApi.start({ enforceRateLimits: true });
 
@@ -430,7 +394,7 @@ async function main(): Promise<void> {
 
   await telegram.close();
   await greenApi.close();
-  redis.child.kill("SIGTERM");
+  await redis.stop();
   rmSync(dir, { recursive: true, force: true });
   const ok =
     results.finished === results.started &&

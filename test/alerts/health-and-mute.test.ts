@@ -9,7 +9,7 @@ import { textMessages } from "../kit/chat.js";
 import { redisUrl } from "../kit/redis.js";
 import { eventually } from "../kit/wait.js";
 import { alertsIn, checksPass, httpUrl, startWatching } from "./kit.js";
-import { PrivateRedis } from "./private-redis.js";
+import { RedisServer } from "../kit/redis-server.js";
 
 async function health(h: Harness) {
   const answer = await fetch(httpUrl(h, "/healthz"));
@@ -18,15 +18,15 @@ async function health(h: Harness) {
 
 describe("/healthz", () => {
   let h: Harness;
-  let redis: PrivateRedis;
+  let redis: RedisServer;
   afterEach(async () => {
-    await redis.resume().catch(() => undefined); // lets the app stop cleanly
+    await redis.restart(); // lets the app stop cleanly
     await h.close();
-    await redis.stop();
+    await redis.close();
   });
 
   it("reports Redis down (503), and healthy again once Redis is back, the watcher's schedule re-created", async () => {
-    redis = await PrivateRedis.start();
+    redis = await RedisServer.start();
     h = await startWatching({ env: { REDIS_URL: redis.url } });
     const ok = await eventually(async () => {
       const report = await health(h);
@@ -35,13 +35,13 @@ describe("/healthz", () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: "ok", redis: "up", workers: 1 });
 
-    await redis.stop();
+    await redis.kill();
     const down = await health(h);
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: "degraded", redis: "down" });
 
     // Redis returns empty (no persistence here): the scheduler is gone and must be re-created.
-    await redis.resume();
+    await redis.restart();
     const back = await eventually(async () => {
       const report = await health(h);
       return report.status === 200 && report.body.lastWatcherRun ? report : undefined;

@@ -341,6 +341,11 @@ export class FakeGreenApi {
     this.scripts.set(key, [...(this.scripts.get(key) ?? []), ...responses]);
   }
 
+  /** How many scripted responses of `method` on `idInstance` are still to be served. */
+  scriptedLeft(idInstance: string | number, method: string): number {
+    return this.scripts.get(scriptKey(String(idInstance), method))?.length ?? 0;
+  }
+
   callsOf(method: string, idInstance?: string | number): GreenApiCall[] {
     return this.calls.filter(
       (call) =>

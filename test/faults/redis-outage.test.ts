@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, SUPPORT, startHarness } from "../kit/app-harness.js";
 import { photoMessages, press, textMessages, waitForQr } from "../kit/chat.js";
 import { eventually, pause } from "../kit/wait.js";
-import { PrivateRedis } from "./private-redis.js";
+import { RedisServer } from "../kit/redis-server.js";
 
 const UNAVAILABLE = "⚠️ greenlight is temporarily unavailable, try again in a moment.";
 /** The outage; "quickly" for an answer meanwhile. */
@@ -11,21 +11,21 @@ const QUICKLY_MS = 5_000;
 
 describe("a Redis outage mid-session", () => {
   let h: Harness | undefined;
-  let redis: PrivateRedis | undefined;
+  let redis: RedisServer | undefined;
   afterEach(async () => {
     await h?.close();
     await redis?.close();
   });
 
   it("answers 'temporarily unavailable' at once meanwhile, and the session goes on when Redis is back", async () => {
-    redis = await PrivateRedis.start();
+    redis = await RedisServer.start({ persistent: true });
     h = await startHarness({ qrRotateMs: 3_600_000, env: { REDIS_URL: redis.url } });
     const harness = h;
     const shop = h.greenApi.instance(SHOP.idInstance);
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
     const live = await waitForQr(h, shop.currentQrPayload());
 
-    await redis.down();
+    await redis.stop();
     const downAt = Date.now();
 
     // A command: a short apology, no "asking for a QR…" photo left behind.
@@ -56,7 +56,7 @@ describe("a Redis outage mid-session", () => {
     // The QR changes while Redis is down; Redis comes back after the outage, on the same port.
     const next = shop.rotateQr();
     await pause(Math.max(0, OUTAGE_MS - (Date.now() - downAt)));
-    await redis.up();
+    await redis.restart();
 
     // Without any restart: the session shows the new QR on its own message, and /qr works again.
     const resumed = await waitForQr(h, next);
