@@ -182,7 +182,21 @@ async function runSlot(telegram: FakeTelegram, slot: Slot, until: number): Promi
       (lives.at(-1) as QrLife).to = now;
       lives.push({ payload: slot.instance.rotateQr(), from: now, to: 0 });
     }
+    // The phone scans what is on screen: never before a QR has appeared on the message (a session
+    // started in the soak's last seconds would otherwise be "scanned" before its first QR).
+    const shown = await waitFor(
+      () =>
+        telegram.message(slot.chatId, message.messageId)?.caption?.includes("Scan to link")
+          ? true
+          : undefined,
+      60_000,
+    );
     (lives.at(-1) as QrLife).to = Date.now();
+    if (!shown) {
+      results.notFinished.push(`${slot.name}: no QR on screen within 60 s`);
+      toCheck.push({ slot, message, lives });
+      continue;
+    }
     slot.instance.authorize();
     const ended = await waitFor(
       () =>
