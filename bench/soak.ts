@@ -233,7 +233,7 @@ async function checkQrs(slot: Slot, message: StoredMessage, lives: QrLife[]): Pr
     results.qrsExpected += 1;
     if (!shown.has(life.payload)) {
       results.qrsMissed += 1;
-      if (results.missedExamples.length < 5) {
+      if (results.missedExamples.length < 20) {
         results.missedExamples.push(
           `${slot.name}: QR current ${Math.round((life.to - life.from) / 1000)} s never shown`,
         );
