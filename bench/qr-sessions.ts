@@ -162,6 +162,7 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     screen,
     timeoutMs: 3_600_000,
     capacity,
+    chatHoldMs: 60_000,
     logger: silent,
   });
 

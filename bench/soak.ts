@@ -44,8 +44,14 @@ const ROTATE_MS = 20_000;
 /** A QR that was current at least this long must have reached the operator's screen. */
 const MUST_SHOW_MS = 12_000;
 const GREEN_API_TIMEOUT_MS = 5_000;
-/** Sessions in a group (20 messages a minute per group; a QR costs 3 edits a minute). */
+/**
+ * Sessions in a group (20 messages a minute per group; a QR costs 3 edits a minute): two more than
+ * greenlight keeps live in a group (QR_MAX_SESSIONS_PER_GROUP, 3), so the group's line is used.
+ */
 const PER_GROUP = 5;
+/** A session waiting in its group's line waits for one of the live ones there to end. */
+const QUEUED_WAIT_MS = 6 * 60_000;
+const QUEUED = "waiting its turn";
 const PER_PRIVATE_CHAT = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,6 +133,9 @@ const results = {
   qrsMissed: 0,
   missedExamples: [] as string[],
   foreignQrs: 0,
+  /** Sessions that waited in line (their chat's or the bot's) before their first QR. */
+  queued: 0,
+  longestQueueMs: 0,
 };
 
 /** Messages of the bot in the slot's chat that belong to the slot's instance. */
@@ -183,13 +192,12 @@ async function runSlot(telegram: FakeTelegram, slot: Slot, until: number): Promi
       lives.push({ payload: slot.instance.rotateQr(), from: now, to: 0 });
     }
     // The phone scans what is on screen: never before a QR has appeared on the message (a session
-    // started in the soak's last seconds would otherwise be "scanned" before its first QR).
+    // started in the soak's last seconds, or still waiting in line, would otherwise be "scanned"
+    // before its first QR).
+    const caption = () => telegram.message(slot.chatId, message.messageId)?.caption ?? "";
     const shown = await waitFor(
-      () =>
-        telegram.message(slot.chatId, message.messageId)?.caption?.includes("Scan to link")
-          ? true
-          : undefined,
-      60_000,
+      () => (caption().includes("Scan to link") ? true : undefined),
+      caption().includes(QUEUED) ? QUEUED_WAIT_MS : 60_000,
     );
     (lives.at(-1) as QrLife).to = Date.now();
     if (!shown) {
@@ -217,8 +225,20 @@ async function runSlot(telegram: FakeTelegram, slot: Slot, until: number): Promi
   }
 }
 
-/** Every QR that was current long enough must be among the pictures the message showed. */
+/**
+ * Every QR that was current long enough must be among the pictures the message showed. While the
+ * message said "waiting its turn" the session was in line by design (its operator was told so), so
+ * a QR counts from the moment the session left the line.
+ */
 async function checkQrs(slot: Slot, message: StoredMessage, lives: QrLife[]): Promise<void> {
+  const lastQueued = message.history.findLastIndex((v) => v.caption?.includes(QUEUED));
+  const leftLineAt = lastQueued < 0 ? 0 : (message.history[lastQueued + 1]?.at ?? Infinity);
+  if (lastQueued >= 0) {
+    results.queued += 1;
+    const joined = message.history.find((v) => v.caption?.includes(QUEUED))?.at ?? leftLineAt;
+    if (Number.isFinite(leftLineAt))
+      results.longestQueueMs = Math.max(results.longestQueueMs, leftLineAt - joined);
+  }
   const shown = new Set<string>();
   for (const version of message.history) {
     if (!version.photo) continue;
@@ -229,7 +249,7 @@ async function checkQrs(slot: Slot, message: StoredMessage, lives: QrLife[]): Pr
     version.photo = undefined; // checked: let the memory go
   }
   for (const life of lives) {
-    if (life.to - life.from < MUST_SHOW_MS) continue;
+    if (life.to - Math.max(life.from, leftLineAt) < MUST_SHOW_MS) continue;
     results.qrsExpected += 1;
     if (!shown.has(life.payload)) {
       results.qrsMissed += 1;
@@ -380,7 +400,15 @@ async function main(): Promise<void> {
   let duplicates = 0;
   for (const slot of slots)
     duplicates += Math.max(0, photosOf(telegram, slot).length - slot.started);
-  const telegram429s = telegram.calls.filter((c) => c.errorCode === 429).length;
+  // The fake's own 429s (its flood control), by where they hit: what pacing should keep at 0.
+  const flood = telegram.calls.filter((c) => c.errorCode === 429 && !c.scripted);
+  const floodBy = new Map<string, number>();
+  for (const call of flood) {
+    const chatId = call.params.chat_id;
+    const where = typeof chatId !== "number" ? "no chat" : chatId < 0 ? "group" : "private";
+    const key = `${call.method} in ${where} (${call.floodLimit ?? "?"} limit)`;
+    floodBy.set(key, (floodBy.get(key) ?? 0) + 1);
+  }
   const peak = Math.max(...rss.map((s) => s.mb));
   const afterWarmUp = rss.filter((s) => s.at >= warmUpEnd);
   const atWarmUp = afterWarmUp[0]?.mb ?? Number.NaN;
@@ -392,11 +420,13 @@ async function main(): Promise<void> {
     `sessions finished correctly: ${results.finished} / ${results.started}`,
     `QRs missed:                  ${results.qrsMissed} of ${results.qrsExpected} that were current >= ${MUST_SHOW_MS / 1000} s (foreign QRs shown: ${results.foreignQrs})`,
     `duplicate messages:          ${duplicates}`,
+    `waited in line first:        ${results.queued} sessions (longest ${(results.longestQueueMs / 1000).toFixed(0)} s; QRs count from when they left it)`,
     `peak RSS:                    ${peak.toFixed(0)} MB (after warm-up: ${atWarmUp.toFixed(0)} MB, end: ${atEnd.toFixed(0)} MB, peak after warm-up: ${peakAfterWarmUp.toFixed(0)} MB)`,
     `error lines logged:          ${app.errorCount()}`,
     `faults injected:             ${Object.entries(faults)
       .map(([kind, n]) => `${kind} ×${n}`)
-      .join(", ")}; Telegram 429s answered: ${telegram429s}`,
+      .join(", ")}`,
+    `Telegram flood-limit 429s:   ${flood.length}${flood.length ? ` (${[...floodBy].map(([k, n]) => `${k} ×${n}`).join(", ")})` : ""}`,
     `greenlight exit code after SIGTERM: ${exitCode}`,
     `(the fakes' event loop delay: p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms)`,
   ];

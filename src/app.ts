@@ -12,6 +12,7 @@ import { createPairingQueue } from "./pairing/pairing-queue.js";
 import { PairingService } from "./pairing/pairing-service.js";
 import { PairingStore } from "./pairing/pairing-store.js";
 import { PairingWatcher } from "./pairing/pairing-watcher.js";
+import { ChatSlots } from "./qr-session/chat-slots.js";
 import { EditBudget } from "./qr-session/edit-budget.js";
 import { applySessionCapacity, createQrQueue, sessionCapacity } from "./qr-session/qr-queue.js";
 import { createQrSourceFactory, socketOptionsFor } from "./qr-session/qr-source.js";
@@ -22,6 +23,7 @@ import { SessionStore } from "./qr-session/session-store.js";
 import { InFlight } from "./shared/in-flight.js";
 import type { Logger } from "./shared/logger.js";
 import { createBot } from "./telegram/bot.js";
+import { ChatPacer, paceChats } from "./telegram/chat-pacer.js";
 import { commandMenus } from "./telegram/features/help.js";
 import { PairingScreen } from "./telegram/pairing-screen.js";
 import { SessionScreen } from "./telegram/session-screen.js";
@@ -88,6 +90,21 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
     fetch: metrics.countingFetch(),
   });
   const mutes = new MuteStore(redis, prefix);
+  // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
+  const pacing = paceChats(
+    new ChatPacer(redis, {
+      prefix,
+      botPerSecond: env.TELEGRAM_BOT_SENDS_PER_SECOND,
+      groupPerMinute: env.TELEGRAM_GROUP_SENDS_PER_MINUTE,
+      privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
+    }),
+  );
+  const pacedApi = () => {
+    const api = new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT });
+    api.config.use(pacing);
+    return api;
+  };
+  const chatSlots = new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP });
   const connections: Redis[] = [redis];
   // BullMQ requires maxRetriesPerRequest: null on its connections, and does not close ones it is given.
   const bullConnection = () => {
@@ -109,13 +126,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const closers: Array<() => Promise<unknown>> = [];
 
   if (runsWorker) {
-    // A plain Api without auto-retry: the session loop handles 429s itself (newest QR wins).
-    const screen = metrics.instrumentScreen(
-      new SessionScreen(
-        new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }),
-        env.QR_TIMEOUT_MS,
-      ),
-    );
+    // Paced, without auto-retry: the session loop handles 429s itself (newest QR wins).
+    const screen = metrics.instrumentScreen(new SessionScreen(pacedApi(), env.QR_TIMEOUT_MS));
     if (env.STATE_POLL_INTERVAL_MS > 0)
       stateWatcher = createStateWatcher({
         env,
@@ -124,6 +136,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         greenApi,
         metrics,
         logger,
+        pacing,
         bullConnection,
       });
     const sources = createQrSourceFactory(
@@ -140,6 +153,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         logger,
         sources,
         editBudget: new EditBudget(redis, { prefix, perSecond: env.QR_EDITS_PER_SECOND, burst: 2 }),
+        chatSlots,
       },
       {
         pollIntervalMs: env.QR_POLL_INTERVAL_MS,
@@ -152,7 +166,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       {
         store: pairingStore,
         greenApi,
-        screen: new PairingScreen(new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT })),
+        screen: new PairingScreen(pacedApi()),
         instances,
         logger: logger.child({ part: "pairing" }),
       },
@@ -215,6 +229,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
             apiRoot: env.TELEGRAM_API_ROOT,
             operatorIds: env.OPERATOR_IDS,
             logger: botLogger,
+            transformers: [pacing],
           },
           (api) => {
             const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
@@ -224,6 +239,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               screen,
               timeoutMs: env.QR_TIMEOUT_MS,
               capacity,
+              chatSlots,
+              chatHoldMs: 2 * leaseMs,
               logger: botLogger,
             });
             const audit = new AuditLog(redis, prefix, logger.child({ part: "audit" }));

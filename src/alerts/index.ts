@@ -1,5 +1,5 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Api } from "grammy";
+import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { canOperate } from "../config/instances.js";
@@ -28,13 +28,15 @@ export function createStateWatcher(deps: {
   greenApi: GreenApiClient;
   metrics: Metrics;
   logger: Logger;
+  /** Paces alerts with everything else the bot sends to a chat (see ChatPacer). */
+  pacing: Transformer;
   /** A fresh BullMQ connection (maxRetriesPerRequest: null) each call. */
   bullConnection: () => Redis;
 }): StateWatcher {
   const { env, logger } = deps;
   // Alerts are worth a short retry on 5xx / 429; never an unbounded one.
   const api = new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT });
-  api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+  api.config.use(deps.pacing, autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
   const alerter = new Alerter({
     store: new AlertStore(deps.redis, env.REDIS_PREFIX),
     mutes: new MuteStore(deps.redis, env.REDIS_PREFIX),

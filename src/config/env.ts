@@ -69,6 +69,18 @@ export const envSchema = z.object({
    * Unset: 90 % of what the edit budget sustains at one edit per ~20 s QR rotation per session.
    */
   QR_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).optional(),
+  /**
+   * Live QR sessions per group chat; more wait their turn there. A group allows a bot ~20
+   * messages a minute and a live QR costs 3 edits a minute, plus the photos and final cards: at
+   * 4 the group's line of edits grew long enough in the soak that a QR could expire before its turn.
+   */
+  QR_MAX_SESSIONS_PER_GROUP: z.coerce.number().int().min(1).max(50).default(3),
+  /** Sends and edits per second for the whole bot, all processes together (Telegram: about 30); 0: not paced. */
+  TELEGRAM_BOT_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(30).default(28),
+  /** Sends and edits per minute in one group (Telegram: about 20); 0: not paced. */
+  TELEGRAM_GROUP_SENDS_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(19),
+  /** Sends and edits per second in one private chat (Telegram: about 1); 0: not paced. */
+  TELEGRAM_PRIVATE_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(30).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

@@ -33,6 +33,11 @@ export const sessionRecordSchema = z.object({
   runningSince: optionalNumber,
   /** Set when it had to queue: until then it stays claimed without a poller's heartbeat. */
   queuedUntil: optionalNumber,
+  /**
+   * The message ("chatId/messageId": ids count per chat) that shows "waiting its turn in this
+   * chat", so the notice is put up only once.
+   */
+  chatQueuedOn: z.string().optional(),
 });
 
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
@@ -60,3 +65,7 @@ export function pairsToObject(pairs: string[]): Record<string, string> {
   for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i] as string] = pairs[i + 1] as string;
   return out;
 }
+
+/** A message's key across chats (Telegram numbers messages per chat). */
+export const messageKey = (ref: { chatId: number; messageId: number }) =>
+  `${ref.chatId}/${ref.messageId}`;

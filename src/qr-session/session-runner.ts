@@ -8,10 +8,11 @@ import { sleep } from "../shared/time.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
 import type { TelegramOutcome } from "../telegram/telegram-errors.js";
+import type { ChatSlots } from "./chat-slots.js";
 import type { EditBudget } from "./edit-budget.js";
 import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
-import type { SessionRecord } from "./session-record.js";
+import { messageKey, type SessionRecord } from "./session-record.js";
 import type { SessionStore } from "./session-store.js";
 
 export interface SessionRunnerOptions {
@@ -34,6 +35,8 @@ export interface SessionRunnerDeps {
   sources?: QrSourceFactory;
   /** The bot-wide budget of QR edits (Telegram's ~30/s per bot); none: edit at once. */
   editBudget?: EditBudget;
+  /** How many sessions may show live QRs in one group chat; none: no per-chat limit. */
+  chatSlots?: ChatSlots;
   now?: () => number;
 }
 
@@ -43,6 +46,8 @@ export interface SessionRunnerDeps {
  */
 const FINAL_EDIT_DEADLINE_MS = 5 * 60_000;
 const FINAL_EDIT_MAX_ATTEMPTS = 12;
+/** A "waiting its turn in this chat" notice that did not get through is tried again this often. */
+const LINE_CARD_RETRY_MS = 10_000;
 
 export const hashQr = (base64: string) => createHash("sha1").update(base64).digest("base64url");
 
@@ -87,8 +92,20 @@ export class SessionRunner {
       source ??= this.deps.sources?.open(instance, logger) ?? new PollSource(greenApi, instance);
       return source;
     };
+    const place = new ChatPlace(this.deps.chatSlots, sessionId, 2 * this.options.leaseMs);
     try {
-      return await this.loop(instance, sessionId, pollerId, sourceNow, shutdown, logger);
+      const outcome = await this.loop(
+        instance,
+        sessionId,
+        pollerId,
+        sourceNow,
+        place,
+        shutdown,
+        logger,
+      );
+      // A suspended session keeps its place for whoever resumes it; any other end frees it.
+      if (outcome.kind !== "suspended") await place.release().catch(() => undefined);
+      return outcome;
     } finally {
       source?.close();
     }
@@ -99,6 +116,7 @@ export class SessionRunner {
     sessionId: string,
     pollerId: string,
     sourceNow: () => QrSource,
+    place: ChatPlace,
     shutdown: AbortSignal,
     logger: Logger,
   ): Promise<SessionOutcome> {
@@ -110,6 +128,7 @@ export class SessionRunner {
     let heldElsewhereSince: number | undefined;
     // The QR last seen and its hash: an unchanged QR (most ticks) costs a string compare, no sha1.
     let seen: { message: string; hash: string } | undefined;
+    const lineCard = { message: "", triedAt: 0 };
 
     while (!shutdown.aborted) {
       const beat = await store.heartbeat(instanceName, sessionId, pollerId, this.now());
@@ -124,6 +143,22 @@ export class SessionRunner {
       }
       heldElsewhereSince = undefined;
       const record = beat.record;
+      // A group keeps only a few QRs fresh (Telegram: ~20 messages a minute per group): past
+      // that the session waits its turn in the chat, polling nothing and with its clock stopped.
+      const placeInChat = await place.hold(record);
+      if (placeInChat > 0) {
+        if (record.cancelledBy !== undefined) {
+          return this.end(record, { kind: "cancelled", by: record.cancelledBy }, logger);
+        }
+        const shown = await this.waitInChatLine(record, placeInChat, lineCard);
+        if (shown === "gone") {
+          logger.info("QR message is gone while waiting in line; ending the session");
+          await store.finish(instanceName, sessionId);
+          return { kind: "message-gone" };
+        }
+        await sleep(this.options.pollIntervalMs, shutdown);
+        continue;
+      }
       if (record.runningSince === undefined) {
         // First poll of a session that may have waited in line: its timer starts now.
         await store.startRunning(instanceName, sessionId, this.now());
@@ -170,6 +205,7 @@ export class SessionRunner {
             Buffer.from(answer.message, "base64"),
             record.deadline - this.now(),
             textsFor(record.locale),
+            shutdown,
           );
           if (shown.kind === "done") {
             await store.update(instanceName, sessionId, {
@@ -181,6 +217,8 @@ export class SessionRunner {
             // Skip edits until then; the next poll after it sends whatever QR is newest by then.
             telegramBlockedUntil = this.now() + shown.retryAfterMs;
             logger.info({ retryAfterMs: shown.retryAfterMs }, "Telegram rate limit; holding edits");
+          } else if (shutdown.aborted) {
+            break; // the edit was stopped by shutdown: whoever resumes the session sends it
           } else if (shown.kind === "gone") {
             logger.info({ reason: shown.description }, "QR message is gone; ending the session");
             await store.finish(instanceName, sessionId);
@@ -228,6 +266,35 @@ export class SessionRunner {
     return { kind: "suspended" };
   }
 
+  /**
+   * A session waiting in its chat's line: the message says so once (a failed try is repeated
+   * every LINE_CARD_RETRY_MS at most: the chat's budget is what is short), and the record is kept
+   * alive (it has no deadline yet: the clock starts with the first QR).
+   */
+  private async waitInChatLine(
+    record: SessionRecord,
+    placeInChat: number,
+    card: { message: string; triedAt: number },
+  ): Promise<TelegramOutcome["kind"] | "shown before"> {
+    const { store, screen, chatSlots } = this.deps;
+    const lifetimeMs = record.lifetimeMs ?? record.deadline - record.startedAt;
+    if ((record.queuedUntil ?? 0) < this.now() + lifetimeMs / 2) {
+      await store.markQueued(record.instance, record.sessionId, this.now() + lifetimeMs);
+    }
+    const capacity = chatSlots?.capacityOf(record.chatId);
+    const message = messageKey(record);
+    const due = card.message !== message || this.now() - card.triedAt >= LINE_CARD_RETRY_MS;
+    if (record.chatQueuedOn === message || capacity === undefined || !due) return "shown before";
+    Object.assign(card, { message, triedAt: this.now() });
+    const target = { chatId: record.chatId, messageId: record.messageId };
+    const line = { scope: "chat" as const, place: placeInChat, capacity };
+    const shown = await screen.showQueued(target, record.instance, line, textsFor(record.locale));
+    if (shown.kind === "done") {
+      await store.update(record.instance, record.sessionId, { chatQueuedOn: message });
+    }
+    return shown.kind;
+  }
+
   /** Waits (up to one tick) for the bot's edit budget; false: try again next tick, newest QR then. */
   private async mayEdit(shutdown: AbortSignal): Promise<boolean> {
     const budget = this.deps.editBudget;
@@ -273,5 +340,32 @@ export class SessionRunner {
       "QR session ended",
     );
     return end;
+  }
+}
+
+/** The session's place among its chat's live QRs (see ChatSlots), following it when it moves. */
+class ChatPlace {
+  private chatId: number | undefined;
+
+  constructor(
+    private readonly slots: ChatSlots | undefined,
+    private readonly sessionId: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** 0 when the session may show QRs in its chat now, else its place in the chat's line. */
+  async hold(record: SessionRecord): Promise<number> {
+    if (!this.slots) return 0;
+    if (this.chatId !== undefined && this.chatId !== record.chatId) await this.release();
+    this.chatId = record.chatId;
+    // A session already showing QRs keeps going where it was moved to, full chat or not.
+    const force = record.runningSince !== undefined;
+    return this.slots.hold(record.chatId, this.sessionId, this.ttlMs, { force });
+  }
+
+  async release(): Promise<void> {
+    if (!this.slots || this.chatId === undefined) return;
+    await this.slots.release(this.chatId, this.sessionId);
+    this.chatId = undefined;
   }
 }

@@ -4,7 +4,9 @@ import type { Logger } from "../shared/logger.js";
 import { withTimeout } from "../shared/with-timeout.js";
 import { type Locale, textsFor } from "../telegram/i18n/index.js";
 import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
+import type { ChatSlots } from "./chat-slots.js";
 import { enqueueQrSession, placeInLine, type QrJob, withdrawQrSession } from "./qr-queue.js";
+import { messageKey } from "./session-record.js";
 import type { SessionStore } from "./session-store.js";
 
 export interface StartRequest {
@@ -20,8 +22,11 @@ const ENQUEUE_TIMEOUT_MS = 5_000;
 
 export type StartResult =
   | { started: "new" }
-  /** All slots are busy: it waits its turn, `place` in line, and its message says so. */
-  | { started: "queued"; place: number }
+  /**
+   * All slots are busy, the bot's (`bot`) or the chat's (`chat`): it waits its turn, `place` in
+   * line, and its message says so.
+   */
+  | { started: "queued"; place: number; scope: "bot" | "chat" }
   | { started: "moved"; from: MessageRef };
 
 /**
@@ -38,6 +43,10 @@ export class SessionStarter {
       timeoutMs: number;
       /** Live sessions across all workers (see sessionCapacity); later ones queue. */
       capacity: number;
+      /** Live sessions per group chat; none: no per-chat limit. */
+      chatSlots?: ChatSlots;
+      /** How long a place in a chat's line is kept for a session whose poller has not started. */
+      chatHoldMs: number;
       logger: Logger;
     },
   ) {}
@@ -64,29 +73,69 @@ export class SessionStarter {
   }
 
   /**
-   * Queues the poller. When every slot is busy the message says so first (before the job exists,
-   * so no QR can land before the notice and be captioned over), and the claim is kept alive for as
-   * long as the line can take: each place ahead frees within one session lifetime at worst.
+   * Queues the poller. When a line must be waited in the message says so first (before the job
+   * exists, so no QR can land before the notice and be captioned over). The Redis steps have a
+   * timeout; the notice does not: in a busy group it may wait a few seconds for its turn to send.
    */
   private async queueUp(request: StartRequest, target: MessageRef, sessionId: string) {
-    const { queue, store, screen, capacity, timeoutMs } = this.deps;
+    const { queue, store, screen } = this.deps;
+    const line = await withTimeout(
+      this.findPlace(request, target, sessionId),
+      ENQUEUE_TIMEOUT_MS,
+      "finding the QR session's place",
+    );
+    if (line.place > 0) {
+      await screen.showQueued(target, request.instance, line, textsFor(request.locale));
+      if (line.scope === "chat")
+        await store.update(request.instance, sessionId, { chatQueuedOn: messageKey(target) });
+    }
+    await withTimeout(
+      enqueueQrSession(queue, { instance: request.instance, sessionId }),
+      ENQUEUE_TIMEOUT_MS,
+      "queueing the QR session",
+    );
+    return line;
+  }
+
+  /**
+   * The session's place: in its chat's line (a group keeps only a few QRs fresh, the nearer limit
+   * and the one to explain), else in the bot's. A session in line keeps its claim for as long as
+   * the line can take: each place ahead frees within one session lifetime at worst.
+   */
+  private async findPlace(
+    request: StartRequest,
+    target: MessageRef,
+    sessionId: string,
+  ): Promise<{ scope: "bot" | "chat"; place: number; capacity: number }> {
+    const { queue, store, capacity, timeoutMs, chatSlots, chatHoldMs } = this.deps;
+    const chatCapacity = chatSlots?.capacityOf(target.chatId);
+    const chatPlace = (await chatSlots?.hold(target.chatId, sessionId, chatHoldMs)) ?? 0;
+    if (chatPlace > 0 && chatCapacity !== undefined) {
+      const queuedUntil = Date.now() + (chatPlace + 1) * timeoutMs;
+      await store.markQueued(request.instance, sessionId, queuedUntil);
+      return { scope: "chat", place: chatPlace, capacity: chatCapacity };
+    }
     const place = await placeInLine(queue, capacity);
     if (place > 0) {
       const queuedUntil = Date.now() + (Math.ceil(place / capacity) + 1) * timeoutMs;
       await store.markQueued(request.instance, sessionId, queuedUntil);
-      await screen.showQueued(target, request.instance, place, capacity, textsFor(request.locale));
     }
-    await enqueueQrSession(queue, { instance: request.instance, sessionId });
-    return place;
+    return { scope: "bot", place, capacity };
   }
 
   /**
    * Cancels a session that is still waiting in the queue right away: true when it was taken out
    * (nobody polls it; its message is the caller's to update), false when a worker already runs it.
    */
-  async withdraw(instance: string, sessionId: string): Promise<boolean> {
+  async withdraw(session: {
+    instance: string;
+    sessionId: string;
+    chatId: number;
+  }): Promise<boolean> {
+    const { instance, sessionId, chatId } = session;
     if (!(await withdrawQrSession(this.deps.queue, { instance, sessionId }))) return false;
     await this.deps.store.finish(instance, sessionId);
+    await this.deps.chatSlots?.release(chatId, sessionId);
     return true;
   }
 
@@ -137,16 +186,13 @@ export class SessionStarter {
     });
     if (claim.claimed) {
       try {
-        const place = await withTimeout(
-          this.queueUp(request, target, sessionId),
-          ENQUEUE_TIMEOUT_MS,
-          "queueing the QR session",
-        );
-        log.info({ sessionId, place }, place ? "QR session queued" : "QR session started");
-        return place ? { started: "queued", place } : { started: "new" };
+        const { place, scope } = await this.queueUp(request, target, sessionId);
+        log.info({ sessionId, place, scope }, place ? "QR session queued" : "QR session started");
+        return place ? { started: "queued", place, scope } : { started: "new" };
       } catch (error) {
         // No poller will come: free the instance and leave no "asking for a QR…" behind.
         await this.deps.store.finish(request.instance, sessionId).catch(() => undefined);
+        await this.deps.chatSlots?.release(target.chatId, sessionId).catch(() => undefined);
         await this.showFailed(request, target);
         throw error;
       }
@@ -155,15 +201,12 @@ export class SessionStarter {
     if (from.chatId !== target.chatId || from.messageId !== target.messageId) {
       await this.deps.screen.showMoved(from, request.instance, textsFor(claim.moved.locale));
     }
-    if (claim.moved.runningSince === undefined && claim.moved.queuedUntil !== undefined) {
-      // Still in line: the new message says so too (its place is not known here, only the wait).
-      await this.deps.screen.showQueued(
-        target,
-        request.instance,
-        0,
-        this.deps.capacity,
-        textsFor(request.locale),
-      );
+    const { runningSince, queuedUntil, chatQueuedOn } = claim.moved;
+    if (runningSince === undefined && queuedUntil !== undefined && chatQueuedOn === undefined) {
+      // Still in the bot's line: the new message says so too (its place is not known here, only
+      // the wait). One in a chat's line is the poller's to place in the new chat's.
+      const line = { scope: "bot" as const, place: 0, capacity: this.deps.capacity };
+      await this.deps.screen.showQueued(target, request.instance, line, textsFor(request.locale));
     }
     log.info({ sessionId: claim.moved.sessionId }, "QR session moved to a new message");
     return { started: "moved", from };

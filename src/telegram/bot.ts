@@ -1,5 +1,5 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { type Api, Bot, type BotError } from "grammy";
+import { type Api, Bot, type BotError, type Transformer } from "grammy";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { operatorsOnly } from "./features/access.js";
@@ -23,6 +23,8 @@ export interface BotOptions {
   apiRoot: string;
   operatorIds: readonly number[];
   logger: Logger;
+  /** Installed on the bot's Api before auto-retry, so that every retry passes them too (pacing). */
+  transformers?: readonly Transformer[];
 }
 
 /**
@@ -40,7 +42,7 @@ export const BOT_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } as const;
 export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps): Bot<BotContext> {
   const { logger } = options;
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
-  bot.api.config.use(autoRetry(BOT_RETRY));
+  bot.api.config.use(...(options.transformers ?? []), autoRetry(BOT_RETRY));
   const deps = wire(bot.api);
 
   bot.use(withLanguage);

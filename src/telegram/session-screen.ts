@@ -98,16 +98,22 @@ export class SessionScreen {
     return this.edit(target, png, t.qr.waitingCaption(instance), qrKeyboards(t).liveQr(instance));
   }
 
-  /** The session waits for a free slot (`place` in line; 0: not known). */
+  /**
+   * The session waits for a free slot (`place` in line; 0: not known): one of the bot's (`bot`) or
+   * one of the few a group chat can keep fresh (`chat`).
+   */
   async showQueued(
     target: MessageRef,
     instance: string,
-    place: number,
-    capacity: number,
+    line: { scope: "bot" | "chat"; place: number; capacity: number },
     t: Texts,
   ): Promise<TelegramOutcome> {
     const png = await renderStatusCard({ ...cards.queued(instance), tone: "wait" });
-    const caption = t.qr.queuedCaption(instance, place, capacity);
+    const { place, capacity } = line;
+    const caption =
+      line.scope === "chat"
+        ? t.qr.chatQueuedCaption(instance, place, capacity)
+        : t.qr.queuedCaption(instance, place, capacity);
     return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance));
   }
 
@@ -121,16 +127,18 @@ export class SessionScreen {
     return this.edit(target, png, t.qr.movedAway(instance), noButtons());
   }
 
+  /** `signal` (shutdown) stops the edit, even while it waits for the chat's turn to send. */
   async showQr(
     target: MessageRef,
     instance: string,
     qrPng: Buffer,
     remainingMs: number,
     t: Texts,
+    signal?: AbortSignal,
   ): Promise<TelegramOutcome> {
     const png = await renderQrCard({ qrPng, label: instance });
     const caption = t.qr.qrCaption(instance, remainingMs);
-    return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance));
+    return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance), signal);
   }
 
   async showEnd(
@@ -167,6 +175,7 @@ export class SessionScreen {
     png: Buffer,
     caption: string,
     keyboard: InlineKeyboard,
+    signal?: AbortSignal,
   ): Promise<TelegramOutcome> {
     try {
       await this.api.editMessageMedia(
@@ -174,6 +183,8 @@ export class SessionScreen {
         target.messageId,
         InputMediaBuilder.photo(new InputFile(png, "qr.png"), { caption, parse_mode: "HTML" }),
         { reply_markup: keyboard },
+        // grammY types its signal with its own AbortSignal shim; Node's is what it uses.
+        signal as Parameters<Api["editMessageMedia"]>[4],
       );
       return { kind: "done" };
     } catch (error) {

@@ -25,6 +25,10 @@ export interface TelegramCall {
   ok: boolean;
   errorCode?: number;
   description?: string;
+  /** The failure was scripted (failNext), not one of the fake's own answers such as flood control. */
+  scripted?: boolean;
+  /** For the fake's own 429s: the limit that was hit. */
+  floodLimit?: FloodLimit;
 }
 
 export interface MessageVersion {
@@ -141,6 +145,8 @@ class ApiError extends Error {
     readonly code: number,
     readonly description: string,
     readonly retryAfter?: number,
+    readonly scripted = false,
+    readonly limit?: FloodLimit,
   ) {
     super(description);
   }
@@ -470,9 +476,10 @@ export class FakeTelegram {
       this.takeScriptedFailure(method);
       if (this.flood && RATE_LIMITED.has(method)) {
         const chatId = typeof params.chat_id === "number" ? params.chat_id : undefined;
-        const retryAfter = this.flood.take(chatId, Date.now());
+        const { retryAfter, limit } = this.flood.take(chatId, Date.now());
         if (retryAfter > 0) {
-          throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
+          const description = `Too Many Requests: retry after ${retryAfter}`;
+          throw new ApiError(429, description, retryAfter, false, limit);
         }
       }
       const handler = this.handlers[method];
@@ -492,6 +499,8 @@ export class FakeTelegram {
         ok: false,
         errorCode: e.code,
         description: e.description,
+        ...(e.scripted ? { scripted: true } : {}),
+        ...(e.limit ? { floodLimit: e.limit } : {}),
       });
       const body: Record<string, unknown> = {
         ok: false,
@@ -515,7 +524,7 @@ export class FakeTelegram {
     next.left -= 1;
     if (next.left <= 0) list.shift();
     const { errorCode, description, retryAfter } = next.error;
-    throw new ApiError(errorCode, description, retryAfter);
+    throw new ApiError(errorCode, description, retryAfter, true);
   }
 
   // ---- updates ----------------------------------------------------------------------------
@@ -938,6 +947,9 @@ export class FakeTelegram {
 
 // ---- flood control --------------------------------------------------------------------------
 
+/** Which of Telegram's limits a 429 enforced: the bot's 30/s, a chat's 1/s, a group's 20/min. */
+export type FloodLimit = "bot" | "chat" | "group";
+
 /** Approximates Telegram's limits: ~1 msg/s per chat (burst 3), 20/min per group, 30/s overall. */
 class FloodControl {
   private static readonly BURST = 3;
@@ -945,13 +957,20 @@ class FloodControl {
   private readonly perGroup = new Map<number, number[]>();
   private global: number[] = [];
 
-  /** Seconds to wait if this send breaks a limit (nothing is consumed then); 0 = allowed. */
-  take(chatId: number | undefined, now: number): number {
+  /**
+   * Seconds to wait if this send breaks a limit (nothing is consumed then), and the limit that
+   * takes longest to clear; 0 = allowed.
+   */
+  take(chatId: number | undefined, now: number): { retryAfter: number; limit?: FloodLimit } {
     this.global = this.global.filter((t) => now - t < 1000);
     let waitMs = 0;
+    let limit: FloodLimit | undefined;
+    const over = (ms: number, which: FloodLimit) => {
+      if (ms > waitMs) [waitMs, limit] = [ms, which];
+    };
     const oldestGlobal = this.global[0];
     if (this.global.length >= 30 && oldestGlobal !== undefined)
-      waitMs = 1000 - (now - oldestGlobal);
+      over(1000 - (now - oldestGlobal), "bot");
     let bucket: { tokens: number; at: number } | undefined;
     let group: number[] | undefined;
     if (chatId !== undefined) {
@@ -961,20 +980,19 @@ class FloodControl {
         at: now,
       };
       this.perChat.set(chatId, bucket);
-      if (bucket.tokens < 1) waitMs = Math.max(waitMs, (1 - bucket.tokens) * 1000);
+      if (bucket.tokens < 1) over((1 - bucket.tokens) * 1000, "chat");
       if (chatId < 0) {
         group = (this.perGroup.get(chatId) ?? []).filter((t) => now - t < 60_000);
         this.perGroup.set(chatId, group);
         const oldest = group[0];
-        if (group.length >= 20 && oldest !== undefined)
-          waitMs = Math.max(waitMs, 60_000 - (now - oldest));
+        if (group.length >= 20 && oldest !== undefined) over(60_000 - (now - oldest), "group");
       }
     }
-    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    if (waitMs > 0) return { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)), limit };
     this.global.push(now);
     if (bucket) bucket.tokens -= 1;
     group?.push(now);
-    return 0;
+    return { retryAfter: 0 };
   }
 }
 

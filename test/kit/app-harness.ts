@@ -87,6 +87,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SESSION_LOCK_MS: "3000",
     // The state watcher (alerts) is off unless a test turns it on (test/alerts).
     STATE_POLL_INTERVAL_MS: "0",
+    // The fake enforces no flood limits unless asked, so pacing is off for a quick suite;
+    // test/qr/chat-limits.test.ts turns it on.
+    TELEGRAM_BOT_SENDS_PER_SECOND: "0",
+    TELEGRAM_GROUP_SENDS_PER_MINUTE: "0",
+    TELEGRAM_PRIVATE_SENDS_PER_SECOND: "0",
     LOG_LEVEL: "debug",
     ...options.env,
   };

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../../src/config/env.js";
+import { envSchema, parseEnv } from "../../src/config/env.js";
 import { ConfigError, parseInstances } from "../../src/config/index.js";
 
 const validEnv = { BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc", OPERATOR_IDS: "111, 222" };
@@ -18,6 +19,10 @@ describe("environment", () => {
       STATE_POLL_INTERVAL_MS: 60000,
       LOG_LEVEL: "info",
       ROLE: "all",
+      QR_MAX_SESSIONS_PER_GROUP: 3,
+      TELEGRAM_BOT_SENDS_PER_SECOND: 28,
+      TELEGRAM_GROUP_SENDS_PER_MINUTE: 19,
+      TELEGRAM_PRIVATE_SENDS_PER_SECOND: 1,
     });
   });
 
@@ -121,5 +126,16 @@ describe("instances file", () => {
     expect(() =>
       parseInstances([{ name: "a", idInstance: "bad", apiTokenInstance: token }], "f"),
     ).toThrow(expect.objectContaining({ message: expect.not.stringContaining(token) }));
+  });
+});
+
+describe("the configuration reference", () => {
+  it("documents every variable greenlight reads, in the README's table and in .env.example", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    for (const name of Object.keys(envSchema.shape)) {
+      expect(readme, `README row for ${name}`).toContain(`| \`${name}\` |`);
+      expect(example, `.env.example line for ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
+    }
   });
 });

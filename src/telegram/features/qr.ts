@@ -115,10 +115,7 @@ async function handleButton(
         return ctx.answerCallbackQuery({ text: t.qr.callbacks.sessionEnded });
       }
       // Still waiting in line: nobody polls it, so it ends here and now.
-      if (
-        record.runningSince === undefined &&
-        (await deps.starter.withdraw(instance, record.sessionId))
-      ) {
+      if (record.runningSince === undefined && (await deps.starter.withdraw(record))) {
         await deps.screen.showEnd(target, instance, { kind: "cancelled", by: userId }, t);
         await audit("cancel", "done");
         log.info(

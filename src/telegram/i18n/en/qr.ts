@@ -27,6 +27,12 @@ export const qr = {
       `Telegram lets one bot keep about ${capacity} live QR codes fresh, and that many are on screen now.`,
       "The QR appears here as soon as one of them ends; its timer starts then.",
     ].join("\n"),
+  chatQueuedCaption: (instance: string, place: number, capacity: number) =>
+    [
+      `🕒 ${b(instance)} is waiting its turn in this chat${place === 1 ? ": next in line" : `: number ${place} in line`}.`,
+      `Telegram lets a bot send about 20 messages a minute in a group, enough to keep ${capacity} live QR codes fresh, and that many are on screen here now.`,
+      "The QR appears here as soon as one of them ends; its timer starts then. In a private chat with me there is no such wait.",
+    ].join("\n"),
   movedAway: (instance: string) => `↪️ The QR session for ${b(instance)} moved to a newer message.`,
   qrCaption: (instance: string, remainingMs: number) =>
     [

@@ -1,0 +1,96 @@
+import type { Transformer } from "grammy";
+import type { Redis } from "ioredis";
+import { type RateLimit, reserveSlot } from "../shared/gcra.js";
+import { sleep } from "../shared/time.js";
+
+/**
+ * Calls that Telegram counts against its flood limits: sends and edits alike. Past a limit every
+ * call draws a 429 with a retry_after (up to a minute in a group), and a QR (alive ~20 s) that
+ * waits that long is a QR the operator never sees.
+ */
+const PACED_METHODS = new Set([
+  "sendMessage",
+  "sendPhoto",
+  "sendDocument",
+  "sendMediaGroup",
+  "copyMessage",
+  "forwardMessage",
+  "editMessageText",
+  "editMessageCaption",
+  "editMessageMedia",
+  "editMessageReplyMarkup",
+]);
+
+export interface ChatPacerOptions {
+  prefix: string;
+  /** Sends per second for the whole bot, every chat together (Telegram: about 30); 0: not paced. */
+  botPerSecond: number;
+  /** Sends per minute in a group, supergroup or channel (negative chat id); 0: not paced. */
+  groupPerMinute: number;
+  /** Sends per second in a private chat; 0: not paced. */
+  privatePerSecond: number;
+  /** A slot further away than this is not waited for: the call goes out and Telegram decides. */
+  maxWaitMs?: number;
+}
+
+/** Longest a call waits for its turn; bounded so that shutdown and replies never hang. */
+const DEFAULT_MAX_WAIT_MS = 20_000;
+
+/**
+ * Keeps every process of the bot under Telegram's flood limits, in Redis: each send or edit first
+ * waits for its chat's next free slot, then for the bot's (GCRA, first come first served). Replies, QR edits, final cards and alerts share these budgets,
+ * as they do at Telegram.
+ */
+export class ChatPacer {
+  private readonly bot?: RateLimit;
+  private readonly group?: RateLimit;
+  private readonly private?: RateLimit;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: ChatPacerOptions,
+  ) {
+    // Telegram counts the bot's sends in a sliding second and a group's in a sliding minute: no
+    // burst, so that no window ever holds more than the rate.
+    if (options.botPerSecond > 0) this.bot = { intervalMs: 1000 / options.botPerSecond, burst: 1 };
+    if (options.groupPerMinute > 0)
+      this.group = { intervalMs: 60_000 / options.groupPerMinute, burst: 1 };
+    // Telegram tolerates short bursts in a private chat; two back to back, then one a second.
+    if (options.privatePerSecond > 0)
+      this.private = { intervalMs: 1000 / options.privatePerSecond, burst: 2 };
+  }
+
+  /**
+   * Waits for the next slot to send to `chatId`: the chat's first, then the bot's. In that order
+   * a group that must wait several seconds for its turn holds up nobody else (booking the bot's
+   * slot that far ahead would hold up every chat). Never throws: with Redis unreachable the call
+   * goes out at once.
+   */
+  async waitTurn(chatId: number, signal?: AbortSignal): Promise<void> {
+    const { prefix } = this.options;
+    const chat = chatId < 0 ? this.group : this.private;
+    if (chat) await this.wait(`${prefix}:chat-pace:${chatId}`, chat, signal);
+    if (this.bot && !signal?.aborted) await this.wait(`${prefix}:bot-pace`, this.bot, signal);
+  }
+
+  private async wait(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+    const maxWaitMs = this.options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    const waitMs = await reserveSlot(this.redis, key, limit, maxWaitMs).catch(() => 0);
+    if (waitMs > 0) await sleep(waitMs, signal);
+  }
+}
+
+/**
+ * A grammY transformer that paces the calls above. Install it before auto-retry (the last
+ * installed runs first), so that every retry waits for a slot too.
+ */
+export function paceChats(pacer: ChatPacer): Transformer {
+  return async (prev, method, payload, signal) => {
+    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    if (PACED_METHODS.has(method) && typeof chatId === "number") {
+      // grammY types its signal with its own AbortSignal shim; at run time it is Node's.
+      await pacer.waitTurn(chatId, signal as AbortSignal | undefined);
+    }
+    return prev(method, payload, signal);
+  };
+}
