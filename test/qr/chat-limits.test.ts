@@ -179,8 +179,11 @@ describe("per-chat pacing of sends and edits", () => {
     const group = sendsTo(GROUP_CHAT);
     const gaps = group.slice(1).map((at, i) => at - (group[i] as number));
     expect(group.length).toBeGreaterThanOrEqual(4);
-    // 60 a minute: one a second (a little slack for the trip from Redis's clock to the fake's).
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
+    // 60 a minute: one a second. Slots are kept in Redis; a busy machine may delay one call's
+    // trip from its slot to the fake by a few hundred ms, never bring the calls closer on average.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+    const span = (group.at(-1) as number) - (group[0] as number);
+    expect(span).toBeGreaterThanOrEqual((group.length - 1) * 1000 - 300);
     // The private chat's QR rotates every 250 ms too, and its edits are not held to the group's pace.
     expect(sendsTo(OPERATOR).length).toBeGreaterThan(group.length * 2);
     expect(h.telegram.calls.filter((c) => c.errorCode === 429)).toHaveLength(0);
