@@ -13,7 +13,7 @@ import {
 import { buttonsOf, photoMessages, press, waitForCaption, waitForQr } from "../kit/chat.js";
 import { scanPng } from "../kit/qr-decode.js";
 import { redisUrl, uniquePrefix } from "../kit/redis.js";
-import { pause } from "../kit/wait.js";
+import { eventually, pause } from "../kit/wait.js";
 
 const OPS: TestInstance = {
   name: "ops",
@@ -89,7 +89,11 @@ describe("/qr in a group that already shows as many live QRs as it can keep fres
     const cancelled = await waitForCaption(h, "QR session for support cancelled", GROUP_CHAT);
     expect(cancelled.messageId).toBe(support.messageId);
     expect(buttonsOf(cancelled)).toEqual(["🔄 New QR"]);
-    expect(h.telegram.answeredCallback(callbackId)?.params.text).toMatch(/^Cancell/);
+    const answer = await eventually(
+      () => h.telegram.answeredCallback(callbackId),
+      "the Cancel press to be answered",
+    );
+    expect(answer.params.text).toMatch(/^Cancell/);
 
     qrOf(SHOP).authorize();
     const live = await waitForQr(h, qrOf(OPS).currentQrPayload(), GROUP_CHAT);

@@ -49,7 +49,12 @@ describe("/qr when every slot is busy: the session waits in line and says so", (
     const cancelled = await waitForCaption(h, "QR session for support cancelled");
     expect(cancelled.messageId).toBe(queued.messageId);
     expect(buttonsOf(cancelled)).toEqual(["🔄 New QR"]);
-    expect(h.telegram.answeredCallback(callbackId)?.params.text).toBe("Cancelled.");
+    // The answer goes out right after the edit: wait for it rather than race it.
+    const answer = await eventually(
+      () => h.telegram.answeredCallback(callbackId),
+      "the Cancel press to be answered",
+    );
+    expect(answer.params.text).toBe("Cancelled.");
 
     shop().authorize();
     await waitForCaption(h, "shop is authorized");
