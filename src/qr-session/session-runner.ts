@@ -145,7 +145,7 @@ export class SessionRunner {
       const record = beat.record;
       // A group keeps only a few QRs fresh (Telegram: ~20 messages a minute per group): past
       // that the session waits its turn in the chat, polling nothing and with its clock stopped.
-      const placeInChat = await place.hold(record);
+      const placeInChat = await place.hold(record, this.now());
       if (placeInChat > 0) {
         if (record.cancelledBy !== undefined) {
           return this.end(record, { kind: "cancelled", by: record.cancelledBy }, logger);
@@ -346,6 +346,8 @@ export class SessionRunner {
 /** The session's place among its chat's live QRs (see ChatSlots), following it when it moves. */
 class ChatPlace {
   private chatId: number | undefined;
+  /** When the live place was last renewed; a waiting session asks again every tick. */
+  private liveSince: number | undefined;
 
   constructor(
     private readonly slots: ChatSlots | undefined,
@@ -354,18 +356,23 @@ class ChatPlace {
   ) {}
 
   /** 0 when the session may show QRs in its chat now, else its place in the chat's line. */
-  async hold(record: SessionRecord): Promise<number> {
+  async hold(record: SessionRecord, now = Date.now()): Promise<number> {
     if (!this.slots) return 0;
     if (this.chatId !== undefined && this.chatId !== record.chatId) await this.release();
+    // A live place lasts ttlMs: renewing it a few times per ttl, not on every poll, is enough.
+    if (this.liveSince !== undefined && now - this.liveSince < this.ttlMs / 4) return 0;
     this.chatId = record.chatId;
     // A session already showing QRs keeps going where it was moved to, full chat or not.
     const force = record.runningSince !== undefined;
-    return this.slots.hold(record.chatId, this.sessionId, this.ttlMs, { force });
+    const place = await this.slots.hold(record.chatId, this.sessionId, this.ttlMs, { force, now });
+    this.liveSince = place === 0 ? now : undefined;
+    return place;
   }
 
   async release(): Promise<void> {
     if (!this.slots || this.chatId === undefined) return;
     await this.slots.release(this.chatId, this.sessionId);
     this.chatId = undefined;
+    this.liveSince = undefined;
   }
 }

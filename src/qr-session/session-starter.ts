@@ -3,7 +3,7 @@ import type { Queue } from "bullmq";
 import type { Logger } from "../shared/logger.js";
 import { withTimeout } from "../shared/with-timeout.js";
 import { type Locale, textsFor } from "../telegram/i18n/index.js";
-import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
+import type { MessageRef, QueueLine, SessionScreen } from "../telegram/session-screen.js";
 import type { ChatSlots } from "./chat-slots.js";
 import { enqueueQrSession, placeInLine, type QrJob, withdrawQrSession } from "./qr-queue.js";
 import { messageKey } from "./session-record.js";
@@ -26,7 +26,7 @@ export type StartResult =
    * All slots are busy, the bot's (`bot`) or the chat's (`chat`): it waits its turn, `place` in
    * line, and its message says so.
    */
-  | { started: "queued"; place: number; scope: "bot" | "chat" }
+  | ({ started: "queued" } & Pick<QueueLine, "place" | "scope">)
   | { started: "moved"; from: MessageRef };
 
 /**
@@ -106,7 +106,7 @@ export class SessionStarter {
     request: StartRequest,
     target: MessageRef,
     sessionId: string,
-  ): Promise<{ scope: "bot" | "chat"; place: number; capacity: number }> {
+  ): Promise<QueueLine> {
     const { queue, store, capacity, timeoutMs, chatSlots, chatHoldMs } = this.deps;
     const chatCapacity = chatSlots?.capacityOf(target.chatId);
     const chatPlace = (await chatSlots?.hold(target.chatId, sessionId, chatHoldMs)) ?? 0;

@@ -6,6 +6,13 @@ import { cards, type Texts } from "./i18n/index.js";
 import { noButtons, qrKeyboards } from "./keyboards.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
+/** A line a session waits in: the bot's (`bot`) or one group chat's (`chat`); `place` 0: not known. */
+export interface QueueLine {
+  scope: "bot" | "chat";
+  place: number;
+  capacity: number;
+}
+
 export interface MessageRef {
   chatId: number;
   messageId: number;
@@ -105,7 +112,7 @@ export class SessionScreen {
   async showQueued(
     target: MessageRef,
     instance: string,
-    line: { scope: "bot" | "chat"; place: number; capacity: number },
+    line: QueueLine,
     t: Texts,
   ): Promise<TelegramOutcome> {
     const png = await renderStatusCard({ ...cards.queued(instance), tone: "wait" });
