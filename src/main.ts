@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createGreenlight } from "./app.js";
 import { ConfigError, loadConfig } from "./config/index.js";
 import { createLogger } from "./shared/logger.js";
@@ -7,6 +8,8 @@ import { Redactor } from "./shared/redact.js";
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
 async function main(): Promise<void> {
+  // Outside Docker, `npm start` reads ./.env as compose does; variables already set win.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
