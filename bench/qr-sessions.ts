@@ -133,6 +133,8 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    // The fakes speak plain http on loopback.
+    ALLOW_INSECURE_HTTP: "1",
     QR_POLL_INTERVAL_MS: String(POLL_MS),
     QR_TIMEOUT_MS: String(3_600_000),
     QR_SOURCE: scenario.source,
@@ -186,6 +188,7 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
   };
   for (const [i, name] of names.entries()) {
     const chatId = 10_000 + i;
+    telegram.userStartedBot(chatId); // each session's operator opened a private chat long ago
     const queued = (await start(name, chatId)).started === "queued";
     messages.push({ chatId, name, queued });
     if (scenario.rateLimited) await sleep(40);

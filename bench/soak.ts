@@ -352,6 +352,10 @@ async function main(): Promise<void> {
     REDIS_URL: redis.url,
     REDIS_PREFIX: "soak",
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    // The fakes speak plain http on loopback.
+    ALLOW_INSECURE_HTTP: "1",
+    // The soak's groups are trusted with QR codes (README "Who may do what").
+    SECRET_CHAT_IDS: [...new Set(slots.map((s) => s.chatId).filter((id) => id < 0))].join(","),
     GREEN_API_TIMEOUT_MS: String(GREEN_API_TIMEOUT_MS),
     LOG_LEVEL: "info",
   });

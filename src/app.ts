@@ -2,10 +2,13 @@ import { hostname } from "node:os";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
 import { Redis, type RedisOptions } from "ioredis";
+import { Access } from "./access/access.js";
+import { ConfirmationStore } from "./access/confirmation-store.js";
+import { listedOffTeam } from "./access/roles.js";
 import { createStateWatcher, MuteStore } from "./alerts/index.js";
 import type { StateWatcher } from "./alerts/state-watcher.js";
 import { AuditLog } from "./audit/audit-log.js";
-import type { Config } from "./config/index.js";
+import { type Config, secretChatsOf, teamOf } from "./config/index.js";
 import { GreenApiClient } from "./green-api/client.js";
 import { type HttpPart, Metrics, startHttp } from "./http/index.js";
 import { createPairingQueue } from "./pairing/pairing-queue.js";
@@ -80,6 +83,14 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const { env, instances } = config;
   const prefix = env.REDIS_PREFIX;
   const leaseMs = env.SESSION_LOCK_MS;
+  const team = teamOf(env);
+  const access = new Access(instances, team);
+  for (const { instance, userId } of listedOffTeam(instances.all(), team)) {
+    logger.warn(
+      { instance, userId },
+      "listed on an instance but in none of ADMIN_IDS, OPERATOR_IDS, VIEWER_IDS: no access",
+    );
+  }
 
   const redis = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
@@ -132,6 +143,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       stateWatcher = createStateWatcher({
         env,
         instances,
+        access,
         redis,
         greenApi,
         metrics,
@@ -227,7 +239,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
           {
             token: env.BOT_TOKEN,
             apiRoot: env.TELEGRAM_API_ROOT,
-            operatorIds: env.OPERATOR_IDS,
+            access,
             logger: botLogger,
             transformers: [pacing],
           },
@@ -256,7 +268,6 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               { codeTtlMs: env.PAIRING_CODE_TTL_MS, cooldownMs: env.PAIRING_CODE_COOLDOWN_MS },
             );
             return {
-              instances,
               store,
               greenApi,
               screen,
@@ -266,9 +277,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               mutes,
               pairing,
               pairingStore,
-              redis,
-              prefix,
-              confirmTtlMs: env.CONFIRM_TTL_MS,
+              confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
+              trustedChatIds: secretChatsOf(env),
               timeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, 5_000),
             };
           },
@@ -290,7 +300,9 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
         if (env.BOT_MODE === "webhook" && http) await http.serveTelegram(bot);
         else
           botRunner = run(adapter, {
-            runner: { fetch: { allowed_updates: ["message", "callback_query"] } },
+            runner: {
+              fetch: { allowed_updates: ["message", "edited_message", "callback_query"] },
+            },
           });
         logger.info({ username: bot.botInfo.username }, "bot started");
       }

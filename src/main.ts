@@ -21,7 +21,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const redactor = new Redactor([config.env.BOT_TOKEN, ...config.instances.tokens()]);
+  const redactor = new Redactor([
+    config.env.BOT_TOKEN,
+    ...config.instances.tokens(),
+    ...(config.env.METRICS_TOKEN ? [config.env.METRICS_TOKEN] : []),
+  ]);
   const logger = createLogger({ level: config.env.LOG_LEVEL, redactor });
   const app = createGreenlight(config, logger);
 

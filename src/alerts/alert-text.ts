@@ -67,10 +67,16 @@ function header(items: readonly AlertItem[], open: number, t: Texts): string | u
 }
 
 /** Buttons only where linking again is the fix: a logged-out instance. */
-function keyboard(open: readonly AlertItem[], single: boolean, t: Texts): InlineKeyboard {
+function keyboard(
+  open: readonly AlertItem[],
+  single: boolean,
+  t: Texts,
+  actionable: (instance: string) => boolean,
+): InlineKeyboard {
   const b = t.alerts.buttons;
   const rows = open
     .filter((item) => item.kind === "down" && item.state === "notAuthorized")
+    .filter((item) => actionable(item.instance))
     .slice(0, MAX_BUTTON_ROWS)
     .map(({ instance }) => [
       InlineKeyboard.text(
@@ -89,7 +95,12 @@ function keyboard(open: readonly AlertItem[], single: boolean, t: Texts): Inline
  * The text and buttons of an alert message from its items as they stand now: the same function
  * renders the first send and every later edit (recovered, state changed), so they never disagree.
  */
-export function renderAlert(items: readonly AlertItem[], t: Texts): AlertView {
+export function renderAlert(
+  items: readonly AlertItem[],
+  t: Texts,
+  /** Instances whose buttons this chat's readers may use (a viewer's private chat: none). */
+  actionable: (instance: string) => boolean = () => true,
+): AlertView {
   const sorted = ordered(items);
   const open = sorted.filter((item) => item.endedAt === undefined);
   const shown = sorted.slice(0, MAX_LINES).map((item) => line(item, t));
@@ -98,6 +109,6 @@ export function renderAlert(items: readonly AlertItem[], t: Texts): AlertView {
   const blocks = [top ? [top, ...shown].join("\n") : shown.join("\n"), ...hints(open, t)];
   return {
     text: blocks.join("\n\n"),
-    keyboard: keyboard(open, sorted.length === 1, t),
+    keyboard: keyboard(open, sorted.length === 1, t, actionable),
   };
 }

@@ -45,6 +45,8 @@ export interface AlerterDeps {
    * operator hears only of instances they may see. Configured ALERT_CHAT_IDS get everything.
    */
   alertChatsFor?: (instance: string) => readonly number[];
+  /** Whether an alert in this chat gets this instance's buttons; all, when not given. */
+  actionable?: (chatId: number, instance: string) => boolean;
   logger: Logger;
   onAlertSent?: (items: readonly AlertItem[]) => void;
 }
@@ -163,6 +165,11 @@ export class Alerter {
     return touched;
   }
 
+  private buttonsIn(chatId: number): (instance: string) => boolean {
+    const actionable = this.deps.actionable;
+    return actionable ? (instance) => actionable(chatId, instance) : () => true;
+  }
+
   /** One message per chat for every incident not yet told there, unless its instance is muted. */
   private async sendPending(watches: Watches): Promise<void> {
     const { store, api, texts, logger } = this.deps;
@@ -191,7 +198,7 @@ export class Alerter {
         since: incident.since,
         initial: incident.initial,
       }));
-      const view = renderAlert(items, texts);
+      const view = renderAlert(items, texts, this.buttonsIn(chatId));
       let ref: MessageRef | undefined;
       try {
         const sent = await api.sendMessage(chatId, view.text, {
@@ -233,7 +240,7 @@ export class Alerter {
         await store.clean(ref);
         continue;
       }
-      const view = renderAlert(message.items, texts);
+      const view = renderAlert(message.items, texts, this.buttonsIn(ref.chatId));
       edits += 1;
       try {
         await api.editMessageText(ref.chatId, ref.messageId, view.text, {

@@ -1,8 +1,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
+import type { Access } from "../access/access.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
-import { canOperate } from "../config/instances.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../shared/logger.js";
@@ -24,6 +24,8 @@ const MAX_CHECK_TIMEOUT_MS = 10_000;
 export function createStateWatcher(deps: {
   env: Env;
   instances: InstanceRegistry;
+  /** Who hears of which instance, and who gets its buttons (src/access). */
+  access: Access;
   redis: Redis;
   greenApi: GreenApiClient;
   metrics: Metrics;
@@ -44,15 +46,15 @@ export function createStateWatcher(deps: {
     greenApi: deps.greenApi,
     api,
     texts: textsFor(env.ALERT_LANGUAGE),
-    rules: { ...DEFAULT_RULES, alertChats: env.ALERT_CHAT_IDS ?? env.OPERATOR_IDS },
-    ...(env.ALERT_CHAT_IDS
-      ? {}
-      : {
-          alertChatsFor: (name: string) => {
-            const instance = deps.instances.find(name);
-            return env.OPERATOR_IDS.filter((id) => instance && canOperate(instance, id));
-          },
-        }),
+    // Configured chats hear of every instance; by default, each team member who may see it.
+    rules: { ...DEFAULT_RULES, alertChats: env.ALERT_CHAT_IDS ?? [] },
+    ...(env.ALERT_CHAT_IDS ? {} : { alertChatsFor: (name: string) => deps.access.viewersOf(name) }),
+    // A private chat gets the QR / Code buttons only if its user may link the instance; a group
+    // gets them, and the access model checks whoever presses.
+    actionable: (chatId: number, name: string) => {
+      const instance = deps.instances.find(name);
+      return chatId < 0 || (instance !== undefined && deps.access.may(chatId, instance, "operate"));
+    },
     logger: logger.child({ part: "alerts" }),
     onAlertSent: (items) => {
       for (const item of items) deps.metrics.alertsSent.inc({ kind: item.kind });

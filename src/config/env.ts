@@ -10,14 +10,30 @@ const telegramIdList = z
   .pipe(z.array(z.string().regex(/^-?\d{1,20}$/, "must be comma-separated numeric Telegram ids")))
   .transform((ids) => ids.map(Number));
 
+const userIdList = telegramIdList.pipe(
+  z.array(z.number().positive("user ids are positive")).min(1, "list at least one user id"),
+);
+
 /** The environment contract (README "Configuration"); every variable a process reads is here. */
 export const envSchema = z.object({
   BOT_TOKEN: z
     .string({ error: "is required (get one from @BotFather)" })
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather"),
-  OPERATOR_IDS: telegramIdList.pipe(
-    z.array(z.number().positive("user ids are positive")).min(1, "list at least one operator id"),
-  ),
+  /** Operators of every instance that does not list its own (README "Who may do what"). */
+  OPERATOR_IDS: userIdList.optional(),
+  /** Admins of every instance. Unset: operators may also log out and reboot, as before 0.2. */
+  ADMIN_IDS: userIdList.optional(),
+  /** Viewers of every instance that does not list its own: /status and alerts only. */
+  VIEWER_IDS: userIdList.optional(),
+  /**
+   * Chats where QR codes and pairing codes may be shown besides the asker's private chat.
+   * Unset: the ALERT_CHAT_IDS, since the admin chose those chats.
+   */
+  SECRET_CHAT_IDS: telegramIdList.optional(),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  /** `1`: apiUrl and TELEGRAM_API_ROOT may be plain http (local fakes, a Bot API server on loopback). */
+  ALLOW_INSECURE_HTTP: z.enum(["0", "1"]).default("0"),
   INSTANCES_FILE: z.string().min(1).default("./instances.json"),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
   REDIS_PREFIX: z
@@ -41,7 +57,8 @@ export const envSchema = z.object({
   ALERT_LANGUAGE: z.enum(["en", "ru"]).default("en"),
   /** The HTTP server (webhooks, /healthz, /metrics); off when unset. 0 picks a free port. */
   HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-  HTTP_HOST: z.string().min(1).default("0.0.0.0"),
+  /** Loopback unless told otherwise: /metrics and the webhooks are not for the whole network. */
+  HTTP_HOST: z.string().min(1).default("127.0.0.1"),
   /** Authenticates GREEN-API's webhook (its webhookUrlToken) and derives Telegram's secret_token. */
   WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").max(256).optional(),
   /** `webhook`: Telegram posts updates to WEBHOOK_URL/telegram/webhook instead of long polling. */
@@ -98,8 +115,41 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const issue = result.error.issues[0];
     throw new ConfigError(describeZodIssue(issue && { ...issue, path: issue.path.slice(0, 1) }));
   }
+  checkTeam(result.data);
+  checkHttps(result.data);
   checkWebhookMode(result.data);
   return result.data;
+}
+
+/** Somebody must be able to use the bot. */
+function checkTeam(env: Env): void {
+  if (!env.OPERATOR_IDS && !env.ADMIN_IDS)
+    throw new ConfigError(
+      "OPERATOR_IDS: is required (comma-separated Telegram user ids; or set ADMIN_IDS)",
+    );
+}
+
+/** The bot token travels in every Bot API URL: plain http would show it to the network. */
+function checkHttps(env: Env): void {
+  if (env.ALLOW_INSECURE_HTTP === "1") return;
+  if (!env.TELEGRAM_API_ROOT.startsWith("https://"))
+    throw new ConfigError(
+      "TELEGRAM_API_ROOT: must be https (set ALLOW_INSECURE_HTTP=1 for a Bot API server on plain http)",
+    );
+}
+
+/** The user ids of the team; the access model's input (src/access/roles.ts). */
+export function teamOf(env: Env) {
+  return {
+    adminIds: env.ADMIN_IDS ?? [],
+    operatorIds: env.OPERATOR_IDS ?? [],
+    viewerIds: env.VIEWER_IDS ?? [],
+  };
+}
+
+/** Chats trusted with QR codes and pairing codes besides private chats (SECRET_CHAT_IDS). */
+export function secretChatsOf(env: Env): readonly number[] {
+  return env.SECRET_CHAT_IDS ?? env.ALERT_CHAT_IDS ?? [];
 }
 
 /** BOT_MODE=webhook needs the server, its public URL and the secret. */

@@ -1,7 +1,7 @@
 import { type Env, parseEnv } from "./env.js";
 import { type InstanceRegistry, loadInstancesFile } from "./instances.js";
 
-export type { Env } from "./env.js";
+export { type Env, secretChatsOf, teamOf } from "./env.js";
 export { ConfigError } from "./errors.js";
 export { type Instance, InstanceRegistry, parseInstances } from "./instances.js";
 
@@ -13,5 +13,6 @@ export interface Config {
 /** Reads and validates everything from outside at start; throws ConfigError naming the field. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = parseEnv(source);
-  return { env, instances: loadInstancesFile(env.INSTANCES_FILE) };
+  const allowInsecureHttp = env.ALLOW_INSECURE_HTTP === "1";
+  return { env, instances: loadInstancesFile(env.INSTANCES_FILE, { allowInsecureHttp }) };
 }

@@ -4,6 +4,11 @@ import { ConfigError, describeZodIssue } from "./errors.js";
 
 export const INSTANCE_NAME_PATTERN = /^[a-z0-9_-]{1,32}$/;
 
+const userIds = (role: string) =>
+  z
+    .array(z.number().int().positive("user ids are positive"))
+    .min(1, `list at least one ${role} id, or leave the field out`);
+
 const instanceSchema = z.strictObject({
   name: z
     .string()
@@ -20,11 +25,13 @@ const instanceSchema = z.strictObject({
     .url({ protocol: /^https?$/ })
     .default("https://api.greenapi.com")
     .transform((url) => url.replace(/\/+$/, "")),
-  /** Optional per-instance access: only these operators see and act on it. */
-  operators: z
-    .array(z.number().int().positive("user ids are positive"))
-    .min(1, "list at least one operator id, or leave the field out")
-    .optional(),
+  /**
+   * Optional per-instance access (src/access/roles.ts): an instance with any of these lists is
+   * private to the team members it lists, each with the role of their list.
+   */
+  admins: userIds("admin").optional(),
+  operators: userIds("operator").optional(),
+  viewers: userIds("viewer").optional(),
 });
 
 const instancesFileSchema = z
@@ -67,17 +74,6 @@ export class InstanceRegistry {
     return [...this.byName.values()];
   }
 
-  /** The instances this operator may see and act on (all, unless an instance lists operators). */
-  visibleTo(userId: number): Instance[] {
-    return this.all().filter((instance) => canOperate(instance, userId));
-  }
-
-  /** Like `find`, but an instance the operator may not see does not exist for them. */
-  findFor(userId: number, name: string): Instance | undefined {
-    const instance = this.find(name);
-    return instance && canOperate(instance, userId) ? instance : undefined;
-  }
-
   names(): string[] {
     return [...this.byName.keys()];
   }
@@ -87,19 +83,31 @@ export class InstanceRegistry {
   }
 }
 
-export function canOperate(instance: Instance, userId: number): boolean {
-  return !instance.operators || instance.operators.includes(userId);
+export interface InstancesOptions {
+  /** ALLOW_INSECURE_HTTP=1: an apiUrl may be plain http (the tests' fake GREEN-API). */
+  allowInsecureHttp?: boolean;
 }
 
-export function parseInstances(json: unknown, source: string): InstanceRegistry {
+export function parseInstances(
+  json: unknown,
+  source: string,
+  options: InstancesOptions = {},
+): InstanceRegistry {
   const result = instancesFileSchema.safeParse(json);
   if (!result.success) {
     throw new ConfigError(`${source}: ${describeZodIssue(result.error.issues[0], json)}`);
   }
+  // The apiTokenInstance travels in every GREEN-API URL: plain http shows it to the network.
+  const insecure = result.data.findIndex((instance) => !instance.apiUrl.startsWith("https://"));
+  if (insecure >= 0 && !options.allowInsecureHttp) {
+    throw new ConfigError(
+      `${source}: [${insecure}].apiUrl (instance "${result.data[insecure]?.name}"): must be https (ALLOW_INSECURE_HTTP=1 allows http)`,
+    );
+  }
   return new InstanceRegistry(result.data);
 }
 
-export function loadInstancesFile(path: string): InstanceRegistry {
+export function loadInstancesFile(path: string, options: InstancesOptions = {}): InstanceRegistry {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -113,7 +121,22 @@ export function loadInstancesFile(path: string): InstanceRegistry {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(`${path}: not valid JSON (${jsonErrorPlace(text, error)})`);
   }
-  return parseInstances(json, path);
+  return parseInstances(json, path, options);
+}
+
+/**
+ * "line 3, column 17" of a JSON syntax error. Never the error's own message: V8 quotes the text
+ * around the fault, and in this file that text may be a token.
+ */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  const position = /position (\d+)/.exec(message);
+  // Node 20 sometimes gives no position, only the text around the fault: find it, never print it.
+  const around = /"(?:\.\.\.)?(.+?)"(?:\.\.\.)? is not valid JSON/s.exec(message)?.[1];
+  const offset = position ? Number(position[1]) : around ? text.indexOf(around) : -1;
+  if (offset < 0) return "check the brackets, quotes and commas";
+  const before = text.slice(0, offset).split("\n");
+  return `near line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }

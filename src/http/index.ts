@@ -55,6 +55,7 @@ export async function startHttp(deps: {
   const server = new HttpServer({
     logger,
     metrics,
+    metricsToken: env.METRICS_TOKEN,
     health: () =>
       checkHealth({
         redis: deps.redis,
@@ -91,7 +92,7 @@ export async function startHttp(deps: {
       server.serveTelegram(telegramWebhookHandler(bot, secret));
       await bot.api.setWebhook(`${env.WEBHOOK_URL}${TELEGRAM_WEBHOOK_PATH}`, {
         secret_token: secret,
-        allowed_updates: ["message", "callback_query"],
+        allowed_updates: ["message", "edited_message", "callback_query"],
       });
       logger.info("Telegram webhook set");
     },

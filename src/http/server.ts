@@ -17,6 +17,8 @@ export interface HttpServerDeps {
   logger: Logger;
   metrics: Metrics;
   health: () => Promise<HealthReport>;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
   /** Off (404) unless WEBHOOK_SECRET is set. */
   greenApiWebhook?: {
     secret: string;
@@ -101,6 +103,11 @@ export class HttpServer {
       return sendJson(res, report.status === "ok" ? 200 : 503, report);
     }
     if (path === "/metrics" && method === "GET") {
+      const token = this.deps.metricsToken;
+      if (token && !isAuthorized(req.headers.authorization, token)) {
+        res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+        return sendJson(res, 401, { error: "unauthorized" });
+      }
       const { registry } = this.deps.metrics;
       const text = await registry.metrics();
       res.writeHead(200, { "content-type": registry.contentType }).end(text);

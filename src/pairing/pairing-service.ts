@@ -57,16 +57,7 @@ export class PairingService {
     const audit = (result: string, chatId: number) =>
       this.deps.audit.record({ action: "code", userId, chatId, instance: instance.name, result });
 
-    const waitMs = await store.takeCooldown(instance.name, this.options.cooldownMs);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      if (request.target) await screen.showCooldown(request.target, instance.name, seconds, t);
-      else
-        await screen.send(request.chatId, t.code.cooldown(instance.name, seconds), request.replyTo);
-      await audit("refused: cooldown", request.target?.chatId ?? request.chatId);
-      return "cooldown";
-    }
-
+    // The message first: a chat we cannot write to (403) must not use up the cooldown.
     const target = request.target ?? {
       chatId: request.chatId,
       messageId: await screen.send(
@@ -75,6 +66,12 @@ export class PairingService {
         request.replyTo,
       ),
     };
+    const waitMs = await store.takeCooldown(instance.name, this.options.cooldownMs);
+    if (waitMs > 0) {
+      await screen.showCooldown(target, instance.name, Math.ceil(waitMs / 1000), t);
+      await audit("refused: cooldown", target.chatId);
+      return "cooldown";
+    }
     if (request.target) await screen.showRequesting(target, instance.name, t);
     await store.rememberPhone(target.chatId, target.messageId, request.phone);
 

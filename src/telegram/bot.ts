@@ -1,13 +1,16 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type Api, Bot, type BotError, type Transformer } from "grammy";
+import type { Access } from "../access/access.js";
+import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
-import { operatorsOnly } from "./features/access.js";
+import { accessGuard } from "./features/access.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
 import { auditFeature } from "./features/audit.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
 import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
+import { pastedTokens } from "./features/pasted-tokens.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
 import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
 
@@ -21,7 +24,7 @@ export type FeatureDeps = QrFeatureDeps &
 export interface BotOptions {
   token: string;
   apiRoot: string;
-  operatorIds: readonly number[];
+  access: Access;
   logger: Logger;
   /** Installed on the bot's Api before auto-retry, so that every retry passes them too (pacing). */
   transformers?: readonly Transformer[];
@@ -45,13 +48,17 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
   bot.api.config.use(...(options.transformers ?? []), autoRetry(BOT_RETRY));
   const deps = wire(bot.api);
 
+  const strangerReplies = new ReplyCooldown(STRANGER_REPLY_INTERVAL_MS);
+  bot.use(timed(logger));
   bot.use(withLanguage);
-  bot.use(operatorsOnly(options.operatorIds, logger));
+  bot.use(pastedTokens({ access: options.access, strangerReplies, logger }));
+  bot.use(accessGuard({ access: options.access, strangerReplies, logger }));
   bot.errorBoundary(
     (error) => apologize(error, logger),
-    helpFeature(deps),
+    // Before help: they answer `/start qr-shop` deep links, help answers the plain /start.
     qrFeature(deps),
     codeFeature(deps),
+    helpFeature(),
     statusFeature(deps),
     adminFeature(deps),
     auditFeature(deps),
@@ -64,6 +71,24 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "unhandled bot error"),
   );
   return bot;
+}
+
+/** Somebody not on the team gets at most one reply this often (see ReplyCooldown). */
+const STRANGER_REPLY_INTERVAL_MS = 60_000;
+
+/** One debug line per update once every handler is done: how long it took, whatever happened. */
+function timed(logger: Logger) {
+  return async (ctx: BotContext, next: () => Promise<void>) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      logger.debug(
+        { updateId: ctx.update.update_id, ms: Math.round(performance.now() - started) },
+        "update handled",
+      );
+    }
+  };
 }
 
 /** A failure inside a handler (Redis down, Telegram refusing): say so briefly, never hang. */

@@ -157,6 +157,10 @@ const bad = (text: string) => new ApiError(400, `Bad Request: ${text}`);
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 const QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid";
+// REAL-API.md: a user who never wrote to the bot cannot be written to.
+const CANNOT_INITIATE = "Forbidden: bot can't initiate conversation with a user";
+// REAL-API.md: a bot that is not an admin of a group may delete only its own messages there.
+const CANNOT_DELETE = "message can't be deleted for everyone";
 
 // Sends and edits share Telegram's flood-control budget.
 const RATE_LIMITED = new Set([
@@ -233,6 +237,10 @@ export class FakeTelegram {
   private readonly botUser: User;
   private readonly chats = new Map<number, ChatState>();
   private readonly users = new Map<number, User>();
+  /** Users who started the bot (wrote to it in private): only their private chats take messages. */
+  private readonly startedBy = new Set<number>();
+  /** Groups where the bot is an admin (it may delete others' messages there). */
+  private readonly adminIn = new Set<number>();
   private readonly fileIds = new Map<string, Buffer>();
   private readonly callbackQueries = new Map<string, { answered: boolean }>();
   private readonly failures = new Map<
@@ -331,8 +339,19 @@ export class FakeTelegram {
 
   // ---- scripting the user side ------------------------------------------------------------
 
+  /** The user pressed Start in a private chat with the bot at some point: it may write to them. */
+  userStartedBot(userId: number): void {
+    this.startedBy.add(userId);
+  }
+
+  /** Makes the bot an admin of a group: it may then delete anyone's messages there. */
+  botIsAdminIn(chatId: number): void {
+    this.adminIn.add(chatId);
+  }
+
   /** A user writes `text` in a chat; delivered through getUpdates. */
   userSends(opts: UserSendsOptions): { updateId: number; messageId: number } {
+    if (opts.chatId === opts.fromId) this.startedBy.add(opts.fromId);
     const state = this.chatState(opts.chatId, opts.chatType, opts.firstName);
     const from = this.rememberUser(opts.fromId, opts.firstName, opts.languageCode);
     const messageId = state.nextMessageId++;
@@ -407,6 +426,12 @@ export class FakeTelegram {
   message(chatId: number, messageId: number): StoredMessage | undefined {
     const entry = this.chats.get(chatId)?.messages.get(messageId);
     return entry?.fromBot ? entry.stored : undefined;
+  }
+
+  /** A message a user sent (to see whether the bot deleted it). */
+  userMessage(chatId: number, messageId: number): StoredMessage | undefined {
+    const entry = this.chats.get(chatId)?.messages.get(messageId);
+    return entry && !entry.fromBot ? entry.stored : undefined;
   }
 
   /** Every message the bot sent in a chat, deleted ones included, oldest first. */
@@ -614,8 +639,15 @@ export class FakeTelegram {
 
   // ---- sending ----------------------------------------------------------------------------
 
+  /** A private chat the user never opened takes no message from a bot. */
+  private writableChat(p: Params): ChatState {
+    const chatId = requireChatId(p);
+    if (chatId > 0 && !this.startedBy.has(chatId)) throw new ApiError(403, CANNOT_INITIATE);
+    return this.chatState(chatId);
+  }
+
   private sendMessage(p: Params): unknown {
-    const state = this.chatState(requireChatId(p));
+    const state = this.writableChat(p);
     const raw = typeof p.text === "string" ? p.text : "";
     const text = formatOrThrow(raw, p.parse_mode);
     if (!text.trim()) throw bad("message text is empty");
@@ -631,7 +663,7 @@ export class FakeTelegram {
   }
 
   private sendPhoto(p: Params, files: Record<string, Buffer>): unknown {
-    const state = this.chatState(requireChatId(p));
+    const state = this.writableChat(p);
     const photo = this.resolvePhoto(p.photo, files, "photo");
     const rawCaption = optionalString(p.caption);
     const caption = this.caption(rawCaption, p.parse_mode);
@@ -812,6 +844,7 @@ export class FakeTelegram {
     if (messageId === undefined) throw bad("message identifier is not specified");
     const entry = this.chats.get(chatId)?.messages.get(messageId);
     if (!entry || entry.stored.deleted) throw bad("message to delete not found");
+    if (!entry.fromBot && chatId < 0 && !this.adminIn.has(chatId)) throw bad(CANNOT_DELETE);
     entry.stored.deleted = true;
     return true;
   }

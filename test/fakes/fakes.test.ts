@@ -30,7 +30,30 @@ describe("FakeTelegram", () => {
 
   beforeEach(async () => {
     tg = await FakeTelegram.start();
+    tg.userStartedBot(CHAT);
     api = new Api(tg.token, { apiRoot: tg.apiRoot });
+  });
+
+  it("refuses to write first to a user who never started the bot, as Telegram does", async () => {
+    const stranger = 4343;
+    const refused = await grammyError(api.sendMessage(stranger, "hi"));
+    expect(refused.error_code).toBe(403);
+    expect(refused.description).toBe("Forbidden: bot can't initiate conversation with a user");
+    tg.userSends({ chatId: stranger, fromId: stranger, text: "/start" });
+    expect((await api.sendMessage(stranger, "hi")).text).toBe("hi");
+  });
+
+  it("deletes a user's message in a private chat, and in a group only as its admin", async () => {
+    const inPrivate = tg.userSends({ chatId: CHAT, fromId: CHAT, text: "secret" });
+    await api.deleteMessage(CHAT, inPrivate.messageId);
+    expect(tg.userMessage(CHAT, inPrivate.messageId)?.deleted).toBe(true);
+    const group = -100300;
+    const inGroup = tg.userSends({ chatId: group, fromId: CHAT, chatType: "group", text: "x" });
+    const refused = await grammyError(api.deleteMessage(group, inGroup.messageId));
+    expect(refused.description).toBe("Bad Request: message can't be deleted for everyone");
+    tg.botIsAdminIn(group);
+    await api.deleteMessage(group, inGroup.messageId);
+    expect(tg.userMessage(group, inGroup.messageId)?.deleted).toBe(true);
   });
   afterEach(async () => {
     vi.useRealTimers();
@@ -281,6 +304,7 @@ describe("FakeTelegram", () => {
 
   it("enforces flood limits when asked: burst per chat, 20 a minute per group", async () => {
     const limited = await FakeTelegram.start({ enforceRateLimits: true });
+    limited.userStartedBot(CHAT);
     const lapi = new Api(limited.token, { apiRoot: limited.apiRoot });
     try {
       const results = await Promise.allSettled(

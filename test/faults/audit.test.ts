@@ -127,7 +127,7 @@ describe("the audit trail", () => {
     h = await startHarness();
     h.telegram.userSends({ chatId: STRANGER, fromId: STRANGER, text: "/audit" });
     await eventually(
-      () => h.logLines.some((line) => line.includes("non-operator")),
+      () => h.logLines.some((line) => line.includes("update denied")),
       "the denial in the log",
     );
     await pause(300);

@@ -22,6 +22,8 @@ export interface TestInstance {
   apiTokenInstance: string;
   /** Per-instance access, as in the instances file. */
   operators?: number[];
+  viewers?: number[];
+  admins?: number[];
 }
 
 export const SHOP: TestInstance = {
@@ -65,6 +67,9 @@ export function writeInstancesFile(greenApiUrl: string, instances: TestInstance[
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const telegram = await FakeTelegram.start();
+  // The operators opened a private chat with the bot long ago: it may write to them there.
+  telegram.userStartedBot(OPERATOR);
+  telegram.userStartedBot(SECOND_OPERATOR);
   const greenApi = await FakeGreenApi.start();
   const instances = options.instances ?? [SHOP, SUPPORT];
   for (const instance of instances) {
@@ -77,10 +82,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const env: Record<string, string> = {
     BOT_TOKEN: telegram.token,
     OPERATOR_IDS: `${OPERATOR},${SECOND_OPERATOR}`,
+    // The tests' group is one the admin trusts with QR codes (README "Who may do what").
+    SECRET_CHAT_IDS: String(GROUP_CHAT),
     INSTANCES_FILE: writeInstancesFile(greenApi.apiUrl, instances),
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: uniquePrefix("app"),
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    // The fakes speak plain http on loopback.
+    ALLOW_INSECURE_HTTP: "1",
     QR_POLL_INTERVAL_MS: "100",
     QR_TIMEOUT_MS: "60000",
     GREEN_API_TIMEOUT_MS: "1000",
@@ -98,7 +107,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logLines: string[] = [];
   const build = (overrides: Record<string, string>) => {
     const parsed = parseEnv({ ...env, ...overrides });
-    const config: Config = { env: parsed, instances: loadInstancesFile(parsed.INSTANCES_FILE) };
+    const config: Config = {
+      env: parsed,
+      instances: loadInstancesFile(parsed.INSTANCES_FILE, {
+        allowInsecureHttp: parsed.ALLOW_INSECURE_HTTP === "1",
+      }),
+    };
     const redactor = new Redactor([parsed.BOT_TOKEN, ...config.instances.tokens()]);
     const logger = createLogger({
       level: parsed.LOG_LEVEL,

@@ -33,7 +33,7 @@ describe("/qr: deny by default, and bad input changes nothing", () => {
     });
     h.telegram.userSends({ chatId: STRANGER, fromId: STRANGER, text: "/qr" });
     await eventually(
-      () => h.logLines.filter((line) => line.includes("non-operator")).length >= 3,
+      () => h.logLines.filter((line) => line.includes("update denied")).length >= 3,
       "the denials",
     );
     expect(sent(h)).toHaveLength(0);

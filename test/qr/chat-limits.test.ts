@@ -40,7 +40,7 @@ describe("/qr in a group that already shows as many live QRs as it can keep fres
     h = await startHarness({
       qrRotateMs: 3_600_000,
       instances: [SHOP, SUPPORT, OPS],
-      env: { QR_MAX_SESSIONS_PER_GROUP: "1" },
+      env: { QR_MAX_SESSIONS_PER_GROUP: "1", SECRET_CHAT_IDS: `${GROUP_CHAT},${GROUP_CHAT - 1}` },
     });
     askInGroup("shop");
     await waitForQr(h, qrOf(SHOP).currentQrPayload(), GROUP_CHAT);

@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { envSchema, parseEnv } from "../../src/config/env.js";
 import { ConfigError, parseInstances } from "../../src/config/index.js";
+import { loadInstancesFile } from "../../src/config/instances.js";
 
 const validEnv = { BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc", OPERATOR_IDS: "111, 222" };
 const token = "d75b3a66374942c5b3c019c698abc2067e151558acbd412345";
@@ -33,9 +36,31 @@ describe("environment", () => {
     [{ ...validEnv, ROLE: "boss" }, /^ROLE/],
     [{ ...validEnv, QR_POLL_INTERVAL_MS: "fast" }, /^QR_POLL_INTERVAL_MS/],
     [{ ...validEnv, REDIS_URL: "http://x" }, /^REDIS_URL/],
+    [{ ...validEnv, ADMIN_IDS: "1,x" }, /^ADMIN_IDS/],
+    [{ ...validEnv, VIEWER_IDS: "-5" }, /^VIEWER_IDS: user ids are positive/],
+    [{ ...validEnv, OPERATOR_IDS: undefined }, /^OPERATOR_IDS: is required .*ADMIN_IDS/],
+    [
+      { ...validEnv, TELEGRAM_API_ROOT: "http://127.0.0.1:8081" },
+      /^TELEGRAM_API_ROOT: must be https/,
+    ],
+    [{ ...validEnv, METRICS_TOKEN: "short" }, /^METRICS_TOKEN/],
   ])("names the variable at fault (%#)", (env, message) => {
     expect(() => parseEnv(env)).toThrow(ConfigError);
     expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it("takes ADMIN_IDS alone as a team, and plain http only with ALLOW_INSECURE_HTTP=1", () => {
+    expect(parseEnv({ BOT_TOKEN: validEnv.BOT_TOKEN, ADMIN_IDS: "5" }).ADMIN_IDS).toEqual([5]);
+    const local = {
+      ...validEnv,
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+      ALLOW_INSECURE_HTTP: "1",
+    };
+    expect(parseEnv(local).TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
+  });
+
+  it("listens on loopback unless HTTP_HOST says otherwise", () => {
+    expect(parseEnv(validEnv).HTTP_HOST).toBe("127.0.0.1");
   });
 
   it("never echoes a malformed bot token", () => {
@@ -103,23 +128,65 @@ describe("instances file", () => {
     expect(() => parseInstances(json, "f")).toThrow(message);
   });
 
-  it("limits an instance to the operators it lists", () => {
+  it("reads an instance's own admins, operators and viewers, and refuses an empty list", () => {
     const registry = parseInstances(
       [
-        { name: "a", idInstance: 1101000001, apiTokenInstance: token, operators: [7] },
-        { name: "b", idInstance: 1101000002, apiTokenInstance: token },
+        {
+          name: "a",
+          idInstance: 1101000001,
+          apiTokenInstance: token,
+          operators: [7],
+          viewers: [9],
+        },
       ],
       "f",
     );
-    expect(registry.visibleTo(7).map((i) => i.name)).toEqual(["a", "b"]);
-    expect(registry.visibleTo(8).map((i) => i.name)).toEqual(["b"]);
-    expect(registry.findFor(8, "a")).toBeUndefined();
-    expect(() =>
-      parseInstances(
-        [{ name: "a", idInstance: 1101000001, apiTokenInstance: token, operators: [] }],
-        "f",
-      ),
-    ).toThrow(/\[0\]\.operators/);
+    expect(registry.find("a")).toMatchObject({ operators: [7], viewers: [9] });
+    for (const field of ["operators", "viewers", "admins"]) {
+      expect(() =>
+        parseInstances(
+          [{ name: "a", idInstance: 1101000001, apiTokenInstance: token, [field]: [] }],
+          "f",
+        ),
+      ).toThrow(new RegExp(`\\[0\\]\\.${field}`));
+    }
+  });
+
+  it("refuses a plain-http apiUrl unless ALLOW_INSECURE_HTTP allows it", () => {
+    const json = [
+      { name: "a", idInstance: 1101000001, apiTokenInstance: token, apiUrl: "http://10.0.0.1" },
+    ];
+    expect(() => parseInstances(json, "f")).toThrow(
+      'f: [0].apiUrl (instance "a"): must be https (ALLOW_INSECURE_HTTP=1 allows http)',
+    );
+    expect(parseInstances(json, "f", { allowInsecureHttp: true }).find("a")?.apiUrl).toBe(
+      "http://10.0.0.1",
+    );
+  });
+
+  it("names where a file is not JSON, never what it says there", () => {
+    const dir = mkdtempSync(join(tmpdir(), "greenlight-test-"));
+    try {
+      const path = join(dir, "instances.json");
+      for (const text of [
+        `[{"name": "a", "apiTokenInstance": ${token}}]`,
+        `[\n  {"name": "a",\n   "apiTokenInstance": "${token}"\n`,
+        `[{"name" "a", "apiTokenInstance": "${token}"}]`,
+      ]) {
+        writeFileSync(path, text);
+        let message = "";
+        try {
+          loadInstancesFile(path);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message).toMatch(/not valid JSON \((near line \d+, column \d+|check the brackets)/);
+        expect(message).not.toContain(token.slice(0, 8));
+        expect(message).not.toContain('"name"');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("does not put the token in the error", () => {

@@ -1,34 +1,83 @@
 import type { MiddlewareFn } from "grammy";
+import type { Access } from "../../access/access.js";
+import type { ReplyCooldown } from "../../access/reply-cooldown.js";
+import {
+  buttonRight,
+  commandRight,
+  type Requirement,
+  TYPED_REPLY_RIGHT,
+} from "../../access/rights.js";
 import type { Logger } from "../../shared/logger.js";
 import type { BotContext } from "../context.js";
 
 /**
- * Deny by default: only configured operators get past this, in private chats and groups alike.
- * A stranger's command gets no answer at all (nothing to learn, not even that the bot is alive);
- * a stranger's button press gets the one reply Telegram requires, with nothing in it. The one
+ * Deny by default, the one gate every update passes: only the team (ADMIN_IDS, OPERATOR_IDS,
+ * VIEWER_IDS) gets past it, and only with a command or button the access tables know. What a
+ * member may do on each instance is then asked through `ctx.access`, which this sets up.
+ *
+ * Strangers cost little: a command gets no answer at all (nothing to learn, not even that the bot
+ * is alive), a button press the one answer Telegram requires, with nothing in it. The one
  * exception: `/start` in a private chat tells a stranger their own user id, so that an admin can
- * grant access, and nothing else.
+ * add them, at most once per cooldown. Denials are logged at debug: a flood is not a log flood.
  */
-export function operatorsOnly(
-  operatorIds: readonly number[],
-  logger: Logger,
-): MiddlewareFn<BotContext> {
-  const operators = new Set(operatorIds);
+export function accessGuard(deps: {
+  access: Access;
+  strangerReplies: ReplyCooldown;
+  logger: Logger;
+}): MiddlewareFn<BotContext> {
+  const { access, logger } = deps;
   return async (ctx, next) => {
     const userId = ctx.from?.id;
-    if (userId !== undefined && operators.has(userId)) return next();
-    if (ctx.callbackQuery) {
-      await ctx.answerCallbackQuery({ text: ctx.t.callbacks.notAllowed });
-    } else if (userId !== undefined && ctx.chat?.type === "private" && isStart(ctx.message?.text)) {
-      await ctx.reply(ctx.t.toolkit.strangerStart(userId), { parse_mode: "HTML" });
+    const data = ctx.callbackQuery?.data;
+    const command = commandOf(ctx);
+    const needs: Requirement | undefined = data
+      ? buttonRight(data)
+      : command
+        ? commandRight(command.name)
+        : ctx.message
+          ? TYPED_REPLY_RIGHT
+          : undefined;
+    const denied = (reason: string) =>
+      logger.debug({ userId, chatId: ctx.chat?.id, reason, denied: true }, "update denied");
+
+    if (userId === undefined || !access.isOnTeam(userId)) {
+      if (ctx.callbackQuery) {
+        await ctx.answerCallbackQuery({ text: ctx.t.callbacks.notAllowed });
+      } else if (
+        command?.name === "start" &&
+        ctx.chat?.type === "private" &&
+        userId !== undefined &&
+        deps.strangerReplies.take(userId)
+      ) {
+        await ctx.reply(ctx.t.toolkit.strangerStart(userId), { parse_mode: "HTML" });
+      }
+      if (ctx.message || ctx.callbackQuery) denied("not on the team");
+      return;
     }
-    if (ctx.message || ctx.callbackQuery) {
-      logger.info(
-        { userId, chatId: ctx.chat?.id, denied: true },
-        "ignored an update from a non-operator",
-      );
+    if (command && !command.toUs) return; // another bot's command in a group
+    if (needs === undefined) {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+      if (ctx.message || ctx.callbackQuery) denied("not in the access tables");
+      return;
     }
+    const right = needs === "team" ? "view" : needs;
+    ctx.access = {
+      userId,
+      right,
+      instances: (r = right) => access.instancesFor(userId, r),
+      names: (r = right) => access.namesFor(userId, r),
+      lookup: (name, r = right) => access.lookup(userId, name, r),
+    };
+    return next();
   };
 }
 
-const isStart = (text: string | undefined) => /^\/start(@\w+)?(\s|$)/.test(text ?? "");
+/** The command at the start of a message: `/qr@greenlight_bot shop` → qr, addressed to us. */
+function commandOf(ctx: BotContext): { name: string; toUs: boolean } | undefined {
+  const message = ctx.message;
+  const text = message?.text ?? message?.caption;
+  const entity = (message?.entities ?? message?.caption_entities)?.[0];
+  if (!text || entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
+  const [name = "", mention] = text.slice(1, entity.length).toLowerCase().split("@");
+  return { name, toUs: !mention || mention === ctx.me.username.toLowerCase() };
+}

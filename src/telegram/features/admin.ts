@@ -1,34 +1,29 @@
 import { Composer, InlineKeyboard } from "grammy";
-import type { Redis } from "ioredis";
+import type { ConfirmationStore } from "../../access/confirmation-store.js";
 import type { AuditLog } from "../../audit/audit-log.js";
-import type { Instance, InstanceRegistry } from "../../config/index.js";
+import type { Instance } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import { GreenApiError } from "../../green-api/errors.js";
 import { adminCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import type { Texts } from "../i18n/index.js";
+import { missAnswer, missText } from "../instance-replies.js";
 import { instancePicker } from "../keyboards.js";
 
 export interface AdminFeatureDeps {
-  instances: InstanceRegistry;
   greenApi: GreenApiClient;
   audit: AuditLog;
-  redis: Redis;
-  prefix: string;
-  /** A confirmation older than this does nothing (the issue says 60 s). */
-  confirmTtlMs: number;
+  confirmations: ConfirmationStore;
 }
 
 type AdminAction = "logout" | "reboot";
 
 /**
- * `/logout <instance>` and `/reboot <instance>`, each behind a Yes/No that expires. A pending
- * confirmation is a Redis key per message, taken once: a double tap or a late tap does nothing.
+ * `/logout <instance>` and `/reboot <instance>`, each behind a Yes/No for the user who asked,
+ * which expires and counts once (access/confirmation.ts).
  */
 export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const confirmKey = (chatId: number, messageId: number) =>
-    `${deps.prefix}:confirm:${chatId}:${messageId}`;
 
   const confirmation = (action: AdminAction, instance: string, t: Texts) => ({
     text:
@@ -44,13 +39,18 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       .text(t.toolkit.confirm.no, adminCallbacks.encode({ action: "no", instance })),
   });
 
-  const arm = (chatId: number, messageId: number, action: AdminAction, instance: string) =>
-    deps.redis.set(confirmKey(chatId, messageId), `${action}:${instance}`, "PX", deps.confirmTtlMs);
+  const arm = (
+    chatId: number,
+    messageId: number,
+    action: AdminAction,
+    instance: string,
+    userId: number,
+  ) => deps.confirmations.arm({ chatId, messageId }, { action, instance, userId });
 
   for (const action of ["logout", "reboot"] as const) {
     composer.command(action, async (ctx) => {
       const userId = ctx.from?.id ?? 0;
-      const visible = deps.instances.visibleTo(userId).map((i) => i.name);
+      const visible = ctx.access.names();
       const argument = ctx.match.trim();
       if (!argument) {
         if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
@@ -60,35 +60,43 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
           ),
         });
       }
-      const instance = deps.instances.findFor(userId, argument);
-      if (!instance)
-        return ctx.reply(ctx.t.unknownInstance(argument, visible), { parse_mode: "HTML" });
+      const found = ctx.access.lookup(argument);
+      if (!found.found) return ctx.reply(missText(ctx, found, argument), { parse_mode: "HTML" });
+      const instance = found.instance;
       const { text, keyboard } = confirmation(action, instance.name, ctx.t);
       const message = await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
-      await arm(ctx.chat.id, message.message_id, action, instance.name);
+      await arm(ctx.chat.id, message.message_id, action, instance.name, userId);
     });
   }
 
   composer.callbackQuery(adminCallbacks.pattern, async (ctx) => {
     const callback = adminCallbacks.decode(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
-    const instance = callback && deps.instances.findFor(ctx.from.id, callback.instance);
-    if (!callback || !instance || !message) {
-      return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    }
+    if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+    const found = ctx.access.lookup(callback.instance);
+    if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
+    const instance = found.instance;
     const { t } = ctx;
-    const key = confirmKey(message.chat.id, message.message_id);
+    const where = { chatId: message.chat.id, messageId: message.message_id };
+    const userId = ctx.from.id;
     switch (callback.action) {
       case "logout":
       case "reboot": {
         await ctx.answerCallbackQuery();
         const { text, keyboard } = confirmation(callback.action, instance.name, t);
         await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
-        await arm(message.chat.id, message.message_id, callback.action, instance.name);
+        await arm(where.chatId, where.messageId, callback.action, instance.name, userId);
         return;
       }
       case "no": {
-        await deps.redis.del(key);
+        // Either action's No: withdraw whichever this message was armed with.
+        const decisions = await Promise.all(
+          (["logout", "reboot"] as const).map((action) =>
+            deps.confirmations.withdraw(where, { action, instance: instance.name, userId }),
+          ),
+        );
+        if (decisions.includes("not-yours"))
+          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
         await ctx.answerCallbackQuery();
         await ctx.editMessageText(t.toolkit.confirm.kept(instance.name), { parse_mode: "HTML" });
         return;
@@ -96,9 +104,17 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       case "logout-yes":
       case "reboot-yes": {
         const action: AdminAction = callback.action === "logout-yes" ? "logout" : "reboot";
-        const armed = await deps.redis.getdel(key);
+        const decision = await deps.confirmations.take(where, {
+          action,
+          instance: instance.name,
+          userId,
+        });
+        if (decision === "not-yours")
+          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
+        if (decision === "already-done")
+          return ctx.answerCallbackQuery({ text: t.access.confirm.alreadyDone });
         await ctx.answerCallbackQuery();
-        if (armed !== `${action}:${instance.name}`) {
+        if (decision === "expired") {
           await ctx.editMessageText(t.toolkit.confirm.expired, { parse_mode: "HTML" });
           return;
         }

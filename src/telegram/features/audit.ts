@@ -18,11 +18,21 @@ export function formatAudit(entries: readonly AuditEntry[], t: Texts): string {
   return [t.audit.title(entries.length), ...lines].join("\n");
 }
 
-/** `/audit`: the last actions of every operator, for operators (the global guard applies). */
+/** How many stored actions /audit reads to find the reader's newest 20. */
+const AUDIT_SCANNED = 200;
+
+/**
+ * `/audit`: the last actions on the instances the reader administers (all of them for ADMIN_IDS),
+ * and nothing of the others: not even that they exist.
+ */
 export function auditFeature(deps: { audit: AuditLog }): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("audit", async (ctx) => {
-    const entries = await deps.audit.recent(AUDIT_SHOWN);
+    const mine = new Set(ctx.access.names());
+    if (mine.size === 0) return ctx.reply(ctx.t.access.needs(ctx.access.right));
+    const entries = (await deps.audit.recent(AUDIT_SCANNED))
+      .filter((entry) => mine.has(entry.instance))
+      .slice(0, AUDIT_SHOWN);
     await ctx.reply(formatAudit(entries, ctx.t), { parse_mode: "HTML" });
   });
   return composer;

@@ -1,18 +1,21 @@
 import { Composer } from "grammy";
-import type { Instance, InstanceRegistry } from "../../config/index.js";
+import type { Instance } from "../../config/index.js";
 import type { PairingService } from "../../pairing/pairing-service.js";
 import type { PairingStore } from "../../pairing/pairing-store.js";
 import { normalizePhone } from "../../pairing/phone.js";
 import type { SessionStarter } from "../../qr-session/session-starter.js";
 import { codeCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { missAnswer, missText } from "../instance-replies.js";
 import { instancePicker } from "../keyboards.js";
+import { deliverSecret, startPayload } from "../secret-delivery.js";
 
 export interface CodeFeatureDeps {
-  instances: InstanceRegistry;
   pairing: PairingService;
   pairingStore: PairingStore;
   starter: SessionStarter;
+  /** Chats where a code may be shown besides the asker's private chat (SECRET_CHAT_IDS). */
+  trustedChatIds: readonly number[];
 }
 
 /**
@@ -23,8 +26,7 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.command("code", async (ctx) => {
-    const userId = ctx.from?.id ?? 0;
-    const visible = deps.instances.visibleTo(userId).map((i) => i.name);
+    const visible = ctx.access.names();
     const [name, ...phoneWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!name) {
       if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
@@ -34,15 +36,25 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
         ),
       });
     }
-    const instance = deps.instances.findFor(userId, name);
-    if (!instance) {
-      return ctx.reply(ctx.t.unknownInstance(name, visible), {
+    const found = ctx.access.lookup(name);
+    if (!found.found) {
+      return ctx.reply(missText(ctx, found, name), {
         parse_mode: "HTML",
         reply_parameters: replyTo(ctx.msg.message_id),
       });
     }
-    if (phoneWords.length === 0) return askPhone(ctx, deps, instance, ctx.msg.message_id);
-    await requestForTypedPhone(ctx, deps, instance, phoneWords.join(" "));
+    if (phoneWords.length === 0) return askPhone(ctx, deps, found.instance, ctx.msg.message_id);
+    await requestForTypedPhone(ctx, deps, found.instance, phoneWords.join(" "));
+  });
+
+  // The private chat a "press Start first" link opened: ask for the number there.
+  composer.command("start", async (ctx, next) => {
+    const payload = startPayload(ctx.match);
+    if (payload?.action !== "code" || ctx.chat.type !== "private") return next();
+    const found = ctx.access.lookup(payload.instance, "operate");
+    if (!found.found)
+      return ctx.reply(missText(ctx, found, payload.instance), { parse_mode: "HTML" });
+    await askPhone(ctx, deps, found.instance);
   });
 
   // The answer to "reply with the phone number".
@@ -51,20 +63,24 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
     if (!prompt || prompt.from?.id !== ctx.me.id) return next();
     const name = await deps.pairingStore.promptedInstance(ctx.chat.id, prompt.message_id);
     if (!name) return next();
-    const userId = ctx.from.id;
-    const instance = deps.instances.findFor(userId, name);
-    if (!instance) return next();
-    await requestForTypedPhone(ctx, deps, instance, ctx.msg.text);
+    const found = ctx.access.lookup(name);
+    if (!found.found) {
+      return ctx.reply(missText(ctx, found, name), {
+        parse_mode: "HTML",
+        reply_parameters: replyTo(ctx.msg.message_id),
+      });
+    }
+    await requestForTypedPhone(ctx, deps, found.instance, ctx.msg.text);
   });
 
   composer.callbackQuery(codeCallbacks.pattern, async (ctx) => {
     const callback = codeCallbacks.decode(ctx.callbackQuery.data);
     const userId = ctx.from.id;
-    const instance = callback && deps.instances.findFor(userId, callback.instance);
     const message = ctx.callbackQuery.message;
-    if (!callback || !instance || !message) {
-      return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    }
+    if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+    const found = ctx.access.lookup(callback.instance);
+    if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
+    const instance = found.instance;
     const target = { chatId: message.chat.id, messageId: message.message_id };
     switch (callback.action) {
       case "ask": {
@@ -75,23 +91,31 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
         const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
         if (!phone) return ctx.answerCallbackQuery({ text: ctx.t.code.callbacks.noPhone });
         await ctx.answerCallbackQuery({ text: ctx.t.code.callbacks.requesting });
-        await deps.pairing.request({
-          instance,
-          phone,
-          userId,
-          locale: ctx.locale,
-          chatId: target.chatId,
-          target,
-        });
+        await showCode(ctx, deps, instance, (chatId, here) =>
+          deps.pairing.request({
+            instance,
+            phone,
+            userId,
+            locale: ctx.locale,
+            chatId,
+            ...(here ? { target } : {}),
+          }),
+        );
         return;
       }
       case "qr": {
         await ctx.answerCallbackQuery({ text: ctx.t.qr.callbacks.starting });
-        await deps.starter.startInNewMessage({
+        await deliverSecret(ctx, {
+          trustedChatIds: deps.trustedChatIds,
           instance: instance.name,
-          userId,
-          locale: ctx.locale,
-          chatId: target.chatId,
+          startPayload: `qr-${instance.name}`,
+          show: (chatId) =>
+            deps.starter.startInNewMessage({
+              instance: instance.name,
+              userId,
+              locale: ctx.locale,
+              chatId,
+            }),
         });
         return;
       }
@@ -117,13 +141,31 @@ async function requestForTypedPhone(
       reply_parameters: replyParameters,
     });
   }
-  await deps.pairing.request({
-    instance,
-    phone,
-    userId: ctx.from?.id ?? 0,
-    locale: ctx.locale,
-    chatId: ctx.chat.id,
-    replyTo: ctx.msg.message_id,
+  const replyToId = ctx.msg.message_id;
+  await showCode(ctx, deps, instance, (chatId, here) =>
+    deps.pairing.request({
+      instance,
+      phone,
+      userId: ctx.from?.id ?? 0,
+      locale: ctx.locale,
+      chatId,
+      ...(here ? { replyTo: replyToId } : {}),
+    }),
+  );
+}
+
+/** A pairing code goes where a code may be shown: here, or privately with a line here. */
+function showCode(
+  ctx: BotContext,
+  deps: CodeFeatureDeps,
+  instance: Instance,
+  request: (chatId: number, here: boolean) => Promise<unknown>,
+) {
+  return deliverSecret(ctx, {
+    trustedChatIds: deps.trustedChatIds,
+    instance: instance.name,
+    startPayload: `code-${instance.name}`,
+    show: (chatId, place) => request(chatId, place === "here"),
   });
 }
 
@@ -133,17 +175,24 @@ async function askPhone(
   instance: Instance,
   replyToId?: number,
 ) {
-  if (!ctx.chat) return;
-  const prompt = await ctx.api.sendMessage(ctx.chat.id, ctx.t.code.askPhone(instance.name), {
-    parse_mode: "HTML",
-    reply_markup: {
-      force_reply: true,
-      selective: true,
-      input_field_placeholder: "+7 900 123-45-67",
+  // The prompt goes where the code will be shown: the reply to it gets the code in its chat.
+  await deliverSecret(ctx, {
+    trustedChatIds: deps.trustedChatIds,
+    instance: instance.name,
+    startPayload: `code-${instance.name}`,
+    show: async (chatId, place) => {
+      const prompt = await ctx.api.sendMessage(chatId, ctx.t.code.askPhone(instance.name), {
+        parse_mode: "HTML",
+        reply_markup: {
+          force_reply: true,
+          selective: true,
+          input_field_placeholder: "+7 900 123-45-67",
+        },
+        ...(replyToId && place === "here" ? { reply_parameters: replyTo(replyToId) } : {}),
+      });
+      await deps.pairingStore.rememberPrompt(chatId, prompt.message_id, instance.name);
     },
-    ...(replyToId ? { reply_parameters: replyTo(replyToId) } : {}),
   });
-  await deps.pairingStore.rememberPrompt(ctx.chat.id, prompt.message_id, instance.name);
 }
 
 const replyTo = (messageId: number) => ({

@@ -1,14 +1,19 @@
 import { Composer } from "grammy";
-import type { InstanceRegistry } from "../../config/index.js";
 import type { BotContext } from "../context.js";
 import { LOCALES, textsFor } from "../i18n/index.js";
 
-/** `/start` and `/help` for operators: what the bot does, every command with an example. */
-export function helpFeature(deps: { instances: InstanceRegistry }): Composer<BotContext> {
+/**
+ * `/start` and `/help` for the team: what the bot does, each command the reader may use with an
+ * example, and their instances.
+ */
+export function helpFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command(["start", "help"], (ctx) => {
-    const names = deps.instances.visibleTo(ctx.from?.id ?? 0).map((i) => i.name);
-    return ctx.reply(ctx.t.toolkit.help(names), { parse_mode: "HTML" });
+    const may = {
+      operate: ctx.access.names("operate").length > 0,
+      administer: ctx.access.names("administer").length > 0,
+    };
+    return ctx.reply(ctx.t.toolkit.help(ctx.access.names("view"), may), { parse_mode: "HTML" });
   });
   return composer;
 }

@@ -3,11 +3,10 @@ import { clock } from "../../alerts/alert-text.js";
 import { parseDuration } from "../../alerts/duration.js";
 import type { MuteStore } from "../../alerts/mute-store.js";
 import type { AuditLog } from "../../audit/audit-log.js";
-import type { InstanceRegistry } from "../../config/index.js";
 import type { BotContext } from "../context.js";
+import { missText } from "../instance-replies.js";
 
 export interface MuteFeatureDeps {
-  instances: InstanceRegistry;
   mutes: MuteStore;
   audit: AuditLog;
 }
@@ -18,12 +17,13 @@ export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
 
   composer.command("mute", async (ctx) => {
     const t = ctx.t;
-    const names = deps.instances.names();
+    const names = ctx.access.names();
     const reply = replier(ctx);
     const [name, durationText, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!name || !durationText || rest.length > 0) return reply(t.alerts.mute.usage(names));
-    const instance = deps.instances.find(name);
-    if (!instance) return reply(t.unknownInstance(name, names));
+    const found = ctx.access.lookup(name);
+    if (!found.found) return reply(missText(ctx, found, name));
+    const instance = found.instance;
     const forMs = parseDuration(durationText);
     if (forMs === undefined) return reply(t.alerts.mute.badDuration(durationText));
     const until = Date.now() + forMs;
@@ -41,12 +41,13 @@ export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
 
   composer.command("unmute", async (ctx) => {
     const t = ctx.t;
-    const names = deps.instances.names();
+    const names = ctx.access.names();
     const reply = replier(ctx);
     const [name, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!name || rest.length > 0) return reply(t.alerts.mute.unmuteUsage(names));
-    const instance = deps.instances.find(name);
-    if (!instance) return reply(t.unknownInstance(name, names));
+    const found = ctx.access.lookup(name);
+    if (!found.found) return reply(missText(ctx, found, name));
+    const instance = found.instance;
     const wasMuted = await deps.mutes.unmute(instance.name);
     await deps.audit.record({
       action: "unmute",

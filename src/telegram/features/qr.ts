@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
+import type { ConfirmationStore } from "../../access/confirmation-store.js";
 import type { AuditLog } from "../../audit/audit-log.js";
-import type { InstanceRegistry } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
-import type { SessionStarter } from "../../qr-session/session-starter.js";
+import type { SessionStarter, StartResult } from "../../qr-session/session-starter.js";
 import type { SessionStore } from "../../qr-session/session-store.js";
 import type { Logger } from "../../shared/logger.js";
 import {
@@ -12,29 +12,32 @@ import {
   type QrCallback,
 } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { missAnswer, missText } from "../instance-replies.js";
 import { instancePicker, qrKeyboards } from "../keyboards.js";
+import { deliverSecret, startPayload } from "../secret-delivery.js";
 import type { MessageRef, SessionScreen } from "../session-screen.js";
 
 export interface QrFeatureDeps {
-  instances: InstanceRegistry;
   starter: SessionStarter;
   store: SessionStore;
   screen: SessionScreen;
   greenApi: GreenApiClient;
   audit: AuditLog;
+  confirmations: ConfirmationStore;
+  /** Chats where a QR may be shown besides the asker's private chat (SECRET_CHAT_IDS). */
+  trustedChatIds: readonly number[];
   logger: Logger;
 }
 
 /** How long GREEN-API answers as if still logged in after a logout; see SessionRecord.graceUntil. */
 const AFTER_LOGOUT_GRACE_MS = 30_000;
 
-/** `/qr <instance>` and the buttons on QR session messages. */
+/** `/qr <instance>`, its deep link `/start qr-<instance>`, and the buttons on QR session messages. */
 export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.command("qr", async (ctx) => {
-    const userId = ctx.from?.id ?? 0;
-    const names = deps.instances.visibleTo(userId).map((instance) => instance.name);
+    const names = ctx.access.names();
     const argument = ctx.match.trim();
     const replyOptions = {
       parse_mode: "HTML" as const,
@@ -50,36 +53,72 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
         ),
       });
     }
-    const instance = deps.instances.findFor(userId, argument);
-    if (!instance) return ctx.reply(ctx.t.unknownInstance(argument, names), replyOptions);
-    const started = await deps.starter.startInNewMessage({
-      instance: instance.name,
-      userId: ctx.from?.id ?? 0,
-      locale: ctx.locale,
-      chatId: ctx.chat.id,
-      replyTo: ctx.msg.message_id,
-    });
-    await deps.audit.record({
-      action: "qr",
-      userId: ctx.from?.id ?? 0,
-      chatId: ctx.chat.id,
-      instance: instance.name,
-      result: started.started,
-    });
+    const found = ctx.access.lookup(argument);
+    if (!found.found) return ctx.reply(missText(ctx, found, argument), replyOptions);
+    await startQr(deps, ctx, found.instance.name, { replyTo: ctx.msg.message_id });
+  });
+
+  // The private chat a "press Start first" link opened: do what was asked in the group.
+  composer.command("start", async (ctx, next) => {
+    const payload = startPayload(ctx.match);
+    if (payload?.action !== "qr" || ctx.chat.type !== "private") return next();
+    const found = ctx.access.lookup(payload.instance, "operate");
+    if (!found.found)
+      return ctx.reply(missText(ctx, found, payload.instance), { parse_mode: "HTML" });
+    await startQr(deps, ctx, found.instance.name, {});
   });
 
   composer.callbackQuery(QR_CALLBACK_PATTERN, async (ctx) => {
     const callback = decodeQrCallback(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
-    const instance = callback && deps.instances.findFor(ctx.from.id, callback.instance);
-    if (!callback || !instance || !message) {
-      return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    }
+    if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+    const found = ctx.access.lookup(callback.instance);
+    if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
     const target = { chatId: message.chat.id, messageId: message.message_id };
-    await handleButton(deps, ctx, { ...callback, instance: instance.name }, target);
+    await handleButton(deps, ctx, { ...callback, instance: found.instance.name }, target);
   });
 
   return composer;
+}
+
+/**
+ * A new QR session message where a QR may be shown: here, or in the asker's private chat with a
+ * line here (secret-delivery.ts). `onMessage` reuses that message of ours when it is here.
+ */
+async function startQr(
+  deps: QrFeatureDeps,
+  ctx: BotContext,
+  instance: string,
+  options: { replyTo?: number; onMessage?: MessageRef; graceMs?: number },
+): Promise<void> {
+  const userId = ctx.from?.id ?? 0;
+  const request = { instance, userId, locale: ctx.locale, graceMs: options.graceMs };
+  let result: StartResult | undefined;
+  const delivery = await deliverSecret(ctx, {
+    trustedChatIds: deps.trustedChatIds,
+    instance,
+    startPayload: `qr-${instance}`,
+    show: async (chatId, place) => {
+      const here = place === "here";
+      result =
+        here && options.onMessage
+          ? await deps.starter.startOnMessage({ ...request, target: options.onMessage })
+          : await deps.starter.startInNewMessage({
+              ...request,
+              chatId,
+              replyTo: here ? options.replyTo : undefined,
+            });
+    },
+  });
+  await deps.audit.record({
+    action: "qr",
+    userId,
+    chatId: ctx.chat?.id ?? 0,
+    instance,
+    result: result
+      ? `${result.started}${delivery === "privately" ? " (privately)" : ""}`
+      : "refused: no private chat",
+  });
 }
 
 async function handleButton(
@@ -89,23 +128,21 @@ async function handleButton(
   target: MessageRef,
 ) {
   const { instance } = callback;
-  const { t, locale } = ctx;
+  const { t } = ctx;
   const keyboards = qrKeyboards(t);
   const userId = ctx.from?.id ?? 0;
   const log = deps.logger.child({ instance, userId, chatId: target.chatId });
-  const audit = (action: "qr" | "cancel" | "logout", result: string) =>
+  const audit = (action: "cancel" | "logout", result: string) =>
     deps.audit.record({ action, userId, chatId: target.chatId, instance, result });
+  const press = { action: "logout", instance, userId };
   switch (callback.action) {
     case "start": {
       await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
-      const started = await deps.starter.startInNewMessage({
-        instance,
-        userId,
-        locale,
-        chatId: target.chatId,
-      });
-      await audit("qr", started.started);
-      return;
+      return startQr(deps, ctx, instance, {});
+    }
+    case "new": {
+      await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
+      return startQr(deps, ctx, instance, { onMessage: target });
     }
     case "cancel": {
       const record = await deps.store.get(instance);
@@ -132,14 +169,9 @@ async function handleButton(
       );
       return ctx.answerCallbackQuery({ text: t.qr.callbacks.cancelling });
     }
-    case "new": {
-      await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
-      const started = await deps.starter.startOnMessage({ instance, userId, locale, target });
-      await audit("qr", started.started);
-      return;
-    }
     case "logout": {
       await ctx.answerCallbackQuery({ text: t.qr.callbacks.confirmLogout });
+      await deps.confirmations.arm(target, press);
       await deps.screen.showButtons(
         target,
         t.qr.confirmLogout(instance),
@@ -148,7 +180,11 @@ async function handleButton(
       return;
     }
     case "logout-no": {
+      const decision = await deps.confirmations.withdraw(target, press);
+      if (decision === "not-yours")
+        return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance) });
       await ctx.answerCallbackQuery();
+      if (decision === "already-done") return;
       await deps.screen.showButtons(
         target,
         t.qr.logoutKept(instance),
@@ -157,12 +193,26 @@ async function handleButton(
       return;
     }
     case "logout-yes": {
-      const configured = deps.instances.find(instance);
-      if (!configured) return ctx.answerCallbackQuery({ text: t.callbacks.stale });
+      const decision = await deps.confirmations.take(target, press);
+      if (decision === "not-yours")
+        return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance) });
+      if (decision === "already-done")
+        return ctx.answerCallbackQuery({ text: t.access.confirm.alreadyDone });
+      if (decision === "expired") {
+        await ctx.answerCallbackQuery({ text: t.access.confirm.expired });
+        await deps.screen.showButtons(
+          target,
+          t.qr.logoutKept(instance),
+          keyboards.logoutAndQr(instance),
+        );
+        return;
+      }
+      const found = ctx.access.lookup(instance);
+      if (!found.found) return ctx.answerCallbackQuery({ text: t.callbacks.stale });
       await ctx.answerCallbackQuery({ text: t.qr.callbacks.loggingOut });
       await deps.screen.showLoggingOut(target, instance, t);
       try {
-        await deps.greenApi.logout(configured);
+        await deps.greenApi.logout(found.instance);
       } catch (error) {
         log.warn({ err: error }, "log out failed");
         const reason = error instanceof Error ? error.message : "unknown error";
@@ -176,14 +226,7 @@ async function handleButton(
         return;
       }
       await audit("logout", "done");
-      await deps.starter.startOnMessage({
-        instance,
-        userId,
-        locale,
-        target,
-        graceMs: AFTER_LOGOUT_GRACE_MS,
-      });
-      return;
+      return startQr(deps, ctx, instance, { onMessage: target, graceMs: AFTER_LOGOUT_GRACE_MS });
     }
   }
 }

@@ -1,11 +1,12 @@
 import { Composer, InlineKeyboard } from "grammy";
-import type { Instance, InstanceRegistry } from "../../config/index.js";
+import type { Instance } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import { GreenApiError } from "../../green-api/errors.js";
 import type { StateHistory } from "../../green-api/schemas.js";
 import { ALL_INSTANCES, codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import type { Texts } from "../i18n/index.js";
+import { missText } from "../instance-replies.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -13,7 +14,6 @@ export interface MuteSource {
 }
 
 export interface StatusFeatureDeps {
-  instances: InstanceRegistry;
   greenApi: GreenApiClient;
   mutes?: MuteSource;
   /** Per GREEN-API call; an instance that does not answer in time is shown as unreachable. */
@@ -48,16 +48,20 @@ export function formatStatusList(
   return [s.title, "", ...lines, "", s.checkedAt(utc(checkedAt))].join("\n");
 }
 
-/** QR and Code for every instance that needs linking (or cannot be reached), then Refresh. */
+/**
+ * QR and Code for every instance that needs linking (or cannot be reached) and that the reader
+ * may link (`mayLink`: a viewer gets no button they could not use), then Refresh.
+ */
 export function statusKeyboard(
   reports: InstanceReport[],
   t: Texts,
+  mayLink: (instance: string) => boolean,
   withRefresh = true,
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const report of reports) {
     if (report.kind === "state" && report.state === "authorized") continue;
-    if (report.kind === "rejected") continue;
+    if (report.kind === "rejected" || !mayLink(report.name)) continue;
     keyboard
       .text(
         t.toolkit.status.qr(report.name),
@@ -98,31 +102,33 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     }
   };
 
-  const listFor = async (userId: number, t: Texts) => {
-    const visible = deps.instances.visibleTo(userId);
+  const mayLinkFor = (ctx: BotContext) => {
+    const linkable = new Set(ctx.access.names("operate"));
+    return (instance: string) => linkable.has(instance);
+  };
+
+  const listFor = async (visible: Instance[], t: Texts, mayLink: (name: string) => boolean) => {
     const [reports, mutes] = await Promise.all([
       Promise.all(visible.map(report)),
       deps.mutes?.all().catch(() => new Map<string, number>()) ?? new Map<string, number>(),
     ]);
     return {
       text: formatStatusList(reports, mutes, Date.now(), t),
-      keyboard: statusKeyboard(reports, t),
+      keyboard: statusKeyboard(reports, t, mayLink),
     };
   };
 
   composer.command("status", async (ctx) => {
-    const userId = ctx.from?.id ?? 0;
     const argument = ctx.match.trim();
-    if (deps.instances.visibleTo(userId).length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
+    const visible = ctx.access.instances();
+    if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
     if (!argument) {
-      const { text, keyboard } = await listFor(userId, ctx.t);
+      const { text, keyboard } = await listFor(visible, ctx.t, mayLinkFor(ctx));
       return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     }
-    const instance = deps.instances.findFor(userId, argument);
-    if (!instance) {
-      const names = deps.instances.visibleTo(userId).map((i) => i.name);
-      return ctx.reply(ctx.t.unknownInstance(argument, names), { parse_mode: "HTML" });
-    }
+    const found = ctx.access.lookup(argument);
+    if (!found.found) return ctx.reply(missText(ctx, found, argument), { parse_mode: "HTML" });
+    const instance = found.instance;
     const [one, history] = await Promise.all([
       report(instance),
       deps.greenApi
@@ -147,7 +153,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     ];
     return ctx.reply(lines.join("\n"), {
       parse_mode: "HTML",
-      reply_markup: statusKeyboard([one], ctx.t, false),
+      reply_markup: statusKeyboard([one], ctx.t, mayLinkFor(ctx), false),
     });
   });
 
@@ -157,7 +163,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
     await ctx.answerCallbackQuery({ text: ctx.t.toolkit.status.refreshed });
-    const { text, keyboard } = await listFor(ctx.from.id, ctx.t);
+    const { text, keyboard } = await listFor(ctx.access.instances(), ctx.t, mayLinkFor(ctx));
     await ctx
       .editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard })
       .catch((error: unknown) => {

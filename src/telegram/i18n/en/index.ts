@@ -1,3 +1,4 @@
+import { access } from "./access.js";
 import { alerts } from "./alerts.js";
 import { audit } from "./audit.js";
 import { code } from "./code.js";
@@ -6,4 +7,4 @@ import { qr } from "./qr.js";
 import { toolkit } from "./toolkit.js";
 
 /** English, the default: its shape is the type every other language must fill (`Texts`). */
-export const en = { ...common, alerts, audit, qr, code, toolkit };
+export const en = { ...common, access, alerts, audit, qr, code, toolkit };

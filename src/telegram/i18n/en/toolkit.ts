@@ -13,20 +13,26 @@ export const toolkit = {
     audit: "The last 20 operator actions",
     help: "What this bot does",
   },
-  help: (names: readonly string[]) =>
+  help: (names: readonly string[], may: { operate: boolean; administer: boolean }) =>
     [
       "🟢 <b>greenlight</b> brings logged-out GREEN-API WhatsApp instances back online from your phone.",
       "",
-      "<code>/qr shop</code> — a live QR code; scan it in WhatsApp → Linked devices → Link a device. The photo refreshes itself until shop is linked.",
-      "<code>/code shop +7 900 123-45-67</code> — a pairing code to type on that phone (for when you cannot scan your own screen).",
+      may.operate &&
+        "<code>/qr shop</code> — a live QR code; scan it in WhatsApp → Linked devices → Link a device. The photo refreshes itself until shop is linked.",
+      may.operate &&
+        "<code>/code shop +7 900 123-45-67</code> — a pairing code to type on that phone (for when you cannot scan your own screen).",
       "<code>/status</code> — every instance and its state; <code>/status shop</code> — one in detail.",
-      "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",
-      "<code>/mute shop 2h</code>, <code>/unmute shop</code> — silence alerts during planned work.",
-      "<code>/audit</code> — the last 20 operator actions.",
+      may.administer &&
+        "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",
+      may.operate &&
+        "<code>/mute shop 2h</code>, <code>/unmute shop</code> — silence alerts during planned work.",
+      may.administer && "<code>/audit</code> — the last 20 operator actions.",
       "",
       "Without an instance name, commands offer buttons.",
       names.length ? `Your instances: ${codeList(names)}` : "You have no instances yet.",
-    ].join("\n"),
+    ]
+      .filter((line) => line !== false)
+      .join("\n"),
   strangerStart: (userId: number) =>
     [
       "This is a private bot for the operators of a GREEN-API account.",

@@ -1,4 +1,5 @@
 import type { Texts } from "../index.js";
+import { access } from "./access.js";
 import { alerts } from "./alerts.js";
 import { audit } from "./audit.js";
 import { code } from "./code.js";
@@ -6,4 +7,4 @@ import { common } from "./common.js";
 import { qr } from "./qr.js";
 import { toolkit } from "./toolkit.js";
 
-export const ru: Texts = { ...common, alerts, audit, qr, code, toolkit };
+export const ru: Texts = { ...common, access, alerts, audit, qr, code, toolkit };

@@ -13,20 +13,25 @@ export const toolkit: Texts["toolkit"] = {
     audit: "Последние 20 действий операторов",
     help: "Что умеет бот",
   },
-  help: (names) =>
+  help: (names, may) =>
     [
       "🟢 <b>greenlight</b> возвращает разлогиненные инстансы GREEN-API WhatsApp в строй прямо с телефона.",
       "",
-      "<code>/qr shop</code> — живой QR-код; отсканируйте его в WhatsApp → Связанные устройства → Привязка устройства. Фото обновляется само, пока shop не привязан.",
-      "<code>/code shop +7 900 123-45-67</code> — код привязки, который вводится на этом телефоне (если нельзя отсканировать свой же экран).",
+      may.operate &&
+        "<code>/qr shop</code> — живой QR-код; отсканируйте его в WhatsApp → Связанные устройства → Привязка устройства. Фото обновляется само, пока shop не привязан.",
+      may.operate &&
+        "<code>/code shop +7 900 123-45-67</code> — код привязки, который вводится на этом телефоне (если нельзя отсканировать свой же экран).",
       "<code>/status</code> — все инстансы и их состояние; <code>/status shop</code> — подробно об одном.",
-      "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
-      "<code>/mute shop 2h</code>, <code>/unmute shop</code> — без оповещений на время плановых работ.",
-      "<code>/audit</code> — последние 20 действий операторов.",
+      may.administer && "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
+      may.operate &&
+        "<code>/mute shop 2h</code>, <code>/unmute shop</code> — без оповещений на время плановых работ.",
+      may.administer && "<code>/audit</code> — последние 20 действий операторов.",
       "",
       "Без имени инстанса команды предложат кнопки.",
       names.length ? `Ваши инстансы: ${codeList(names)}` : "У вас пока нет инстансов.",
-    ].join("\n"),
+    ]
+      .filter((line) => line !== false)
+      .join("\n"),
   strangerStart: (userId) =>
     [
       "Это закрытый бот для операторов аккаунта GREEN-API.",

@@ -1,0 +1,60 @@
+import type { Right } from "./roles.js";
+
+/**
+ * The right each command and each button needs, checked on the instance it names. `team` needs
+ * only to be on the team (help texts list just what the user may do). Anything not in these
+ * tables is refused for everyone: a new command or button does nothing until it has an entry,
+ * and the access matrix test fails until it has a row.
+ */
+export type Requirement = Right | "team";
+
+export const COMMAND_RIGHTS = {
+  start: "team",
+  help: "team",
+  status: "view",
+  qr: "operate",
+  code: "operate",
+  mute: "operate",
+  unmute: "operate",
+  logout: "administer",
+  reboot: "administer",
+  audit: "administer",
+} as const satisfies Record<string, Requirement>;
+
+export type CommandName = keyof typeof COMMAND_RIGHTS;
+
+/** Buttons by `prefix:action` of their callback data (see telegram/callback-data.ts). */
+export const BUTTON_RIGHTS = {
+  "st:refresh": "view",
+  "qr:start": "operate",
+  "qr:cancel": "operate",
+  "qr:new": "operate",
+  "qr:logout": "administer",
+  "qr:logout-yes": "administer",
+  "qr:logout-no": "administer",
+  "code:ask": "operate",
+  "code:new": "operate",
+  "code:qr": "operate",
+  "adm:logout": "administer",
+  "adm:reboot": "administer",
+  "adm:logout-yes": "administer",
+  "adm:reboot-yes": "administer",
+  "adm:no": "administer",
+} as const satisfies Record<string, Right>;
+
+export type ButtonKind = keyof typeof BUTTON_RIGHTS;
+
+/** A typed reply to the bot's "send me the phone number" prompt: it asks for a pairing code. */
+export const TYPED_REPLY_RIGHT: Right = "operate";
+
+export function commandRight(command: string): Requirement | undefined {
+  return Object.hasOwn(COMMAND_RIGHTS, command)
+    ? COMMAND_RIGHTS[command as CommandName]
+    : undefined;
+}
+
+/** "qr:start:shop" → the right of "qr:start"; undefined for anything unknown or forged. */
+export function buttonRight(data: string): Right | undefined {
+  const kind = data.split(":", 2).join(":");
+  return Object.hasOwn(BUTTON_RIGHTS, kind) ? BUTTON_RIGHTS[kind as ButtonKind] : undefined;
+}
