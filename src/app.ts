@@ -266,6 +266,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               mutes,
               pairing,
               pairingStore,
+              defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
               redis,
               prefix,
               confirmTtlMs: env.CONFIRM_TTL_MS,

@@ -10,7 +10,7 @@ import type { PairingScreen } from "../telegram/pairing-screen.js";
 import type { MessageRef } from "../telegram/session-screen.js";
 import { enqueuePairingWatch, type PairingJob } from "./pairing-queue.js";
 import type { PairingStore } from "./pairing-store.js";
-import { groupPairingCode } from "./phone.js";
+import { formatPhone, groupPairingCode } from "./phone.js";
 
 export interface PairingOptions {
   /** How long a code works (GREEN-API: about 2.5 minutes). */
@@ -54,6 +54,8 @@ export class PairingService {
     const { instance, locale, userId } = request;
     const t = textsFor(locale);
     const { screen, store } = this.deps;
+    // Logs never carry a whole phone number.
+    const phone = formatPhone(request.phone, "masked");
     const audit = (result: string, chatId: number) =>
       this.deps.audit.record({ action: "code", userId, chatId, instance: instance.name, result });
 
@@ -90,7 +92,10 @@ export class PairingService {
           : error instanceof GreenApiError
             ? error.failure
             : "refused";
-      this.deps.logger.warn({ err: error, instance: instance.name }, "pairing code request failed");
+      this.deps.logger.warn(
+        { err: error, instance: instance.name, phone },
+        "pairing code request failed",
+      );
       await screen.showFailed(target, instance.name, reason, t);
       await audit(`failed: ${reason}`, target.chatId);
       return "failed";
@@ -114,6 +119,7 @@ export class PairingService {
     );
     await screen.showCode(target, instance.name, code, request.phone, this.options.codeTtlMs, t);
     await enqueuePairingWatch(this.deps.queue, { instance: instance.name, sessionId });
+    this.deps.logger.info({ instance: instance.name, phone, userId }, "pairing code issued");
     await audit("issued", target.chatId);
     return "issued";
   }

@@ -1,7 +1,8 @@
 import type { Api } from "grammy";
-import { maskPhone } from "../pairing/phone.js";
+import { describePhone } from "../pairing/phone.js";
 import type { Texts } from "./i18n/index.js";
 import { codeKeyboards, noButtons } from "./keyboards.js";
+import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
 import type { MessageRef } from "./session-screen.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
@@ -23,6 +24,7 @@ export class PairingScreen {
     return this.edit(target, t.code.requesting(instance), false, instance, t);
   }
 
+  /** The code, and the number it is for in international format, so that a wrong one shows. */
   showCode(
     target: MessageRef,
     instance: string,
@@ -31,9 +33,12 @@ export class PairingScreen {
     validMs: number,
     t: Texts,
   ) {
+    const view = describePhone(phone);
+    const shown = phoneVisibilityIn(target.chatId) === "full" ? view.international : view.masked;
+    const landline = view.mobile === false;
     return this.edit(
       target,
-      t.code.issued(instance, code, maskPhone(phone), validMs),
+      t.code.issued(instance, code, shown, validMs, landline),
       true,
       instance,
       t,
@@ -49,7 +54,8 @@ export class PairingScreen {
   }
 
   showAuthorized(target: MessageRef, instance: string, phone: string | undefined, t: Texts) {
-    return this.edit(target, t.code.authorized(instance, phone), false, instance, t);
+    const shown = phone ? phoneForChat(phone, target.chatId) : undefined;
+    return this.edit(target, t.code.authorized(instance, shown), false, instance, t);
   }
 
   showExpired(target: MessageRef, instance: string, t: Texts) {

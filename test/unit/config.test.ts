@@ -33,9 +33,23 @@ describe("environment", () => {
     [{ ...validEnv, ROLE: "boss" }, /^ROLE/],
     [{ ...validEnv, QR_POLL_INTERVAL_MS: "fast" }, /^QR_POLL_INTERVAL_MS/],
     [{ ...validEnv, REDIS_URL: "http://x" }, /^REDIS_URL/],
+    [{ ...validEnv, DEFAULT_PHONE_COUNTRY: "XX" }, /^DEFAULT_PHONE_COUNTRY: must be an ISO 3166/],
+    [{ ...validEnv, DEFAULT_PHONE_COUNTRY: "RUS" }, /^DEFAULT_PHONE_COUNTRY: must be an ISO 3166/],
+    [{ ...validEnv, DEFAULT_PHONE_COUNTRY: "+7" }, /^DEFAULT_PHONE_COUNTRY/],
   ])("names the variable at fault (%#)", (env, message) => {
     expect(() => parseEnv(env)).toThrow(ConfigError);
     expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it("reads DEFAULT_PHONE_COUNTRY as a country code, in any case, and leaves it unset by default", () => {
+    expect(parseEnv(validEnv).DEFAULT_PHONE_COUNTRY).toBeUndefined();
+    expect(parseEnv({ ...validEnv, DEFAULT_PHONE_COUNTRY: "RU" }).DEFAULT_PHONE_COUNTRY).toBe("RU");
+    expect(parseEnv({ ...validEnv, DEFAULT_PHONE_COUNTRY: " kz " }).DEFAULT_PHONE_COUNTRY).toBe(
+      "KZ",
+    );
+    expect(
+      parseEnv({ ...validEnv, DEFAULT_PHONE_COUNTRY: "" }).DEFAULT_PHONE_COUNTRY,
+    ).toBeUndefined();
   });
 
   it("never echoes a malformed bot token", () => {

@@ -3,9 +3,11 @@ import type { Instance, InstanceRegistry } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import { GreenApiError } from "../../green-api/errors.js";
 import type { StateHistory } from "../../green-api/schemas.js";
+import { formatPhone, type PhoneVisibility } from "../../pairing/phone.js";
 import { ALL_INSTANCES, codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import type { Texts } from "../i18n/index.js";
+import { phoneVisibilityIn } from "../phone-privacy.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -27,12 +29,16 @@ export type InstanceReport =
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
-/** One line per instance, in the order of the instances file. Pure, for tests and reuse. */
+/**
+ * One line per instance, in the order of the instances file. Pure, for tests and reuse. Phone
+ * numbers are whole only for a private chat (`phones: "full"`), masked anywhere else.
+ */
 export function formatStatusList(
   reports: InstanceReport[],
   mutes: Map<string, number>,
   checkedAt: number,
   t: Texts,
+  phones: PhoneVisibility = "masked",
 ): string {
   const s = t.toolkit.status;
   const lines = reports.map((report) => {
@@ -41,7 +47,7 @@ export function formatStatusList(
         ? s.unreachable
         : report.kind === "rejected"
           ? s.rejected
-          : `${t.toolkit.states[report.state] ?? report.state}${report.phone ? s.phone(report.phone) : ""}`;
+          : `${t.toolkit.states[report.state] ?? report.state}${report.phone ? s.phone(formatPhone(report.phone, phones)) : ""}`;
     const muted = mutes.get(report.name);
     return s.line(report.name, stateLine) + (muted ? `\n   ${s.muted(utc(muted))}` : "");
   });
@@ -98,14 +104,14 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     }
   };
 
-  const listFor = async (userId: number, t: Texts) => {
+  const listFor = async (userId: number, chatId: number, t: Texts) => {
     const visible = deps.instances.visibleTo(userId);
     const [reports, mutes] = await Promise.all([
       Promise.all(visible.map(report)),
       deps.mutes?.all().catch(() => new Map<string, number>()) ?? new Map<string, number>(),
     ]);
     return {
-      text: formatStatusList(reports, mutes, Date.now(), t),
+      text: formatStatusList(reports, mutes, Date.now(), t, phoneVisibilityIn(chatId)),
       keyboard: statusKeyboard(reports, t),
     };
   };
@@ -115,7 +121,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const argument = ctx.match.trim();
     if (deps.instances.visibleTo(userId).length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
     if (!argument) {
-      const { text, keyboard } = await listFor(userId, ctx.t);
+      const { text, keyboard } = await listFor(userId, ctx.chat.id, ctx.t);
       return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     }
     const instance = deps.instances.findFor(userId, argument);
@@ -132,7 +138,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const mutes = (await deps.mutes?.all().catch(() => undefined)) ?? new Map<string, number>();
     const s = ctx.t.toolkit.status;
     const lines = [
-      formatStatusList([one], mutes, Date.now(), ctx.t).replace(
+      formatStatusList([one], mutes, Date.now(), ctx.t, phoneVisibilityIn(ctx.chat.id)).replace(
         s.title,
         s.detailTitle(instance.name),
       ),
@@ -157,7 +163,8 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
     await ctx.answerCallbackQuery({ text: ctx.t.toolkit.status.refreshed });
-    const { text, keyboard } = await listFor(ctx.from.id, ctx.t);
+    const chatId = ctx.callbackQuery.message.chat.id;
+    const { text, keyboard } = await listFor(ctx.from.id, chatId, ctx.t);
     await ctx
       .editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard })
       .catch((error: unknown) => {
