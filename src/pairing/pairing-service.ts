@@ -71,13 +71,15 @@ export class PairingService {
 
     const target = request.target ?? {
       chatId: request.chatId,
-      messageId: await screen.send(
+      messageId: await screen.sendRequesting(
         request.chatId,
-        t.code.requesting(instance.name),
+        instance.name,
+        request.phone,
+        t,
         request.replyTo,
       ),
     };
-    if (request.target) await screen.showRequesting(target, instance.name, t);
+    if (request.target) await screen.showRequesting(target, instance.name, request.phone, t);
     await store.rememberPhone(target.chatId, target.messageId, request.phone);
 
     let code: string;

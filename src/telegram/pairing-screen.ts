@@ -20,8 +20,20 @@ export class PairingScreen {
     return message.message_id;
   }
 
-  showRequesting(target: MessageRef, instance: string, t: Texts) {
-    return this.edit(target, t.code.requesting(instance), false, instance, t);
+  /** "Asking GREEN-API…", naming the number already, so that a wrong one shows at once. */
+  sendRequesting(
+    chatId: number,
+    instance: string,
+    phone: string,
+    t: Texts,
+    replyTo?: number,
+  ): Promise<number> {
+    return this.send(chatId, t.code.requesting(instance, phoneForChat(phone, chatId)), replyTo);
+  }
+
+  showRequesting(target: MessageRef, instance: string, phone: string, t: Texts) {
+    const text = t.code.requesting(instance, phoneForChat(phone, target.chatId));
+    return this.edit(target, text, false, instance, t);
   }
 
   /** The code, and the number it is for in international format, so that a wrong one shows. */

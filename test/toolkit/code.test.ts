@@ -150,6 +150,11 @@ describe("/code: phone numbers as people type them, in every country", () => {
     const message = await waitForText(h, "Pairing code for shop");
     expect(codeRequests()).toEqual([{ phoneNumber: 79001234567 }]);
     expect(message.text).toContain("Pairing code for shop (+7 900 123-45-67):");
+    // The number showed already while GREEN-API was being asked.
+    const asking = h.telegram.callsOf("sendMessage").map((call) => String(call.params.text));
+    expect(asking).toContain(
+      "⏳ Asking GREEN-API for a pairing code for <b>shop</b> (+7 900 123-45-67)…",
+    );
   });
 
   it("without DEFAULT_PHONE_COUNTRY, asks for the country code of 8 900 123-45-67 and sends GREEN-API nothing", async () => {
@@ -251,6 +256,13 @@ describe("/code: phone numbers as people type them, in every country", () => {
     h.greenApi.instance(SHOP.idInstance).authorize("79001234567");
     const linked = await waitForText(h, "is authorized", GROUP_CHAT);
     expect(linked.text).toBe("✅ shop is authorized as +7 900 ···-··-67.");
+    // Nothing the bot sent to the group, "Asking GREEN-API…" included, had the whole number.
+    const toGroup = h.telegram.calls.filter((call) => Number(call.params.chat_id) === GROUP_CHAT);
+    expect(toGroup.some((call) => String(call.params.text).includes("Asking GREEN-API"))).toBe(
+      true,
+    );
+    for (const call of toGroup)
+      expect(JSON.stringify(call.params)).not.toMatch(/123-45|79001234567/);
 
     await eventually(
       () => h.logLines.filter((line) => line.includes("pairing code issued")).length === 2,

@@ -36,7 +36,9 @@ export const code = {
         return `${typed} is not a phone number. ${again}`;
     }
   },
-  requesting: (instance: string) => `⏳ Asking GREEN-API for a pairing code for ${b(instance)}…`,
+  /** `phone` is formatted for the chat (whole or masked). */
+  requesting: (instance: string, phone: string) =>
+    `⏳ Asking GREEN-API for a pairing code for ${b(instance)} (${escapeHtml(phone)})…`,
   /** `phone` is formatted for the chat (whole or masked); `landline`: not a mobile number. */
   issued: (
     instance: string,

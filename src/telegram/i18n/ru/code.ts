@@ -35,7 +35,8 @@ export const code: Texts["code"] = {
         return `${typed} — не номер телефона. ${again}`;
     }
   },
-  requesting: (instance) => `⏳ Запрашиваю у GREEN-API код привязки для ${b(instance)}…`,
+  requesting: (instance, phone) =>
+    `⏳ Запрашиваю у GREEN-API код привязки для ${b(instance)} (${escapeHtml(phone)})…`,
   issued: (instance, pairingCode, phone, validMs, landline = false) =>
     [
       `🔑 Код привязки для ${b(instance)} (${escapeHtml(phone)}):`,
