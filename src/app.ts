@@ -279,6 +279,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               pairingStore,
               confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
               trustedChatIds: secretChatsOf(env),
+              defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
               timeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, 5_000),
             };
           },

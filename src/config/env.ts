@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSupportedCountry } from "libphonenumber-js/max";
 import { ConfigError, describeZodIssue } from "./errors.js";
 
 const milliseconds = (fallback: number, min: number, max: number) =>
@@ -98,6 +99,25 @@ export const envSchema = z.object({
   TELEGRAM_GROUP_SENDS_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(19),
   /** Sends and edits per second in one private chat (Telegram: about 1); 0: not paced. */
   TELEGRAM_PRIVATE_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(30).default(1),
+  /**
+   * How /code reads a phone number typed without "+" or "00" ("8 900 123-45-67" with RU). Unset:
+   * such a number is asked about again, with its country code.
+   */
+  DEFAULT_PHONE_COUNTRY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .transform((code, ctx) => {
+      if (isSupportedCountry(code)) return code;
+      ctx.issues.push({
+        code: "custom",
+        input: code,
+        message:
+          "must be an ISO 3166 alpha-2 country code with phone numbering rules, e.g. RU, DE or GB",
+      });
+      return z.NEVER;
+    })
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

@@ -10,7 +10,7 @@ import type { PairingScreen } from "../telegram/pairing-screen.js";
 import type { MessageRef } from "../telegram/session-screen.js";
 import { enqueuePairingWatch, type PairingJob } from "./pairing-queue.js";
 import type { PairingStore } from "./pairing-store.js";
-import { groupPairingCode } from "./phone.js";
+import { formatPhone, groupPairingCode } from "./phone.js";
 
 export interface PairingOptions {
   /** How long a code works (GREEN-API: about 2.5 minutes). */
@@ -54,15 +54,19 @@ export class PairingService {
     const { instance, locale, userId } = request;
     const t = textsFor(locale);
     const { screen, store } = this.deps;
+    // Logs never carry a whole phone number.
+    const phone = formatPhone(request.phone, "masked");
     const audit = (result: string, chatId: number) =>
       this.deps.audit.record({ action: "code", userId, chatId, instance: instance.name, result });
 
     // The message first: a chat we cannot write to (403) must not use up the cooldown.
     const target = request.target ?? {
       chatId: request.chatId,
-      messageId: await screen.send(
+      messageId: await screen.sendRequesting(
         request.chatId,
-        t.code.requesting(instance.name),
+        instance.name,
+        request.phone,
+        t,
         request.replyTo,
       ),
     };
@@ -72,7 +76,7 @@ export class PairingService {
       await audit("refused: cooldown", target.chatId);
       return "cooldown";
     }
-    if (request.target) await screen.showRequesting(target, instance.name, t);
+    if (request.target) await screen.showRequesting(target, instance.name, request.phone, t);
     await store.rememberPhone(target.chatId, target.messageId, request.phone);
 
     let code: string;
@@ -87,7 +91,10 @@ export class PairingService {
           : error instanceof GreenApiError
             ? error.failure
             : "refused";
-      this.deps.logger.warn({ err: error, instance: instance.name }, "pairing code request failed");
+      this.deps.logger.warn(
+        { err: error, instance: instance.name, phone },
+        "pairing code request failed",
+      );
       await screen.showFailed(target, instance.name, reason, t);
       await audit(`failed: ${reason}`, target.chatId);
       return "failed";
@@ -111,6 +118,7 @@ export class PairingService {
     );
     await screen.showCode(target, instance.name, code, request.phone, this.options.codeTtlMs, t);
     await enqueuePairingWatch(this.deps.queue, { instance: instance.name, sessionId });
+    this.deps.logger.info({ instance: instance.name, phone, userId }, "pairing code issued");
     await audit("issued", target.chatId);
     return "issued";
   }

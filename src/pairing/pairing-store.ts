@@ -7,7 +7,8 @@ export const pairingRecordSchema = z.object({
   instance: z.string().min(1),
   chatId: z.coerce.number().int(),
   messageId: z.coerce.number().int(),
-  phone: z.string().regex(/^\d{10,15}$/),
+  // E.164 without "+": 7 ("+683 4002") to 15 digits.
+  phone: z.string().regex(/^[1-9]\d{6,14}$/),
   code: z.string().min(1),
   startedBy: z.coerce.number().int(),
   expiresAt: z.coerce.number().int(),

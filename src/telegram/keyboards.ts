@@ -41,6 +41,13 @@ export function codeKeyboards(t: Texts) {
             codeCallbacks.encode({ action: "qr", instance }),
           ),
         ],
+        // A wrong number (a wrong country guessed, a typo): ask for it again, as "ask" does.
+        [
+          InlineKeyboard.text(
+            t.code.buttons.anotherNumber,
+            codeCallbacks.encode({ action: "ask", instance }),
+          ),
+        ],
       ]),
   };
 }

@@ -1,7 +1,8 @@
 import type { Api } from "grammy";
-import { maskPhone } from "../pairing/phone.js";
+import { describePhone } from "../pairing/phone.js";
 import type { Texts } from "./i18n/index.js";
 import { codeKeyboards, noButtons } from "./keyboards.js";
+import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
 import type { MessageRef } from "./session-screen.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
@@ -19,10 +20,23 @@ export class PairingScreen {
     return message.message_id;
   }
 
-  showRequesting(target: MessageRef, instance: string, t: Texts) {
-    return this.edit(target, t.code.requesting(instance), false, instance, t);
+  /** "Asking GREEN-API…", naming the number already, so that a wrong one shows at once. */
+  sendRequesting(
+    chatId: number,
+    instance: string,
+    phone: string,
+    t: Texts,
+    replyTo?: number,
+  ): Promise<number> {
+    return this.send(chatId, t.code.requesting(instance, phoneForChat(phone, chatId)), replyTo);
   }
 
+  showRequesting(target: MessageRef, instance: string, phone: string, t: Texts) {
+    const text = t.code.requesting(instance, phoneForChat(phone, target.chatId));
+    return this.edit(target, text, false, instance, t);
+  }
+
+  /** The code, and the number it is for in international format, so that a wrong one shows. */
   showCode(
     target: MessageRef,
     instance: string,
@@ -31,9 +45,12 @@ export class PairingScreen {
     validMs: number,
     t: Texts,
   ) {
+    const view = describePhone(phone);
+    const shown = phoneVisibilityIn(target.chatId) === "full" ? view.international : view.masked;
+    const landline = view.mobile === false;
     return this.edit(
       target,
-      t.code.issued(instance, code, maskPhone(phone), validMs),
+      t.code.issued(instance, code, shown, validMs, landline),
       true,
       instance,
       t,
@@ -49,7 +66,8 @@ export class PairingScreen {
   }
 
   showAuthorized(target: MessageRef, instance: string, phone: string | undefined, t: Texts) {
-    return this.edit(target, t.code.authorized(instance, phone), false, instance, t);
+    const shown = phone ? phoneForChat(phone, target.chatId) : undefined;
+    return this.edit(target, t.code.authorized(instance, shown), false, instance, t);
   }
 
   showExpired(target: MessageRef, instance: string, t: Texts) {

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, OPERATOR, SHOP, SUPPORT, startHarness } from "../kit/app-harness.js";
+import {
+  GROUP_CHAT,
+  type Harness,
+  OPERATOR,
+  SHOP,
+  SUPPORT,
+  startHarness,
+} from "../kit/app-harness.js";
 import { buttonsOf, photoMessages, press, waitForText } from "../kit/chat.js";
-import { eventually } from "../kit/wait.js";
+import { eventually, pause } from "../kit/wait.js";
 
 describe("/status: every instance at a glance", () => {
   let h: Harness;
@@ -14,7 +21,7 @@ describe("/status: every instance at a glance", () => {
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status" });
     const list = await waitForText(h, "Instances");
     expect(list.text).toContain("shop — ❔ unreachable (GREEN-API did not answer)");
-    expect(list.text).toContain("support — ✅ authorized as +79005550000");
+    expect(list.text).toContain("support — ✅ authorized as +7 900 555-00-00");
     expect(list.text).toMatch(/Checked \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(buttonsOf(list)).toEqual(["📷 QR shop", "🔑 Code shop", "🔄 Refresh"]);
 
@@ -31,6 +38,28 @@ describe("/status: every instance at a glance", () => {
       () => photoMessages(h)[0]?.caption?.includes("Scan to link shop"),
       "a QR session",
     );
+  });
+
+  it("shows an authorized instance's phone whole in a private chat and masked in a group", async () => {
+    h = await startHarness();
+    h.greenApi.instance(SUPPORT.idInstance).authorize("447400123456");
+    h.telegram.userSends({ chatId: GROUP_CHAT, fromId: OPERATOR, text: "/status" });
+    const inGroup = await waitForText(h, "Instances", GROUP_CHAT);
+    expect(inGroup.text).toContain("support — ✅ authorized as +44 7400 ····56");
+    expect(inGroup.text).not.toContain("123456");
+
+    // Refresh in the group keeps it masked.
+    press(h, inGroup, "🔄 Refresh");
+    await eventually(
+      () => h.telegram.calls.some((call) => call.method === "answerCallbackQuery"),
+      "the refresh",
+    );
+    await pause(200);
+    expect(h.telegram.message(GROUP_CHAT, inGroup.messageId)?.text).not.toContain("123456");
+
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status support" });
+    const inPrivate = await waitForText(h, "Recent states:");
+    expect(inPrivate.text).toContain("support — ✅ authorized as +44 7400 123456");
   });
 
   it("shows one instance in detail with its recent state history", async () => {

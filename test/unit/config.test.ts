@@ -44,6 +44,9 @@ describe("environment", () => {
       /^TELEGRAM_API_ROOT: must be https/,
     ],
     [{ ...validEnv, METRICS_TOKEN: "short" }, /^METRICS_TOKEN/],
+    [{ ...validEnv, DEFAULT_PHONE_COUNTRY: "XX" }, /^DEFAULT_PHONE_COUNTRY: must be an ISO 3166/],
+    [{ ...validEnv, DEFAULT_PHONE_COUNTRY: "RUS" }, /^DEFAULT_PHONE_COUNTRY: must be an ISO 3166/],
+    [{ ...validEnv, DEFAULT_PHONE_COUNTRY: "+7" }, /^DEFAULT_PHONE_COUNTRY/],
   ])("names the variable at fault (%#)", (env, message) => {
     expect(() => parseEnv(env)).toThrow(ConfigError);
     expect(() => parseEnv(env)).toThrow(message);
@@ -61,6 +64,17 @@ describe("environment", () => {
 
   it("listens on loopback unless HTTP_HOST says otherwise", () => {
     expect(parseEnv(validEnv).HTTP_HOST).toBe("127.0.0.1");
+  });
+
+  it("reads DEFAULT_PHONE_COUNTRY as a country code, in any case, and leaves it unset by default", () => {
+    expect(parseEnv(validEnv).DEFAULT_PHONE_COUNTRY).toBeUndefined();
+    expect(parseEnv({ ...validEnv, DEFAULT_PHONE_COUNTRY: "RU" }).DEFAULT_PHONE_COUNTRY).toBe("RU");
+    expect(parseEnv({ ...validEnv, DEFAULT_PHONE_COUNTRY: " kz " }).DEFAULT_PHONE_COUNTRY).toBe(
+      "KZ",
+    );
+    expect(
+      parseEnv({ ...validEnv, DEFAULT_PHONE_COUNTRY: "" }).DEFAULT_PHONE_COUNTRY,
+    ).toBeUndefined();
   });
 
   it("never echoes a malformed bot token", () => {

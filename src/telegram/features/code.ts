@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { Instance } from "../../config/index.js";
 import type { PairingService } from "../../pairing/pairing-service.js";
 import type { PairingStore } from "../../pairing/pairing-store.js";
-import { normalizePhone } from "../../pairing/phone.js";
+import { type CountryCode, EXAMPLE_PHONE, parseTypedPhone } from "../../pairing/phone.js";
 import type { SessionStarter } from "../../qr-session/session-starter.js";
 import { codeCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
@@ -16,6 +16,8 @@ export interface CodeFeatureDeps {
   starter: SessionStarter;
   /** Chats where a code may be shown besides the asker's private chat (SECRET_CHAT_IDS). */
   trustedChatIds: readonly number[];
+  /** DEFAULT_PHONE_COUNTRY: how numbers typed without "+" or "00" are read; unset: they are asked about. */
+  defaultPhoneCountry?: CountryCode;
 }
 
 /**
@@ -134,9 +136,10 @@ async function requestForTypedPhone(
 ) {
   if (!ctx.chat || !ctx.msg) return;
   const replyParameters = replyTo(ctx.msg.message_id);
-  const phone = normalizePhone(typed);
-  if (!phone) {
-    return ctx.reply(ctx.t.code.badPhone(typed), {
+  // The country of the instance's last known number (issue #13) will be the fallbackCountry.
+  const phone = parseTypedPhone(typed, { defaultCountry: deps.defaultPhoneCountry });
+  if (!phone.ok) {
+    return ctx.reply(ctx.t.code.badPhone(typed, phone.reason, phone.callingCode), {
       parse_mode: "HTML",
       reply_parameters: replyParameters,
     });
@@ -145,7 +148,7 @@ async function requestForTypedPhone(
   await showCode(ctx, deps, instance, (chatId, here) =>
     deps.pairing.request({
       instance,
-      phone,
+      phone: phone.digits,
       userId: ctx.from?.id ?? 0,
       locale: ctx.locale,
       chatId,
@@ -186,7 +189,7 @@ async function askPhone(
         reply_markup: {
           force_reply: true,
           selective: true,
-          input_field_placeholder: "+7 900 123-45-67",
+          input_field_placeholder: EXAMPLE_PHONE,
         },
         ...(replyToId && place === "here" ? { reply_parameters: replyTo(replyToId) } : {}),
       });

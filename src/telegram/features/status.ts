@@ -3,10 +3,12 @@ import type { Instance } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import { GreenApiError } from "../../green-api/errors.js";
 import type { StateHistory } from "../../green-api/schemas.js";
+import { formatPhone, type PhoneVisibility } from "../../pairing/phone.js";
 import { ALL_INSTANCES, codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import type { Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
+import { phoneVisibilityIn } from "../phone-privacy.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -27,21 +29,27 @@ export type InstanceReport =
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
-/** One line per instance, in the order of the instances file. Pure, for tests and reuse. */
+/**
+ * One line per instance, in the order of the instances file. Pure, for tests and reuse. Phone
+ * numbers are whole only for a private chat (`phones: "full"`), masked anywhere else.
+ */
 export function formatStatusList(
   reports: InstanceReport[],
   mutes: Map<string, number>,
   checkedAt: number,
   t: Texts,
+  phones: PhoneVisibility | ((instance: string) => PhoneVisibility) = "masked",
 ): string {
   const s = t.toolkit.status;
+  const visibility = (instance: string) =>
+    typeof phones === "function" ? phones(instance) : phones;
   const lines = reports.map((report) => {
     const stateLine =
       report.kind === "unreachable"
         ? s.unreachable
         : report.kind === "rejected"
           ? s.rejected
-          : `${t.toolkit.states[report.state] ?? report.state}${report.phone ? s.phone(report.phone) : ""}`;
+          : `${t.toolkit.states[report.state] ?? report.state}${report.phone ? s.phone(formatPhone(report.phone, visibility(report.name))) : ""}`;
     const muted = mutes.get(report.name);
     return s.line(report.name, stateLine) + (muted ? `\n   ${s.muted(utc(muted))}` : "");
   });
@@ -107,14 +115,22 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     return (instance: string) => linkable.has(instance);
   };
 
-  const listFor = async (visible: Instance[], t: Texts, mayLink: (name: string) => boolean) => {
+  /** Whole numbers only in the private chat of someone who may link that instance (#17). */
+  const phonesFor = (ctx: BotContext, chatId: number) => {
+    const mayLink = mayLinkFor(ctx);
+    const privately = phoneVisibilityIn(chatId) === "full" && chatId === ctx.from?.id;
+    return (instance: string): PhoneVisibility =>
+      privately && mayLink(instance) ? "full" : "masked";
+  };
+
+  const listFor = async (visible: Instance[], t: Texts, ctx: BotContext, chatId: number) => {
     const [reports, mutes] = await Promise.all([
       Promise.all(visible.map(report)),
       deps.mutes?.all().catch(() => new Map<string, number>()) ?? new Map<string, number>(),
     ]);
     return {
-      text: formatStatusList(reports, mutes, Date.now(), t),
-      keyboard: statusKeyboard(reports, t, mayLink),
+      text: formatStatusList(reports, mutes, Date.now(), t, phonesFor(ctx, chatId)),
+      keyboard: statusKeyboard(reports, t, mayLinkFor(ctx)),
     };
   };
 
@@ -123,7 +139,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const visible = ctx.access.instances();
     if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
     if (!argument) {
-      const { text, keyboard } = await listFor(visible, ctx.t, mayLinkFor(ctx));
+      const { text, keyboard } = await listFor(visible, ctx.t, ctx, ctx.chat.id);
       return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     }
     const found = ctx.access.lookup(argument);
@@ -138,7 +154,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const mutes = (await deps.mutes?.all().catch(() => undefined)) ?? new Map<string, number>();
     const s = ctx.t.toolkit.status;
     const lines = [
-      formatStatusList([one], mutes, Date.now(), ctx.t).replace(
+      formatStatusList([one], mutes, Date.now(), ctx.t, phonesFor(ctx, ctx.chat.id)).replace(
         s.title,
         s.detailTitle(instance.name),
       ),
@@ -163,7 +179,8 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
     await ctx.answerCallbackQuery({ text: ctx.t.toolkit.status.refreshed });
-    const { text, keyboard } = await listFor(ctx.access.instances(), ctx.t, mayLinkFor(ctx));
+    const chatId = ctx.callbackQuery.message.chat.id;
+    const { text, keyboard } = await listFor(ctx.access.instances(), ctx.t, ctx, chatId);
     await ctx
       .editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard })
       .catch((error: unknown) => {

@@ -1,5 +1,8 @@
+import type { PhoneRefusalReason } from "../../../pairing/phone.js";
 import { formatMinutesSeconds } from "../../../shared/time.js";
 import { bold as b, codeList, escapeHtml, quoteInput } from "../html.js";
+
+const example = "<code>+7 900 123-45-67</code>";
 
 export const code = {
   usage: (names: readonly string[]) =>
@@ -10,12 +13,47 @@ export const code = {
   pick: "🔑 Pairing code for which instance?",
   askPhone: (instance: string) =>
     `📞 Reply to this message with the phone number of the WhatsApp account to link to ${b(instance)}, e.g. <code>+7 900 123-45-67</code>.`,
-  badPhone: (input: string) =>
-    `“${quoteInput(input)}” is not a phone number. Use the international format with the country code, e.g. <code>+7 900 123-45-67</code>.`,
-  requesting: (instance: string) => `⏳ Asking GREEN-API for a pairing code for ${b(instance)}…`,
-  issued: (instance: string, pairingCode: string, phone: string, validMs: number) =>
+  /** Why a typed number was not sent; `callingCode` is the country code it had, if any. */
+  badPhone: (input: string, reason: PhoneRefusalReason, callingCode?: string) => {
+    const typed = `“${quoteInput(input)}”`;
+    const country = callingCode ? ` for +${escapeHtml(callingCode)}` : "";
+    const again = `Send it in the international format with the country code, e.g. ${example}.`;
+    switch (reason) {
+      case "needs-country":
+        return [
+          `❓ Which country is ${typed} in? ${again}`,
+          "<i>Numbers without a country code are read only when DEFAULT_PHONE_COUNTRY is set.</i>",
+        ].join("\n");
+      case "unknown-country-code":
+        return `${typed} is not a phone number: no country has that code. ${again}`;
+      case "too-short":
+        return `${typed} is not a phone number: too short${country}. ${again}`;
+      case "too-long":
+        return `${typed} is not a phone number: too long${country}. ${again}`;
+      case "invalid":
+        return `${typed} is not a phone number${callingCode ? ` in +${escapeHtml(callingCode)}` : ""}: no such number there. ${again}`;
+      case "not-a-number":
+        return `${typed} is not a phone number. ${again}`;
+    }
+  },
+  /** `phone` is formatted for the chat (whole or masked). */
+  requesting: (instance: string, phone: string) =>
+    `⏳ Asking GREEN-API for a pairing code for ${b(instance)} (${escapeHtml(phone)})…`,
+  /** `phone` is formatted for the chat (whole or masked); `landline`: not a mobile number. */
+  issued: (
+    instance: string,
+    pairingCode: string,
+    phone: string,
+    validMs: number,
+    landline = false,
+  ) =>
     [
       `🔑 Pairing code for ${b(instance)} (${escapeHtml(phone)}):`,
+      ...(landline
+        ? [
+            `⚠️ ${escapeHtml(phone)} is not a mobile number. WhatsApp Business can use a landline; if this is the wrong number, tap “Another number”.`,
+          ]
+        : []),
       "",
       `<code>${escapeHtml(pairingCode)}</code>`,
       "",
@@ -23,14 +61,18 @@ export const code = {
       `⏱ Valid about ${formatMinutesSeconds(validMs)} min. This message changes when ${b(instance)} is linked.`,
     ].join("\n"),
   authorized: (instance: string, phone?: string) =>
-    `✅ ${b(instance)} is authorized${phone ? ` as +${escapeHtml(phone)}` : ""}.`,
+    `✅ ${b(instance)} is authorized${phone ? ` as ${escapeHtml(phone)}` : ""}.`,
   expired: (instance: string) =>
     `⌛ The pairing code for ${b(instance)} expired before it was used. Get a new one, or scan a QR code instead.`,
   cooldown: (instance: string, seconds: number) =>
     `⏳ A code for ${b(instance)} was requested moments ago. Requesting codes too often can lock the instance, so try again in ${seconds} s.`,
   failed: (instance: string, reason: string) =>
     `❌ GREEN-API gave no pairing code for ${b(instance)}: ${escapeHtml(reason)}`,
-  buttons: { newCode: "🔑 New code", qrInstead: "📷 QR instead" },
+  buttons: {
+    newCode: "🔑 New code",
+    qrInstead: "📷 QR instead",
+    anotherNumber: "📞 Another number",
+  },
   callbacks: {
     requesting: "Requesting a new code…",
     noPhone: "Send /code with the phone number again.",

@@ -54,7 +54,7 @@ export const toolkit = {
     rejected: "⛔ credentials rejected",
     muted: (until: string) => `🔕 alerts muted until ${escapeHtml(until)} UTC`,
     checkedAt: (time: string) => `<i>Checked ${escapeHtml(time)} UTC</i>`,
-    phone: (phone: string) => ` as +${escapeHtml(phone)}`,
+    phone: (phone: string) => ` as ${escapeHtml(phone)}`,
     detailTitle: (instance: string) => `📋 ${b(instance)}`,
     history: "Recent states:",
     noHistory: "No state history available.",

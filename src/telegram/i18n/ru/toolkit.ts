@@ -53,7 +53,7 @@ export const toolkit: Texts["toolkit"] = {
     rejected: "⛔ учётные данные отклонены",
     muted: (until) => `🔕 оповещения выключены до ${escapeHtml(until)} UTC`,
     checkedAt: (time) => `<i>Проверено в ${escapeHtml(time)} UTC</i>`,
-    phone: (phone) => ` как +${escapeHtml(phone)}`,
+    phone: (phone) => ` как ${escapeHtml(phone)}`,
     detailTitle: (instance) => `📋 ${b(instance)}`,
     history: "Последние состояния:",
     noHistory: "История состояний недоступна.",
