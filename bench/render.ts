@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import QRCode from "qrcode";
-import { renderQrCard, renderQrCardNaive } from "../src/render/index.js";
+import { renderQrCard } from "../src/render/index.js";
+import { renderQrCardNaive } from "./naive-render.js";
 import { median } from "./stats.js";
 
 export interface RenderFigures {

@@ -1,6 +1,6 @@
 // The worker under test, in its own process so that its CPU and memory are its own: the real app
 // with ROLE=worker, configured by the environment the bench passes. Answers "stats" over IPC.
-import { createGreenlight } from "../src/app.js";
+import { createGreenlight } from "../src/app/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { createLogger } from "../src/shared/logger.js";
 import { Redactor } from "../src/shared/redact.js";

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { createGreenlight } from "./app.js";
+import { createGreenlight } from "./app/index.js";
 import { ConfigError, loadConfig } from "./config/index.js";
 import { createLogger } from "./shared/logger.js";
 import { Redactor } from "./shared/redact.js";

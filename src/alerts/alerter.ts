@@ -1,14 +1,11 @@
-import type { Api } from "grammy";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import { GreenApiError, type GreenApiFailure } from "../green-api/errors.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
-import type { Texts } from "../telegram/i18n/index.js";
-import { classifyTelegramError } from "../telegram/telegram-errors.js";
 import type { AlertStore } from "./alert-store.js";
-import { renderAlert } from "./alert-text.js";
 import type { MuteStore } from "./mute-store.js";
+import type { AlertChannel, AlertCounters } from "./ports.js";
 import { type AlertRules, type EndedIncident, type Observation, observe } from "./transitions.js";
 import type {
   AlertItem,
@@ -35,10 +32,8 @@ export interface AlerterDeps {
   mutes: MuteStore;
   instances: InstanceRegistry;
   greenApi: GreenApiClient;
-  /** Bot API for alert messages (the worker's own; capped retries). */
-  api: Api;
-  /** Alerts go to chats, not to a person: one language for all (ALERT_LANGUAGE). */
-  texts: Texts;
+  /** Where alert messages go (Telegram, in ALERT_LANGUAGE: they go to chats, not to a person). */
+  channel: AlertChannel;
   rules: AlertRules;
   /**
    * Narrows `rules.alertChats` per instance: with the default (the operators' private chats) an
@@ -48,7 +43,7 @@ export interface AlerterDeps {
   /** Whether an alert in this chat gets this instance's buttons; all, when not given. */
   actionable?: (chatId: number, instance: string) => boolean;
   logger: Logger;
-  onAlertSent?: (items: readonly AlertItem[]) => void;
+  counters?: AlertCounters;
 }
 
 type Watches = Map<string, InstanceWatch | undefined>;
@@ -172,7 +167,7 @@ export class Alerter {
 
   /** One message per chat for every incident not yet told there, unless its instance is muted. */
   private async sendPending(watches: Watches): Promise<void> {
-    const { store, api, texts, logger } = this.deps;
+    const { store, channel, logger } = this.deps;
     const muted = await this.deps.mutes.all();
     const byChat = new Map<
       number,
@@ -198,23 +193,20 @@ export class Alerter {
         since: incident.since,
         initial: incident.initial,
       }));
-      const view = renderAlert(items, texts, this.buttonsIn(chatId));
       let ref: MessageRef | undefined;
-      try {
-        const sent = await api.sendMessage(chatId, view.text, {
-          parse_mode: "HTML",
-          reply_markup: view.keyboard,
-          link_preview_options: { is_disabled: true },
-        });
-        ref = { chatId, messageId: sent.message_id };
+      const sent = await channel.send(chatId, items, this.buttonsIn(chatId));
+      if (sent.kind === "sent") {
+        ref = sent.ref;
         await store.saveMessage({ ...ref, items });
-        this.deps.onAlertSent?.(items);
+        for (const item of items) this.deps.counters?.alertSent(item.kind);
         logger.info({ chatId, instances: items.map((i) => i.instance) }, "alert sent");
-      } catch (error) {
-        const outcome = classifyTelegramError(error);
-        logger.warn({ chatId, outcome: outcome.kind, err: error }, "could not send an alert");
+      } else {
+        logger.warn(
+          { chatId, outcome: sent.kind, reason: "description" in sent ? sent.description : "" },
+          "could not send an alert",
+        );
         // A chat that is gone for good (bot blocked or kicked) is not retried every run.
-        if (outcome.kind !== "gone") continue;
+        if (sent.kind !== "gone") continue;
       }
       const updated = new Map<string, InstanceWatch>();
       for (const { name, incident } of entries) {
@@ -229,7 +221,7 @@ export class Alerter {
 
   /** Re-renders out-of-date alert messages, a few per run, holding back a chat that hit 429. */
   private async flushEdits(): Promise<void> {
-    const { store, api, texts, logger } = this.deps;
+    const { store, channel, logger } = this.deps;
     const held = new Set<number>();
     let edits = 0;
     for (const ref of await store.dirty()) {
@@ -240,22 +232,12 @@ export class Alerter {
         await store.clean(ref);
         continue;
       }
-      const view = renderAlert(message.items, texts, this.buttonsIn(ref.chatId));
       edits += 1;
-      try {
-        await api.editMessageText(ref.chatId, ref.messageId, view.text, {
-          parse_mode: "HTML",
-          reply_markup: view.keyboard,
-          link_preview_options: { is_disabled: true },
-        });
-        await store.clean(ref);
-      } catch (error) {
-        const outcome = classifyTelegramError(error);
-        if (outcome.kind === "done" || outcome.kind === "gone") await store.clean(ref);
-        if (outcome.kind === "rate-limited") held.add(ref.chatId);
-        if (outcome.kind !== "done") {
-          logger.warn({ ...ref, outcome: outcome.kind }, "could not edit an alert");
-        }
+      const outcome = await channel.edit(ref, message.items, this.buttonsIn(ref.chatId));
+      if (outcome.kind === "done" || outcome.kind === "gone") await store.clean(ref);
+      if (outcome.kind === "rate-limited") held.add(ref.chatId);
+      if (outcome.kind !== "done") {
+        logger.warn({ ...ref, outcome: outcome.kind }, "could not edit an alert");
       }
     }
   }

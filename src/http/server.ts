@@ -6,7 +6,7 @@ import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { isAuthorized, judgeNotification } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../observability/metrics.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
 export const GREEN_API_WEBHOOK_PATH = "/green-api/webhook";

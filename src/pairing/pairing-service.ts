@@ -5,9 +5,8 @@ import type { Instance } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import { GreenApiError } from "../green-api/errors.js";
 import type { Logger } from "../shared/logger.js";
-import { type Locale, textsFor } from "../telegram/i18n/index.js";
-import type { PairingScreen } from "../telegram/pairing-screen.js";
-import type { MessageRef } from "../telegram/session-screen.js";
+import type { Locale } from "../shared/locale.js";
+import type { CodeScreen, MessageRef } from "./ports.js";
 import { enqueuePairingWatch, type PairingJob } from "./pairing-queue.js";
 import type { PairingStore } from "./pairing-store.js";
 import { formatPhone, groupPairingCode } from "./phone.js";
@@ -43,7 +42,7 @@ export class PairingService {
       greenApi: GreenApiClient;
       store: PairingStore;
       queue: Queue<PairingJob>;
-      screen: PairingScreen;
+      screen: CodeScreen;
       audit: AuditLog;
       logger: Logger;
     },
@@ -52,7 +51,6 @@ export class PairingService {
 
   async request(request: CodeRequest): Promise<CodeResult> {
     const { instance, locale, userId } = request;
-    const t = textsFor(locale);
     const { screen, store } = this.deps;
     // Logs never carry a whole phone number.
     const phone = formatPhone(request.phone, "masked");
@@ -66,17 +64,17 @@ export class PairingService {
         request.chatId,
         instance.name,
         request.phone,
-        t,
+        locale,
         request.replyTo,
       ),
     };
     const waitMs = await store.takeCooldown(instance.name, this.options.cooldownMs);
     if (waitMs > 0) {
-      await screen.showCooldown(target, instance.name, Math.ceil(waitMs / 1000), t);
+      await screen.showCooldown(target, instance.name, Math.ceil(waitMs / 1000), locale);
       await audit("refused: cooldown", target.chatId);
       return "cooldown";
     }
-    if (request.target) await screen.showRequesting(target, instance.name, request.phone, t);
+    if (request.target) await screen.showRequesting(target, instance.name, request.phone, locale);
     await store.rememberPhone(target.chatId, target.messageId, request.phone);
 
     let code: string;
@@ -95,7 +93,7 @@ export class PairingService {
         { err: error, instance: instance.name, phone },
         "pairing code request failed",
       );
-      await screen.showFailed(target, instance.name, reason, t);
+      await screen.showFailed(target, instance.name, reason, locale);
       await audit(`failed: ${reason}`, target.chatId);
       return "failed";
     }
@@ -116,7 +114,14 @@ export class PairingService {
       },
       this.options.codeTtlMs + 10 * 60_000,
     );
-    await screen.showCode(target, instance.name, code, request.phone, this.options.codeTtlMs, t);
+    await screen.showCode(
+      target,
+      instance.name,
+      code,
+      request.phone,
+      this.options.codeTtlMs,
+      locale,
+    );
     await enqueuePairingWatch(this.deps.queue, { instance: instance.name, sessionId });
     this.deps.logger.info({ instance: instance.name, phone, userId }, "pairing code issued");
     await audit("issued", target.chatId);

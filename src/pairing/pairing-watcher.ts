@@ -7,8 +7,8 @@ import {
   type ResumableWorkerOptions,
 } from "../shared/resumable-worker.js";
 import { sleep } from "../shared/time.js";
-import { textsFor } from "../telegram/i18n/index.js";
-import type { PairingScreen } from "../telegram/pairing-screen.js";
+import { localeOf } from "../shared/locale.js";
+import type { CodeScreen } from "./ports.js";
 import { PAIRING_QUEUE_NAME, type PairingJob, pairingJobSchema } from "./pairing-queue.js";
 import type { PairingRecord, PairingStore } from "./pairing-store.js";
 
@@ -27,7 +27,7 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
     private readonly deps: {
       store: PairingStore;
       greenApi: GreenApiClient;
-      screen: PairingScreen;
+      screen: CodeScreen;
       instances: InstanceRegistry;
       logger: Logger;
     },
@@ -54,9 +54,9 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
       const record = await store.get(instanceName);
       const instance = this.deps.instances.find(instanceName);
       if (!record || record.sessionId !== sessionId || !instance) return "replaced";
-      const t = textsFor(record.locale);
+      const locale = localeOf(record.locale);
       if (Date.now() >= record.expiresAt) {
-        await screen.showExpired(target(record), instanceName, t);
+        await screen.showExpired(target(record), instanceName, locale);
         await store.finish(instanceName, sessionId);
         return "expired";
       }
@@ -66,7 +66,7 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
           .getWaSettings(instance, { timeoutMs: 5_000 })
           .then((settings) => settings.phone || undefined)
           .catch(() => undefined);
-        await screen.showAuthorized(target(record), instanceName, phone, t);
+        await screen.showAuthorized(target(record), instanceName, phone, locale);
         await store.finish(instanceName, sessionId);
         this.deps.logger.info({ instance: instanceName }, "instance linked with a pairing code");
         return "authorized";

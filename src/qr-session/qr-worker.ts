@@ -6,8 +6,8 @@ import {
   ResumableWorker,
   type ResumableWorkerOptions,
 } from "../shared/resumable-worker.js";
-import { textsFor } from "../telegram/i18n/index.js";
-import type { SessionScreen } from "../telegram/session-screen.js";
+import { localeOf } from "../shared/locale.js";
+import type { QrScreen } from "./ports.js";
 import { QR_JOB_ATTEMPTS, QR_QUEUE_NAME, type QrJob, qrJobSchema } from "./qr-queue.js";
 import type { SessionRunner } from "./session-runner.js";
 import type { SessionStore } from "./session-store.js";
@@ -23,7 +23,7 @@ export class QrWorker extends ResumableWorker<QrJob> {
     private readonly deps: {
       runner: SessionRunner;
       store: SessionStore;
-      screen: SessionScreen;
+      screen: QrScreen;
       logger: Logger;
     },
     options: QrWorkerOptions,
@@ -52,7 +52,7 @@ export class QrWorker extends ResumableWorker<QrJob> {
   private async giveUp(instance: string, sessionId: string): Promise<void> {
     const record = await this.deps.store.get(instance).catch(() => undefined);
     if (record?.sessionId !== sessionId) return;
-    await this.deps.screen.showEnd(record, instance, { kind: "failed" }, textsFor(record.locale));
+    await this.deps.screen.showEnd(record, instance, { kind: "failed" }, localeOf(record.locale));
     await this.deps.store.finish(instance, sessionId);
   }
 }

@@ -1,34 +1,36 @@
 import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import { GreenApiError } from "../green-api/errors.js";
 import { isNeedsLogout, type QrAnswer } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
-import { textsFor } from "../telegram/i18n/index.js";
-import type { MessageRef, SessionScreen } from "../telegram/session-screen.js";
-import type { TelegramOutcome } from "../telegram/telegram-errors.js";
+import { localeOf } from "../shared/locale.js";
+import type { QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
+
 import type { ChatSlots } from "./chat-slots.js";
 import type { EditBudget } from "./edit-budget.js";
 import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
+import {
+  initialState,
+  type LogEvent,
+  type MachineSettings,
+  next,
+  type Observation,
+  type PollAnswer,
+} from "./session-machine.js";
 import { messageKey, type SessionRecord } from "./session-record.js";
 import type { SessionStore } from "./session-store.js";
 
-export interface SessionRunnerOptions {
-  pollIntervalMs: number;
-  /** How long to keep asking for a QR while another poller holds the lease before giving up. */
-  leaseMs: number;
-  /** Between getStateInstance checks while a QR is shown: a safety net beside `alreadyLogged`. */
-  stateCheckEveryMs: number;
-  /** Cap of the pause after failed GREEN-API calls in a row. */
-  maxBackoffMs: number;
-}
+/** The machine's settings (session-machine.ts): poll interval, lease, state checks, backoff. */
+export type SessionRunnerOptions = MachineSettings;
 
 export interface SessionRunnerDeps {
   store: SessionStore;
   greenApi: GreenApiClient;
-  screen: SessionScreen;
+  screen: QrScreen;
   instances: InstanceRegistry;
   logger: Logger;
   /** Where QR codes come from (polling by default). */
@@ -37,6 +39,7 @@ export interface SessionRunnerDeps {
   editBudget?: EditBudget;
   /** How many sessions may show live QRs in one group chat; none: no per-chat limit. */
   chatSlots?: ChatSlots;
+  counters?: QrCounters;
   now?: () => number;
 }
 
@@ -111,6 +114,10 @@ export class SessionRunner {
     }
   }
 
+  /**
+   * The thin loop around session-machine.ts: it observes (heartbeat, poll, edit, state check),
+   * asks `next` what to do, and does it. Shutdown suspends the session wherever it is.
+   */
   private async loop(
     instance: Instance,
     sessionId: string,
@@ -120,150 +127,122 @@ export class SessionRunner {
     shutdown: AbortSignal,
     logger: Logger,
   ): Promise<SessionOutcome> {
-    const { store, greenApi } = this.deps;
+    const { store } = this.deps;
     const instanceName = instance.name;
-    let telegramBlockedUntil = 0;
-    let failuresInARow = 0;
-    let lastStateCheck = this.now();
-    let heldElsewhereSince: number | undefined;
+    let state = initialState(this.now());
+    let observation: Observation | undefined;
     // The QR last seen and its hash: an unchanged QR (most ticks) costs a string compare, no sha1.
     let seen: { message: string; hash: string } | undefined;
+    let pollError: unknown;
     const lineCard = { message: "", triedAt: 0 };
 
     while (!shutdown.aborted) {
-      const beat = await store.heartbeat(instanceName, sessionId, pollerId, this.now());
-      if (beat.status === "gone") return { kind: "replaced" };
-      if (beat.status === "held-elsewhere") {
-        // Another worker still polls this session (we were handed its job after a stall). Let it
-        // finish unless its lease lapses; give up once it has clearly kept going without us.
-        heldElsewhereSince ??= this.now();
-        if (this.now() - heldElsewhereSince > 2 * this.options.leaseMs) return { kind: "replaced" };
-        await sleep(this.options.pollIntervalMs, shutdown);
-        continue;
-      }
-      heldElsewhereSince = undefined;
-      const record = beat.record;
-      // A group keeps only a few QRs fresh (Telegram: ~20 messages a minute per group): past
-      // that the session waits its turn in the chat, polling nothing and with its clock stopped.
-      const placeInChat = await place.hold(record, this.now());
-      if (placeInChat > 0) {
-        if (record.cancelledBy !== undefined) {
-          return this.end(record, { kind: "cancelled", by: record.cancelledBy }, logger);
-        }
-        const shown = await this.waitInChatLine(record, placeInChat, lineCard);
-        if (shown === "gone") {
-          logger.info("QR message is gone while waiting in line; ending the session");
-          await store.finish(instanceName, sessionId);
-          return { kind: "message-gone" };
-        }
-        await sleep(this.options.pollIntervalMs, shutdown);
-        continue;
-      }
-      if (record.runningSince === undefined) {
-        // First poll of a session that may have waited in line: its timer starts now.
-        await store.startRunning(instanceName, sessionId, this.now());
-        continue;
-      }
-      const source = sourceNow();
-      const target: MessageRef = { chatId: record.chatId, messageId: record.messageId };
-      const inGrace = (record.graceUntil ?? 0) > this.now();
-
-      if (record.cancelledBy !== undefined) {
-        return this.end(record, { kind: "cancelled", by: record.cancelledBy }, logger);
-      }
-      if (this.now() >= record.deadline) return this.end(record, { kind: "expired" }, logger);
-
-      let answer: QrAnswer | undefined;
-      try {
-        answer = await source.current(shutdown);
-        failuresInARow = 0;
-      } catch (error) {
-        if (shutdown.aborted) break;
-        if (error instanceof GreenApiError && error.isCredentialsRejected) {
-          return this.end(record, { kind: "credentials-rejected" }, logger);
-        }
-        failuresInARow += 1;
-        logger.warn({ err: error, failuresInARow }, "GREEN-API qr failed; retrying");
-        // A timed-out request has already waited GREEN_API_TIMEOUT_MS: backing off on top would
-        // leave a QR (alive ~20 s) unseen after two or three hung requests.
-        const timedOut = error instanceof GreenApiError && error.failure === "timeout";
-        const pauseMs = timedOut ? this.options.pollIntervalMs : this.backoffMs(failuresInARow);
-        await source.wait(pauseMs, shutdown);
-        continue;
-      }
-
-      if (answer?.type === "qrCode") {
-        if (seen?.message !== answer.message) {
-          seen = { message: answer.message, hash: hashQr(answer.message) };
-        }
-        const hash = seen.hash;
-        const isNew = hash !== record.renderedHash || record.messageId !== record.renderedMessageId;
-        if (isNew && this.now() >= telegramBlockedUntil && (await this.mayEdit(shutdown))) {
-          const shown = await this.deps.screen.showQr(
-            target,
-            instance.name,
-            Buffer.from(answer.message, "base64"),
-            record.deadline - this.now(),
-            textsFor(record.locale),
-            shutdown,
-          );
-          if (shown.kind === "done") {
+      observation ??= await this.observeLease(instanceName, sessionId, pollerId, place);
+      const step = next(state, observation, this.now(), this.options);
+      state = step.state;
+      observation = undefined;
+      const record = state.record;
+      for (const action of step.actions) {
+        switch (action.kind) {
+          case "quit":
+            if (action.outcome === "message-gone") await store.finish(instanceName, sessionId);
+            return { kind: action.outcome };
+          case "end": {
+            if (!record) return { kind: "replaced" };
+            const end: SessionEnd =
+              action.end.kind === "authorized"
+                ? { kind: "authorized", phone: await this.phoneOf(instanceName) }
+                : action.end;
+            return this.end(record, end, logger);
+          }
+          case "log":
+            logEvent(logger, action.event, pollError);
+            break;
+          case "show-line-card": {
+            if (!record) break;
+            const shown = await this.waitInChatLine(record, action.place, lineCard);
+            observation = { kind: "line-card", gone: shown === "gone" };
+            break;
+          }
+          case "start-running":
+            await store.startRunning(instanceName, sessionId, this.now());
+            break;
+          case "poll": {
+            const source = sourceNow();
+            state = { ...state, sourceReportsLogin: source.reportsLogin };
+            try {
+              const answer = await source.current(shutdown);
+              if (answer?.type === "qrCode" && seen?.message !== answer.message) {
+                seen = { message: answer.message, hash: hashQr(answer.message) };
+              }
+              observation = { kind: "polled", answer: pollAnswer(answer, seen?.hash) };
+            } catch (error) {
+              if (shutdown.aborted) break;
+              pollError = error;
+              observation = { kind: "poll-failed", failure: pollFailure(error) };
+            }
+            break;
+          }
+          case "edit-qr": {
+            if (!record || !seen) break;
+            if (!(await this.mayEdit(shutdown))) {
+              observation = { kind: "edited", hash: action.hash, outcome: { kind: "no-budget" } };
+              break;
+            }
+            const started = performance.now();
+            const shown = await this.deps.screen.showQr(
+              { chatId: record.chatId, messageId: record.messageId },
+              instanceName,
+              Buffer.from(seen.message, "base64"),
+              record.deadline - this.now(),
+              localeOf(record.locale),
+              shutdown,
+            );
+            if (shown.kind === "done")
+              this.deps.counters?.qrShown((performance.now() - started) / 1000);
+            // An edit stopped by shutdown: whoever resumes the session sends it.
+            if (shown.kind === "failed" && shutdown.aborted) break;
+            observation = { kind: "edited", hash: action.hash, outcome: shown };
+            break;
+          }
+          case "remember-shown":
+            if (!record) break;
             await store.update(instanceName, sessionId, {
-              renderedHash: hash,
+              renderedHash: action.hash,
               renderedMessageId: record.messageId,
               qrShownAt: record.qrShownAt ?? this.now(),
             });
-          } else if (shown.kind === "rate-limited") {
-            // Skip edits until then; the next poll after it sends whatever QR is newest by then.
-            telegramBlockedUntil = this.now() + shown.retryAfterMs;
-            logger.info({ retryAfterMs: shown.retryAfterMs }, "Telegram rate limit; holding edits");
-          } else if (shutdown.aborted) {
-            break; // the edit was stopped by shutdown: whoever resumes the session sends it
-          } else if (shown.kind === "gone") {
-            logger.info({ reason: shown.description }, "QR message is gone; ending the session");
-            await store.finish(instanceName, sessionId);
-            return { kind: "message-gone" };
-          } else {
-            logger.warn(
-              { reason: shown.description },
-              "Telegram edit failed; retrying on the next poll",
-            );
+            break;
+          case "check-state": {
+            const current = await this.deps.greenApi
+              .getStateInstance(instance, { signal: shutdown })
+              .catch(() => undefined);
+            observation = { kind: "state", authorized: current === "authorized" };
+            break;
           }
+          case "wait":
+            if (action.on === "clock") await sleep(action.ms, shutdown);
+            else await sourceNow().wait(action.ms, shutdown);
+            break;
         }
-      } else if (answer?.type === "alreadyLogged" && !inGrace) {
-        const end: SessionEnd =
-          record.qrShownAt !== undefined
-            ? { kind: "authorized", phone: await this.phoneOf(instanceName) }
-            : { kind: "already-authorized" };
-        return this.end(record, end, logger);
-      } else if (answer?.type === "error" && isNeedsLogout(answer) && !inGrace) {
-        return this.end(record, { kind: "needs-logout" }, logger);
-      } else if (answer?.type === "error") {
-        logger.info({ message: answer.message }, "GREEN-API answered qr with an error; polling on");
+        if (shutdown.aborted) break;
       }
-
-      if (
-        record.qrShownAt !== undefined &&
-        !source.reportsLogin &&
-        this.now() - lastStateCheck >= this.options.stateCheckEveryMs
-      ) {
-        lastStateCheck = this.now();
-        const state = await greenApi
-          .getStateInstance(instance, { signal: shutdown })
-          .catch(() => undefined);
-        if (state === "authorized") {
-          return this.end(
-            record,
-            { kind: "authorized", phone: await this.phoneOf(instanceName) },
-            logger,
-          );
-        }
-      }
-
-      await source.wait(this.options.pollIntervalMs, shutdown);
     }
     await store.releaseLease(instanceName, pollerId);
     return { kind: "suspended" };
+  }
+
+  /** The heartbeat (renews the lease) and, when held, the session's place in its chat's line. */
+  private async observeLease(
+    instanceName: string,
+    sessionId: string,
+    pollerId: string,
+    place: ChatPlace,
+  ): Promise<Observation> {
+    const beat = await this.deps.store.heartbeat(instanceName, sessionId, pollerId, this.now());
+    if (beat.status !== "active") return { kind: "lease", status: beat.status };
+    const placeInChat = await place.hold(beat.record, this.now());
+    return { kind: "lease", status: "held", record: beat.record, placeInChat };
   }
 
   /**
@@ -275,7 +254,7 @@ export class SessionRunner {
     record: SessionRecord,
     placeInChat: number,
     card: { message: string; triedAt: number },
-  ): Promise<TelegramOutcome["kind"] | "shown before"> {
+  ): Promise<ScreenOutcome["kind"] | "shown before"> {
     const { store, screen, chatSlots } = this.deps;
     const lifetimeMs = record.lifetimeMs ?? record.deadline - record.startedAt;
     if ((record.queuedUntil ?? 0) < this.now() + lifetimeMs / 2) {
@@ -288,7 +267,7 @@ export class SessionRunner {
     Object.assign(card, { message, triedAt: this.now() });
     const target = { chatId: record.chatId, messageId: record.messageId };
     const line = { scope: "chat" as const, place: placeInChat, capacity };
-    const shown = await screen.showQueued(target, record.instance, line, textsFor(record.locale));
+    const shown = await screen.showQueued(target, record.instance, line, localeOf(record.locale));
     if (shown.kind === "done") {
       await store.update(record.instance, record.sessionId, { chatQueuedOn: message });
     }
@@ -299,11 +278,6 @@ export class SessionRunner {
   private async mayEdit(shutdown: AbortSignal): Promise<boolean> {
     const budget = this.deps.editBudget;
     return budget ? budget.take(this.options.pollIntervalMs, shutdown) : true;
-  }
-
-  private backoffMs(failuresInARow: number): number {
-    const exponential = this.options.pollIntervalMs * 2 ** Math.min(failuresInARow - 1, 10);
-    return Math.min(this.options.maxBackoffMs, exponential);
   }
 
   private async phoneOf(instanceName: string): Promise<string | undefined> {
@@ -324,10 +298,10 @@ export class SessionRunner {
     logger: Logger,
   ): Promise<SessionOutcome> {
     const target = { chatId: record.chatId, messageId: record.messageId };
-    let shown: TelegramOutcome = { kind: "failed", description: "not tried" };
+    let shown: ScreenOutcome = { kind: "failed", description: "not tried" };
     const deadline = Date.now() + FINAL_EDIT_DEADLINE_MS;
     for (let attempt = 1; attempt <= FINAL_EDIT_MAX_ATTEMPTS; attempt++) {
-      shown = await this.deps.screen.showEnd(target, record.instance, end, textsFor(record.locale));
+      shown = await this.deps.screen.showEnd(target, record.instance, end, localeOf(record.locale));
       if (shown.kind === "done" || shown.kind === "gone") break;
       const waitMs =
         shown.kind === "rate-limited" ? shown.retryAfterMs : Math.min(1000 * attempt, 10_000);
@@ -374,5 +348,43 @@ class ChatPlace {
     await this.slots.release(this.chatId, this.sessionId);
     this.chatId = undefined;
     this.liveSince = undefined;
+  }
+}
+
+/** GREEN-API's answer to a poll, as the machine sees it. */
+function pollAnswer(answer: QrAnswer | undefined, hash: string | undefined): PollAnswer {
+  if (answer?.type === "qrCode" && hash) return { kind: "qr", hash };
+  if (answer?.type === "alreadyLogged") return { kind: "already-logged" };
+  if (answer && isNeedsLogout(answer)) return { kind: "needs-logout" };
+  if (answer?.type === "error") return { kind: "other-error" };
+  return { kind: "nothing-yet" };
+}
+
+function pollFailure(error: unknown): "credentials" | "timeout" | "other" {
+  if (!(error instanceof GreenApiError)) return "other";
+  if (error.isCredentialsRejected) return "credentials";
+  return error.failure === "timeout" ? "timeout" : "other";
+}
+
+function logEvent(logger: Logger, event: LogEvent, pollError: unknown): void {
+  switch (event.kind) {
+    case "poll-failed":
+      logger.warn(
+        { err: pollError, failuresInARow: event.failuresInARow },
+        "GREEN-API qr failed; retrying",
+      );
+      return;
+    case "rate-limited":
+      logger.info({ retryAfterMs: event.retryAfterMs }, "Telegram rate limit; holding edits");
+      return;
+    case "edit-failed":
+      logger.warn("Telegram edit failed; retrying on the next poll");
+      return;
+    case "qr-error-answer":
+      logger.info("GREEN-API answered qr with an error; polling on");
+      return;
+    case "message-gone":
+      logger.info("QR message is gone; ending the session");
+      return;
   }
 }

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Logger } from "../shared/logger.js";
 import { withTimeout } from "../shared/with-timeout.js";
-import { type Locale, textsFor } from "../telegram/i18n/index.js";
-import type { MessageRef, QueueLine, SessionScreen } from "../telegram/session-screen.js";
+import { type Locale, localeOf } from "../shared/locale.js";
+import type { MessageRef, QrScreen, QueueLine } from "./ports.js";
 import type { ChatSlots } from "./chat-slots.js";
 import { enqueueQrSession, placeInLine, type QrJob, withdrawQrSession } from "./qr-queue.js";
 import { messageKey } from "./session-record.js";
@@ -39,7 +39,7 @@ export class SessionStarter {
     private readonly deps: {
       store: SessionStore;
       queue: Queue<QrJob>;
-      screen: SessionScreen;
+      screen: QrScreen;
       timeoutMs: number;
       /** Live sessions across all workers (see sessionCapacity); later ones queue. */
       capacity: number;
@@ -60,7 +60,7 @@ export class SessionStarter {
     const messageId = await this.deps.screen.sendWaiting(
       request.chatId,
       request.instance,
-      textsFor(request.locale),
+      request.locale,
       request.replyTo,
     );
     return this.claim(request, { chatId: request.chatId, messageId });
@@ -68,7 +68,7 @@ export class SessionStarter {
 
   /** Reuses a message of ours (a finished session's) for a new session. */
   async startOnMessage(request: StartRequest & { target: MessageRef }): Promise<StartResult> {
-    await this.deps.screen.showWaiting(request.target, request.instance, textsFor(request.locale));
+    await this.deps.screen.showWaiting(request.target, request.instance, request.locale);
     return this.claim(request, request.target);
   }
 
@@ -85,7 +85,7 @@ export class SessionStarter {
       "finding the QR session's place",
     );
     if (line.place > 0) {
-      await screen.showQueued(target, request.instance, line, textsFor(request.locale));
+      await screen.showQueued(target, request.instance, line, request.locale);
       if (line.scope === "chat")
         await store.update(request.instance, sessionId, { chatQueuedOn: messageKey(target) });
     }
@@ -155,7 +155,7 @@ export class SessionStarter {
 
   private async showFailed(request: StartRequest, target: MessageRef): Promise<void> {
     await this.deps.screen
-      .showEnd(target, request.instance, { kind: "failed" }, textsFor(request.locale))
+      .showEnd(target, request.instance, { kind: "failed" }, request.locale)
       .catch(() => undefined);
   }
 
@@ -199,14 +199,14 @@ export class SessionStarter {
     }
     const from = { chatId: claim.moved.chatId, messageId: claim.moved.messageId };
     if (from.chatId !== target.chatId || from.messageId !== target.messageId) {
-      await this.deps.screen.showMoved(from, request.instance, textsFor(claim.moved.locale));
+      await this.deps.screen.showMoved(from, request.instance, localeOf(claim.moved.locale));
     }
     const { runningSince, queuedUntil, chatQueuedOn } = claim.moved;
     if (runningSince === undefined && queuedUntil !== undefined && chatQueuedOn === undefined) {
       // Still in the bot's line: the new message says so too (its place is not known here, only
       // the wait). One in a chat's line is the poller's to place in the new chat's.
       const line = { scope: "bot" as const, place: 0, capacity: this.deps.capacity };
-      await this.deps.screen.showQueued(target, request.instance, line, textsFor(request.locale));
+      await this.deps.screen.showQueued(target, request.instance, line, request.locale);
     }
     log.info({ sessionId: claim.moved.sessionId }, "QR session moved to a new message");
     return { started: "moved", from };

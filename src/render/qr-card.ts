@@ -1,5 +1,5 @@
 import { constants } from "node:zlib";
-import { HorizontalAlign, Jimp, ResizeStrategy } from "jimp";
+import { Jimp, ResizeStrategy } from "jimp";
 import { SANS_32_BLACK } from "jimp/fonts";
 import {
   CARD_HEIGHT,
@@ -119,37 +119,4 @@ export async function renderQrCard(input: QrCardInput): Promise<Buffer> {
   blitInk(card, label, at.x, at.y);
   // Run-length deflate: ~10x faster than the default on black/white runs, at a similar size.
   return encodePng(card, { strategy: constants.Z_RLE });
-}
-
-/**
- * The straightforward jimp pipeline (upscale, composite, print, default PNG encode), kept as the
- * baseline renderQrCard is benchmarked against.
- */
-export async function renderQrCardNaive(input: QrCardInput): Promise<Buffer> {
-  const source = await Jimp.read(input.qrPng);
-  const side = Math.max(source.width, source.height);
-  const factor = Math.max(1, Math.floor(QR_MAX / side));
-  source.resize({
-    w: source.width * factor,
-    h: source.height * factor,
-    mode: ResizeStrategy.NEAREST_NEIGHBOR,
-  });
-  const card = new Jimp({ width: CARD_WIDTH, height: CARD_HEIGHT, color: 0xffffffff });
-  card.composite(
-    source,
-    Math.floor((CARD_WIDTH - source.width) / 2),
-    Math.floor((QR_AREA - source.height) / 2),
-  );
-  const font = await cachedFont(LABEL_FONT);
-  card.print({
-    font,
-    x: TEXT_PADDING,
-    y: QR_AREA + Math.floor((LABEL_STRIP_HEIGHT - font.common.lineHeight) / 2),
-    text: {
-      text: fitLine(font, sanitizeFor(font, input.label), LABEL_WIDTH),
-      alignmentX: HorizontalAlign.CENTER,
-    },
-    maxWidth: LABEL_WIDTH,
-  });
-  return card.getBuffer("image/png");
 }

@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { type Api, Bot, type BotError, type Transformer } from "grammy";
 import type { Access } from "../access/access.js";
 import { ReplyCooldown } from "../access/reply-cooldown.js";
@@ -26,17 +25,9 @@ export interface BotOptions {
   apiRoot: string;
   access: Access;
   logger: Logger;
-  /** Installed on the bot's Api before auto-retry, so that every retry passes them too (pacing). */
-  transformers?: readonly Transformer[];
+  /** Installed on the bot's Api in this order: pacing, then capped auto-retry (app/telegram-api). */
+  transformers: readonly Transformer[];
 }
-
-/**
- * Auto-retry for the bot's own replies, capped. A busy group (Telegram allows ~20 messages a
- * minute there, shared with the live QRs in it) answers with 429s for up to a minute, several
- * times over: the /qr photo then arrives late rather than not at all (an apology would hit the
- * same limit and not arrive either). At worst a reply gives up after 5 waits.
- */
-export const BOT_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } as const;
 
 /**
  * The grammY bot with its features. Features get their dependencies from `wire`, which receives
@@ -45,7 +36,7 @@ export const BOT_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } as const;
 export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps): Bot<BotContext> {
   const { logger } = options;
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
-  bot.api.config.use(...(options.transformers ?? []), autoRetry(BOT_RETRY));
+  bot.api.config.use(...options.transformers);
   const deps = wire(bot.api);
 
   const strangerReplies = new ReplyCooldown(STRANGER_REPLY_INTERVAL_MS);

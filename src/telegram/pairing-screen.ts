@@ -1,13 +1,15 @@
 import type { Api } from "grammy";
 import { describePhone } from "../pairing/phone.js";
-import type { Texts } from "./i18n/index.js";
+import type { CodeScreen } from "../pairing/ports.js";
+import type { Locale } from "../shared/locale.js";
+import { type Texts, textsFor } from "./i18n/index.js";
 import { codeKeyboards, noButtons } from "./keyboards.js";
 import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
-import type { MessageRef } from "./session-screen.js";
+import type { MessageRef } from "../shared/screen.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
 /** The text message of a pairing-code session: the code, then "authorized" or "expired". */
-export class PairingScreen {
+export class PairingScreen implements CodeScreen {
   constructor(private readonly api: Api) {}
 
   async send(chatId: number, text: string, replyTo?: number): Promise<number> {
@@ -25,13 +27,15 @@ export class PairingScreen {
     chatId: number,
     instance: string,
     phone: string,
-    t: Texts,
+    locale: Locale,
     replyTo?: number,
   ): Promise<number> {
+    const t = textsFor(locale);
     return this.send(chatId, t.code.requesting(instance, phoneForChat(phone, chatId)), replyTo);
   }
 
-  showRequesting(target: MessageRef, instance: string, phone: string, t: Texts) {
+  showRequesting(target: MessageRef, instance: string, phone: string, locale: Locale) {
+    const t = textsFor(locale);
     const text = t.code.requesting(instance, phoneForChat(phone, target.chatId));
     return this.edit(target, text, false, instance, t);
   }
@@ -43,8 +47,9 @@ export class PairingScreen {
     code: string,
     phone: string,
     validMs: number,
-    t: Texts,
+    locale: Locale,
   ) {
+    const t = textsFor(locale);
     const view = describePhone(phone);
     const shown = phoneVisibilityIn(target.chatId) === "full" ? view.international : view.masked;
     const landline = view.mobile === false;
@@ -57,20 +62,24 @@ export class PairingScreen {
     );
   }
 
-  showFailed(target: MessageRef, instance: string, reason: string, t: Texts) {
+  showFailed(target: MessageRef, instance: string, reason: string, locale: Locale) {
+    const t = textsFor(locale);
     return this.edit(target, t.code.failed(instance, reason), true, instance, t);
   }
 
-  showCooldown(target: MessageRef, instance: string, seconds: number, t: Texts) {
+  showCooldown(target: MessageRef, instance: string, seconds: number, locale: Locale) {
+    const t = textsFor(locale);
     return this.edit(target, t.code.cooldown(instance, seconds), true, instance, t);
   }
 
-  showAuthorized(target: MessageRef, instance: string, phone: string | undefined, t: Texts) {
+  showAuthorized(target: MessageRef, instance: string, phone: string | undefined, locale: Locale) {
+    const t = textsFor(locale);
     const shown = phone ? phoneForChat(phone, target.chatId) : undefined;
     return this.edit(target, t.code.authorized(instance, shown), false, instance, t);
   }
 
-  showExpired(target: MessageRef, instance: string, t: Texts) {
+  showExpired(target: MessageRef, instance: string, locale: Locale) {
+    const t = textsFor(locale);
     return this.edit(target, t.code.expired(instance), true, instance, t);
   }
 

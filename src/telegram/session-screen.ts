@@ -1,22 +1,16 @@
 import { type Api, type InlineKeyboard, InputFile, InputMediaBuilder } from "grammy";
+import type { QrScreen, QueueLine } from "../qr-session/ports.js";
 import type { SessionEnd } from "../qr-session/session-end.js";
+import type { Locale } from "../shared/locale.js";
+import type { MessageRef } from "../shared/screen.js";
 import { renderQrCard, renderStatusCard } from "../render/index.js";
 import type { CardTone } from "../render/status-card.js";
-import { cards, type Texts } from "./i18n/index.js";
+import { cards, type Texts, textsFor } from "./i18n/index.js";
 import { noButtons, qrKeyboards } from "./keyboards.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
-/** A line a session waits in: the bot's (`bot`) or one group chat's (`chat`); `place` 0: not known. */
-export interface QueueLine {
-  scope: "bot" | "chat";
-  place: number;
-  capacity: number;
-}
-
-export interface MessageRef {
-  chatId: number;
-  messageId: number;
-}
+export type { MessageRef } from "../shared/screen.js";
+export type { QueueLine } from "../qr-session/ports.js";
 
 interface Screen {
   card: { title: string; lines: readonly string[]; tone: CardTone };
@@ -80,14 +74,20 @@ export function endScreen(end: SessionEnd, instance: string, timeoutMs: number, 
  * auto-retry: the session loop decides what to do on a 429 (send the newest QR later, not this
  * one again).
  */
-export class SessionScreen {
+export class SessionScreen implements QrScreen {
   constructor(
     private readonly api: Api,
     private readonly timeoutMs: number,
   ) {}
 
   /** The first message of a session, shown while GREEN-API prepares the QR. Throws on failure. */
-  async sendWaiting(chatId: number, instance: string, t: Texts, replyTo?: number): Promise<number> {
+  async sendWaiting(
+    chatId: number,
+    instance: string,
+    locale: Locale,
+    replyTo?: number,
+  ): Promise<number> {
+    const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.waiting(instance), tone: "wait" });
     const message = await this.api.sendPhoto(chatId, new InputFile(png, "qr.png"), {
       caption: t.qr.waitingCaption(instance),
@@ -100,7 +100,12 @@ export class SessionScreen {
     return message.message_id;
   }
 
-  async showWaiting(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
+  async showWaiting(
+    target: MessageRef,
+    instance: string,
+    locale: Locale,
+  ): Promise<TelegramOutcome> {
+    const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.waiting(instance), tone: "wait" });
     return this.edit(target, png, t.qr.waitingCaption(instance), qrKeyboards(t).liveQr(instance));
   }
@@ -113,8 +118,9 @@ export class SessionScreen {
     target: MessageRef,
     instance: string,
     line: QueueLine,
-    t: Texts,
+    locale: Locale,
   ): Promise<TelegramOutcome> {
+    const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.queued(instance), tone: "wait" });
     const { place, capacity } = line;
     const caption =
@@ -124,12 +130,18 @@ export class SessionScreen {
     return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance));
   }
 
-  async showLoggingOut(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
+  async showLoggingOut(
+    target: MessageRef,
+    instance: string,
+    locale: Locale,
+  ): Promise<TelegramOutcome> {
+    const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.loggingOut(instance), tone: "wait" });
     return this.edit(target, png, t.qr.loggingOut(instance), noButtons());
   }
 
-  async showMoved(target: MessageRef, instance: string, t: Texts): Promise<TelegramOutcome> {
+  async showMoved(target: MessageRef, instance: string, locale: Locale): Promise<TelegramOutcome> {
+    const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.moved(instance), tone: "info" });
     return this.edit(target, png, t.qr.movedAway(instance), noButtons());
   }
@@ -140,9 +152,10 @@ export class SessionScreen {
     instance: string,
     qrPng: Buffer,
     remainingMs: number,
-    t: Texts,
+    locale: Locale,
     signal?: AbortSignal,
   ): Promise<TelegramOutcome> {
+    const t = textsFor(locale);
     const png = await renderQrCard({ qrPng, label: instance });
     const caption = t.qr.qrCaption(instance, remainingMs);
     return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance), signal);
@@ -152,9 +165,9 @@ export class SessionScreen {
     target: MessageRef,
     instance: string,
     end: SessionEnd,
-    t: Texts,
+    locale: Locale,
   ): Promise<TelegramOutcome> {
-    const screen = endScreen(end, instance, this.timeoutMs, t);
+    const screen = endScreen(end, instance, this.timeoutMs, textsFor(locale));
     const png = await renderStatusCard(screen.card);
     return this.edit(target, png, screen.caption, screen.keyboard);
   }

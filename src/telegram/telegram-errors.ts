@@ -1,14 +1,9 @@
 import { GrammyError, HttpError } from "grammy";
 
-/** What a failed Telegram call means for the caller. */
-export type TelegramOutcome =
-  | { kind: "done" }
-  /** Wait this long before the next call to the chat (Telegram's retry_after). */
-  | { kind: "rate-limited"; retryAfterMs: number }
-  /** The message or chat is gone for good: deleted, bot blocked, kicked. */
-  | { kind: "gone"; description: string }
-  /** Anything else (5xx, network): worth trying again later. */
-  | { kind: "failed"; description: string };
+import type { ScreenOutcome } from "../shared/screen.js";
+
+/** What a failed Telegram call means for the caller: a screen outcome (shared/screen.ts). */
+export type TelegramOutcome = ScreenOutcome;
 
 const GONE = [
   "message to edit not found",

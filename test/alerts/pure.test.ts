@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { renderAlert } from "../../src/alerts/alert-text.js";
+import { renderAlert } from "../../src/telegram/alert-view.js";
 import { MAX_MUTE_MS, parseDuration } from "../../src/alerts/duration.js";
 import {
   type AlertRules,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGreenlight, type Greenlight } from "../../src/app.js";
+import { createGreenlight, type Greenlight } from "../../src/app/index.js";
 import { parseEnv } from "../../src/config/env.js";
 import type { Config } from "../../src/config/index.js";
 import { loadInstancesFile } from "../../src/config/instances.js";

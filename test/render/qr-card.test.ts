@@ -6,11 +6,11 @@ import {
   CARD_WIDTH,
   extractModuleGrid,
   renderQrCard,
-  renderQrCardNaive,
 } from "../../src/render/index.js";
 import { QR_AREA, QUIET_MODULES, qrGeometry } from "../../src/render/layout.js";
 import { rgbaToGray } from "../../src/render/qr-grid.js";
 import { decodePng, noisePng, scan, whatsappRef } from "./helpers.js";
+import { renderQrCardNaive } from "../../bench/naive-render.js";
 
 interface Case {
   name: string;

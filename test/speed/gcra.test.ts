@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { reserveSlot } from "../../src/shared/gcra.js";
-import { ChatPacer } from "../../src/telegram/chat-pacer.js";
+import { ChatPacer } from "../../src/telegram/pacing/chat-pacer.js";
 import { redisUrl, uniquePrefix } from "../kit/redis.js";
 
 describe("reserveSlot: a rate limit in Redis that books slots first come, first served", () => {

@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { clock } from "../../alerts/alert-text.js";
+import { clock } from "../alert-view.js";
 import { parseDuration } from "../../alerts/duration.js";
 import type { MuteStore } from "../../alerts/mute-store.js";
 import type { AuditLog } from "../../audit/audit-log.js";

@@ -153,7 +153,7 @@ async function handleButton(
       }
       // Still waiting in line: nobody polls it, so it ends here and now.
       if (record.runningSince === undefined && (await deps.starter.withdraw(record))) {
-        await deps.screen.showEnd(target, instance, { kind: "cancelled", by: userId }, t);
+        await deps.screen.showEnd(target, instance, { kind: "cancelled", by: userId }, ctx.locale);
         await audit("cancel", "done");
         log.info(
           { action: "cancel", result: "done", sessionId: record.sessionId },
@@ -210,14 +210,14 @@ async function handleButton(
       const found = ctx.access.lookup(instance);
       if (!found.found) return ctx.answerCallbackQuery({ text: t.callbacks.stale });
       await ctx.answerCallbackQuery({ text: t.qr.callbacks.loggingOut });
-      await deps.screen.showLoggingOut(target, instance, t);
+      await deps.screen.showLoggingOut(target, instance, ctx.locale);
       try {
         await deps.greenApi.logout(found.instance);
       } catch (error) {
         log.warn({ err: error }, "log out failed");
         const reason = error instanceof Error ? error.message : "unknown error";
         await audit("logout", `failed: ${reason}`);
-        await deps.screen.showEnd(target, instance, { kind: "needs-logout" }, t);
+        await deps.screen.showEnd(target, instance, { kind: "needs-logout" }, ctx.locale);
         await deps.screen.showButtons(
           target,
           t.qr.logoutFailed(instance, reason),

@@ -1,6 +1,6 @@
 import type { Right, Role } from "../../../access/roles.js";
 import { bold as b } from "../html.js";
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 
 const roleName: Record<Role, string> = {
   viewer: "наблюдатель",

@@ -1,5 +1,5 @@
 import { bold as b, codeList, escapeHtml } from "../html.js";
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 
 /** Минуты, часы и дни, как человек читает длительность сбоя. */
 function duration(ms: number): string {

@@ -1,5 +1,5 @@
 import { bold as b, code, quoteInput } from "../html.js";
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 
 export const audit: Texts["audit"] = {
   title: (count) => `🧾 ${b("Последние действия")}: ${count} (время UTC, новые сверху)`,

@@ -1,6 +1,6 @@
 import { formatMinutesSeconds } from "../../../shared/time.js";
 import { bold as b, codeList, escapeHtml, quoteInput } from "../html.js";
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 
 const example = "<code>+7 900 123-45-67</code>";
 

@@ -1,5 +1,5 @@
 import { codeList, quoteInput } from "../html.js";
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 
 export const common: Pick<Texts, "unknownInstance" | "temporarilyUnavailable" | "callbacks"> = {
   unknownInstance: (input, names) =>

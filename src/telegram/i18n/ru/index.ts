@@ -1,4 +1,4 @@
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 import { access } from "./access.js";
 import { alerts } from "./alerts.js";
 import { audit } from "./audit.js";

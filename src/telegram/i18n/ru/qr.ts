@@ -1,6 +1,6 @@
 import { formatMinutesSeconds } from "../../../shared/time.js";
 import { bold as b, codeList, escapeHtml } from "../html.js";
-import type { Texts } from "../index.js";
+import type { Texts } from "../texts.js";
 
 export const qr: Texts["qr"] = {
   usage: (names) =>

@@ -1,12 +1,14 @@
-import { performance } from "node:perf_hooks";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { SessionScreen } from "../telegram/session-screen.js";
+import type { AlertCounters } from "../alerts/ports.js";
+import type { AlertItem } from "../alerts/watch-state.js";
+import type { QrCounters } from "../qr-session/ports.js";
 
 /**
  * greenlight's Prometheus metrics, one registry per app (tests run several apps in one process).
- * Each process exposes its own on /metrics; counters count what that process did.
+ * Each process exposes its own on /metrics; counters count what that process did. Features count
+ * through the narrow ports they declare (QrCounters, AlertCounters); HTTP serves the registry.
  */
-export class Metrics {
+export class Metrics implements QrCounters, AlertCounters {
   readonly registry = new Registry();
   /** QR edits that reached Telegram. */
   readonly qrEdits = new Counter({
@@ -78,18 +80,12 @@ export class Metrics {
     };
   }
 
-  /** Times and counts QR edits of a worker's session screen. */
-  instrumentScreen(screen: SessionScreen): SessionScreen {
-    const showQr = screen.showQr.bind(screen);
-    screen.showQr = async (...args) => {
-      const started = performance.now();
-      const outcome = await showQr(...args);
-      if (outcome.kind === "done") {
-        this.qrEdits.inc();
-        this.rotationToEdit.observe((performance.now() - started) / 1000);
-      }
-      return outcome;
-    };
-    return screen;
+  qrShown(secondsSinceFetched: number): void {
+    this.qrEdits.inc();
+    this.rotationToEdit.observe(secondsSinceFetched);
+  }
+
+  alertSent(kind: AlertItem["kind"]): void {
+    this.alertsSent.inc({ kind });
   }
 }

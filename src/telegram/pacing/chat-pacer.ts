@@ -1,7 +1,7 @@
 import type { Transformer } from "grammy";
 import type { Redis } from "ioredis";
-import { type RateLimit, reserveSlot } from "../shared/gcra.js";
-import { sleep } from "../shared/time.js";
+import { type RateLimit, reserveSlot } from "../../shared/gcra.js";
+import { sleep } from "../../shared/time.js";
 
 /**
  * Calls that Telegram counts against its flood limits: sends and edits alike. Past a limit every

@@ -1,25 +1,19 @@
 import type { Queue } from "bullmq";
 import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
-import {
-  AlertStore,
-  createWatchQueue,
-  enqueueWebhookState,
-  type WatchJob,
-} from "../alerts/index.js";
+import { AlertStore } from "../alerts/alert-store.js";
+import { createWatchQueue, enqueueWebhookState, type WatchJob } from "../alerts/state-watcher.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
-import { createQrQueue } from "../qr-session/qr-queue.js";
-import type { Logger } from "../shared/logger.js";
-import { checkHealth } from "./health.js";
-import type { Metrics } from "./metrics.js";
-import { HttpServer } from "./server.js";
+import { checkHealth } from "../http/health.js";
+import { HttpServer } from "../http/server.js";
 import {
   TELEGRAM_WEBHOOK_PATH,
   telegramSecretToken,
   telegramWebhookHandler,
-} from "./telegram-webhook.js";
-
-export { Metrics } from "./metrics.js";
+} from "../http/telegram-webhook.js";
+import type { Metrics } from "../observability/metrics.js";
+import { createQrQueue } from "../qr-session/qr-queue.js";
+import type { Logger } from "../shared/logger.js";
 
 export interface HttpPart {
   /** The bound port (HTTP_PORT=0 picks a free one). */

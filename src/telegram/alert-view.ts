@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
-import { codeCallbacks, qrCallbacks } from "../telegram/callback-data.js";
-import type { Texts } from "../telegram/i18n/index.js";
-import type { AlertItem } from "./watch-state.js";
+import type { AlertItem } from "../alerts/watch-state.js";
+import { codeCallbacks, qrCallbacks } from "./callback-data.js";
+import type { Texts } from "./i18n/index.js";
 
 /** Lines one message lists before "…and N more" (Telegram's limit is 4096 characters). */
 const MAX_LINES = 40;

@@ -1,0 +1,70 @@
+/**
+ * The one-way arrows of README "Architecture", checked on every `npm run lint` (and so in CI):
+ * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
+ * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
+ */
+const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit)/";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "core-imports-telegram-or-http",
+      comment:
+        "A feature core declares a port (ports.ts) and telegram/ implements it; it never reaches into telegram/ or http/.",
+      severity: "error",
+      from: { path: FEATURE_CORES },
+      to: { path: "^src/(telegram|http|app)/" },
+    },
+    {
+      name: "foundations-import-upwards",
+      comment: "green-api/, render/, config/, shared/ and observability/ know no feature.",
+      severity: "error",
+      from: { path: "^src/(green-api|render|config|shared)/" },
+      to: { path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|observability)/" },
+    },
+    {
+      name: "only-main-imports-app",
+      comment:
+        "app/ is the composition root: within src/, only main.ts builds the app (tests and the bench are mains of their own).",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/main\\.ts$", "^src/app/"] },
+      to: { path: "^src/app/" },
+    },
+    {
+      name: "src-imports-test-or-bench",
+      comment: "Production code never depends on test or benchmark code.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^(test|bench)/" },
+    },
+    {
+      name: "bench-imports-tests",
+      comment:
+        "The bench shares the test kit (test/kit, test/fakes: fakes, private Redis, QR decoding), never test files or test-runner code.",
+      severity: "error",
+      from: { path: "^bench/" },
+      to: { path: "^test/", pathNot: ["^test/(kit|fakes)/[^/]+\\.ts$"] },
+    },
+    {
+      name: "bench-kit-without-test-runner",
+      comment: "What the bench imports of the kit must run without vitest.",
+      severity: "error",
+      from: { path: "^bench/" },
+      to: { path: "\\.test\\.ts$|^test/kit/redis\\.ts$" },
+    },
+    {
+      name: "no-circular",
+      comment: "No import cycles, type-only imports included.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "(^|/)(node_modules|dist|\\.bench)/" },
+  },
+};

@@ -1,0 +1,47 @@
+import { AlertStore } from "../alerts/alert-store.js";
+import { Alerter } from "../alerts/alerter.js";
+import { MuteStore } from "../alerts/mute-store.js";
+import { StateWatcher } from "../alerts/state-watcher.js";
+import { DEFAULT_RULES } from "../alerts/transitions.js";
+import { TelegramAlertChannel } from "../telegram/alert-channel.js";
+import { textsFor } from "../telegram/i18n/index.js";
+import type { Part, Shared } from "./shared.js";
+
+/** A run's checks must end well before the next run is due, and never hang. */
+const MAX_CHECK_TIMEOUT_MS = 10_000;
+
+/** The state watcher (alerts) of a process with the worker role. */
+export function alertsPart(shared: Shared): Part {
+  const { config, connections, access, metrics } = shared;
+  const { env, instances } = config;
+  const logger = shared.logger.child({ part: "alerts" });
+  const alerter = new Alerter({
+    store: new AlertStore(connections.main, env.REDIS_PREFIX),
+    mutes: new MuteStore(connections.main, env.REDIS_PREFIX),
+    instances,
+    greenApi: shared.greenApi,
+    channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),
+    // Configured chats hear of every instance; by default, each team member who may see it.
+    rules: { ...DEFAULT_RULES, alertChats: env.ALERT_CHAT_IDS ?? [] },
+    ...(env.ALERT_CHAT_IDS ? {} : { alertChatsFor: (name: string) => access.viewersOf(name) }),
+    // A private chat gets the QR / Code buttons only if its user may link the instance; a group
+    // gets them, and the access model checks whoever presses.
+    actionable: (chatId: number, name: string) => {
+      const instance = instances.find(name);
+      return chatId < 0 || (instance !== undefined && access.may(chatId, instance, "operate"));
+    },
+    logger,
+    counters: metrics,
+  });
+  const watcher = new StateWatcher(
+    { alerter, logger },
+    {
+      workerConnection: connections.forBullMq(),
+      queueConnection: connections.forBullMq(),
+      prefix: env.REDIS_PREFIX,
+      intervalMs: env.STATE_POLL_INTERVAL_MS,
+      checkTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, MAX_CHECK_TIMEOUT_MS),
+    },
+  );
+  return { start: () => watcher.start(), stop: () => watcher.stop() };
+}

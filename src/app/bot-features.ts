@@ -1,0 +1,68 @@
+import type { Queue } from "bullmq";
+import type { Api } from "grammy";
+import { ConfirmationStore } from "../access/confirmation-store.js";
+import { MuteStore } from "../alerts/mute-store.js";
+import { AuditLog } from "../audit/audit-log.js";
+import { secretChatsOf } from "../config/index.js";
+import type { PairingJob } from "../pairing/pairing-queue.js";
+import { PairingService } from "../pairing/pairing-service.js";
+import { PairingStore } from "../pairing/pairing-store.js";
+import type { QrJob } from "../qr-session/qr-queue.js";
+import { SessionStarter } from "../qr-session/session-starter.js";
+import type { FeatureDeps } from "../telegram/bot.js";
+import { PairingScreen } from "../telegram/pairing-screen.js";
+import { SessionScreen } from "../telegram/session-screen.js";
+import type { Shared } from "./shared.js";
+
+/**
+ * What the bot's features need, on the bot's own Api (paced, capped retries): the feature cores
+ * behind each command, wired once.
+ */
+export function botFeatureDeps(
+  shared: Shared,
+  api: Api,
+  queues: { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: number },
+): FeatureDeps {
+  const { config, settings, connections, store, greenApi } = shared;
+  const { env } = config;
+  const redis = connections.main;
+  const prefix = env.REDIS_PREFIX;
+  const logger = shared.logger.child({ part: "bot" });
+  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
+  const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
+  const pairingStore = new PairingStore(redis, prefix);
+  return {
+    store,
+    greenApi,
+    screen,
+    audit,
+    logger,
+    pairingStore,
+    starter: new SessionStarter({
+      store,
+      queue: queues.qr,
+      screen,
+      timeoutMs: env.QR_TIMEOUT_MS,
+      capacity: queues.capacity,
+      chatSlots: shared.chatSlots,
+      chatHoldMs: settings.chatHoldMs,
+      logger,
+    }),
+    pairing: new PairingService(
+      {
+        greenApi,
+        store: pairingStore,
+        queue: queues.pairing,
+        screen: new PairingScreen(api),
+        audit,
+        logger,
+      },
+      { codeTtlMs: env.PAIRING_CODE_TTL_MS, cooldownMs: env.PAIRING_CODE_COOLDOWN_MS },
+    ),
+    mutes: new MuteStore(redis, prefix),
+    confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
+    trustedChatIds: secretChatsOf(env),
+    defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
+    timeoutMs: settings.statusTimeoutMs,
+  };
+}

@@ -1,0 +1,80 @@
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import { createPairingQueue } from "../pairing/pairing-queue.js";
+import { applySessionCapacity, createQrQueue, sessionCapacity } from "../qr-session/qr-queue.js";
+import { InFlight } from "../shared/in-flight.js";
+import { createBot } from "../telegram/bot.js";
+import { commandMenus } from "../telegram/features/help.js";
+import { botFeatureDeps } from "./bot-features.js";
+import type { HttpPart } from "./http.js";
+import type { Shared } from "./shared.js";
+
+/** How long stop() lets update handlers in flight finish before closing their connections. */
+const DRAIN_UPDATES_MS = 4_000;
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+/**
+ * The Telegram bot of a process with the bot role: long polling (or the webhook), the features,
+ * and the queues it adds QR sessions and pairing watches to.
+ */
+export function botPart(shared: Shared) {
+  const { config, logger } = shared;
+  const { env } = config;
+  const updatesInFlight = new InFlight();
+  const closers: Array<() => Promise<unknown>> = [];
+  let runner: RunnerHandle | undefined;
+
+  return {
+    async start(http: HttpPart | undefined): Promise<void> {
+      // Fail fast, like the store: /qr during an outage must not wait for Redis to return.
+      const queueConnection = shared.connections.failFast();
+      const qr = createQrQueue(queueConnection, env.REDIS_PREFIX);
+      qr.on("error", (error) => logger.warn({ err: error }, "QR queue error"));
+      closers.push(() => qr.close());
+      const capacity = sessionCapacity(env.QR_EDITS_PER_SECOND, env.QR_MAX_SESSIONS);
+      await applySessionCapacity(qr, capacity);
+      const pairing = createPairingQueue(queueConnection, env.REDIS_PREFIX);
+      pairing.on("error", (error) => logger.warn({ err: error }, "pairing queue error"));
+      closers.push(() => pairing.close());
+
+      const bot = createBot(
+        {
+          token: env.BOT_TOKEN,
+          apiRoot: env.TELEGRAM_API_ROOT,
+          access: shared.access,
+          logger: logger.child({ part: "bot" }),
+          transformers: shared.telegram.repliesTransformers(),
+        },
+        (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }),
+      );
+      await bot.init();
+      await Promise.all(
+        commandMenus().map(({ commands, languageCode }) =>
+          bot.api.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),
+        ),
+      ).catch((error) => logger.warn({ err: error }, "could not set the command menu"));
+      // Handlers are tracked so that stop() lets the ones in flight finish.
+      const adapter = {
+        init: () => bot.init(),
+        handleUpdate: (update: Parameters<typeof bot.handleUpdate>[0]) =>
+          updatesInFlight.track(bot.handleUpdate(update)),
+        errorHandler: bot.errorHandler,
+        api: bot.api,
+      };
+      if (env.BOT_MODE === "webhook" && http) await http.serveTelegram(bot);
+      else runner = run(adapter, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      logger.info({ username: bot.botInfo.username }, "bot started");
+    },
+
+    /** First step of a stop: take no more updates. */
+    async stopTaking(): Promise<void> {
+      await runner?.stop();
+    },
+
+    /** Lets the handlers in flight finish (bounded), then closes the queues. */
+    async stop(): Promise<void> {
+      if (!(await updatesInFlight.drain(DRAIN_UPDATES_MS)))
+        logger.warn({ inFlight: updatesInFlight.size }, "stopped with updates in flight");
+      for (const close of closers) await close().catch(() => undefined);
+    },
+  };
+}

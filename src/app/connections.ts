@@ -1,0 +1,78 @@
+import { Redis, type RedisOptions } from "ioredis";
+import type { Env } from "../config/index.js";
+import type { Logger } from "../shared/logger.js";
+
+/** Redis reconnects quickly (the default backoff grows to ~5 s) so the bot recovers fast. */
+function redisOptions(extra: RedisOptions = {}): RedisOptions {
+  return { retryStrategy: (attempt) => Math.min(attempt * 200, 1000), ...extra };
+}
+
+/**
+ * The store's connection (the bot's commands and the sessions' polls) fails fast while Redis is
+ * down: a command gets "temporarily unavailable" at once instead of hanging, and a session's job
+ * is retried by BullMQ once Redis is back. `commandTimeout` also covers a Redis that hangs.
+ */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 3_000,
+};
+
+/**
+ * The one owner of this process's Redis connections: each part asks it for the kind it needs,
+ * and `closeAll` ends every one of them. Errors are logged once, through the main connection.
+ */
+export class Connections {
+  readonly main: Redis;
+  private readonly all: Redis[] = [];
+
+  constructor(
+    private readonly env: Env,
+    logger: Logger,
+  ) {
+    this.main = this.open(FAIL_FAST);
+    this.main.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
+  }
+
+  /** A connection that fails fast, like the main one (queues the bot adds to, the HTTP part). */
+  failFast(): Redis {
+    return this.quiet(this.open(FAIL_FAST));
+  }
+
+  /** BullMQ requires maxRetriesPerRequest: null on its connections, and does not close them. */
+  forBullMq(): Redis {
+    return this.quiet(this.open({ maxRetriesPerRequest: null }));
+  }
+
+  /** Waits for Redis to accept connections (it may be starting alongside us). */
+  async untilReady(timeoutMs: number): Promise<void> {
+    const redis = this.main;
+    if (redis.status === "ready") return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        redis.off("ready", onReady);
+        reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      redis.once("ready", onReady);
+    });
+  }
+
+  closeAll(): void {
+    for (const connection of this.all) connection.disconnect();
+  }
+
+  private open(options: RedisOptions): Redis {
+    const connection = new Redis(this.env.REDIS_URL, redisOptions(options));
+    this.all.push(connection);
+    return connection;
+  }
+
+  private quiet(connection: Redis): Redis {
+    connection.on("error", () => undefined); // reported once, through `main`
+    return connection;
+  }
+}

@@ -1,0 +1,112 @@
+import { Access } from "../access/access.js";
+import { listedOffTeam } from "../access/roles.js";
+import { derivedSettings } from "../config/derived.js";
+import { type Config, teamOf } from "../config/index.js";
+import { GreenApiClient } from "../green-api/client.js";
+import { Metrics } from "../observability/metrics.js";
+import { ChatSlots } from "../qr-session/chat-slots.js";
+import { SessionStore } from "../qr-session/session-store.js";
+import type { Logger } from "../shared/logger.js";
+import { ChatPacer, paceChats } from "../telegram/pacing/chat-pacer.js";
+import { alertsPart } from "./alerts.js";
+import { botPart } from "./bot.js";
+import { Connections } from "./connections.js";
+import { type HttpPart, startHttp } from "./http.js";
+import { pairingWatcherPart } from "./pairing.js";
+import { qrWorkerPart } from "./qr.js";
+import type { Part, Shared } from "./shared.js";
+import { telegramApiFactory } from "./telegram-api.js";
+
+export interface Greenlight {
+  start(): Promise<void>;
+  /** Stops taking updates, suspends running sessions for the next worker, closes connections. */
+  stop(): Promise<void>;
+  /** The HTTP server's port once started (HTTP_PORT=0 picks one); undefined when off. */
+  httpPort(): number | undefined;
+}
+
+/** How long start() waits for Redis to accept connections (it may be starting alongside us). */
+const REDIS_READY_TIMEOUT_MS = 15_000;
+
+/**
+ * The composition root: builds what the parts share, then the parts this process runs (`ROLE`
+ * picks the bot, the worker or both). Nothing else in src/ constructs parts or wires features.
+ */
+export function createGreenlight(config: Config, logger: Logger): Greenlight {
+  const { env, instances } = config;
+  const team = teamOf(env);
+  for (const { instance, userId } of listedOffTeam(instances.all(), team)) {
+    logger.warn(
+      { instance, userId },
+      "listed on an instance but in none of ADMIN_IDS, OPERATOR_IDS, VIEWER_IDS: no access",
+    );
+  }
+  const settings = derivedSettings(env);
+  const connections = new Connections(env, logger);
+  const redis = connections.main;
+  const prefix = env.REDIS_PREFIX;
+  const metrics = new Metrics();
+  // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
+  const pacing = paceChats(
+    new ChatPacer(redis, {
+      prefix,
+      botPerSecond: env.TELEGRAM_BOT_SENDS_PER_SECOND,
+      groupPerMinute: env.TELEGRAM_GROUP_SENDS_PER_MINUTE,
+      privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
+    }),
+  );
+  const shared: Shared = {
+    config,
+    settings,
+    logger,
+    connections,
+    access: new Access(instances, team),
+    metrics,
+    greenApi: new GreenApiClient({
+      timeoutMs: env.GREEN_API_TIMEOUT_MS,
+      fetch: metrics.countingFetch(),
+    }),
+    pacing,
+    telegram: telegramApiFactory(env, pacing),
+    store: new SessionStore(redis, {
+      prefix,
+      leaseMs: settings.leaseMs,
+      staleMs: settings.sessionStaleMs,
+    }),
+    chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
+  };
+
+  const workerParts: Part[] =
+    env.ROLE === "bot"
+      ? []
+      : [
+          qrWorkerPart(shared),
+          pairingWatcherPart(shared),
+          ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
+        ];
+  const bot = env.ROLE === "worker" ? undefined : botPart(shared);
+  let http: HttpPart | undefined;
+
+  return {
+    async start() {
+      await connections.untilReady(REDIS_READY_TIMEOUT_MS);
+      if (env.HTTP_PORT !== undefined) {
+        const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
+        const connection = connections.failFast();
+        http = await startHttp({ env: httpEnv, instances, redis, connection, metrics, logger });
+      }
+      for (const part of workerParts) await part.start();
+      await bot?.start(http);
+    },
+
+    async stop() {
+      // Stop taking updates first; then let handlers and session edits in flight finish.
+      await bot?.stopTaking();
+      await http?.close();
+      await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
+      connections.closeAll();
+    },
+
+    httpPort: () => http?.port,
+  };
+}

@@ -1,0 +1,32 @@
+import type { Transformer } from "grammy";
+import type { Access } from "../access/access.js";
+import type { Config } from "../config/index.js";
+import type { DerivedSettings } from "../config/derived.js";
+import type { GreenApiClient } from "../green-api/client.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { ChatSlots } from "../qr-session/chat-slots.js";
+import type { SessionStore } from "../qr-session/session-store.js";
+import type { Logger } from "../shared/logger.js";
+import type { Connections } from "./connections.js";
+import type { TelegramApiFactory } from "./telegram-api.js";
+
+/** What every part of the process shares, built once in app/index.ts. */
+export interface Shared {
+  config: Config;
+  settings: DerivedSettings;
+  logger: Logger;
+  connections: Connections;
+  access: Access;
+  metrics: Metrics;
+  greenApi: GreenApiClient;
+  pacing: Transformer;
+  telegram: TelegramApiFactory;
+  store: SessionStore;
+  chatSlots: ChatSlots;
+}
+
+/** One part of the process: it starts, and it stops (letting work in flight end, or handing it back). */
+export interface Part {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

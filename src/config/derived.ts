@@ -1,0 +1,31 @@
+import type { Env } from "./env.js";
+
+/**
+ * Numbers that follow from the environment, computed once here rather than inline where they are
+ * used, each with the reason for its formula.
+ */
+export function derivedSettings(env: Env) {
+  const leaseMs = env.SESSION_LOCK_MS;
+  return {
+    leaseMs,
+    /**
+     * A session record whose poller went silent this long is taken over: two missed lease
+     * renewals plus slack for a slow Redis.
+     */
+    sessionStaleMs: 2 * leaseMs + 15_000,
+    /** A place in a group's line is kept this long for a session whose poller has not started. */
+    chatHoldMs: 2 * leaseMs,
+    /** getStateInstance between QR polls: a safety net beside `alreadyLogged`, 1/s at most. */
+    stateCheckEveryMs: Math.max(10_000, env.QR_POLL_INTERVAL_MS * 10),
+    /** Cap of the pause after failed GREEN-API calls in a row. */
+    maxBackoffMs: 10_000,
+    /** Pairing-code watches one worker runs at once: each waits on one GREEN-API call at a time. */
+    pairingConcurrency: 200,
+    /** How often a pairing watch asks for the state: four times per code life, 2 s at most. */
+    pairingCheckEveryMs: Math.min(2_000, env.PAIRING_CODE_TTL_MS / 4),
+    /** /status answers within this even when GREEN-API hangs (per call). */
+    statusTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, 5_000),
+  };
+}
+
+export type DerivedSettings = ReturnType<typeof derivedSettings>;

@@ -1,0 +1,53 @@
+import type { Locale } from "../shared/locale.js";
+import type { MessageRef, ScreenOutcome } from "../shared/screen.js";
+
+export type { MessageRef, ScreenOutcome } from "../shared/screen.js";
+
+/**
+ * The one text message of a pairing-code session, as the pairing core needs it: each method shows
+ * one state in the language of whoever asked (telegram/pairing-screen.ts draws them). A phone
+ * number is given whole; the screen decides how much of it a chat may see.
+ */
+export interface CodeScreen {
+  /** "Asking GREEN-API…" as a new message; its id. Throws when the chat takes no message. */
+  sendRequesting(
+    chatId: number,
+    instance: string,
+    phone: string,
+    locale: Locale,
+    replyTo?: number,
+  ): Promise<number>;
+  showRequesting(
+    target: MessageRef,
+    instance: string,
+    phone: string,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  showCode(
+    target: MessageRef,
+    instance: string,
+    code: string,
+    phone: string,
+    validMs: number,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  showFailed(
+    target: MessageRef,
+    instance: string,
+    reason: string,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  showCooldown(
+    target: MessageRef,
+    instance: string,
+    seconds: number,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  showAuthorized(
+    target: MessageRef,
+    instance: string,
+    phone: string | undefined,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  showExpired(target: MessageRef, instance: string, locale: Locale): Promise<ScreenOutcome>;
+}
