@@ -21,7 +21,9 @@ module.exports = {
       comment: "green-api/, render/, config/, shared/ and observability/ know no feature.",
       severity: "error",
       from: { path: "^src/(green-api|render|config|shared)/" },
-      to: { path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|observability)/" },
+      to: {
+        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|observability)/",
+      },
     },
     {
       name: "only-main-imports-app",

@@ -16,4 +16,9 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  {
+    // dependency-cruiser reads a CommonJS config.
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable" } },
+  },
 );
