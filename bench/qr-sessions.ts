@@ -108,6 +108,7 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
   const telegram = await FakeTelegram.start({
     enforceRateLimits: scenario.rateLimited,
   });
+  telegram.userStartedBot(1001); // the operator (alerts go to their private chat)
   const greenApi = await FakeGreenApi.start();
   const prefix = `bench-${scenario.name}-${Date.now()}`;
   const names = Array.from({ length: scenario.sessions }, (_, i) => `i${i}`);

@@ -53,8 +53,8 @@ export type EditOutcome =
   /** The bot's edit budget had no slot within a tick: the newest QR goes next tick. */
   | { kind: "no-budget" }
   | { kind: "rate-limited"; retryAfterMs: number }
-  | { kind: "gone" }
-  | { kind: "failed" };
+  | { kind: "gone"; description?: string }
+  | { kind: "failed"; description?: string };
 
 export type Action =
   /** Another session took over, or the record vanished: stop, touching nothing. */
@@ -76,7 +76,7 @@ export type Action =
 export type LogEvent =
   | { kind: "poll-failed"; failuresInARow: number }
   | { kind: "rate-limited"; retryAfterMs: number }
-  | { kind: "edit-failed" }
+  | { kind: "edit-failed"; reason?: string }
   | { kind: "qr-error-answer" }
   | { kind: "message-gone" };
 
@@ -222,7 +222,12 @@ function onEdited(
     case "gone":
       return step(state, log({ kind: "message-gone" }), { kind: "quit", outcome: "message-gone" });
     case "failed":
-      return afterAnswer(state, now, settings, log({ kind: "edit-failed" }));
+      return afterAnswer(
+        state,
+        now,
+        settings,
+        log({ kind: "edit-failed", reason: outcome.description }),
+      );
     case "no-budget":
       return afterAnswer(state, now, settings);
   }

@@ -378,7 +378,7 @@ function logEvent(logger: Logger, event: LogEvent, pollError: unknown): void {
       logger.info({ retryAfterMs: event.retryAfterMs }, "Telegram rate limit; holding edits");
       return;
     case "edit-failed":
-      logger.warn("Telegram edit failed; retrying on the next poll");
+      logger.warn({ reason: event.reason }, "Telegram edit failed; retrying on the next poll");
       return;
     case "qr-error-answer":
       logger.info("GREEN-API answered qr with an error; polling on");

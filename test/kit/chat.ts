@@ -30,14 +30,26 @@ export function buttonData(message: StoredMessage | undefined, label: string): s
   return button.callback_data;
 }
 
-/** Waits until the session message shows the QR with this payload, as a phone would scan it. */
-export function waitForQr(h: Harness, payload: string, chatId = OPERATOR): Promise<StoredMessage> {
-  return eventually(async () => {
-    for (const message of photoMessages(h, chatId)) {
-      if (message.photo && (await scanPng(message.photo)) === payload) return message;
-    }
-    return undefined;
-  }, `a QR message scanning to ${payload}`);
+/**
+ * Waits until the session message shows the QR with this payload, as a phone would scan it.
+ * `timeoutMs` is for waits that include starting a process (tsx compiles on start: slow under load).
+ */
+export function waitForQr(
+  h: Harness,
+  payload: string,
+  chatId = OPERATOR,
+  timeoutMs?: number,
+): Promise<StoredMessage> {
+  return eventually(
+    async () => {
+      for (const message of photoMessages(h, chatId)) {
+        if (message.photo && (await scanPng(message.photo)) === payload) return message;
+      }
+      return undefined;
+    },
+    `a QR message scanning to ${payload}`,
+    timeoutMs,
+  );
 }
 
 /** Waits for a text message of the bot in the chat that contains `fragment`. */

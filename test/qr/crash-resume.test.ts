@@ -40,7 +40,8 @@ describe("a QR session survives the process", () => {
     const next = shop.rotateQr();
 
     const second = spawn();
-    const resumed = await waitForQr(h, next);
+    // Includes the new process's start (tsx), which a loaded CI machine can stretch.
+    const resumed = await waitForQr(h, next, OPERATOR, 30_000);
     expect(resumed.messageId).toBe(live.messageId);
     expect(photoMessages(h)).toHaveLength(1);
     expect(h.telegram.callsOf("sendPhoto")).toHaveLength(1);
