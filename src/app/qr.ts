@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { EditBudget } from "../qr-session/edit-budget.js";
+import { EditBudget } from "../telegram/pacing/index.js";
 import { createQrSourceFactory, socketOptionsFor } from "../qr-session/qr-source.js";
 import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";

@@ -49,3 +49,26 @@ export interface QrCounters {
   /** A new QR reached the screen this long after it was fetched (render + upload + edit). */
   qrShown(secondsSinceFetched: number): void;
 }
+
+/**
+ * The live QR sessions one chat can keep fresh (a group: a few, Telegram allows ~20 messages a
+ * minute there; a private chat: no limit). telegram/pacing/chat-slots.ts keeps them in Redis.
+ */
+export interface ChatLine {
+  /** How many sessions may be live in the chat; undefined: no limit. */
+  capacityOf(chatId: number): number | undefined;
+  /** 0 when the session is live in the chat, else its place in the chat's line. */
+  hold(
+    chatId: number,
+    sessionId: string,
+    ttlMs: number,
+    opts?: { force?: boolean; now?: number },
+  ): Promise<number>;
+  release(chatId: number, sessionId: string): Promise<void>;
+}
+
+/** The bot-wide budget of QR edits (telegram/pacing/edit-budget.ts). */
+export interface EditSlots {
+  /** Waits up to `maxWaitMs` for a slot: false when none came (the newest QR goes next tick). */
+  take(maxWaitMs: number, signal?: AbortSignal): Promise<boolean>;
+}

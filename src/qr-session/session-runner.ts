@@ -7,10 +7,8 @@ import { isNeedsLogout, type QrAnswer } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 import { localeOf } from "../shared/locale.js";
-import type { QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
+import type { ChatLine, EditSlots, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
 
-import type { ChatSlots } from "./chat-slots.js";
-import type { EditBudget } from "./edit-budget.js";
 import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
 import {
@@ -36,9 +34,9 @@ export interface SessionRunnerDeps {
   /** Where QR codes come from (polling by default). */
   sources?: QrSourceFactory;
   /** The bot-wide budget of QR edits (Telegram's ~30/s per bot); none: edit at once. */
-  editBudget?: EditBudget;
+  editBudget?: EditSlots;
   /** How many sessions may show live QRs in one group chat; none: no per-chat limit. */
-  chatSlots?: ChatSlots;
+  chatSlots?: ChatLine;
   counters?: QrCounters;
   now?: () => number;
 }
@@ -317,14 +315,14 @@ export class SessionRunner {
   }
 }
 
-/** The session's place among its chat's live QRs (see ChatSlots), following it when it moves. */
+/** The session's place among its chat's live QRs (a ChatLine: telegram/pacing/chat-slots.ts), following it when it moves. */
 class ChatPlace {
   private chatId: number | undefined;
   /** When the live place was last renewed; a waiting session asks again every tick. */
   private liveSince: number | undefined;
 
   constructor(
-    private readonly slots: ChatSlots | undefined,
+    private readonly slots: ChatLine | undefined,
     private readonly sessionId: string,
     private readonly ttlMs: number,
   ) {}

@@ -3,8 +3,7 @@ import type { Queue } from "bullmq";
 import type { Logger } from "../shared/logger.js";
 import { withTimeout } from "../shared/with-timeout.js";
 import { type Locale, localeOf } from "../shared/locale.js";
-import type { MessageRef, QrScreen, QueueLine } from "./ports.js";
-import type { ChatSlots } from "./chat-slots.js";
+import type { ChatLine, MessageRef, QrScreen, QueueLine } from "./ports.js";
 import { enqueueQrSession, placeInLine, type QrJob, withdrawQrSession } from "./qr-queue.js";
 import { messageKey } from "./session-record.js";
 import type { SessionStore } from "./session-store.js";
@@ -44,7 +43,7 @@ export class SessionStarter {
       /** Live sessions across all workers (see sessionCapacity); later ones queue. */
       capacity: number;
       /** Live sessions per group chat; none: no per-chat limit. */
-      chatSlots?: ChatSlots;
+      chatSlots?: ChatLine;
       /** How long a place in a chat's line is kept for a session whose poller has not started. */
       chatHoldMs: number;
       logger: Logger;

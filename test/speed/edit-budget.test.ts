@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { EditBudget } from "../../src/qr-session/edit-budget.js";
+import { EditBudget } from "../../src/telegram/pacing/edit-budget.js";
 import { redisUrl, uniquePrefix } from "../kit/redis.js";
 
 // The bot-wide QR edit budget lives in Redis, so every worker process draws from the same one.

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { reserveSlot } from "../shared/gcra.js";
-import { sleep } from "../shared/time.js";
+import { reserveSlot } from "../../shared/gcra.js";
+import { sleep } from "../../shared/time.js";
 
 export interface EditBudgetOptions {
   prefix: string;
