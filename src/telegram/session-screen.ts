@@ -7,6 +7,7 @@ import { renderQrCard, renderStatusCard } from "../render/index.js";
 import type { CardTone } from "../render/status-card.js";
 import { cards, type Texts, textsFor } from "./i18n/index.js";
 import { noButtons, qrKeyboards } from "./keyboards.js";
+import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
 export type { MessageRef } from "../shared/screen.js";
@@ -19,16 +20,27 @@ interface Screen {
 }
 
 /** The status card, caption and buttons that close a session, by how it ended. */
-export function endScreen(end: SessionEnd, instance: string, timeoutMs: number, t: Texts): Screen {
+export function endScreen(
+  end: SessionEnd,
+  instance: string,
+  timeoutMs: number,
+  t: Texts,
+  /** The chat the card is shown in: a phone number is whole only in a private chat (#17). */
+  chatId = 0,
+): Screen {
   const ends = t.qr.ends;
   const keyboards = qrKeyboards(t);
   switch (end.kind) {
-    case "authorized":
+    case "authorized": {
+      const phone = end.phone ? phoneForChat(end.phone, chatId) : undefined;
+      // The card's font draws ASCII only: a masked number ("···") stays in the caption.
+      const onCard = phone && phoneVisibilityIn(chatId) === "full" ? phone : undefined;
       return {
-        card: { ...cards.authorized(instance, end.phone), tone: "ok" },
-        caption: ends.authorized(instance, end.phone),
+        card: { ...cards.authorized(instance, onCard), tone: "ok" },
+        caption: ends.authorized(instance, phone),
         keyboard: noButtons(),
       };
+    }
     case "already-authorized":
       return {
         card: { ...cards.alreadyAuthorized(instance), tone: "ok" },
@@ -167,7 +179,7 @@ export class SessionScreen implements QrScreen {
     end: SessionEnd,
     locale: Locale,
   ): Promise<TelegramOutcome> {
-    const screen = endScreen(end, instance, this.timeoutMs, textsFor(locale));
+    const screen = endScreen(end, instance, this.timeoutMs, textsFor(locale), target.chatId);
     const png = await renderStatusCard(screen.card);
     return this.edit(target, png, screen.caption, screen.keyboard);
   }

@@ -48,7 +48,7 @@ describe("/qr: one live QR message until the instance logs in", () => {
       const current = photoMessages(h)[0];
       return current?.caption?.includes("authorized") ? current : undefined;
     }, "the authorized status");
-    expect(done.caption).toBe("✅ shop is authorized as +79001234567.");
+    expect(done.caption).toBe("✅ shop is authorized as +7 900 123-45-67.");
     expect(await scanPng(done.photo as Buffer)).toBeNull();
     expect(buttonsOf(done)).toEqual([]);
     expect(done.messageId).toBe(message?.messageId);
@@ -67,7 +67,16 @@ describe("/qr: one live QR message until the instance logs in", () => {
       chatType: "supergroup",
       text: "/qr@greenlight_test_bot shop",
     });
-    await waitForQr(h, shop.currentQrPayload(), -100500);
+    const live = await waitForQr(h, shop.currentQrPayload(), -100500);
     expect(photoMessages(h, OPERATOR)).toHaveLength(0);
+    // The number that linked it is masked there: a group is not the operator's private chat.
+    shop.authorize("79001234567");
+    await eventually(
+      () =>
+        h.telegram.message(-100500, live.messageId)?.caption ===
+        "✅ shop is authorized as +7 900 ···-··-67.",
+      "the masked number in the group",
+    );
+    expect(h.logLines.join("\n")).not.toContain("79001234567");
   });
 });

@@ -130,7 +130,7 @@ describe("/start, /help, the command menu and per-instance access", () => {
     await eventually(
       () =>
         h.telegram.message(OPERATOR, live.messageId)?.caption ===
-        "✅ shop авторизован как +79001234567.",
+        "✅ shop авторизован как +7 900 123-45-67.",
       "the Russian end",
     );
   });

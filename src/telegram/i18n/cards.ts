@@ -14,7 +14,7 @@ export const cards = {
   moved: (instance: string) => ({ title: `${instance}: moved`, lines: ["See the newer message"] }),
   authorized: (instance: string, phone?: string) => ({
     title: `${instance} is authorized`,
-    lines: phone ? [`+${phone}`] : [],
+    lines: phone ? [phone] : [],
   }),
   alreadyAuthorized: (instance: string) => ({
     title: `${instance} is already authorized`,

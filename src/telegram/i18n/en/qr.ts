@@ -49,7 +49,7 @@ export const qr = {
     `❌ Could not log out ${b(instance)}: ${escapeHtml(reason)}`,
   ends: {
     authorized: (instance: string, phone?: string) =>
-      `✅ ${b(instance)} is authorized${phone ? ` as +${escapeHtml(phone)}` : ""}.`,
+      `✅ ${b(instance)} is authorized${phone ? ` as ${escapeHtml(phone)}` : ""}.`,
     alreadyAuthorized: (instance: string) =>
       `✅ ${b(instance)} is already authorized: there is no QR to scan.\nTo link another phone, log out first.`,
     needsLogout: (instance: string) =>

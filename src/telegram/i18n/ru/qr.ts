@@ -50,7 +50,7 @@ export const qr: Texts["qr"] = {
     `❌ Не удалось выйти из ${b(instance)}: ${escapeHtml(reason)}`,
   ends: {
     authorized: (instance, phone) =>
-      `✅ ${b(instance)} авторизован${phone ? ` как +${escapeHtml(phone)}` : ""}.`,
+      `✅ ${b(instance)} авторизован${phone ? ` как ${escapeHtml(phone)}` : ""}.`,
     alreadyAuthorized: (instance) =>
       `✅ ${b(instance)} уже авторизован: сканировать нечего.\nЧтобы привязать другой телефон, сначала выйдите.`,
     needsLogout: (instance) =>
