@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import { Access } from "./access/access.js";
 import { ConfirmationStore } from "./access/confirmation-store.js";
 import { listedOffTeam } from "./access/roles.js";
@@ -9,6 +9,7 @@ import { createStateWatcher, MuteStore } from "./alerts/index.js";
 import type { StateWatcher } from "./alerts/state-watcher.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { type Config, secretChatsOf, teamOf } from "./config/index.js";
+import { createRedisConnection, describeRedisTarget } from "./config/redis-connection.js";
 import { GreenApiClient } from "./green-api/client.js";
 import { type HttpPart, Metrics, startHttp } from "./http/index.js";
 import { createPairingQueue } from "./pairing/pairing-queue.js";
@@ -92,7 +93,9 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
     );
   }
 
-  const redis = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
+  // REDIS_URL or, when set, REDIS_SENTINELS: every connection below goes to the same primary.
+  logger.info(describeRedisTarget(env), "Redis");
+  const redis = createRedisConnection(env, redisOptions(FAIL_FAST));
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
   const store = new SessionStore(redis, { prefix, leaseMs, staleMs: 2 * leaseMs + 15_000 });
   const metrics = new Metrics();
@@ -119,7 +122,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const connections: Redis[] = [redis];
   // BullMQ requires maxRetriesPerRequest: null on its connections, and does not close ones it is given.
   const bullConnection = () => {
-    const connection = new Redis(env.REDIS_URL, redisOptions({ maxRetriesPerRequest: null }));
+    const connection = createRedisConnection(env, redisOptions({ maxRetriesPerRequest: null }));
     connection.on("error", () => undefined); // reported once, through `redis` above
     connections.push(connection);
     return connection;
@@ -205,7 +208,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
     async start() {
       await untilReady(redis, REDIS_READY_TIMEOUT_MS);
       if (env.HTTP_PORT !== undefined) {
-        const connection = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
+        const connection = createRedisConnection(env, redisOptions(FAIL_FAST));
         connection.on("error", () => undefined); // reported once, through `redis` above
         connections.push(connection);
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
@@ -223,7 +226,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       await stateWatcher?.start();
       if (runsBot) {
         // Fail fast, like the store: /qr during an outage must not wait for Redis to return.
-        const queueConnection = new Redis(env.REDIS_URL, redisOptions(FAIL_FAST));
+        const queueConnection = createRedisConnection(env, redisOptions(FAIL_FAST));
         queueConnection.on("error", () => undefined); // reported once, through `redis` above
         connections.push(queueConnection);
         const queue = createQrQueue(queueConnection, prefix);
