@@ -71,9 +71,10 @@ export function redisTarget(env: RedisEnv): RedisTarget {
         name: env.REDIS_SENTINEL_NAME,
         ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}),
         ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
-        // Subscribe to the sentinels' +switch-master: a connection to a primary that was demoted
-        // (not killed) or became unreachable without a reset moves to the new one at once.
-        failoverDetector: true,
+        // Not ioredis' failoverDetector: in ioredis 6.0 its +switch-master handler can hit a client
+        // that is reconnecting and end it for good ("Connection is closed.", status "end"), seen in
+        // test/faults/redis-failover.test.ts. A killed primary closes the sockets; a demoted one
+        // answers writes with READONLY, which reconnects (reconnectOnReadonly below).
       },
     };
   }

@@ -12,6 +12,11 @@ const NAME = "greenlight-ha";
 const PROMOTION_TIMEOUT_MS = 20_000;
 /** What "answered within a few seconds of the promotion" means here. */
 const AFTER_PROMOTION_MS = 5_000;
+/**
+ * The session's job fails while Redis is away and its retry waits for the failed attempt's lease
+ * to lapse (SESSION_LOCK_MS; the harness's 3 s here, 30 s by default): README "Reliability".
+ */
+const LOCK_MS = 3_000;
 const UNAVAILABLE = "⚠️ greenlight is temporarily unavailable, try again in a moment.";
 const MUTED = "🔕 alerts muted until";
 
@@ -47,6 +52,7 @@ describe("Redis through Sentinel: kill -9 of the primary mid-session", () => {
         REDIS_PASSWORD: PASSWORD,
         REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
         HTTP_PORT: "0",
+        SESSION_LOCK_MS: String(LOCK_MS),
       },
     });
     const harness = h;
@@ -72,7 +78,7 @@ describe("Redis through Sentinel: kill -9 of the primary mid-session", () => {
         return undefined;
       },
       "the next QR on screen",
-      PROMOTION_TIMEOUT_MS + AFTER_PROMOTION_MS,
+      PROMOTION_TIMEOUT_MS + LOCK_MS + AFTER_PROMOTION_MS,
     ).then((message) => ({ message, at: Date.now() }));
     // An operator keeps asking /status meanwhile: every one is answered (never a hang); the
     // first that shows the mute again was served from Redis, the new primary.
@@ -103,7 +109,9 @@ describe("Redis through Sentinel: kill -9 of the primary mid-session", () => {
       promotionToNextQrMs: shown.at - promotedAt,
       promotionToStatusMs: status.at - promotedAt,
     };
-    console.info(`Redis failover (kill -9 of the primary): ${JSON.stringify(figures)}`);
+    console.info(
+      `Redis failover (kill -9 of the primary, SESSION_LOCK_MS=${LOCK_MS}): ${JSON.stringify(figures)}`,
+    );
 
     // The session went on where it was: same message, one photo, one sendPhoto.
     expect(shown.message.messageId).toBe(live.messageId);
@@ -111,7 +119,7 @@ describe("Redis through Sentinel: kill -9 of the primary mid-session", () => {
     expect(h.telegram.callsOf("sendPhoto")).toHaveLength(1);
     expect(h.telegram.message(OPERATOR, live.messageId)?.caption).toContain("Scan to link shop");
     // Within a few seconds of the promotion.
-    expect(figures.promotionToNextQrMs).toBeLessThan(AFTER_PROMOTION_MS);
+    expect(figures.promotionToNextQrMs).toBeLessThan(LOCK_MS + AFTER_PROMOTION_MS);
     expect(status.askedAt - promotedAt).toBeLessThan(AFTER_PROMOTION_MS);
     expect(figures.promotionToStatusMs).toBeLessThan(AFTER_PROMOTION_MS);
     // The HTTP part's connection followed too.
