@@ -9,7 +9,11 @@ import { createStateWatcher, MuteStore } from "./alerts/index.js";
 import type { StateWatcher } from "./alerts/state-watcher.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { type Config, secretChatsOf, teamOf } from "./config/index.js";
-import { createRedisConnection, describeRedisTarget } from "./config/redis-connection.js";
+import {
+  createRedisConnection,
+  describeRedisTarget,
+  redisUnreachableHint,
+} from "./config/redis-connection.js";
 import { GreenApiClient } from "./green-api/client.js";
 import { type HttpPart, Metrics, startHttp } from "./http/index.js";
 import { createPairingQueue } from "./pairing/pairing-queue.js";
@@ -64,12 +68,12 @@ const REDIS_READY_TIMEOUT_MS = 15_000;
 /** How long stop() lets update handlers in flight finish before closing their connections. */
 const DRAIN_UPDATES_MS = 4_000;
 
-async function untilReady(redis: Redis, timeoutMs: number): Promise<void> {
+async function untilReady(redis: Redis, timeoutMs: number, hint: string): Promise<void> {
   if (redis.status === "ready") return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.off("ready", onReady);
-      reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+      reject(new Error(`Redis not reachable within ${timeoutMs} ms ${hint}`));
     }, timeoutMs);
     const onReady = () => {
       clearTimeout(timer);
@@ -206,7 +210,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
 
   return {
     async start() {
-      await untilReady(redis, REDIS_READY_TIMEOUT_MS);
+      await untilReady(redis, REDIS_READY_TIMEOUT_MS, redisUnreachableHint(env));
       if (env.HTTP_PORT !== undefined) {
         const connection = createRedisConnection(env, redisOptions(FAIL_FAST));
         connection.on("error", () => undefined); // reported once, through `redis` above

@@ -146,3 +146,16 @@ export function describeRedisTarget(env: RedisEnv): Record<string, unknown> {
     return { redis: "url" };
   }
 }
+
+/** What to check when Redis does not answer at start: names the variables, never a password. */
+export function redisUnreachableHint(env: RedisEnv): string {
+  const where = describeRedisTarget(env);
+  if (where.redis === "sentinel") {
+    const sentinels = (where.sentinels as string[]).join(",");
+    return (
+      `through REDIS_SENTINELS=${sentinels}: are the Sentinels up, and do they monitor a master ` +
+      `named REDIS_SENTINEL_NAME=${env.REDIS_SENTINEL_NAME} (sentinel monitor <name> …)?`
+    );
+  }
+  return `at REDIS_URL=${String(where.redis)}: is Redis running there (or set REDIS_SENTINELS)?`;
+}

@@ -11,7 +11,9 @@ import {
   reconnectOnReadonly,
   redisConnectionOptions,
   redisSecrets,
+  redisUnreachableHint,
 } from "../../src/config/redis-connection.js";
+import { spawnGreenlight } from "../kit/process.js";
 
 const validEnv = {
   BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef",
@@ -56,6 +58,14 @@ describe("REDIS_SENTINELS and friends in the environment", () => {
     const text = fail(env);
     expect(text).toMatch(message);
     expect(text).not.toContain("\n");
+  });
+
+  it("stops a real start with that one line, exit code 2", async () => {
+    const greenlight = spawnGreenlight({ ...validEnv, REDIS_SENTINELS: "sentinel-1" });
+    expect(await greenlight.exited).toBe(2);
+    expect(greenlight.output().trim()).toBe(
+      "greenlight: configuration error: REDIS_SENTINELS: must be comma-separated host:port pairs, e.g. sentinel-1:26379,sentinel-2:26379",
+    );
   });
 
   it("never puts a password's value in the error", () => {
@@ -174,6 +184,24 @@ describe("where each connection goes", () => {
       REDIS_SENTINELS: [{ host: "s1", port: 26379 }],
     });
     expect(viaSentinel).toEqual({ redis: "sentinel", sentinels: ["s1:26379"], name: "mymaster" });
+  });
+});
+
+describe("Redis not answering at start", () => {
+  it("names the variables to check, without passwords", () => {
+    const url = redisUnreachableHint({ ...base, REDIS_URL: "redis://:pass-word-1@cache:6380/1" });
+    expect(url).toBe(
+      "at REDIS_URL=redis://cache:6380/1: is Redis running there (or set REDIS_SENTINELS)?",
+    );
+    const sentinel = redisUnreachableHint({
+      ...base,
+      REDIS_SENTINELS: [{ host: "s1", port: 26379 }],
+      REDIS_SENTINEL_NAME: "cache",
+      REDIS_SENTINEL_PASSWORD: "sentinel-pass-1",
+    });
+    expect(sentinel).toBe(
+      "through REDIS_SENTINELS=s1:26379: are the Sentinels up, and do they monitor a master named REDIS_SENTINEL_NAME=cache (sentinel monitor <name> …)?",
+    );
   });
 });
 
