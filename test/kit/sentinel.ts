@@ -195,6 +195,27 @@ export class SentinelSetup {
     return ports.size === 1 && port ? Number(port) : undefined;
   }
 
+  /** A planned switch (`SENTINEL FAILOVER`): the primary stays up and is turned into a replica. */
+  async failover(): Promise<void> {
+    const [sentinel] = this.sentinels;
+    if (!sentinel) throw new Error("no sentinel");
+    await sentinel.client.call("SENTINEL", "FAILOVER", this.name);
+  }
+
+  /** Waits until `server` reports `role` in INFO replication; throws after `timeoutMs`. */
+  async waitForRole(
+    server: RedisServer,
+    role: "master" | "slave",
+    timeoutMs: number,
+  ): Promise<number> {
+    await eventually(
+      async () => new RegExp(`role:${role}\\b`).test(await infoOf(server.url, "replication")),
+      `port ${server.port} in the role ${role}`,
+      timeoutMs,
+    );
+    return Date.now();
+  }
+
   /** kill -9 of the primary, as a crash of its machine would be: nothing is flushed. */
   async killPrimary(): Promise<void> {
     await this.primary.kill();
