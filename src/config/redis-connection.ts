@@ -73,8 +73,10 @@ export function redisTarget(env: RedisEnv): RedisTarget {
         ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
         // Not ioredis' failoverDetector: in ioredis 6.0 its +switch-master handler can hit a client
         // that is reconnecting and end it for good ("Connection is closed.", status "end"), seen in
-        // test/faults/redis-failover.test.ts. A killed primary closes the sockets; a demoted one
-        // answers writes with READONLY, which reconnects (reconnectOnReadonly below).
+        // test/faults/redis-failover.test.ts. A killed primary closes the sockets; Sentinel
+        // disconnects the clients of a primary it demotes; a node demoted otherwise answers
+        // writes with READONLY, which reconnects (reconnectOnReadonly below). Sentinels that do
+        // not answer are retried by ioredis' sentinelRetryStrategy, at most 1 s apart.
       },
     };
   }
