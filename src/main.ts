@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createGreenlight } from "./app/index.js";
 import { ConfigError, loadConfig } from "./config/index.js";
+import { redisSecrets } from "./config/redis-connection.js";
 import { createLogger } from "./shared/logger.js";
 import { Redactor } from "./shared/redact.js";
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     config.env.BOT_TOKEN,
     ...config.instances.tokens(),
     ...(config.env.METRICS_TOKEN ? [config.env.METRICS_TOKEN] : []),
+    ...redisSecrets(config.env),
   ]);
   const logger = createLogger({ level: config.env.LOG_LEVEL, redactor });
   const app = createGreenlight(config, logger);

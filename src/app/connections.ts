@@ -1,5 +1,10 @@
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import type { Env } from "../config/index.js";
+import {
+  createRedisConnection,
+  describeRedisTarget,
+  redisUnreachableHint,
+} from "../config/redis-connection.js";
 import type { Logger } from "../shared/logger.js";
 
 /** Redis reconnects quickly (the default backoff grows to ~5 s) so the bot recovers fast. */
@@ -30,6 +35,8 @@ export class Connections {
     private readonly env: Env,
     logger: Logger,
   ) {
+    // REDIS_URL or, when set, REDIS_SENTINELS: every connection goes to the same primary.
+    logger.info(describeRedisTarget(env), "Redis");
     this.main = this.open(FAIL_FAST);
     this.main.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
   }
@@ -51,7 +58,9 @@ export class Connections {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         redis.off("ready", onReady);
-        reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+        reject(
+          new Error(`Redis not reachable within ${timeoutMs} ms ${redisUnreachableHint(this.env)}`),
+        );
       }, timeoutMs);
       const onReady = () => {
         clearTimeout(timer);
@@ -66,7 +75,7 @@ export class Connections {
   }
 
   private open(options: RedisOptions): Redis {
-    const connection = new Redis(this.env.REDIS_URL, redisOptions(options));
+    const connection = createRedisConnection(this.env, redisOptions(options));
     this.all.push(connection);
     return connection;
   }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { ConfigError, describeZodIssue } from "./errors.js";
+import { redisPassword, sentinelList, sentinelName } from "./redis-connection.js";
 
 const milliseconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -37,6 +38,12 @@ export const envSchema = z.object({
   ALLOW_INSECURE_HTTP: z.enum(["0", "1"]).default("0"),
   INSTANCES_FILE: z.string().min(1).default("./instances.json"),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  /** Set: every connection finds the primary through these Sentinels and REDIS_URL is not used. */
+  REDIS_SENTINELS: sentinelList.optional(),
+  REDIS_SENTINEL_NAME: sentinelName,
+  REDIS_SENTINEL_PASSWORD: redisPassword.optional(),
+  /** Password of the Redis servers (Sentinel's primary and replicas; a REDIS_URL without one). */
+  REDIS_PASSWORD: redisPassword.optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, "use letters, digits, _ or - (no ':')")

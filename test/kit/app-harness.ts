@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createGreenlight, type Greenlight } from "../../src/app/index.js";
 import { parseEnv } from "../../src/config/env.js";
 import type { Config } from "../../src/config/index.js";
+import { redisSecrets } from "../../src/config/redis-connection.js";
 import { loadInstancesFile } from "../../src/config/instances.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { Redactor } from "../../src/shared/redact.js";
@@ -113,7 +114,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         allowInsecureHttp: parsed.ALLOW_INSECURE_HTTP === "1",
       }),
     };
-    const redactor = new Redactor([parsed.BOT_TOKEN, ...config.instances.tokens()]);
+    const redactor = new Redactor([
+      parsed.BOT_TOKEN,
+      ...config.instances.tokens(),
+      ...redisSecrets(parsed),
+    ]);
     const logger = createLogger({
       level: parsed.LOG_LEVEL,
       redactor,

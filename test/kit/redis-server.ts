@@ -14,6 +14,10 @@ export const REDIS_HELP =
 export interface RedisServerOptions {
   /** AOF on (fsync always) and `noeviction`, as production runs it: data survives a restart. */
   persistent?: boolean;
+  /** `requirepass` (and `masterauth`, for a replica of a server with the same password). */
+  password?: string;
+  /** More redis-server arguments, after the others (e.g. `--replicaof`, `--dir`). */
+  args?: string[];
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -52,7 +56,8 @@ export class RedisServer {
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.options.password ? `:${encodeURIComponent(this.options.password)}@` : "";
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** Starts it again on the same port (same data directory when persistent); running: no-op. */
@@ -81,12 +86,18 @@ export class RedisServer {
   }
 
   private args(): string[] {
-    const base = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", ""];
-    if (!this.options.persistent || !this.dir) return [...base, "--appendonly", "no"];
+    const password = this.options.password;
+    const base = [
+      ...["--port", String(this.port), "--bind", "127.0.0.1", "--save", ""],
+      ...(password ? ["--requirepass", password, "--masterauth", password] : []),
+    ];
+    const extra = this.options.args ?? [];
+    if (!this.options.persistent || !this.dir) return [...base, "--appendonly", "no", ...extra];
     return [
       ...base,
       ...["--dir", this.dir, "--appendonly", "yes", "--appendfsync", "always"],
       ...["--maxmemory-policy", "noeviction"],
+      ...extra,
     ];
   }
 
@@ -159,7 +170,8 @@ export async function pingRedis(url: string): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on right now (someone may take it before we bind it: retry then). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
