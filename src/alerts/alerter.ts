@@ -227,6 +227,45 @@ export class Alerter {
     }
   }
 
+  /**
+   * Sends an alert whose message is gone as a new message, and points its open incidents at the
+   * new one (later edits go there). One try: a chat that refuses it is left alone until the next
+   * incident.
+   */
+  private async resend(
+    gone: MessageRef,
+    items: readonly AlertItem[],
+    view: ReturnType<typeof renderAlert>,
+  ): Promise<void> {
+    const { store, api, logger } = this.deps;
+    try {
+      const sent = await api.sendMessage(gone.chatId, view.text, {
+        parse_mode: "HTML",
+        reply_markup: view.keyboard,
+        link_preview_options: { is_disabled: true },
+      });
+      const fresh: MessageRef = { chatId: gone.chatId, messageId: sent.message_id };
+      await store.saveMessage({ ...fresh, items: [...items] });
+      const names = [...new Set(items.map((item) => item.instance))];
+      const watches = await store.watches(names);
+      const updated = new Map<string, InstanceWatch>();
+      for (const [name, watch] of watches) {
+        if (!watch) continue;
+        for (const kind of ["down", "unreachable"] as const) {
+          const incident = watch[kind];
+          if (!incident) continue;
+          incident.messages = incident.messages.map((ref) => (sameRef(ref, gone) ? fresh : ref));
+        }
+        updated.set(name, watch);
+      }
+      await store.saveWatches(updated);
+      logger.info({ ...gone, messageId: fresh.messageId }, "alert message gone; sent it again");
+    } catch (error) {
+      const outcome = classifyTelegramError(error);
+      logger.warn({ ...gone, outcome: outcome.kind }, "could not send a gone alert again");
+    }
+  }
+
   /** Re-renders out-of-date alert messages, a few per run, holding back a chat that hit 429. */
   private async flushEdits(): Promise<void> {
     const { store, api, texts, logger } = this.deps;
@@ -251,7 +290,14 @@ export class Alerter {
         await store.clean(ref);
       } catch (error) {
         const outcome = classifyTelegramError(error);
-        if (outcome.kind === "done" || outcome.kind === "gone") await store.clean(ref);
+        // The message is gone for good (deleted, too old to edit): editing it again every run
+        // would never land, so the chat gets the same alert as a fresh message instead.
+        if (outcome.kind === "gone" && outcome.scope === "message") {
+          await this.resend(ref, message.items, view);
+        }
+        if (outcome.kind === "done" || outcome.kind === "gone" || outcome.kind === "bug") {
+          await store.clean(ref);
+        }
         if (outcome.kind === "rate-limited") held.add(ref.chatId);
         if (outcome.kind !== "done") {
           logger.warn({ ...ref, outcome: outcome.kind }, "could not edit an alert");
@@ -260,6 +306,9 @@ export class Alerter {
     }
   }
 }
+
+const sameRef = (a: MessageRef, b: MessageRef) =>
+  a.chatId === b.chatId && a.messageId === b.messageId;
 
 function endItem(ended: EndedIncident): (item: AlertItem) => AlertItem {
   return (item) => ({ ...item, endedAt: ended.at });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
-import { GreenApiError } from "../green-api/errors.js";
+import { endStateOf, GreenApiError } from "../green-api/errors.js";
 import { isNeedsLogout, type QrAnswer } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
@@ -179,9 +179,8 @@ export class SessionRunner {
         failuresInARow = 0;
       } catch (error) {
         if (shutdown.aborted) break;
-        if (error instanceof GreenApiError && error.isCredentialsRejected) {
-          return this.end(record, { kind: "credentials-rejected" }, logger);
-        }
+        const endState = endStateOf(error);
+        if (endState) return this.end(record, { kind: endState }, logger);
         failuresInARow += 1;
         logger.warn({ err: error, failuresInARow }, "GREEN-API qr failed; retrying");
         // A timed-out request has already waited GREEN_API_TIMEOUT_MS: backing off on top would
@@ -220,9 +219,14 @@ export class SessionRunner {
           } else if (shutdown.aborted) {
             break; // the edit was stopped by shutdown: whoever resumes the session sends it
           } else if (shown.kind === "gone") {
+            // Deleted, too old, bot blocked: no edit will ever land. Stop quietly, upload nothing more.
             logger.info({ reason: shown.description }, "QR message is gone; ending the session");
             await store.finish(instanceName, sessionId);
             return { kind: "message-gone" };
+          } else if (shown.kind === "bug") {
+            // Telegram refuses this very request: retrying it every poll would only repeat that.
+            logger.error({ reason: shown.description }, "Telegram refused the QR edit");
+            return this.end(record, { kind: "failed" }, logger);
           } else {
             logger.warn(
               { reason: shown.description },
@@ -328,7 +332,7 @@ export class SessionRunner {
     const deadline = Date.now() + FINAL_EDIT_DEADLINE_MS;
     for (let attempt = 1; attempt <= FINAL_EDIT_MAX_ATTEMPTS; attempt++) {
       shown = await this.deps.screen.showEnd(target, record.instance, end, textsFor(record.locale));
-      if (shown.kind === "done" || shown.kind === "gone") break;
+      if (shown.kind === "done" || shown.kind === "gone" || shown.kind === "bug") break;
       const waitMs =
         shown.kind === "rate-limited" ? shown.retryAfterMs : Math.min(1000 * attempt, 10_000);
       if (Date.now() + waitMs > deadline) break;

@@ -13,6 +13,7 @@ import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { pastedTokens } from "./features/pasted-tokens.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
 import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
+import { lateCallbackAnswers } from "./late-answers.js";
 
 /** Everything the features need, wired once in app.ts. */
 export type FeatureDeps = QrFeatureDeps &
@@ -45,7 +46,12 @@ export const BOT_RETRY = { maxRetryAttempts: 5, maxDelaySeconds: 60 } as const;
 export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps): Bot<BotContext> {
   const { logger } = options;
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
-  bot.api.config.use(...(options.transformers ?? []), autoRetry(BOT_RETRY));
+  // A late answer to a button press is not a failure of the press (late-answers.ts).
+  bot.api.config.use(
+    lateCallbackAnswers(logger),
+    ...(options.transformers ?? []),
+    autoRetry(BOT_RETRY),
+  );
   const deps = wire(bot.api);
 
   const strangerReplies = new ReplyCooldown(STRANGER_REPLY_INTERVAL_MS);
