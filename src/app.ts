@@ -10,6 +10,8 @@ import type { StateWatcher } from "./alerts/state-watcher.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { type Config, secretChatsOf, teamOf } from "./config/index.js";
 import { GreenApiClient } from "./green-api/client.js";
+import { QuotaStore } from "./green-api/quota-store.js";
+import { GreenApiRateLimiter } from "./green-api/rate-limiter.js";
 import { type HttpPart, Metrics, startHttp } from "./http/index.js";
 import { createPairingQueue } from "./pairing/pairing-queue.js";
 import { PairingService } from "./pairing/pairing-service.js";
@@ -99,6 +101,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const greenApi = new GreenApiClient({
     timeoutMs: env.GREEN_API_TIMEOUT_MS,
     fetch: metrics.countingFetch(),
+    // One limiter per instance and method for every caller of every process (issue #11).
+    gate: new GreenApiRateLimiter(redis, { prefix, logger }),
   });
   const mutes = new MuteStore(redis, prefix);
   // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
