@@ -279,6 +279,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
               audit,
               logger: botLogger,
               mutes,
+              quotas: new QuotaStore(redis, prefix),
               pairing,
               pairingStore,
               confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),

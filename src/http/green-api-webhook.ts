@@ -80,8 +80,9 @@ export function judgeNotification(
   }
   const instance = instances.findById(String(body.instanceData.idInstance));
   if (!instance) return { kind: "ignored", reason: "unknown-instance", typeWebhook };
-  // GREEN-API stamps seconds; a missing stamp is taken as "now".
-  const sentAt = body.timestamp === undefined ? now : body.timestamp * 1000;
+  // GREEN-API stamps seconds; a missing stamp (or one from the future) is taken as "now".
+  const stamp = body.timestamp === undefined ? undefined : body.timestamp * 1000;
+  const sentAt = stamp !== undefined && stamp <= now + 60_000 ? stamp : now;
 
   if (typeWebhook === "quotaExceeded") {
     const quota = quotaDataSchema.safeParse((json as { quotaData?: unknown }).quotaData);
