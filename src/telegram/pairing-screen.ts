@@ -1,4 +1,4 @@
-import type { Api } from "grammy";
+import type { Api, InlineKeyboard } from "grammy";
 import { describePhone } from "../pairing/phone.js";
 import type { Texts } from "./i18n/index.js";
 import { codeKeyboards, noButtons } from "./keyboards.js";
@@ -74,17 +74,55 @@ export class PairingScreen {
     return this.edit(target, t.code.expired(instance), true, instance, t);
   }
 
-  private async edit(
+  /** No code for a linked instance (GREEN-API's rule); an admin gets "Log out & get a code". */
+  showAlreadyAuthorized(
+    target: MessageRef,
+    instance: string,
+    phone: string | undefined,
+    mayAdminister: boolean,
+    t: Texts,
+  ) {
+    const shown = phone ? phoneForChat(phone, target.chatId) : undefined;
+    const keyboards = codeKeyboards(t);
+    return this.editWith(
+      target,
+      t.code.alreadyAuthorized(instance, shown, mayAdminister),
+      mayAdminister ? keyboards.logoutForCode(instance) : noButtons(),
+    );
+  }
+
+  /** No code while the instance starts: wait, or (an admin) reboot it. */
+  showStarting(target: MessageRef, instance: string, mayAdminister: boolean, t: Texts) {
+    return this.editWith(
+      target,
+      t.code.starting(instance, mayAdminister),
+      codeKeyboards(t).whileStarting(instance, mayAdminister),
+    );
+  }
+
+  private edit(
     target: MessageRef,
     text: string,
     withButtons: boolean,
     instance: string,
     t: Texts,
   ): Promise<TelegramOutcome> {
+    return this.editWith(
+      target,
+      text,
+      withButtons ? codeKeyboards(t).afterCode(instance) : noButtons(),
+    );
+  }
+
+  private async editWith(
+    target: MessageRef,
+    text: string,
+    keyboard: InlineKeyboard,
+  ): Promise<TelegramOutcome> {
     try {
       await this.api.editMessageText(target.chatId, target.messageId, text, {
         parse_mode: "HTML",
-        reply_markup: withButtons ? codeKeyboards(t).afterCode(instance) : noButtons(),
+        reply_markup: keyboard,
       });
       return { kind: "done" };
     } catch (error) {

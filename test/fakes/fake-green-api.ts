@@ -647,6 +647,12 @@ export class FakeGreenApi {
             message: "phoneNumber is required and must be an integer",
           });
         }
+        // Codes are issued to a logged-out instance only (GREEN-API docs, getAuthorizationCode;
+        // facts.md). What the real one answers otherwise is not documented: the fake gives the
+        // documented shape with status false (REAL-API.md notes the uncertainty).
+        if (instance.state === "authorized") return json(200, { status: false, code: "" });
+        // Common errors: 400 while the instance is starting.
+        if (instance.state === "starting") return json(400, { message: "instance is starting" });
         return json(200, { status: true, code: instance.newCode() });
       }
       case "getStateInstanceHistory":
