@@ -41,6 +41,12 @@ export type InstanceReport =
 /** Linking (QR, code) cannot fix these: no such buttons for them. */
 const NOT_LINKABLE = new Set<InstanceReport["kind"]>(["rejected", "forbidden", "quota-exceeded"]);
 
+/**
+ * How long /status waits for an instance's turn under GREEN-API's 1/s when others (sessions,
+ * watchers, another /status) are asking too: a few turns. Past it: "busy", never "unreachable".
+ */
+const STATUS_MAX_TURN_WAIT_MS = 8_000;
+
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
 /**
@@ -123,7 +129,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
 
   const report = async (instance: Instance): Promise<InstanceReport> => {
     // Other callers (sessions, watchers) share the instance's 1/s: wait for a turn, bounded.
-    const options = { timeoutMs: deps.timeoutMs, maxWaitMs: deps.timeoutMs };
+    const options = { timeoutMs: deps.timeoutMs, maxWaitMs: STATUS_MAX_TURN_WAIT_MS };
     try {
       const state = await deps.greenApi.getStateInstance(instance, options);
       if (state !== "authorized") return { name: instance.name, kind: "state", state };
