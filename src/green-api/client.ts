@@ -127,8 +127,7 @@ export class GreenApiClient {
     // take GREEN-API's 429; a turn too far away fails like a 429 would, without the request.
     const gate = this.options.gate;
     if (gate) {
-      const maxWaitMs =
-        options.maxWaitMs ?? this.options.maxGateWaitMs ?? DEFAULT_MAX_GATE_WAIT_MS;
+      const maxWaitMs = options.maxWaitMs ?? this.options.maxGateWaitMs ?? DEFAULT_MAX_GATE_WAIT_MS;
       const turn = await gate.take(instance, method, { maxWaitMs, signal: options.signal });
       if (!turn) throw fail("rate-limited", undefined, `no free slot within ${maxWaitMs} ms`);
     }

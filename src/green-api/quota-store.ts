@@ -8,8 +8,14 @@ import { z } from "zod";
  */
 export const quotaDataSchema = z.object({
   method: z.string().max(100).optional().catch(undefined),
-  used: z.union([z.number(), z.string().max(30)]).optional().catch(undefined),
-  total: z.union([z.number(), z.string().max(30)]).optional().catch(undefined),
+  used: z
+    .union([z.number(), z.string().max(30)])
+    .optional()
+    .catch(undefined),
+  total: z
+    .union([z.number(), z.string().max(30)])
+    .optional()
+    .catch(undefined),
   status: z.string().max(100).optional().catch(undefined),
 });
 

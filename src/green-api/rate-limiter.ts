@@ -61,7 +61,10 @@ export class GreenApiRateLimiter implements CallGate {
     } catch (error) {
       if (Date.now() - this.lastRedisWarning > 60_000) {
         this.lastRedisWarning = Date.now();
-        this.options.logger.warn({ err: error }, "GREEN-API rate limiter: Redis failed; not pacing");
+        this.options.logger.warn(
+          { err: error },
+          "GREEN-API rate limiter: Redis failed; not pacing",
+        );
       }
       return true;
     }

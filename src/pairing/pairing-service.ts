@@ -123,7 +123,10 @@ export class PairingService {
         "pairing code request failed",
       );
       await screen.showFailed(target, instance.name, reason, t);
-      await audit(`failed: ${end ?? (error instanceof GreenApiError ? error.failure : "refused")}`, target.chatId);
+      await audit(
+        `failed: ${end ?? (error instanceof GreenApiError ? error.failure : "refused")}`,
+        target.chatId,
+      );
       return "failed";
     }
 

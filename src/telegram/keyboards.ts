@@ -1,10 +1,5 @@
 import { InlineKeyboard } from "grammy";
-import {
-  adminCallbacks,
-  codeCallbacks,
-  encodeQrCallback,
-  type QrAction,
-} from "./callback-data.js";
+import { adminCallbacks, codeCallbacks, encodeQrCallback, type QrAction } from "./callback-data.js";
 import type { Texts } from "./i18n/index.js";
 
 const qrButton = (label: string, action: QrAction, instance: string) =>

@@ -46,7 +46,11 @@ export const QUERY_TOO_OLD = "query is too old and response timeout expired or q
 
 export function classifyTelegramError(error: unknown): TelegramOutcome {
   if (error instanceof GrammyError) {
-    return classifyTelegramAnswer(error.error_code, error.description, error.parameters.retry_after);
+    return classifyTelegramAnswer(
+      error.error_code,
+      error.description,
+      error.parameters.retry_after,
+    );
   }
   if (error instanceof HttpError) return { kind: "failed", description: "network error" };
   return { kind: "failed", description: error instanceof Error ? error.name : "unknown error" };

@@ -29,9 +29,17 @@ describe("getStateInstanceHistory: phoneNumber as the docs' table (integer) or t
     h = await startHarness();
     h.greenApi.script(SHOP.idInstance, "getStateInstanceHistory", {
       json: [
-        { stateInstance: "notAuthorized", timestamp: at("2026-11-23T03:12:00Z"), phoneNumber: 79001234567 },
+        {
+          stateInstance: "notAuthorized",
+          timestamp: at("2026-11-23T03:12:00Z"),
+          phoneNumber: 79001234567,
+        },
         { stateInstance: "blocked", timestamp: null, phoneNumber: "79001234567@c.us" },
-        { stateInstance: "authorized", timestamp: at("2026-11-20T10:00:00Z"), phoneNumber: "79001234567@c.us" },
+        {
+          stateInstance: "authorized",
+          timestamp: at("2026-11-20T10:00:00Z"),
+          phoneNumber: "79001234567@c.us",
+        },
       ],
     });
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status shop" });
@@ -52,8 +60,12 @@ describe("466 (plan used up) and 403 (blocked account, wrong instance) are their
     h.greenApi.script(SUPPORT.idInstance, "getStateInstance", { status: 403 });
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status" });
     const list = await waitForText(h, "Instances");
-    expect(list.text).toContain("shop — 💳 plan quota used up (HTTP 466): pay or change the plan, or wait");
-    expect(list.text).toContain("support — 🚫 refused by GREEN-API (HTTP 403): account blocked or wrong instance");
+    expect(list.text).toContain(
+      "shop — 💳 plan quota used up (HTTP 466): pay or change the plan, or wait",
+    );
+    expect(list.text).toContain(
+      "support — 🚫 refused by GREEN-API (HTTP 403): account blocked or wrong instance",
+    );
     expect(list.text).not.toContain("credentials");
     expect(list.text).not.toContain("unreachable");
     expect(buttonsOf(list)).toEqual(["🔄 Refresh"]);

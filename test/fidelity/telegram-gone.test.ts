@@ -24,7 +24,10 @@ describe("a message gone for good ends what edits it, quietly", () => {
     h.telegram.invalidateMessage(OPERATOR, live.messageId);
     shop.rotateQr();
     await eventually(
-      () => edits(live.messageId).some((call) => call.description === "Bad Request: MESSAGE_ID_INVALID"),
+      () =>
+        edits(live.messageId).some(
+          (call) => call.description === "Bad Request: MESSAGE_ID_INVALID",
+        ),
       "the refused edit",
     );
     const qrCalls = h.greenApi.callsOf("qr").length;

@@ -63,7 +63,9 @@ describe("GREEN-API webhook: 200 for every authenticated notification (no 24-hou
     expect(h.greenApi.webhooks.attempts.every((a) => a.status === 200)).toBe(true);
 
     const metrics = await (await fetch(httpUrl(h, "/metrics"))).text();
-    expect(metrics).toContain(`greenlight_webhooks_ignored_total{reason="other-type"} ${others.length}`);
+    expect(metrics).toContain(
+      `greenlight_webhooks_ignored_total{reason="other-type"} ${others.length}`,
+    );
   });
 
   it("keeps a quotaExceeded notification per instance with its time and shows it in /status, in English and Russian", async () => {
@@ -89,7 +91,12 @@ describe("GREEN-API webhook: 200 for every authenticated notification (no 24-hou
     // The description lists customers' numbers: never shown.
     expect(detail.text).not.toContain("10001234560");
 
-    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status", languageCode: "ru" });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/status",
+      languageCode: "ru",
+    });
     const list = await waitForText(h, "Инстансы");
     expect(list.text).toContain("📉 GREEN-API сообщил в");
     expect(list.text).toContain("квота превышена (correspondents 3/3");
@@ -111,7 +118,10 @@ describe("GREEN-API webhook: 200 for every authenticated notification (no 24-hou
     ];
     for (const [body] of cases) expect((await postWebhook(h, body)).status).toBe(200);
     // idInstance as a string is read too.
-    const asString = { ...down, instanceData: { ...down.instanceData, idInstance: SHOP.idInstance } };
+    const asString = {
+      ...down,
+      instanceData: { ...down.instanceData, idInstance: SHOP.idInstance },
+    };
     expect((await postWebhook(h, asString)).status).toBe(200);
     await eventually(() => alertsIn(h)[0], "the alert from the string idInstance", 5_000);
 

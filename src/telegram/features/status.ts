@@ -198,10 +198,14 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const mutes = (await deps.mutes?.all().catch(() => undefined)) ?? new Map<string, number>();
     const s = ctx.t.toolkit.status;
     const lines = [
-      formatStatusList([one], mutes, Date.now(), ctx.t, phonesFor(ctx, ctx.chat.id), quotas).replace(
-        s.title,
-        s.detailTitle(instance.name),
-      ),
+      formatStatusList(
+        [one],
+        mutes,
+        Date.now(),
+        ctx.t,
+        phonesFor(ctx, ctx.chat.id),
+        quotas,
+      ).replace(s.title, s.detailTitle(instance.name)),
       "",
       history.length ? s.history : s.noHistory,
       ...history
