@@ -46,6 +46,8 @@ export interface SessionRunnerDeps {
  */
 const FINAL_EDIT_DEADLINE_MS = 5 * 60_000;
 const FINAL_EDIT_MAX_ATTEMPTS = 12;
+/** The longest a session's state check waits for its turn under GREEN-API's 1/s per instance. */
+const STATE_CHECK_MAX_WAIT_MS = 2_000;
 /** A "waiting its turn in this chat" notice that did not get through is tried again this often. */
 const LINE_CARD_RETRY_MS = 10_000;
 
@@ -252,8 +254,9 @@ export class SessionRunner {
         this.now() - lastStateCheck >= this.options.stateCheckEveryMs
       ) {
         lastStateCheck = this.now();
+        // A safety net: when others hold the instance's turns (1/s), skip it rather than hold up the QR.
         const state = await greenApi
-          .getStateInstance(instance, { signal: shutdown })
+          .getStateInstance(instance, { signal: shutdown, maxWaitMs: STATE_CHECK_MAX_WAIT_MS })
           .catch(() => undefined);
         if (state === "authorized") {
           return this.end(

@@ -10,6 +10,7 @@ import type { BotContext } from "../context.js";
 import { escapeHtml, type Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
 import { phoneVisibilityIn } from "../phone-privacy.js";
+import { classifyTelegramError } from "../telegram-errors.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -232,8 +233,10 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     await ctx
       .editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard })
       .catch((error: unknown) => {
-        // Nothing changed since the last look: Telegram refuses the identical edit.
-        if (!String(error).includes("message is not modified")) throw error;
+        // Nothing changed since the last look (Telegram refuses the identical edit), or the list
+        // is gone for good: nothing to do either way.
+        const outcome = classifyTelegramError(error);
+        if (outcome.kind !== "done" && outcome.kind !== "gone") throw error;
       });
   });
 
