@@ -219,6 +219,32 @@ export class Alerter {
     }
   }
 
+  /** An alert whose message is gone, sent again; its incidents point at the new message. */
+  private async resend(gone: MessageRef, items: readonly AlertItem[]): Promise<void> {
+    const { store, channel, logger } = this.deps;
+    const sent = await channel.send(gone.chatId, items, this.buttonsIn(gone.chatId));
+    if (sent.kind !== "sent") {
+      logger.warn({ ...gone, outcome: sent.kind }, "could not send a gone alert again");
+      return;
+    }
+    const fresh = sent.ref;
+    await store.saveMessage({ ...fresh, items: [...items] });
+    const names = [...new Set(items.map((item) => item.instance))];
+    const watches = await store.watches(names);
+    const updated = new Map<string, InstanceWatch>();
+    for (const [name, watch] of watches) {
+      if (!watch) continue;
+      for (const kind of ["down", "unreachable"] as const) {
+        const incident = watch[kind];
+        if (!incident) continue;
+        incident.messages = incident.messages.map((ref) => (sameRef(ref, gone) ? fresh : ref));
+      }
+      updated.set(name, watch);
+    }
+    await store.saveWatches(updated);
+    logger.info({ ...gone, messageId: fresh.messageId }, "alert message gone; sent it again");
+  }
+
   /** Re-renders out-of-date alert messages, a few per run, holding back a chat that hit 429. */
   private async flushEdits(): Promise<void> {
     const { store, channel, logger } = this.deps;
@@ -234,7 +260,14 @@ export class Alerter {
       }
       edits += 1;
       const outcome = await channel.edit(ref, message.items, this.buttonsIn(ref.chatId));
-      if (outcome.kind === "done" || outcome.kind === "gone") await store.clean(ref);
+      // The message is gone for good (deleted, too old to edit): editing it again every run would
+      // never land, so the chat gets the same alert as a fresh message instead.
+      if (outcome.kind === "gone" && outcome.scope === "message") {
+        await this.resend(ref, message.items);
+      }
+      if (outcome.kind === "done" || outcome.kind === "gone" || outcome.kind === "bug") {
+        await store.clean(ref);
+      }
       if (outcome.kind === "rate-limited") held.add(ref.chatId);
       if (outcome.kind !== "done") {
         logger.warn({ ...ref, outcome: outcome.kind }, "could not edit an alert");
@@ -263,3 +296,6 @@ function logOpened(
     logger.info({ instance, failures: after.failures }, "GREEN-API unreachable for instance");
   }
 }
+
+const sameRef = (a: MessageRef, b: MessageRef) =>
+  a.chatId === b.chatId && a.messageId === b.messageId;

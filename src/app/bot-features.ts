@@ -4,6 +4,7 @@ import { ConfirmationStore } from "../access/confirmation-store.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { secretChatsOf } from "../config/index.js";
+import { QuotaStore } from "../green-api/quota-store.js";
 import type { PairingJob } from "../pairing/pairing-queue.js";
 import { PairingService } from "../pairing/pairing-service.js";
 import { PairingStore } from "../pairing/pairing-store.js";
@@ -60,6 +61,7 @@ export function botFeatureDeps(
       { codeTtlMs: env.PAIRING_CODE_TTL_MS, cooldownMs: env.PAIRING_CODE_COOLDOWN_MS },
     ),
     mutes: new MuteStore(redis, prefix),
+    quotas: new QuotaStore(redis, prefix),
     confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
     trustedChatIds: secretChatsOf(env),
     defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,

@@ -6,6 +6,7 @@ import { createWatchQueue, enqueueWebhookState, type WatchJob } from "../alerts/
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
+import { QuotaStore } from "../green-api/quota-store.js";
 import {
   TELEGRAM_WEBHOOK_PATH,
   telegramSecretToken,
@@ -26,7 +27,7 @@ export interface HttpPart {
 /**
  * Starts the HTTP server of this process (HTTP_PORT set): GREEN-API's webhook hands states to the
  * watcher queue, /healthz and /metrics read Redis and the queues. `connection` must fail fast
- * (no offline queue): during an outage the webhook answers 503 at once.
+ * (no offline queue): during an outage the webhook gives up at once (and still answers 200).
  */
 export async function startHttp(deps: {
   env: Env & { HTTP_PORT: number };
@@ -45,6 +46,7 @@ export async function startHttp(deps: {
   qrQueue.on("error", () => undefined);
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
   const alertStore = new AlertStore(deps.redis, env.REDIS_PREFIX);
+  const quotas = new QuotaStore(deps.connection, env.REDIS_PREFIX);
 
   const server = new HttpServer({
     logger,
@@ -69,6 +71,7 @@ export async function startHttp(deps: {
             instances: deps.instances,
             enqueue: (instance, state, at) =>
               enqueueWebhookState(watchQueue, { kind: "webhook", instance, state, at }),
+            recordQuota: (instance, quota) => quotas.record(instance, quota),
           },
         }
       : {}),

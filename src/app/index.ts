@@ -3,6 +3,7 @@ import { listedOffTeam } from "../access/roles.js";
 import { derivedSettings } from "../config/derived.js";
 import { type Config, teamOf } from "../config/index.js";
 import { GreenApiClient } from "../green-api/client.js";
+import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
 import { Metrics } from "../observability/metrics.js";
 import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
@@ -64,6 +65,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
     greenApi: new GreenApiClient({
       timeoutMs: env.GREEN_API_TIMEOUT_MS,
       fetch: metrics.countingFetch(),
+      // One limiter per instance and method for every caller of every process.
+      gate: new GreenApiRateLimiter(redis, { prefix, logger }),
     }),
     pacing,
     telegram: telegramApiFactory(env, pacing),

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Instance } from "../config/index.js";
 import { redactGreenApiUrl } from "../shared/redact.js";
 import { failureOfStatus, GreenApiError } from "./errors.js";
+import type { CallGate } from "./rate-limiter.js";
 import {
   type AuthorizationCode,
   authorizationCodeSchema,
@@ -21,12 +22,24 @@ export interface GreenApiClientOptions {
   /** Per request; GREEN-API's qr has been seen taking tens of seconds. */
   timeoutMs: number;
   fetch?: typeof fetch;
+  /**
+   * Paces calls under GREEN-API's per-instance limits, for every caller and process (see
+   * rate-limiter.ts). None: calls go out at once.
+   */
+  gate?: CallGate;
+  /** Longest wait for a call's turn unless the call says otherwise (default 10 s). */
+  maxGateWaitMs?: number;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Of the request itself, once its turn came. */
   timeoutMs?: number;
+  /** Longest wait for the call's turn under the rate limit; past it: GreenApiError rate-limited. */
+  maxWaitMs?: number;
 }
+
+const DEFAULT_MAX_GATE_WAIT_MS = 10_000;
 
 /**
  * A typed client for the few GREEN-API methods greenlight needs, on Node's fetch. Every answer is
@@ -104,13 +117,22 @@ export class GreenApiClient {
     options: CallOptions = {},
   ): Promise<z.output<Schema>> {
     const url = `${instance.apiUrl}/waInstance${instance.idInstance}/${method}/${instance.apiTokenInstance}`;
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const fail = (
       failure: ConstructorParameters<typeof GreenApiError>[0],
       status?: number,
       detail?: string,
     ) => new GreenApiError(failure, method, instance.name, status, detail);
+
+    // Wait for this instance's and method's turn (shared with every other caller) rather than
+    // take GREEN-API's 429; a turn too far away fails like a 429 would, without the request.
+    const gate = this.options.gate;
+    if (gate) {
+      const maxWaitMs = options.maxWaitMs ?? this.options.maxGateWaitMs ?? DEFAULT_MAX_GATE_WAIT_MS;
+      const turn = await gate.take(instance, method, { maxWaitMs, signal: options.signal });
+      if (!turn) throw fail("rate-limited", undefined, `no free slot within ${maxWaitMs} ms`);
+    }
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 
     let response: Response;
     let text: string;

@@ -4,7 +4,7 @@
  */
 export type GreenApiFailure =
   | "unauthorized" // 401: wrong apiTokenInstance
-  | "forbidden" // 403: wrong idInstance or URL
+  | "forbidden" // 403: blocked account, wrong idInstance or URL
   | "rate-limited" // 429
   | "quota-exceeded" // 466: plan quota
   | "bad-request" // 400: starting, not authorized, expired…
@@ -28,9 +28,17 @@ export class GreenApiError extends Error {
     );
   }
 
-  /** The credentials are wrong: retrying will not help. */
+  /** The apiTokenInstance is wrong (401): retrying will not help. */
   get isCredentialsRejected(): boolean {
-    return this.failure === "unauthorized" || this.failure === "forbidden";
+    return this.failure === "unauthorized";
+  }
+
+  /**
+   * An answer that ends whatever asked, each with its own fix (green-api.com/en/docs/api/common-errors):
+   * 401 wrong token, 403 blocked account or wrong instance, 466 the plan's quota is used up.
+   */
+  get endState(): GreenApiEndState | undefined {
+    return END_STATES[this.failure];
   }
 
   /** Worth another try after a pause. */
@@ -39,6 +47,20 @@ export class GreenApiError extends Error {
       this.failure,
     );
   }
+}
+
+/** The GREEN-API answers that end a QR session, a /code request or a check, as shown to people. */
+export type GreenApiEndState = "credentials-rejected" | "forbidden" | "quota-exceeded";
+
+const END_STATES: Partial<Record<GreenApiFailure, GreenApiEndState>> = {
+  unauthorized: "credentials-rejected",
+  forbidden: "forbidden",
+  "quota-exceeded": "quota-exceeded",
+};
+
+/** The end state of a failed call, if it has one (see GreenApiError.endState). */
+export function endStateOf(error: unknown): GreenApiEndState | undefined {
+  return error instanceof GreenApiError ? error.endState : undefined;
 }
 
 export function failureOfStatus(status: number): GreenApiFailure {

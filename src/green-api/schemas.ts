@@ -32,16 +32,30 @@ export const waSettingsSchema = z.object({
 });
 export type WaSettings = z.infer<typeof waSettingsSchema>;
 
+/**
+ * One entry of getStateInstanceHistory. `phoneNumber` is an integer by the docs' table and a
+ * string ("79636191168@c.us") in their example (green-api.com/en/docs/api/account/
+ * GetStateInstanceHistory): both are read, as a string.
+ */
+const stateHistoryEntrySchema = z.object({
+  stateInstance: z.string().min(1).max(64),
+  timestamp: z.number().nonnegative(),
+  phoneNumber: z
+    .union([z.string().max(64), z.number()])
+    .nullish()
+    .transform((phone) => (phone === null || phone === undefined ? undefined : String(phone))),
+});
+
+/** Entries are read one by one: an odd one is dropped, never the whole history. */
 export const stateHistorySchema = z
-  .array(
-    z.object({
-      stateInstance: z.string(),
-      timestamp: z.number(),
-      phoneNumber: z.string().optional().nullable(),
-    }),
-  )
+  .array(z.unknown())
   .nullable()
-  .transform((entries) => entries ?? []);
+  .transform((entries) =>
+    (entries ?? []).flatMap((entry) => {
+      const parsed = stateHistoryEntrySchema.safeParse(entry);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  );
 export type StateHistory = z.output<typeof stateHistorySchema>;
 
 export const logoutSchema = z.object({ isLogout: z.boolean() });

@@ -1,29 +1,43 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { InstanceRegistry } from "../config/index.js";
+import { type QuotaNotice, quotaDataSchema } from "../green-api/quota-store.js";
 import { type StateInstance, stateInstanceSchema } from "../green-api/schemas.js";
 
 /**
- * GREEN-API notification bodies (green-api.com/en/docs/api/receiving/notifications-format): every
- * type has typeWebhook, instanceData and timestamp; stateInstanceChanged adds stateInstance.
+ * The envelope every GREEN-API notification shares (green-api.com/en/docs/api/receiving/
+ * notifications-format): typeWebhook and instanceData. `timestamp` is documented for every type
+ * but missing from quotaExceeded's own example, and idInstance is a number (a string is accepted
+ * too). Everything else depends on the type and is read only for the types greenlight uses.
  */
-const notificationSchema = z.object({
+const envelopeSchema = z.object({
   typeWebhook: z.string().min(1).max(64),
   instanceData: z.object({
     idInstance: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/)]),
   }),
-  timestamp: z.number().int().nonnegative(),
-  stateInstance: z.unknown().optional(),
+  timestamp: z.number().nonnegative().optional(),
 });
 
 /** A notification this old (a late retry) describes the past: polling knows better by now. */
 const STALE_AFTER_MS = 10 * 60_000;
 
+/** Why an authenticated notification was acknowledged (200) and not used: a metric label. */
+export type IgnoreReason =
+  | "not-json"
+  | "not-a-notification"
+  | "unknown-instance"
+  /** A type greenlight has no use for (messages, statuses, calls, device info…). */
+  | "other-type"
+  | "stale"
+  | "unknown-state"
+  | "bad-quota-data"
+  /** Redis refused it; polling is the safety net, and GREEN-API must not retry for a day. */
+  | "not-queued";
+
 export type WebhookVerdict =
-  | { status: 200; kind: "state"; instance: string; state: StateInstance; at: number }
-  /** Another notification type (messages, statuses…): acknowledged so GREEN-API does not retry. */
-  | { status: 200; kind: "ignored"; typeWebhook: string }
-  | { status: 400 | 422; reason: string };
+  | { kind: "state"; instance: string; state: StateInstance; at: number }
+  | { kind: "quota"; instance: string; quota: QuotaNotice }
+  | { kind: "ignored"; reason: IgnoreReason; typeWebhook?: string };
 
 /** Constant time whatever the lengths: both sides are hashed first. */
 function sameSecret(given: string, secret: string): boolean {
@@ -41,27 +55,43 @@ export function isAuthorized(header: string | undefined, secret: string): boolea
   return sameSecret(bearer?.[1] ?? header.trim(), secret);
 }
 
-/** What an (authenticated) webhook body asks for. Pure: no I/O, never throws. */
-export function judgeNotification(raw: Buffer, instances: InstanceRegistry): WebhookVerdict {
+/**
+ * What an (authenticated) webhook body asks for. Pure: no I/O, never throws. Whatever it says,
+ * the answer is 200: GREEN-API resends anything else every minute for a day, and notifications
+ * behind it wait (green-api.com/en/docs/api/receiving/technology-webhook-endpoint).
+ */
+export function judgeNotification(
+  raw: Buffer,
+  instances: InstanceRegistry,
+  now = Date.now(),
+): WebhookVerdict {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString("utf8"));
   } catch {
-    return { status: 400, reason: "body is not JSON" };
+    return { kind: "ignored", reason: "not-json" };
   }
-  const parsed = notificationSchema.safeParse(json);
-  if (!parsed.success) return { status: 400, reason: "not a GREEN-API notification" };
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) return { kind: "ignored", reason: "not-a-notification" };
   const body = parsed.data;
+  const typeWebhook = body.typeWebhook;
+  if (typeWebhook !== "stateInstanceChanged" && typeWebhook !== "quotaExceeded") {
+    return { kind: "ignored", reason: "other-type", typeWebhook };
+  }
   const instance = instances.findById(String(body.instanceData.idInstance));
-  if (!instance) return { status: 422, reason: "unknown idInstance" };
-  if (body.typeWebhook !== "stateInstanceChanged") {
-    return { status: 200, kind: "ignored", typeWebhook: body.typeWebhook };
+  if (!instance) return { kind: "ignored", reason: "unknown-instance", typeWebhook };
+  // GREEN-API stamps seconds; a missing stamp (or one from the future) is taken as "now".
+  const stamp = body.timestamp === undefined ? undefined : body.timestamp * 1000;
+  const sentAt = stamp !== undefined && stamp <= now + 60_000 ? stamp : now;
+
+  if (typeWebhook === "quotaExceeded") {
+    const quota = quotaDataSchema.safeParse((json as { quotaData?: unknown }).quotaData);
+    if (!quota.success) return { kind: "ignored", reason: "bad-quota-data", typeWebhook };
+    return { kind: "quota", instance: instance.name, quota: { ...quota.data, at: sentAt } };
   }
-  if (Date.now() - body.timestamp * 1000 > STALE_AFTER_MS) {
-    return { status: 200, kind: "ignored", typeWebhook: "stale stateInstanceChanged" };
-  }
-  const state = stateInstanceSchema.safeParse(body.stateInstance);
-  if (!state.success) return { status: 400, reason: "unknown stateInstance" };
-  // GREEN-API stamps seconds; a late retry must not pass for news, so the receipt time is used.
-  return { status: 200, kind: "state", instance: instance.name, state: state.data, at: Date.now() };
+  if (now - sentAt > STALE_AFTER_MS) return { kind: "ignored", reason: "stale", typeWebhook };
+  const state = stateInstanceSchema.safeParse((json as { stateInstance?: unknown }).stateInstance);
+  if (!state.success) return { kind: "ignored", reason: "unknown-state", typeWebhook };
+  // A late retry must not pass for news, so the receipt time is used.
+  return { kind: "state", instance: instance.name, state: state.data, at: now };
 }

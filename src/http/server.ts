@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { InstanceRegistry } from "../config/index.js";
+import type { QuotaNotice } from "../green-api/quota-store.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
-import { isAuthorized, judgeNotification } from "./green-api-webhook.js";
+import { type IgnoreReason, isAuthorized, judgeNotification } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
 import type { Metrics } from "../observability/metrics.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
@@ -25,6 +26,8 @@ export interface HttpServerDeps {
     instances: InstanceRegistry;
     /** Hands the state to the watcher; the answer does not wait for the alert. */
     enqueue: (instance: string, state: StateInstance, at: number) => Promise<void>;
+    /** Keeps a quotaExceeded notification for /status. */
+    recordQuota: (instance: string, quota: QuotaNotice) => Promise<void>;
   };
 }
 
@@ -150,23 +153,30 @@ export class HttpServer {
       if (error instanceof BodyTooLarge) return refuse(413, "body too large");
       throw error;
     }
+    // Authenticated: 200 whatever comes of it. GREEN-API resends any other answer every minute
+    // for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
-    if (verdict.status !== 200) return refuse(verdict.status, verdict.reason);
-    if (verdict.kind === "ignored") {
+    const ignore = (reason: IgnoreReason, typeWebhook?: string) => {
       metrics.webhooks.inc({ result: "ignored" });
-      logger.debug({ typeWebhook: verdict.typeWebhook }, "webhook ignored");
-      return sendJson(res, 200, { ok: true, ignored: verdict.typeWebhook });
-    }
+      metrics.webhooksIgnored.inc({ reason });
+      logger.debug({ reason, typeWebhook }, "webhook ignored");
+      sendJson(res, 200, { ok: true, ignored: reason });
+    };
+    if (verdict.kind === "ignored") return ignore(verdict.reason, verdict.typeWebhook);
     try {
-      await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
+      if (verdict.kind === "quota") await webhook.recordQuota(verdict.instance, verdict.quota);
+      else await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
     } catch (error) {
-      // Redis is down: 503 makes GREEN-API try again later; polling is the safety net anyway.
-      logger.warn({ err: error, instance: verdict.instance }, "could not queue a webhook");
-      metrics.webhooks.inc({ result: "503" });
-      return sendJson(res, 503, { error: "try again later" });
+      // Redis is down: polling is the safety net; a retry loop of a day would not help.
+      logger.warn({ err: error, instance: verdict.instance }, "could not keep a webhook");
+      return ignore("not-queued");
     }
     metrics.webhooks.inc({ result: "accepted" });
-    logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
+    if (verdict.kind === "quota") {
+      logger.warn({ instance: verdict.instance, quota: verdict.quota }, "webhook: quota exceeded");
+    } else {
+      logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
+    }
     sendJson(res, 200, { ok: true });
   }
 

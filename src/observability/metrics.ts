@@ -41,6 +41,13 @@ export class Metrics implements QrCounters, AlertCounters {
     labelNames: ["result"] as const,
     registers: [this.registry],
   });
+  /** Authenticated GREEN-API notifications acknowledged (200) without being used, by why. */
+  readonly webhooksIgnored = new Counter({
+    name: "greenlight_webhooks_ignored_total",
+    help: "GREEN-API notifications answered 200 but not used, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
   private activeSessionsSource: () => Promise<number> = async () => 0;
 
   constructor() {

@@ -3,7 +3,8 @@ import type { Queue } from "bullmq";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Instance } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
-import { GreenApiError } from "../green-api/errors.js";
+import { endStateOf, GreenApiError } from "../green-api/errors.js";
+import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import type { Locale } from "../shared/locale.js";
 import type { CodeScreen, MessageRef } from "./ports.js";
@@ -27,9 +28,20 @@ export interface CodeRequest {
   target?: MessageRef;
   chatId: number;
   replyTo?: number;
+  /**
+   * Right after a confirmed log out: the state check is skipped (GREEN-API may still say
+   * "authorized" for a moment, and the log out is what the asker wanted).
+   */
+  afterLogout?: boolean;
+  /** The asker may log the instance out or reboot it: the buttons for that are offered then. */
+  mayAdminister?: boolean;
 }
 
-export type CodeResult = "issued" | "cooldown" | "failed";
+/** `gone`: the code message was deleted (or the chat blocked the bot): nothing to watch. */
+export type CodeResult = "issued" | "cooldown" | "failed" | "authorized" | "starting" | "gone";
+
+/** How long /code waits for the state check (its turn under the 1/s limit included). */
+const STATE_CHECK_TIMEOUT_MS = 5_000;
 
 /**
  * Gets a pairing code from GREEN-API (its recommended way to link, and the only one for someone
@@ -74,8 +86,21 @@ export class PairingService {
       await audit("refused: cooldown", target.chatId);
       return "cooldown";
     }
-    if (request.target) await screen.showRequesting(target, instance.name, request.phone, locale);
+    if (request.target) {
+      const shown = await screen.showRequesting(target, instance.name, request.phone, locale);
+      if (shown.kind === "gone") return this.gone(request, shown.description);
+    }
+    // Kept before anything else: "Log out & get a code" and "New code" ask for the same number.
     await store.rememberPhone(target.chatId, target.messageId, request.phone);
+
+    // GREEN-API issues a code to a logged-out instance only (facts.md): ask for its state first.
+    if (!request.afterLogout) {
+      const refusal = await this.refusalByState(request, target, locale);
+      if (refusal) {
+        await audit(`refused: ${refusal}`, target.chatId);
+        return refusal;
+      }
+    }
 
     let code: string;
     try {
@@ -83,18 +108,18 @@ export class PairingService {
       if (!answer.status || !answer.code) throw new Error("GREEN-API answered status false");
       code = groupPairingCode(answer.code);
     } catch (error) {
-      const reason =
-        error instanceof GreenApiError && error.isCredentialsRejected
-          ? "credentials rejected (check idInstance / apiTokenInstance)"
-          : error instanceof GreenApiError
-            ? error.failure
-            : "refused";
+      const end = endStateOf(error);
+      // A reason the screen words (GREEN-API's end states, "rate-limited"), or the failure's name.
+      const reason = end ?? (error instanceof GreenApiError ? error.failure : "refused");
       this.deps.logger.warn(
         { err: error, instance: instance.name, phone },
         "pairing code request failed",
       );
       await screen.showFailed(target, instance.name, reason, locale);
-      await audit(`failed: ${reason}`, target.chatId);
+      await audit(
+        `failed: ${end ?? (error instanceof GreenApiError ? error.failure : "refused")}`,
+        target.chatId,
+      );
       return "failed";
     }
 
@@ -114,7 +139,7 @@ export class PairingService {
       },
       this.options.codeTtlMs + 10 * 60_000,
     );
-    await screen.showCode(
+    const shown = await screen.showCode(
       target,
       instance.name,
       code,
@@ -122,9 +147,60 @@ export class PairingService {
       this.options.codeTtlMs,
       locale,
     );
+    if (shown.kind === "gone") {
+      // Nobody can see the code: no watcher edits a message that is gone for good.
+      await store.finish(instance.name, sessionId);
+      return this.gone(request, shown.description);
+    }
     await enqueuePairingWatch(this.deps.queue, { instance: instance.name, sessionId });
     this.deps.logger.info({ instance: instance.name, phone, userId }, "pairing code issued");
     await audit("issued", target.chatId);
     return "issued";
+  }
+
+  /**
+   * Why no code may be asked for now, said on the message: the instance is linked (log out
+   * first: offered behind a confirmation), or starting (wait, or reboot). Undefined: go ahead
+   * (a state check that fails says nothing: the code request itself will tell).
+   */
+  private async refusalByState(
+    request: CodeRequest,
+    target: MessageRef,
+    locale: Locale,
+  ): Promise<"authorized" | "starting" | "failed" | undefined> {
+    const { instance } = request;
+    const { greenApi, screen } = this.deps;
+    const timeouts = { timeoutMs: STATE_CHECK_TIMEOUT_MS, maxWaitMs: STATE_CHECK_TIMEOUT_MS };
+    let state: StateInstance;
+    try {
+      state = await greenApi.getStateInstance(instance, timeouts);
+    } catch (error) {
+      const end = endStateOf(error);
+      if (!end) return undefined;
+      await screen.showFailed(target, instance.name, end, locale);
+      return "failed";
+    }
+    const mayAdminister = request.mayAdminister ?? false;
+    if (state === "authorized") {
+      const phone = await greenApi
+        .getWaSettings(instance, { timeoutMs: STATE_CHECK_TIMEOUT_MS })
+        .then((settings) => settings.phone || undefined)
+        .catch(() => undefined);
+      await screen.showAlreadyAuthorized(target, instance.name, phone, mayAdminister, locale);
+      return "authorized";
+    }
+    if (state === "starting") {
+      await screen.showStarting(target, instance.name, mayAdminister, locale);
+      return "starting";
+    }
+    return undefined;
+  }
+
+  private gone(request: CodeRequest, reason: string): "gone" {
+    this.deps.logger.info(
+      { instance: request.instance.name, reason },
+      "pairing-code message is gone; nothing more to show",
+    );
+    return "gone";
   }
 }

@@ -60,7 +60,11 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
         await store.finish(instanceName, sessionId);
         return "expired";
       }
-      const state = await greenApi.getStateInstance(instance, { signal }).catch(() => undefined);
+      // Its turn under GREEN-API's 1/s per instance, shared with every other caller: waited for,
+      // but never past the next check (the code's expiry must still show in time).
+      const state = await greenApi
+        .getStateInstance(instance, { signal, maxWaitMs: this.options.checkEveryMs })
+        .catch(() => undefined);
       if (state === "authorized") {
         const phone = await greenApi
           .getWaSettings(instance, { timeoutMs: 5_000 })

@@ -31,6 +31,7 @@ export interface CodeScreen {
     validMs: number,
     locale: Locale,
   ): Promise<ScreenOutcome>;
+  /** `reason`: a GREEN-API end state or "rate-limited" (the screen words them), or a failure. */
   showFailed(
     target: MessageRef,
     instance: string,
@@ -50,4 +51,19 @@ export interface CodeScreen {
     locale: Locale,
   ): Promise<ScreenOutcome>;
   showExpired(target: MessageRef, instance: string, locale: Locale): Promise<ScreenOutcome>;
+  /** No code for a linked instance (GREEN-API's rule); an admin gets "Log out & get a code". */
+  showAlreadyAuthorized(
+    target: MessageRef,
+    instance: string,
+    phone: string | undefined,
+    mayAdminister: boolean,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  /** No code while the instance starts: wait, or (an admin) reboot it. */
+  showStarting(
+    target: MessageRef,
+    instance: string,
+    mayAdminister: boolean,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
 }

@@ -4,6 +4,10 @@ export type SessionEnd =
   | { kind: "already-authorized" }
   | { kind: "needs-logout" }
   | { kind: "credentials-rejected" }
+  /** GREEN-API answered 403: the account is blocked, or the instance is not this one. */
+  | { kind: "forbidden" }
+  /** GREEN-API answered 466: the plan's quota is used up (pay, change the plan, or wait). */
+  | { kind: "quota-exceeded" }
   | { kind: "expired" }
   | { kind: "cancelled"; by: number }
   | { kind: "failed" };

@@ -44,9 +44,13 @@ export type Observation =
   /** The line card was shown (or had been), or the message is gone. */
   | { kind: "line-card"; gone: boolean }
   | { kind: "polled"; answer: PollAnswer }
-  | { kind: "poll-failed"; failure: "credentials" | "timeout" | "other" }
+  /** `timeout`, `other`: try again; the rest end the session (GREEN-API's 401, 403, 466). */
+  | { kind: "poll-failed"; failure: PollFailure }
   | { kind: "edited"; hash: string; outcome: EditOutcome }
   | { kind: "state"; authorized: boolean };
+
+export type PollFailure =
+  "timeout" | "other" | "credentials-rejected" | "forbidden" | "quota-exceeded";
 
 export type EditOutcome =
   | { kind: "done" }
@@ -54,7 +58,9 @@ export type EditOutcome =
   | { kind: "no-budget" }
   | { kind: "rate-limited"; retryAfterMs: number }
   | { kind: "gone"; description?: string }
-  | { kind: "failed"; description?: string };
+  | { kind: "failed"; description?: string }
+  /** Telegram refused the request itself: repeating it every poll would only repeat that. */
+  | { kind: "bug"; description?: string };
 
 export type Action =
   /** Another session took over, or the record vanished: stop, touching nothing. */
@@ -77,6 +83,7 @@ export type LogEvent =
   | { kind: "poll-failed"; failuresInARow: number }
   | { kind: "rate-limited"; retryAfterMs: number }
   | { kind: "edit-failed"; reason?: string }
+  | { kind: "edit-refused"; reason?: string }
   | { kind: "qr-error-answer" }
   | { kind: "message-gone" };
 
@@ -148,13 +155,9 @@ function onLease(
   return step(held, { kind: "poll" });
 }
 
-function onPollFailure(
-  state: MachineState,
-  failure: "credentials" | "timeout" | "other",
-  settings: MachineSettings,
-): Step {
-  if (failure === "credentials")
-    return step(state, { kind: "end", end: { kind: "credentials-rejected" } });
+function onPollFailure(state: MachineState, failure: PollFailure, settings: MachineSettings): Step {
+  if (failure !== "timeout" && failure !== "other")
+    return step(state, { kind: "end", end: { kind: failure } });
   const failuresInARow = state.failuresInARow + 1;
   // A timed-out request has already waited GREEN_API_TIMEOUT_MS: backing off on top would leave
   // a QR (alive ~20 s) unseen after two or three hung requests.
@@ -230,6 +233,11 @@ function onEdited(
       );
     case "no-budget":
       return afterAnswer(state, now, settings);
+    case "bug":
+      return step(state, log({ kind: "edit-refused", reason: outcome.description }), {
+        kind: "end",
+        end: { kind: "failed" },
+      });
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
-import { GreenApiError } from "../green-api/errors.js";
+import { endStateOf, GreenApiError } from "../green-api/errors.js";
 import { isNeedsLogout, type QrAnswer } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
@@ -18,6 +18,7 @@ import {
   next,
   type Observation,
   type PollAnswer,
+  type PollFailure,
 } from "./session-machine.js";
 import { messageKey, type SessionRecord } from "./session-record.js";
 import type { SessionStore } from "./session-store.js";
@@ -47,6 +48,8 @@ export interface SessionRunnerDeps {
  */
 const FINAL_EDIT_DEADLINE_MS = 5 * 60_000;
 const FINAL_EDIT_MAX_ATTEMPTS = 12;
+/** The longest a session's state check waits for its turn under GREEN-API's 1/s per instance. */
+const STATE_CHECK_MAX_WAIT_MS = 2_000;
 /** A "waiting its turn in this chat" notice that did not get through is tried again this often. */
 const LINE_CARD_RETRY_MS = 10_000;
 
@@ -212,8 +215,10 @@ export class SessionRunner {
             });
             break;
           case "check-state": {
+            // A safety net: when others hold the instance's turns (1/s), skip it rather than
+            // hold up the QR.
             const current = await this.deps.greenApi
-              .getStateInstance(instance, { signal: shutdown })
+              .getStateInstance(instance, { signal: shutdown, maxWaitMs: STATE_CHECK_MAX_WAIT_MS })
               .catch(() => undefined);
             observation = { kind: "state", authorized: current === "authorized" };
             break;
@@ -300,7 +305,7 @@ export class SessionRunner {
     const deadline = Date.now() + FINAL_EDIT_DEADLINE_MS;
     for (let attempt = 1; attempt <= FINAL_EDIT_MAX_ATTEMPTS; attempt++) {
       shown = await this.deps.screen.showEnd(target, record.instance, end, localeOf(record.locale));
-      if (shown.kind === "done" || shown.kind === "gone") break;
+      if (shown.kind === "done" || shown.kind === "gone" || shown.kind === "bug") break;
       const waitMs =
         shown.kind === "rate-limited" ? shown.retryAfterMs : Math.min(1000 * attempt, 10_000);
       if (Date.now() + waitMs > deadline) break;
@@ -358,10 +363,10 @@ function pollAnswer(answer: QrAnswer | undefined, hash: string | undefined): Pol
   return { kind: "nothing-yet" };
 }
 
-function pollFailure(error: unknown): "credentials" | "timeout" | "other" {
-  if (!(error instanceof GreenApiError)) return "other";
-  if (error.isCredentialsRejected) return "credentials";
-  return error.failure === "timeout" ? "timeout" : "other";
+function pollFailure(error: unknown): PollFailure {
+  const end = endStateOf(error);
+  if (end) return end;
+  return error instanceof GreenApiError && error.failure === "timeout" ? "timeout" : "other";
 }
 
 function logEvent(logger: Logger, event: LogEvent, pollError: unknown): void {
@@ -374,6 +379,9 @@ function logEvent(logger: Logger, event: LogEvent, pollError: unknown): void {
       return;
     case "rate-limited":
       logger.info({ retryAfterMs: event.retryAfterMs }, "Telegram rate limit; holding edits");
+      return;
+    case "edit-refused":
+      logger.error({ reason: event.reason }, "Telegram refused the QR edit");
       return;
     case "edit-failed":
       logger.warn({ reason: event.reason }, "Telegram edit failed; retrying on the next poll");

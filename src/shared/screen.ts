@@ -12,7 +12,12 @@ export type ScreenOutcome =
   | { kind: "done" }
   /** Wait this long before the next call to the chat (Telegram's retry_after). */
   | { kind: "rate-limited"; retryAfterMs: number }
-  /** The message or chat is gone for good: deleted, bot blocked, kicked. */
-  | { kind: "gone"; description: string }
-  /** Anything else (5xx, network): worth trying again later. */
-  | { kind: "failed"; description: string };
+  /**
+   * Gone for good: never retry. `scope` says what is gone: the message (deleted, too old to edit:
+   * a fresh message works) or the whole chat (bot blocked, kicked, chat deleted: nothing works).
+   */
+  | { kind: "gone"; scope: "message" | "chat"; description: string }
+  /** Worth trying again later (5xx, network, timeouts). */
+  | { kind: "failed"; description: string }
+  /** Telegram refused the request itself (a 4xx we did not expect): a bug; retrying will not help. */
+  | { kind: "bug"; description: string };

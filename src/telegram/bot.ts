@@ -12,6 +12,7 @@ import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { pastedTokens } from "./features/pasted-tokens.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
 import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
+import { lateCallbackAnswers } from "./late-answers.js";
 
 /** Everything the features need, wired once in app.ts. */
 export type FeatureDeps = QrFeatureDeps &
@@ -36,7 +37,8 @@ export interface BotOptions {
 export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps): Bot<BotContext> {
   const { logger } = options;
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
-  bot.api.config.use(...options.transformers);
+  // A late answer to a button press is not a failure of the press (late-answers.ts).
+  bot.api.config.use(lateCallbackAnswers(logger), ...options.transformers);
   const deps = wire(bot.api);
 
   const strangerReplies = new ReplyCooldown(STRANGER_REPLY_INTERVAL_MS);

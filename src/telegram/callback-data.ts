@@ -48,6 +48,9 @@ export const codeCallbacks = defineCallbacks("code", [
   "ask", // ask for the phone number, then request a code
   "new", // a new code for the phone number of this message
   "qr", // QR instead: start a QR session in a new message
+  "logout", // the instance is authorized: ask to confirm a log out, then a code
+  "logout-yes",
+  "logout-no",
 ]);
 export type CodeCallback = NonNullable<ReturnType<typeof codeCallbacks.decode>>;
 

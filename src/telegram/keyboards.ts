@@ -1,5 +1,5 @@
 import { InlineKeyboard } from "grammy";
-import { codeCallbacks, encodeQrCallback, type QrAction } from "./callback-data.js";
+import { adminCallbacks, codeCallbacks, encodeQrCallback, type QrAction } from "./callback-data.js";
 import type { Texts } from "./i18n/index.js";
 
 const qrButton = (label: string, action: QrAction, instance: string) =>
@@ -46,6 +46,47 @@ export function codeKeyboards(t: Texts) {
           InlineKeyboard.text(
             t.code.buttons.anotherNumber,
             codeCallbacks.encode({ action: "ask", instance }),
+          ),
+        ],
+      ]),
+    /** An authorized instance: log out (confirmed), then a code for the same number. */
+    logoutForCode: (instance: string) =>
+      new InlineKeyboard([
+        [
+          InlineKeyboard.text(
+            t.code.buttons.logoutForCode,
+            codeCallbacks.encode({ action: "logout", instance }),
+          ),
+        ],
+      ]),
+    confirmLogout: (instance: string) =>
+      new InlineKeyboard([
+        [
+          InlineKeyboard.text(
+            t.code.buttons.confirmLogout,
+            codeCallbacks.encode({ action: "logout-yes", instance }),
+          ),
+          InlineKeyboard.text(
+            t.code.buttons.keep,
+            codeCallbacks.encode({ action: "logout-no", instance }),
+          ),
+        ],
+      ]),
+    /** A starting instance: try again later; an admin may reboot it (the admin reboot flow). */
+    whileStarting: (instance: string, mayReboot: boolean) =>
+      new InlineKeyboard([
+        [
+          ...(mayReboot
+            ? [
+                InlineKeyboard.text(
+                  t.code.buttons.reboot,
+                  adminCallbacks.encode({ action: "reboot", instance }),
+                ),
+              ]
+            : []),
+          InlineKeyboard.text(
+            t.code.buttons.newCode,
+            codeCallbacks.encode({ action: "new", instance }),
           ),
         ],
       ]),

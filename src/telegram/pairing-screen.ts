@@ -1,4 +1,4 @@
-import type { Api } from "grammy";
+import type { Api, InlineKeyboard } from "grammy";
 import { describePhone } from "../pairing/phone.js";
 import type { CodeScreen } from "../pairing/ports.js";
 import type { Locale } from "../shared/locale.js";
@@ -62,9 +62,12 @@ export class PairingScreen implements CodeScreen {
     );
   }
 
+  /** `reason`: a GREEN-API end state or "rate-limited", worded here; else the failure's name. */
   showFailed(target: MessageRef, instance: string, reason: string, locale: Locale) {
     const t = textsFor(locale);
-    return this.edit(target, t.code.failed(instance, reason), true, instance, t);
+    const reasons = t.greenApi.reasons as Record<string, string | undefined>;
+    const worded = reasons[reason] ?? reason;
+    return this.edit(target, t.code.failed(instance, worded), true, instance, t);
   }
 
   showCooldown(target: MessageRef, instance: string, seconds: number, locale: Locale) {
@@ -83,17 +86,57 @@ export class PairingScreen implements CodeScreen {
     return this.edit(target, t.code.expired(instance), true, instance, t);
   }
 
-  private async edit(
+  /** No code for a linked instance (GREEN-API's rule); an admin gets "Log out & get a code". */
+  showAlreadyAuthorized(
+    target: MessageRef,
+    instance: string,
+    phone: string | undefined,
+    mayAdminister: boolean,
+    locale: Locale,
+  ) {
+    const t = textsFor(locale);
+    const shown = phone ? phoneForChat(phone, target.chatId) : undefined;
+    const keyboards = codeKeyboards(t);
+    return this.editWith(
+      target,
+      t.code.alreadyAuthorized(instance, shown, mayAdminister),
+      mayAdminister ? keyboards.logoutForCode(instance) : noButtons(),
+    );
+  }
+
+  /** No code while the instance starts: wait, or (an admin) reboot it. */
+  showStarting(target: MessageRef, instance: string, mayAdminister: boolean, locale: Locale) {
+    const t = textsFor(locale);
+    return this.editWith(
+      target,
+      t.code.starting(instance, mayAdminister),
+      codeKeyboards(t).whileStarting(instance, mayAdminister),
+    );
+  }
+
+  private edit(
     target: MessageRef,
     text: string,
     withButtons: boolean,
     instance: string,
     t: Texts,
   ): Promise<TelegramOutcome> {
+    return this.editWith(
+      target,
+      text,
+      withButtons ? codeKeyboards(t).afterCode(instance) : noButtons(),
+    );
+  }
+
+  private async editWith(
+    target: MessageRef,
+    text: string,
+    keyboard: InlineKeyboard,
+  ): Promise<TelegramOutcome> {
     try {
       await this.api.editMessageText(target.chatId, target.messageId, text, {
         parse_mode: "HTML",
-        reply_markup: withButtons ? codeKeyboards(t).afterCode(instance) : noButtons(),
+        reply_markup: keyboard,
       });
       return { kind: "done" };
     } catch (error) {

@@ -1,4 +1,4 @@
-import { GrammyError } from "grammy";
+import { classifyTelegramError } from "./telegram-errors.js";
 import { type SecretPlace, secretPlace } from "../access/secret-place.js";
 import type { BotContext } from "./context.js";
 
@@ -36,7 +36,9 @@ export async function deliverSecret(
   try {
     await options.show(userId, place);
   } catch (error) {
-    if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
+    // The private chat refuses the bot (never started, or blocked): offer the Start link here.
+    const outcome = classifyTelegramError(error);
+    if (!(outcome.kind === "gone" && outcome.scope === "chat")) throw error;
     const link = `https://t.me/${ctx.me.username}?start=${options.startPayload}`;
     await ctx.api.sendMessage(chat.id, t.access.startFirst(options.instance, link), {
       parse_mode: "HTML",

@@ -59,6 +59,18 @@ export function endScreen(
         caption: ends.credentialsRejected(instance),
         keyboard: noButtons(),
       };
+    case "forbidden":
+      return {
+        card: { ...cards.forbidden(instance), tone: "error" },
+        caption: t.greenApi.qrEnds.forbidden(instance),
+        keyboard: noButtons(),
+      };
+    case "quota-exceeded":
+      return {
+        card: { ...cards.quotaExceeded(instance), tone: "error" },
+        caption: t.greenApi.qrEnds["quota-exceeded"](instance),
+        keyboard: keyboards.newQr(instance),
+      };
     case "expired":
       return {
         card: { ...cards.expired(instance), tone: "warn" },

@@ -137,8 +137,9 @@ describe("webhook authentication and bodies", () => {
           fc.jsonValue().map((v) => JSON.stringify(v)),
         ),
         (text) => {
+          // Whatever comes, nothing throws and the verdict is one the server answers 200 to.
           const verdict = judgeNotification(Buffer.from(text), instances);
-          expect([200, 400, 422]).toContain(verdict.status);
+          expect(["state", "quota", "ignored"]).toContain(verdict.kind);
         },
       ),
     );

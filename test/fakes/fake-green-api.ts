@@ -10,6 +10,7 @@ import { clearTimeout, setTimeout } from "node:timers";
 import QRCode from "qrcode";
 import { type WebSocket, WebSocketServer } from "ws";
 import { CallWaiters, closeServer, describeTimeout, listen, readBody, send } from "./http.js";
+import { WebhookDelivery, type WebhookTarget } from "./webhook-delivery.js";
 
 export type StateInstance =
   | "notAuthorized"
@@ -49,6 +50,11 @@ export interface FakeInstance {
   state: StateInstance;
   phone: string;
   needsLogout: boolean;
+  /**
+   * The instance's plan is used up: every method answers 466 with the documented body
+   * (green-api.com/en/docs/api/466-error-example-body; REAL-API.md).
+   */
+  quotaExceeded: boolean;
   qrRotateMs: number;
   currentQrPayload(): string;
   servedPayloads(): string[];
@@ -111,9 +117,22 @@ const RATE_LIMITS: Record<string, number> = {
 
 type Answer = { status: number; body: string };
 
+/** GREEN-API's documented 466 body for a method over the plan's monthly quota. */
+export const QUOTA_EXCEEDED_BODY = {
+  invokeStatus: {
+    method: "qr",
+    used: 100,
+    total: 100,
+    status: "QUOTE_EXCEEDED",
+    description:
+      "Monthly quota has been exceeded. Please go to your personal account and change the tariff to business https://console.green-api.com",
+  },
+};
+
 class Instance implements FakeInstance {
   phone: string;
   needsLogout: boolean;
+  quotaExceeded = false;
   qrRotateMs: number;
   readonly history: Array<{
     stateInstance: StateInstance;
@@ -135,7 +154,7 @@ class Instance implements FakeInstance {
     readonly idInstance: string,
     readonly apiTokenInstance: string,
     opts: AddInstanceOptions,
-    private readonly onNotification: () => void,
+    private readonly onNotification: (body: unknown) => void,
     private readonly nextReceiptId: () => number,
   ) {
     this._state = opts.state ?? "notAuthorized";
@@ -256,7 +275,7 @@ class Instance implements FakeInstance {
 
   notify(body: unknown): void {
     this.notifications.push({ receiptId: this.nextReceiptId(), body });
-    this.onNotification();
+    this.onNotification(body);
   }
 
   private newPayload(): string {
@@ -292,7 +311,11 @@ export class FakeGreenApi {
   private readonly wss = new WebSocketServer({ noServer: true });
   /** scanqrcode's scan window: `{type: "timeout"}` and a close after this long (GREEN-API: 100 s). */
   scanTimeoutMs: number;
+  /** GREEN-API's per-instance, per-method limits (429 above them); may be switched at any time. */
+  enforceRateLimits: boolean;
   private receiptId = 1;
+  /** Webhook delivery to a URL (setWebhook), as GREEN-API does it, retries included. */
+  readonly webhooks = new WebhookDelivery();
   private closed = false;
   private scriptedRaw: string | undefined;
 
@@ -303,6 +326,7 @@ export class FakeGreenApi {
   ) {
     this.apiUrl = `http://127.0.0.1:${port}`;
     this.scanTimeoutMs = opts.scanTimeoutMs ?? 100_000;
+    this.enforceRateLimits = opts.enforceRateLimits ?? false;
     server.on("request", (req, res) => void this.handle(req, res));
     server.on("upgrade", (req, socket, head) => this.upgrade(req, socket, head));
   }
@@ -319,7 +343,10 @@ export class FakeGreenApi {
       id,
       opts.apiTokenInstance,
       opts,
-      () => this.wakeNotificationWaiters(),
+      (body) => {
+        this.wakeNotificationWaiters();
+        this.webhooks.push(id, body);
+      },
       () => this.receiptId++,
     );
     this.instances.set(id, instance);
@@ -365,6 +392,19 @@ export class FakeGreenApi {
     );
   }
 
+  /**
+   * From now on every notification (a state change, sendWebhook) is POSTed to `target.url` with
+   * `Authorization: Bearer <token>`; a non-200 answer is sent again after `retryMs` (REAL-API.md).
+   */
+  setWebhook(target: WebhookTarget | undefined): void {
+    this.webhooks.configure(target);
+  }
+
+  /** Delivers any notification body (e.g. one of GREEN-API's documented examples) to the webhook. */
+  sendWebhook(idInstance: string | number, body: unknown): void {
+    this.webhooks.push(String(idInstance), body);
+  }
+
   /** scanqrcode sockets open now, of one instance or all. */
   openSockets(idInstance?: string | number): number {
     return [...this.sockets.values()].filter(
@@ -380,6 +420,7 @@ export class FakeGreenApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.webhooks.close();
     for (const instance of this.instances.values()) instance.stopTimer();
     for (const socket of this.sockets.keys()) socket.terminate();
     this.wss.close();
@@ -482,7 +523,7 @@ export class FakeGreenApi {
     if (call.method !== "scanqrcode") return 404;
     if (!instance) return 403;
     if (call.token !== instance.apiTokenInstance) return 401;
-    if (this.opts.enforceRateLimits && this.rateLimited(instance, "scanqrcode")) return 429;
+    if (this.enforceRateLimits && this.rateLimited(instance, "scanqrcode")) return 429;
     return undefined;
   }
 
@@ -554,9 +595,10 @@ export class FakeGreenApi {
     const verbs = METHODS[call.method];
     if (!verbs) return { status: 404, body: "" };
     if (!verbs.includes(call.httpMethod)) return { status: 405, body: "" };
-    if (this.opts.enforceRateLimits && this.rateLimited(instance, call.method)) {
+    if (this.enforceRateLimits && this.rateLimited(instance, call.method)) {
       return { status: 429, body: "" };
     }
+    if (instance.quotaExceeded) return { status: 466, body: JSON.stringify(QUOTA_EXCEEDED_BODY) };
     const json = (status: number, value: unknown): Answer => ({
       status,
       body: JSON.stringify(value),
@@ -605,6 +647,12 @@ export class FakeGreenApi {
             message: "phoneNumber is required and must be an integer",
           });
         }
+        // Codes are issued to a logged-out instance only (GREEN-API docs, getAuthorizationCode;
+        // facts.md). What the real one answers otherwise is not documented: the fake gives the
+        // documented shape with status false (REAL-API.md notes the uncertainty).
+        if (instance.state === "authorized") return json(200, { status: false, code: "" });
+        // Common errors: 400 while the instance is starting.
+        if (instance.state === "starting") return json(400, { message: "instance is starting" });
         return json(200, { status: true, code: instance.newCode() });
       }
       case "getStateInstanceHistory":

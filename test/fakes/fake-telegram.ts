@@ -66,6 +66,11 @@ export interface FakeTelegramOptions {
   token?: string;
   botUsername?: string;
   enforceRateLimits?: boolean;
+  /**
+   * A callback query older than this can no longer be answered: "query is too old…" (REAL-API.md).
+   * Telegram does not document the window; clients report seconds to a minute.
+   */
+  callbackQueryTtlMs?: number;
 }
 
 export interface UserSendsOptions {
@@ -84,6 +89,11 @@ export interface UserPressesOptions {
   messageId: number;
   data: string;
   languageCode?: string;
+  /**
+   * How long ago the user pressed: a press that waited in Telegram's queue while the bot was down
+   * arrives this old, and its answer window may be over already. 0 by default.
+   */
+  ageMs?: number;
   /**
    * Fail (throw) unless the message's current keyboard has a button with this callback_data.
    * Off by default: tests also simulate stale and forged presses.
@@ -161,6 +171,9 @@ const QUERY_TOO_OLD = "query is too old and response timeout expired or query ID
 const CANNOT_INITIATE = "Forbidden: bot can't initiate conversation with a user";
 // REAL-API.md: a bot that is not an admin of a group may delete only its own messages there.
 const CANNOT_DELETE = "message can't be deleted for everyone";
+// REAL-API.md: messages gone for good, and a user who blocked the bot.
+const MESSAGE_ID_INVALID = "MESSAGE_ID_INVALID";
+const BLOCKED = "Forbidden: bot was blocked by the user";
 
 // Sends and edits share Telegram's flood-control budget.
 const RATE_LIMITED = new Set([
@@ -242,7 +255,13 @@ export class FakeTelegram {
   /** Groups where the bot is an admin (it may delete others' messages there). */
   private readonly adminIn = new Set<number>();
   private readonly fileIds = new Map<string, Buffer>();
-  private readonly callbackQueries = new Map<string, { answered: boolean }>();
+  private readonly callbackQueries = new Map<string, { answered: boolean; pressedAt: number }>();
+  /** Users who blocked the bot: their private chats refuse everything with 403. */
+  private readonly blockedBy = new Set<number>();
+  /** Messages Telegram no longer lets anyone edit: MESSAGE_ID_INVALID. */
+  private readonly invalidMessages = new Set<string>();
+  /** See FakeTelegramOptions.callbackQueryTtlMs. */
+  callbackQueryTtlMs: number;
   private readonly failures = new Map<
     string,
     Array<{ error: ScriptedTelegramError; left: number }>
@@ -279,6 +298,7 @@ export class FakeTelegram {
       username: opts.botUsername ?? "greenlight_test_bot",
     };
     this.flood = opts.enforceRateLimits ? new FloodControl() : undefined;
+    this.callbackQueryTtlMs = opts.callbackQueryTtlMs ?? 30_000;
     this.handlers = {
       getMe: () => ({
         ...this.botUser,
@@ -397,7 +417,10 @@ export class FakeTelegram {
     }
     const from = this.rememberUser(opts.fromId, undefined, opts.languageCode);
     const callbackQueryId = `${Date.now()}${String(this.nextCallbackId++).padStart(6, "0")}`;
-    this.callbackQueries.set(callbackQueryId, { answered: false });
+    this.callbackQueries.set(callbackQueryId, {
+      answered: false,
+      pressedAt: Date.now() - (opts.ageMs ?? 0),
+    });
     const updateId = this.enqueue({
       callback_query: {
         id: callbackQueryId,
@@ -418,6 +441,19 @@ export class FakeTelegram {
     const list = this.failures.get(method.toLowerCase()) ?? [];
     list.push({ error, left: times });
     this.failures.set(method.toLowerCase(), list);
+  }
+
+  /** The user blocks the bot: every send or edit into their private chat answers 403 from now on. */
+  userBlocksBot(userId: number): void {
+    this.blockedBy.add(userId);
+  }
+
+  /**
+   * Telegram stops accepting edits of this message: 400 "MESSAGE_ID_INVALID" (as for a message in a
+   * chat whose history was cleared, or one that no longer exists on Telegram's side).
+   */
+  invalidateMessage(chatId: number, messageId: number): void {
+    this.invalidMessages.add(`${chatId}/${messageId}`);
   }
 
   // ---- inspecting -------------------------------------------------------------------------
@@ -642,6 +678,7 @@ export class FakeTelegram {
   /** A private chat the user never opened takes no message from a bot. */
   private writableChat(p: Params): ChatState {
     const chatId = requireChatId(p);
+    if (this.blockedBy.has(chatId)) throw new ApiError(403, BLOCKED);
     if (chatId > 0 && !this.startedBy.has(chatId)) throw new ApiError(403, CANNOT_INITIATE);
     return this.chatState(chatId);
   }
@@ -796,6 +833,8 @@ export class FakeTelegram {
     const chatId = requireChatId(p);
     const messageId = int(p.message_id);
     if (messageId === undefined) throw bad("message identifier is not specified");
+    if (this.blockedBy.has(chatId)) throw new ApiError(403, BLOCKED);
+    if (this.invalidMessages.has(`${chatId}/${messageId}`)) throw bad(MESSAGE_ID_INVALID);
     const state = this.chats.get(chatId);
     const entry = state?.messages.get(messageId);
     if (!state || !entry || entry.stored.deleted) throw bad("message to edit not found");
@@ -852,6 +891,7 @@ export class FakeTelegram {
   private answerCallbackQuery(p: Params): true {
     const query = this.callbackQueries.get(String(p.callback_query_id ?? ""));
     if (!query || query.answered) throw bad(QUERY_TOO_OLD);
+    if (Date.now() - query.pressedAt > this.callbackQueryTtlMs) throw bad(QUERY_TOO_OLD);
     if (typeof p.text === "string" && p.text.length > 200) throw bad("MESSAGE_TOO_LONG");
     query.answered = true;
     return true;

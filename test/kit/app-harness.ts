@@ -56,6 +56,11 @@ export interface HarnessOptions {
   instances?: TestInstance[];
   /** Fake GREEN-API QR rotation, in ms. */
   qrRotateMs?: number;
+  /**
+   * The fake GREEN-API answers 429 above its documented per-instance limits (qr 3/s,
+   * getStateInstance 1/s…), as the real one does. On by default: greenlight must keep under them.
+   */
+  greenApiRateLimits?: boolean;
   start?: boolean;
 }
 
@@ -71,7 +76,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // The operators opened a private chat with the bot long ago: it may write to them there.
   telegram.userStartedBot(OPERATOR);
   telegram.userStartedBot(SECOND_OPERATOR);
-  const greenApi = await FakeGreenApi.start();
+  const greenApi = await FakeGreenApi.start({
+    enforceRateLimits: options.greenApiRateLimits ?? true,
+  });
   const instances = options.instances ?? [SHOP, SUPPORT];
   for (const instance of instances) {
     greenApi.addInstance({
@@ -146,7 +153,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const other of others) await other.stop().catch(() => undefined);
       await app.stop().catch(() => undefined);
       await telegram.close();
+      const { refusals, redeliveries, attempts } = greenApi.webhooks;
       await greenApi.close();
+      // Suite-wide: greenlight answers every authenticated notification 200, so GREEN-API never
+      // has to send one again (it would, every minute for a day: REAL-API.md).
+      if (refusals > 0 || redeliveries > 0) {
+        const statuses = attempts.map((a) => a.status).join(", ");
+        throw new Error(
+          `GREEN-API webhook refused ${refusals}× and redelivered ${redeliveries}× (answers: ${statuses})`,
+        );
+      }
     },
   };
 }

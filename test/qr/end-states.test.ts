@@ -80,10 +80,32 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     expect(h.greenApi.callsOf("qr").length).toBe(calls);
   });
 
-  it("403 from GREEN-API (wrong idInstance) is reported the same way", async () => {
+  it("403 from GREEN-API (blocked account or wrong instance) is its own end, in plain words", async () => {
     h.greenApi.script(SHOP.idInstance, "qr", { status: 403 });
     ask();
-    await waitForCaption(h, "rejected the credentials of shop");
+    const message = await waitForCaption(h, "GREEN-API refuses shop (HTTP 403)");
+    expect(message.caption).toContain("its account is blocked");
+    expect(message.caption).not.toContain("credentials");
+    expect(buttonsOf(message)).toEqual([]);
+    const calls = h.greenApi.callsOf("qr").length;
+    await pause(500);
+    expect(h.greenApi.callsOf("qr").length).toBe(calls);
+  });
+
+  it("466 from GREEN-API (the plan is used up) is its own end that names the fix: pay or wait", async () => {
+    shop().quotaExceeded = true;
+    ask();
+    const message = await waitForCaption(h, "is used up (HTTP 466)");
+    expect(message.caption).toContain("Pay for or change the plan");
+    expect(message.caption).toContain("wait until the monthly quota renews");
+    expect(message.caption).not.toContain("credentials");
+    expect(await scanPng(message.photo as Buffer)).toBeNull();
+    // Once the plan is paid, New QR starts over.
+    expect(buttonsOf(message)).toEqual(["🔄 New QR"]);
+    expect(h.greenApi.callsOf("qr").every((call) => call.status === 466)).toBe(true);
+    shop().quotaExceeded = false;
+    press(h, message, "🔄 New QR");
+    await waitForQr(h, shop().currentQrPayload());
   });
 
   it("no login within QR_TIMEOUT_MS → 'QR expired' with New QR, which starts over on the same message", async () => {

@@ -186,10 +186,22 @@ describe("the QR session machine: what follows each observation", () => {
     ],
     // Failures
     [
-      "wrong credentials: the end",
+      "wrong credentials (401): the end",
       withRecord(),
-      { kind: "poll-failed", failure: "credentials" },
+      { kind: "poll-failed", failure: "credentials-rejected" },
       ["end:credentials-rejected"],
+    ],
+    [
+      "account blocked or wrong instance (403): its own end",
+      withRecord(),
+      { kind: "poll-failed", failure: "forbidden" },
+      ["end:forbidden"],
+    ],
+    [
+      "quota used up (466): its own end",
+      withRecord(),
+      { kind: "poll-failed", failure: "quota-exceeded" },
+      ["end:quota-exceeded"],
     ],
     [
       "first failure: back off one interval",
@@ -239,6 +251,12 @@ describe("the QR session machine: what follows each observation", () => {
       withRecord(),
       { kind: "edited", hash: "h2", outcome: { kind: "failed" } },
       ["log:edit-failed", "wait:1000:source"],
+    ],
+    [
+      "Telegram refused the edit itself: end as failed, do not repeat it every poll",
+      withRecord(),
+      { kind: "edited", hash: "h2", outcome: { kind: "bug" } },
+      ["log:edit-refused", "end:failed"],
     ],
     [
       "no edit budget this tick: the newest QR goes next time",

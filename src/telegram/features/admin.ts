@@ -119,13 +119,13 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
           return;
         }
         await ctx.editMessageText(t.toolkit.confirm.working(instance.name), { parse_mode: "HTML" });
-        const result = await run(deps, action, instance);
+        const result = await run(deps, action, instance, t);
         await deps.audit.record({
           action,
           userId: ctx.from.id,
           chatId: message.chat.id,
           instance: instance.name,
-          result: result.ok ? "done" : `failed: ${result.reason}`,
+          result: result.ok ? "done" : `failed: ${result.code}`,
         });
         const done = action === "logout" ? t.toolkit.confirm.loggedOut : t.toolkit.confirm.rebooted;
         await ctx.editMessageText(
@@ -144,20 +144,25 @@ async function run(
   deps: AdminFeatureDeps,
   action: AdminAction,
   instance: Instance,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
+  t: Texts,
+): Promise<{ ok: true } | { ok: false; reason: string; code: string }> {
   try {
     const ok =
       action === "logout"
         ? await deps.greenApi.logout(instance)
         : await deps.greenApi.reboot(instance);
-    return ok ? { ok: true } : { ok: false, reason: "GREEN-API declined" };
+    return ok ? { ok: true } : { ok: false, reason: "GREEN-API declined", code: "declined" };
   } catch (error) {
     if (error instanceof GreenApiError) {
-      return {
-        ok: false,
-        reason: error.isCredentialsRejected ? "credentials rejected" : error.failure,
-      };
+      // 401, 403 and 466 in plain words with their fix; the rest by the failure's name.
+      const end = error.endState;
+      const reason = end
+        ? t.greenApi.reasons[end]
+        : error.failure === "rate-limited"
+          ? t.greenApi.reasons["rate-limited"]
+          : error.failure;
+      return { ok: false, reason, code: end ?? error.failure };
     }
-    return { ok: false, reason: "failed" };
+    return { ok: false, reason: "failed", code: "failed" };
   }
 }

@@ -1,5 +1,9 @@
 import { Composer } from "grammy";
+import type { ConfirmationStore } from "../../access/confirmation-store.js";
+import type { AuditLog } from "../../audit/audit-log.js";
 import type { Instance } from "../../config/index.js";
+import type { GreenApiClient } from "../../green-api/client.js";
+import { endStateOf, GreenApiError } from "../../green-api/errors.js";
 import type { PairingService } from "../../pairing/pairing-service.js";
 import type { PairingStore } from "../../pairing/pairing-store.js";
 import { type CountryCode, EXAMPLE_PHONE, parseTypedPhone } from "../../pairing/phone.js";
@@ -7,11 +11,16 @@ import type { SessionStarter } from "../../qr-session/session-starter.js";
 import { codeCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { missAnswer, missText } from "../instance-replies.js";
-import { instancePicker } from "../keyboards.js";
+import { codeKeyboards, instancePicker } from "../keyboards.js";
+import { phoneForChat } from "../phone-privacy.js";
 import { deliverSecret, startPayload } from "../secret-delivery.js";
 
 export interface CodeFeatureDeps {
   pairing: PairingService;
+  /** For "Log out & get a code" on an instance that is still linked. */
+  greenApi: GreenApiClient;
+  confirmations: ConfirmationStore;
+  audit: AuditLog;
   pairingStore: PairingStore;
   starter: SessionStarter;
   /** Chats where a code may be shown besides the asker's private chat (SECRET_CHAT_IDS). */
@@ -84,6 +93,8 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
     if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
     const instance = found.instance;
     const target = { chatId: message.chat.id, messageId: message.message_id };
+    const { t } = ctx;
+    const press = { action: "code-logout", instance: instance.name, userId };
     switch (callback.action) {
       case "ask": {
         await ctx.answerCallbackQuery();
@@ -100,6 +111,90 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
             userId,
             locale: ctx.locale,
             chatId,
+            mayAdminister: mayAdminister(ctx, instance),
+            ...(here ? { target } : {}),
+          }),
+        );
+        return;
+      }
+      case "logout": {
+        const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
+        if (!phone) return ctx.answerCallbackQuery({ text: t.code.callbacks.noPhone });
+        await ctx.answerCallbackQuery({ text: t.code.callbacks.confirmLogout });
+        await deps.confirmations.arm(target, press);
+        await ctx.editMessageText(
+          t.code.confirmLogout(instance.name, phoneForChat(phone, target.chatId)),
+          { parse_mode: "HTML", reply_markup: codeKeyboards(t).confirmLogout(instance.name) },
+        );
+        return;
+      }
+      case "logout-no": {
+        const decision = await deps.confirmations.withdraw(target, press);
+        if (decision === "not-yours")
+          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
+        await ctx.answerCallbackQuery();
+        if (decision === "already-done") return;
+        await ctx.editMessageText(t.code.logoutKept(instance.name), {
+          parse_mode: "HTML",
+          reply_markup: codeKeyboards(t).logoutForCode(instance.name),
+        });
+        return;
+      }
+      case "logout-yes": {
+        const decision = await deps.confirmations.take(target, press);
+        if (decision === "not-yours")
+          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
+        if (decision === "already-done")
+          return ctx.answerCallbackQuery({ text: t.access.confirm.alreadyDone });
+        if (decision === "expired") {
+          await ctx.answerCallbackQuery({ text: t.access.confirm.expired });
+          await ctx.editMessageText(t.code.logoutKept(instance.name), {
+            parse_mode: "HTML",
+            reply_markup: codeKeyboards(t).logoutForCode(instance.name),
+          });
+          return;
+        }
+        const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
+        if (!phone) return ctx.answerCallbackQuery({ text: t.code.callbacks.noPhone });
+        await ctx.answerCallbackQuery({ text: t.code.callbacks.loggingOut });
+        await ctx.editMessageText(t.code.loggingOut(instance.name), { parse_mode: "HTML" });
+        const audit = (result: string) =>
+          deps.audit.record({
+            action: "logout",
+            userId,
+            chatId: target.chatId,
+            instance: instance.name,
+            result,
+          });
+        try {
+          await deps.greenApi.logout(instance);
+        } catch (error) {
+          const end = endStateOf(error);
+          const reason = end
+            ? t.greenApi.reasons[end]
+            : error instanceof GreenApiError
+              ? error.failure === "rate-limited"
+                ? t.greenApi.reasons["rate-limited"]
+                : error.failure
+              : "failed";
+          await audit(`failed: ${end ?? reason}`);
+          await ctx.editMessageText(t.code.logoutFailed(instance.name, reason), {
+            parse_mode: "HTML",
+            reply_markup: codeKeyboards(t).logoutForCode(instance.name),
+          });
+          return;
+        }
+        await audit("done");
+        // The code for the same number, where a code may be shown (this message, or privately).
+        await showCode(ctx, deps, instance, (chatId, here) =>
+          deps.pairing.request({
+            instance,
+            phone,
+            userId,
+            locale: ctx.locale,
+            chatId,
+            afterLogout: true,
+            mayAdminister: true,
             ...(here ? { target } : {}),
           }),
         );
@@ -152,6 +247,7 @@ async function requestForTypedPhone(
       userId: ctx.from?.id ?? 0,
       locale: ctx.locale,
       chatId,
+      mayAdminister: mayAdminister(ctx, instance),
       ...(here ? { replyTo: replyToId } : {}),
     }),
   );
@@ -197,6 +293,10 @@ async function askPhone(
     },
   });
 }
+
+/** Whether the asker may log the instance out or reboot it (the buttons offered for that). */
+const mayAdminister = (ctx: BotContext, instance: Instance) =>
+  ctx.access.lookup(instance.name, "administer").found;
 
 const replyTo = (messageId: number) => ({
   message_id: messageId,

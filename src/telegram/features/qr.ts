@@ -153,13 +153,15 @@ async function handleButton(
       }
       // Still waiting in line: nobody polls it, so it ends here and now.
       if (record.runningSince === undefined && (await deps.starter.withdraw(record))) {
+        // The answer first: the edit below waits for the chat's turn (pacing), the press must not.
+        await ctx.answerCallbackQuery({ text: t.qr.callbacks.cancelled });
         await deps.screen.showEnd(target, instance, { kind: "cancelled", by: userId }, ctx.locale);
         await audit("cancel", "done");
         log.info(
           { action: "cancel", result: "done", sessionId: record.sessionId },
           "queued QR session cancelled",
         );
-        return ctx.answerCallbackQuery({ text: t.qr.callbacks.cancelled });
+        return;
       }
       await deps.store.requestCancel(instance, record.sessionId, userId);
       await audit("cancel", "requested");

@@ -1,23 +1,31 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { Instance } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
-import { GreenApiError } from "../../green-api/errors.js";
+import { endStateOf, GreenApiError } from "../../green-api/errors.js";
+import { describeQuota, type QuotaNotice } from "../../green-api/quota-store.js";
 import type { StateHistory } from "../../green-api/schemas.js";
 import { formatPhone, type PhoneVisibility } from "../../pairing/phone.js";
 import { ALL_INSTANCES, codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import type { Texts } from "../i18n/index.js";
+import { escapeHtml, type Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
 import { phoneVisibilityIn } from "../phone-privacy.js";
+import { classifyTelegramError } from "../telegram-errors.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
   all(): Promise<Map<string, number>>;
 }
 
+/** quotaExceeded notifications GREEN-API sent (webhook), per instance. */
+export interface QuotaSource {
+  many(instances: readonly string[]): Promise<Map<string, QuotaNotice>>;
+}
+
 export interface StatusFeatureDeps {
   greenApi: GreenApiClient;
   mutes?: MuteSource;
+  quotas?: QuotaSource;
   /** Per GREEN-API call; an instance that does not answer in time is shown as unreachable. */
   timeoutMs: number;
 }
@@ -25,7 +33,20 @@ export interface StatusFeatureDeps {
 export type InstanceReport =
   | { name: string; kind: "state"; state: string; phone?: string }
   | { name: string; kind: "unreachable" }
-  | { name: string; kind: "rejected" };
+  /** GREEN-API is busy with other checks of the instance (its rate limit): not unreachable. */
+  | { name: string; kind: "busy" }
+  | { name: string; kind: "rejected" }
+  | { name: string; kind: "forbidden" }
+  | { name: string; kind: "quota-exceeded" };
+
+/** Linking (QR, code) cannot fix these: no such buttons for them. */
+const NOT_LINKABLE = new Set<InstanceReport["kind"]>(["rejected", "forbidden", "quota-exceeded"]);
+
+/**
+ * How long /status waits for an instance's turn under GREEN-API's 1/s when others (sessions,
+ * watchers, another /status) are asking too: a few turns. Past it: "busy", never "unreachable".
+ */
+const STATUS_MAX_TURN_WAIT_MS = 8_000;
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
@@ -39,19 +60,34 @@ export function formatStatusList(
   checkedAt: number,
   t: Texts,
   phones: PhoneVisibility | ((instance: string) => PhoneVisibility) = "masked",
+  quotas: ReadonlyMap<string, QuotaNotice> = new Map(),
 ): string {
   const s = t.toolkit.status;
   const visibility = (instance: string) =>
     typeof phones === "function" ? phones(instance) : phones;
+  const stateLineOf = (report: InstanceReport): string => {
+    switch (report.kind) {
+      case "unreachable":
+        return s.unreachable;
+      case "busy":
+        return t.greenApi.status.busy;
+      case "rejected":
+        return s.rejected;
+      case "forbidden":
+      case "quota-exceeded":
+        return t.greenApi.status[report.kind];
+      case "state":
+        return `${t.toolkit.states[report.state] ?? escapeHtml(report.state)}${report.phone ? s.phone(formatPhone(report.phone, visibility(report.name))) : ""}`;
+    }
+  };
   const lines = reports.map((report) => {
-    const stateLine =
-      report.kind === "unreachable"
-        ? s.unreachable
-        : report.kind === "rejected"
-          ? s.rejected
-          : `${t.toolkit.states[report.state] ?? report.state}${report.phone ? s.phone(formatPhone(report.phone, visibility(report.name))) : ""}`;
     const muted = mutes.get(report.name);
-    return s.line(report.name, stateLine) + (muted ? `\n   ${s.muted(utc(muted))}` : "");
+    const quota = quotas.get(report.name);
+    return (
+      s.line(report.name, stateLineOf(report)) +
+      (muted ? `\n   ${s.muted(utc(muted))}` : "") +
+      (quota ? `\n   ${t.greenApi.quotaNotice(utc(quota.at), describeQuota(quota))}` : "")
+    );
   });
   return [s.title, "", ...lines, "", s.checkedAt(utc(checkedAt))].join("\n");
 }
@@ -69,7 +105,7 @@ export function statusKeyboard(
   const keyboard = new InlineKeyboard();
   for (const report of reports) {
     if (report.kind === "state" && report.state === "authorized") continue;
-    if (report.kind === "rejected" || !mayLink(report.name)) continue;
+    if (NOT_LINKABLE.has(report.kind) || !mayLink(report.name)) continue;
     keyboard
       .text(
         t.toolkit.status.qr(report.name),
@@ -93,7 +129,8 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   const report = async (instance: Instance): Promise<InstanceReport> => {
-    const options = { timeoutMs: deps.timeoutMs };
+    // Other callers (sessions, watchers) share the instance's 1/s: wait for a turn, bounded.
+    const options = { timeoutMs: deps.timeoutMs, maxWaitMs: STATUS_MAX_TURN_WAIT_MS };
     try {
       const state = await deps.greenApi.getStateInstance(instance, options);
       if (state !== "authorized") return { name: instance.name, kind: "state", state };
@@ -103,8 +140,11 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
         .catch(() => undefined);
       return { name: instance.name, kind: "state", state, phone };
     } catch (error) {
-      if (error instanceof GreenApiError && error.isCredentialsRejected) {
-        return { name: instance.name, kind: "rejected" };
+      const end = endStateOf(error);
+      if (end === "credentials-rejected") return { name: instance.name, kind: "rejected" };
+      if (end) return { name: instance.name, kind: end };
+      if (error instanceof GreenApiError && error.failure === "rate-limited") {
+        return { name: instance.name, kind: "busy" };
       }
       return { name: instance.name, kind: "unreachable" };
     }
@@ -123,13 +163,17 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
       privately && mayLink(instance) ? "full" : "masked";
   };
 
+  const quotasOf = async (names: string[]) =>
+    (await deps.quotas?.many(names).catch(() => undefined)) ?? new Map<string, QuotaNotice>();
+
   const listFor = async (visible: Instance[], t: Texts, ctx: BotContext, chatId: number) => {
-    const [reports, mutes] = await Promise.all([
+    const [reports, mutes, quotas] = await Promise.all([
       Promise.all(visible.map(report)),
       deps.mutes?.all().catch(() => new Map<string, number>()) ?? new Map<string, number>(),
+      quotasOf(visible.map((instance) => instance.name)),
     ]);
     return {
-      text: formatStatusList(reports, mutes, Date.now(), t, phonesFor(ctx, chatId)),
+      text: formatStatusList(reports, mutes, Date.now(), t, phonesFor(ctx, chatId), quotas),
       keyboard: statusKeyboard(reports, t, mayLinkFor(ctx)),
     };
   };
@@ -145,26 +189,31 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const found = ctx.access.lookup(argument);
     if (!found.found) return ctx.reply(missText(ctx, found, argument), { parse_mode: "HTML" });
     const instance = found.instance;
-    const [one, history] = await Promise.all([
+    const [one, history, quotas] = await Promise.all([
       report(instance),
       deps.greenApi
         .getStateInstanceHistory(instance, { timeoutMs: deps.timeoutMs })
         .catch(() => [] as StateHistory),
+      quotasOf([instance.name]),
     ]);
     const mutes = (await deps.mutes?.all().catch(() => undefined)) ?? new Map<string, number>();
     const s = ctx.t.toolkit.status;
     const lines = [
-      formatStatusList([one], mutes, Date.now(), ctx.t, phonesFor(ctx, ctx.chat.id)).replace(
-        s.title,
-        s.detailTitle(instance.name),
-      ),
+      formatStatusList(
+        [one],
+        mutes,
+        Date.now(),
+        ctx.t,
+        phonesFor(ctx, ctx.chat.id),
+        quotas,
+      ).replace(s.title, s.detailTitle(instance.name)),
       "",
       history.length ? s.history : s.noHistory,
       ...history
         .slice(0, 8)
         .map(
           (entry) =>
-            `• ${utc(entry.timestamp * (entry.timestamp < 1e12 ? 1000 : 1))} — ${ctx.t.toolkit.states[entry.stateInstance] ?? entry.stateInstance}`,
+            `• ${utc(entry.timestamp * (entry.timestamp < 1e12 ? 1000 : 1))} — ${ctx.t.toolkit.states[entry.stateInstance] ?? escapeHtml(entry.stateInstance)}`,
         ),
     ];
     return ctx.reply(lines.join("\n"), {
@@ -184,8 +233,10 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     await ctx
       .editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard })
       .catch((error: unknown) => {
-        // Nothing changed since the last look: Telegram refuses the identical edit.
-        if (!String(error).includes("message is not modified")) throw error;
+        // Nothing changed since the last look (Telegram refuses the identical edit), or the list
+        // is gone for good: nothing to do either way.
+        const outcome = classifyTelegramError(error);
+        if (outcome.kind !== "done" && outcome.kind !== "gone") throw error;
       });
   });
 

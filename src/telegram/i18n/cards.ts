@@ -28,6 +28,14 @@ export const cards = {
     title: `${instance}: credentials rejected`,
     lines: ["Check idInstance / apiTokenInstance"],
   }),
+  forbidden: (instance: string) => ({
+    title: `${instance}: refused (HTTP 403)`,
+    lines: ["Account blocked or wrong instance"],
+  }),
+  quotaExceeded: (instance: string) => ({
+    title: `${instance}: plan used up (HTTP 466)`,
+    lines: ["Pay or change the plan, or wait"],
+  }),
   expired: (instance: string) => ({
     title: `${instance}: QR expired`,
     lines: ["Tap New QR to try again"],

@@ -66,14 +66,42 @@ export const code = {
     `⌛ The pairing code for ${b(instance)} expired before it was used. Get a new one, or scan a QR code instead.`,
   cooldown: (instance: string, seconds: number) =>
     `⏳ A code for ${b(instance)} was requested moments ago. Requesting codes too often can lock the instance, so try again in ${seconds} s.`,
+  /** `phone` is formatted for the chat; `mayLogOut`: the reader may log it out (an admin). */
+  alreadyAuthorized: (instance: string, phone: string | undefined, mayLogOut: boolean) =>
+    [
+      `✅ ${b(instance)} is already linked${phone ? ` to ${escapeHtml(phone)}` : ""}, and GREEN-API gives a pairing code only to a logged-out instance.`,
+      mayLogOut
+        ? "To link another phone, log it out first: “Log out & get a code” asks you to confirm, then gets a code for the same number."
+        : "To link another phone, an admin has to log it out first (/logout).",
+    ].join("\n"),
+  starting: (instance: string, mayReboot: boolean) =>
+    [
+      `⏳ ${b(instance)} is starting (or rebooting), and GREEN-API gives no pairing code until it is done. That takes up to 5 minutes.`,
+      mayReboot
+        ? "Wait a few minutes and tap “New code”; if it stays like this, reboot it."
+        : "Wait a few minutes and tap “New code”; if it stays like this, ask an admin to reboot it.",
+    ].join("\n"),
+  /** `phone` is formatted for the chat. */
+  confirmLogout: (instance: string, phone: string) =>
+    `🚪 Log out ${b(instance)} and get a pairing code for ${escapeHtml(phone)}? WhatsApp on it stops until the code is typed on that phone.`,
+  loggingOut: (instance: string) => `⏳ Logging out ${b(instance)}…`,
+  logoutKept: (instance: string) => `↩️ Nothing changed on ${b(instance)}: it stays linked.`,
+  logoutFailed: (instance: string, reason: string) =>
+    `❌ Could not log out ${b(instance)}: ${escapeHtml(reason)}`,
   failed: (instance: string, reason: string) =>
     `❌ GREEN-API gave no pairing code for ${b(instance)}: ${escapeHtml(reason)}`,
   buttons: {
     newCode: "🔑 New code",
     qrInstead: "📷 QR instead",
     anotherNumber: "📞 Another number",
+    logoutForCode: "🚪 Log out & get a code",
+    confirmLogout: "✅ Yes, log out",
+    keep: "↩️ No",
+    reboot: "🔁 Reboot",
   },
   callbacks: {
+    confirmLogout: "Confirm: log out, then get a code.",
+    loggingOut: "Logging out…",
     requesting: "Requesting a new code…",
     noPhone: "Send /code with the phone number again.",
   },

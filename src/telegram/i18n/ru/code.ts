@@ -57,10 +57,40 @@ export const code: Texts["code"] = {
     `⌛ Код привязки для ${b(instance)} истёк и не был использован. Получите новый или отсканируйте QR-код.`,
   cooldown: (instance, seconds) =>
     `⏳ Код для ${b(instance)} только что запрашивали. Частые запросы могут заблокировать инстанс, попробуйте через ${seconds} с.`,
+  alreadyAuthorized: (instance, phone, mayLogOut) =>
+    [
+      `✅ ${b(instance)} уже привязан${phone ? ` к ${escapeHtml(phone)}` : ""}, а GREEN-API выдаёт код привязки только инстансу, из которого вышли.`,
+      mayLogOut
+        ? "Чтобы привязать другой телефон, сначала выйдите: «Выйти и получить код» попросит подтверждения, затем получит код для того же номера."
+        : "Чтобы привязать другой телефон, администратор должен сначала выйти из него (/logout).",
+    ].join("\n"),
+  starting: (instance, mayReboot) =>
+    [
+      `⏳ ${b(instance)} запускается (или перезагружается), и пока это не закончится, GREEN-API не выдаёт код привязки. Это занимает до 5 минут.`,
+      mayReboot
+        ? "Подождите несколько минут и нажмите «Новый код»; если ничего не меняется, перезагрузите его."
+        : "Подождите несколько минут и нажмите «Новый код»; если ничего не меняется, попросите администратора перезагрузить его.",
+    ].join("\n"),
+  confirmLogout: (instance, phone) =>
+    `🚪 Выйти из ${b(instance)} и получить код привязки для ${escapeHtml(phone)}? WhatsApp на нём перестанет работать, пока код не введут на этом телефоне.`,
+  loggingOut: (instance) => `⏳ Выхожу из ${b(instance)}…`,
+  logoutKept: (instance) => `↩️ С ${b(instance)} ничего не сделано: он остаётся привязанным.`,
+  logoutFailed: (instance, reason) =>
+    `❌ Не удалось выйти из ${b(instance)}: ${escapeHtml(reason)}`,
   failed: (instance, reason) =>
     `❌ GREEN-API не выдал код привязки для ${b(instance)}: ${escapeHtml(reason)}`,
-  buttons: { newCode: "🔑 Новый код", qrInstead: "📷 Лучше QR", anotherNumber: "📞 Другой номер" },
+  buttons: {
+    newCode: "🔑 Новый код",
+    qrInstead: "📷 Лучше QR",
+    anotherNumber: "📞 Другой номер",
+    logoutForCode: "🚪 Выйти и получить код",
+    confirmLogout: "✅ Да, выйти",
+    keep: "↩️ Нет",
+    reboot: "🔁 Перезагрузить",
+  },
   callbacks: {
+    confirmLogout: "Подтвердите: выйти, затем получить код.",
+    loggingOut: "Выхожу…",
     requesting: "Запрашиваю новый код…",
     noPhone: "Отправьте /code с номером телефона ещё раз.",
   },

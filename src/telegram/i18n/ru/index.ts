@@ -4,7 +4,8 @@ import { alerts } from "./alerts.js";
 import { audit } from "./audit.js";
 import { code } from "./code.js";
 import { common } from "./common.js";
+import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
 import { toolkit } from "./toolkit.js";
 
-export const ru: Texts = { ...common, access, alerts, audit, qr, code, toolkit };
+export const ru: Texts = { ...common, access, alerts, audit, qr, code, toolkit, greenApi };
