@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createGreenlight, type Greenlight } from "../../src/app/index.js";
 import { parseEnv } from "../../src/config/env.js";
 import type { Config } from "../../src/config/index.js";
@@ -87,12 +87,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       qrRotateMs: options.qrRotateMs ?? 1500,
     });
   }
+  const ownInstancesFile = writeInstancesFile(greenApi.apiUrl, instances);
   const env: Record<string, string> = {
     BOT_TOKEN: telegram.token,
     OPERATOR_IDS: `${OPERATOR},${SECOND_OPERATOR}`,
     // The tests' group is one the admin trusts with QR codes (README "Who may do what").
     SECRET_CHAT_IDS: String(GROUP_CHAT),
-    INSTANCES_FILE: writeInstancesFile(greenApi.apiUrl, instances),
+    INSTANCES_FILE: ownInstancesFile,
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: uniquePrefix("app"),
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -153,6 +154,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const other of others) await other.stop().catch(() => undefined);
       await app.stop().catch(() => undefined);
       await telegram.close();
+      // The instances file's folder: tests leave nothing behind in the temp folder.
+      rmSync(dirname(ownInstancesFile), { recursive: true, force: true });
       const { refusals, redeliveries, attempts } = greenApi.webhooks;
       await greenApi.close();
       // Suite-wide: greenlight answers every authenticated notification 200, so GREEN-API never

@@ -44,7 +44,7 @@ describe("QR_SOURCE=websocket", () => {
     expect(h.greenApi.callsOf("qr", SHOP.idInstance)).toHaveLength(0);
 
     shop.authorize("79001234567");
-    await waitForCaption(h, "authorized as +79001234567");
+    await waitForCaption(h, "authorized as +7 900 123-45-67");
     await eventually(() => h.greenApi.openSockets() === 0, "the socket to close");
   });
 
