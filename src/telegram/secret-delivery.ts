@@ -1,6 +1,9 @@
+import type { CommandContext } from "grammy";
+import type { Instance } from "../config/index.js";
 import { classifyTelegramError } from "./telegram-errors.js";
 import { type SecretPlace, secretPlace } from "../access/secret-place.js";
 import type { BotContext } from "./context.js";
+import { missText } from "./instance-replies.js";
 
 export type Delivery = SecretPlace | "start-first";
 
@@ -68,4 +71,22 @@ export function startPayload(
   const match = /^(qr|code)-([a-z0-9_-]{1,32})$/.exec(text.trim());
   if (!match) return undefined;
   return { action: match[1] as "qr" | "code", instance: match[2] ?? "" };
+}
+
+/**
+ * `/start qr-shop` in a private chat (the link of a "press Start first" line): checks the right
+ * again and does what was asked in the group; any other /start goes on to the next handler.
+ */
+export function onStartLink(
+  action: "qr" | "code",
+  run: (ctx: CommandContext<BotContext>, instance: Instance) => Promise<unknown>,
+) {
+  return async (ctx: CommandContext<BotContext>, next: () => Promise<void>) => {
+    const payload = startPayload(ctx.match);
+    if (payload?.action !== action || ctx.chat.type !== "private") return next();
+    const found = ctx.access.lookup(payload.instance, "operate");
+    if (!found.found)
+      return ctx.reply(missText(ctx, found, payload.instance), { parse_mode: "HTML" });
+    await run(ctx, found.instance);
+  };
 }

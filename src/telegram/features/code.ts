@@ -13,7 +13,8 @@ import type { BotContext } from "../context.js";
 import { missAnswer, missText } from "../instance-replies.js";
 import { codeKeyboards, instancePicker } from "../keyboards.js";
 import { phoneForChat } from "../phone-privacy.js";
-import { deliverSecret, startPayload } from "../secret-delivery.js";
+import { deliverSecret, onStartLink } from "../secret-delivery.js";
+import type { MessageRef } from "../session-screen.js";
 
 export interface CodeFeatureDeps {
   pairing: PairingService;
@@ -59,14 +60,10 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
   });
 
   // The private chat a "press Start first" link opened: ask for the number there.
-  composer.command("start", async (ctx, next) => {
-    const payload = startPayload(ctx.match);
-    if (payload?.action !== "code" || ctx.chat.type !== "private") return next();
-    const found = ctx.access.lookup(payload.instance, "operate");
-    if (!found.found)
-      return ctx.reply(missText(ctx, found, payload.instance), { parse_mode: "HTML" });
-    await askPhone(ctx, deps, found.instance);
-  });
+  composer.command(
+    "start",
+    onStartLink("code", (ctx, instance) => askPhone(ctx, deps, instance)),
+  );
 
   // The answer to "reply with the phone number".
   composer.on("message:text", async (ctx, next) => {
@@ -104,17 +101,7 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
         const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
         if (!phone) return ctx.answerCallbackQuery({ text: ctx.t.code.callbacks.noPhone });
         await ctx.answerCallbackQuery({ text: ctx.t.code.callbacks.requesting });
-        await showCode(ctx, deps, instance, (chatId, here) =>
-          deps.pairing.request({
-            instance,
-            phone,
-            userId,
-            locale: ctx.locale,
-            chatId,
-            mayAdminister: mayAdminister(ctx, instance),
-            ...(here ? { target } : {}),
-          }),
-        );
+        await requestCode(ctx, deps, instance, phone, { target });
         return;
       }
       case "logout": {
@@ -186,18 +173,7 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
         }
         await audit("done");
         // The code for the same number, where a code may be shown (this message, or privately).
-        await showCode(ctx, deps, instance, (chatId, here) =>
-          deps.pairing.request({
-            instance,
-            phone,
-            userId,
-            locale: ctx.locale,
-            chatId,
-            afterLogout: true,
-            mayAdminister: true,
-            ...(here ? { target } : {}),
-          }),
-        );
+        await requestCode(ctx, deps, instance, phone, { target, afterLogout: true });
         return;
       }
       case "qr": {
@@ -239,32 +215,37 @@ async function requestForTypedPhone(
       reply_parameters: replyParameters,
     });
   }
-  const replyToId = ctx.msg.message_id;
-  await showCode(ctx, deps, instance, (chatId, here) =>
-    deps.pairing.request({
-      instance,
-      phone: phone.digits,
-      userId: ctx.from?.id ?? 0,
-      locale: ctx.locale,
-      chatId,
-      mayAdminister: mayAdminister(ctx, instance),
-      ...(here ? { replyTo: replyToId } : {}),
-    }),
-  );
+  await requestCode(ctx, deps, instance, phone.digits, { replyTo: ctx.msg.message_id });
 }
 
-/** A pairing code goes where a code may be shown: here, or privately with a line here. */
-function showCode(
+/**
+ * A pairing code for `phone`, where a code may be shown (secret-delivery.ts): on `target` or as
+ * a reply to `replyTo` when that is here, else in a new message in the asker's private chat.
+ */
+function requestCode(
   ctx: BotContext,
   deps: CodeFeatureDeps,
   instance: Instance,
-  request: (chatId: number, here: boolean) => Promise<unknown>,
+  phone: string,
+  where: { target?: MessageRef; replyTo?: number; afterLogout?: boolean },
 ) {
   return deliverSecret(ctx, {
     trustedChatIds: deps.trustedChatIds,
     instance: instance.name,
     startPayload: `code-${instance.name}`,
-    show: (chatId, place) => request(chatId, place === "here"),
+    show: (chatId, place) =>
+      deps.pairing.request({
+        instance,
+        phone,
+        userId: ctx.from?.id ?? 0,
+        locale: ctx.locale,
+        chatId,
+        // Logging out was an admin's act already: the code after it is theirs to ask for.
+        mayAdminister: where.afterLogout === true || mayAdminister(ctx, instance),
+        ...(where.afterLogout ? { afterLogout: true } : {}),
+        ...(place === "here" && where.target ? { target: where.target } : {}),
+        ...(place === "here" && where.replyTo ? { replyTo: where.replyTo } : {}),
+      }),
   });
 }
 

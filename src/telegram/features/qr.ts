@@ -14,7 +14,7 @@ import {
 import type { BotContext } from "../context.js";
 import { missAnswer, missText } from "../instance-replies.js";
 import { instancePicker, qrKeyboards } from "../keyboards.js";
-import { deliverSecret, startPayload } from "../secret-delivery.js";
+import { deliverSecret, onStartLink } from "../secret-delivery.js";
 import type { MessageRef, SessionScreen } from "../session-screen.js";
 
 export interface QrFeatureDeps {
@@ -59,14 +59,10 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
   });
 
   // The private chat a "press Start first" link opened: do what was asked in the group.
-  composer.command("start", async (ctx, next) => {
-    const payload = startPayload(ctx.match);
-    if (payload?.action !== "qr" || ctx.chat.type !== "private") return next();
-    const found = ctx.access.lookup(payload.instance, "operate");
-    if (!found.found)
-      return ctx.reply(missText(ctx, found, payload.instance), { parse_mode: "HTML" });
-    await startQr(deps, ctx, found.instance.name, {});
-  });
+  composer.command(
+    "start",
+    onStartLink("qr", (ctx, instance) => startQr(deps, ctx, instance.name, {})),
+  );
 
   composer.callbackQuery(QR_CALLBACK_PATTERN, async (ctx) => {
     const callback = decodeQrCallback(ctx.callbackQuery.data);
