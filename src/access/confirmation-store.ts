@@ -52,11 +52,13 @@ export class ConfirmationStore {
     return "confirmed";
   }
 
-  /** "No": only the asker can withdraw; afterwards a Yes on the message is expired. */
-  async withdraw(message: MessageAddress, press: ConfirmPress): Promise<ConfirmDecision> {
+  /** "No": only the asker can withdraw, whichever action the message asks about. */
+  async withdraw(message: MessageAddress, userId: number): Promise<ConfirmDecision> {
     const key = this.key(message);
-    const [pending, done] = await this.redis.mget(key, `${key}:done`);
-    const decision = decideConfirmation(decodePending(pending), done !== null, press);
+    const [raw, done] = await this.redis.mget(key, `${key}:done`);
+    const pending = decodePending(raw);
+    const press = pending ? { ...pending, userId } : { action: "", instance: "", userId };
+    const decision = decideConfirmation(pending, done !== null, press);
     if (decision === "confirmed") await this.redis.del(key);
     return decision;
   }

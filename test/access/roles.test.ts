@@ -233,8 +233,8 @@ describe("confirmations", () => {
 
       const withdrawn = { chatId: 1, messageId: 12 };
       await store.arm(withdrawn, pending);
-      expect(await store.withdraw(withdrawn, { ...pending, userId: 2 })).toBe("not-yours");
-      expect(await store.withdraw(withdrawn, pending)).toBe("confirmed");
+      expect(await store.withdraw(withdrawn, 2)).toBe("not-yours");
+      expect(await store.withdraw(withdrawn, pending.userId)).toBe("confirmed");
       expect(await store.take(withdrawn, pending)).toBe("expired");
     } finally {
       redis.disconnect();

@@ -89,13 +89,8 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
         return;
       }
       case "no": {
-        // Either action's No: withdraw whichever this message was armed with.
-        const decisions = await Promise.all(
-          (["logout", "reboot"] as const).map((action) =>
-            deps.confirmations.withdraw(where, { action, instance: instance.name, userId }),
-          ),
-        );
-        if (decisions.includes("not-yours"))
+        const decision = await deps.confirmations.withdraw(where, userId);
+        if (decision === "not-yours")
           return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
         await ctx.answerCallbackQuery();
         await ctx.editMessageText(t.toolkit.confirm.kept(instance.name), { parse_mode: "HTML" });

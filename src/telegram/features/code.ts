@@ -116,7 +116,7 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
         return;
       }
       case "logout-no": {
-        const decision = await deps.confirmations.withdraw(target, press);
+        const decision = await deps.confirmations.withdraw(target, userId);
         if (decision === "not-yours")
           return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
         await ctx.answerCallbackQuery();

@@ -178,7 +178,7 @@ async function handleButton(
       return;
     }
     case "logout-no": {
-      const decision = await deps.confirmations.withdraw(target, press);
+      const decision = await deps.confirmations.withdraw(target, userId);
       if (decision === "not-yours")
         return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance) });
       await ctx.answerCallbackQuery();
