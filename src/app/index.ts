@@ -47,14 +47,13 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const prefix = env.REDIS_PREFIX;
   const metrics = new Metrics();
   // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
-  const pacing = paceChats(
-    new ChatPacer(redis, {
-      prefix,
-      botPerSecond: env.TELEGRAM_BOT_SENDS_PER_SECOND,
-      groupPerMinute: env.TELEGRAM_GROUP_SENDS_PER_MINUTE,
-      privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
-    }),
-  );
+  const pacer = new ChatPacer(redis, {
+    prefix,
+    botPerSecond: env.TELEGRAM_BOT_SENDS_PER_SECOND,
+    groupPerMinute: env.TELEGRAM_GROUP_SENDS_PER_MINUTE,
+    privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
+  });
+  const pacing = paceChats(pacer);
   const shared: Shared = {
     config,
     settings,
@@ -68,6 +67,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       // One limiter per instance and method for every caller of every process.
       gate: new GreenApiRateLimiter(redis, { prefix, logger }),
     }),
+    pacer,
     pacing,
     telegram: telegramApiFactory(env, pacing),
     store: new SessionStore(redis, {

@@ -1,5 +1,4 @@
 import { hostname } from "node:os";
-import { EditBudget } from "../telegram/pacing/index.js";
 import { createQrSourceFactory, socketOptionsFor } from "../qr-session/qr-source.js";
 import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";
@@ -11,7 +10,10 @@ export function qrWorkerPart(shared: Shared): Part {
   const { config, settings, connections, store, greenApi, logger } = shared;
   const { env, instances } = config;
   const prefix = env.REDIS_PREFIX;
-  const screen = new SessionScreen(shared.telegram.live(), env.QR_TIMEOUT_MS);
+  // A QR rotation takes its slot of the bot's one budget before it renders, and skips the edit
+  // when none comes within a poll (the next poll brings a newer QR): its call then waits for its
+  // chat's turn only.
+  const screen = new SessionScreen(shared.telegram.live(), env.QR_TIMEOUT_MS, true);
   const runner = new SessionRunner(
     {
       store,
@@ -24,11 +26,7 @@ export function qrWorkerPart(shared: Shared): Part {
         greenApi,
         socketOptionsFor(env.QR_TIMEOUT_MS, env.GREEN_API_TIMEOUT_MS),
       ),
-      editBudget: new EditBudget(connections.main, {
-        prefix,
-        perSecond: env.QR_EDITS_PER_SECOND,
-        burst: 2,
-      }),
+      editBudget: { take: (maxWaitMs, signal) => shared.pacer.takeBotSlot(maxWaitMs, signal) },
       chatSlots: shared.chatSlots,
       counters: shared.metrics,
     },

@@ -4,7 +4,7 @@ import type { Config } from "../config/index.js";
 import type { DerivedSettings } from "../config/derived.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Metrics } from "../observability/metrics.js";
-import type { ChatSlots } from "../telegram/pacing/chat-slots.js";
+import type { ChatPacer, ChatSlots } from "../telegram/pacing/index.js";
 import type { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
 import type { Connections } from "./connections.js";
@@ -19,6 +19,8 @@ export interface Shared {
   access: Access;
   metrics: Metrics;
   greenApi: GreenApiClient;
+  /** The bot-wide and per-chat Telegram budgets (telegram/pacing), and the transformer that applies them. */
+  pacer: ChatPacer;
   pacing: Transformer;
   telegram: TelegramApiFactory;
   store: SessionStore;

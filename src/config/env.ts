@@ -87,7 +87,10 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
   /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
   QR_SOURCE: z.enum(["poll", "websocket"]).default("poll"),
-  /** QR edits per second for the whole bot; with its burst of 2 it stays under Telegram's ~30/s. */
+  /**
+   * The share of the bot's send budget (TELEGRAM_BOT_SENDS_PER_SECOND) that QR rotations may use:
+   * it sizes QR_MAX_SESSIONS (one edit per ~20 s rotation per session), which bounds their edits.
+   */
   QR_EDITS_PER_SECOND: z.coerce.number().int().min(1).max(28).default(28),
   /**
    * Live QR sessions across all workers; more wait their turn in order, and the operator is told.

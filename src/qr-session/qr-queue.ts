@@ -34,15 +34,15 @@ export async function enqueueQrSession(queue: Queue<QrJob>, job: QrJob): Promise
 export const QR_ROTATION_MS = 20_000;
 
 /**
- * The share of the edit budget live sessions may use. Rotations arrive at random moments, so a
+ * The share of the QR edits' budget (QR_EDITS_PER_SECOND) live sessions may use. Rotations arrive at random moments, so a
  * budget used in full is a queue that never drains (measured: 560 sessions on 28 edits/s missed
  * 7 % of their QRs); at 90 % the wait for a slot stays well under a second.
  */
 const BUDGET_UTILISATION = 0.9;
 
 /**
- * How many QR sessions run at once across every worker: QR_MAX_SESSIONS, or as many as the edit
- * budget keeps up with (28 edits/s × 20 s × 0.9 = 504). Beyond it QRs would be missed now and then
+ * How many QR sessions run at once across every worker: QR_MAX_SESSIONS, or as many as the QR
+ * edits' budget keeps up with (28 edits/s × 20 s × 0.9 = 504). Beyond it QRs would be missed now and then
  * for everyone; instead, later sessions wait their turn in the queue.
  */
 export function sessionCapacity(editsPerSecond: number, maxSessions?: number): number {

@@ -7,6 +7,7 @@ import { renderQrCard, renderStatusCard } from "../render/index.js";
 import type { CardTone } from "../render/status-card.js";
 import { cards, type Texts, textsFor } from "./i18n/index.js";
 import { noButtons, qrKeyboards } from "./keyboards.js";
+import { BOT_SLOT_TAKEN } from "./pacing/index.js";
 import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
@@ -99,9 +100,14 @@ export function endScreen(
  * one again).
  */
 export class SessionScreen implements QrScreen {
+  /**
+   * @param qrBotSlotTaken the session loop takes each QR edit's slot of the bot's budget in
+   *   advance (EditSlots, ChatPacer.takeBotSlot), so that edit waits for its chat's turn only.
+   */
   constructor(
     private readonly api: Api,
     private readonly timeoutMs: number,
+    private readonly qrBotSlotTaken = false,
   ) {}
 
   /** The first message of a session, shown while GREEN-API prepares the QR. Throws on failure. */
@@ -182,7 +188,8 @@ export class SessionScreen implements QrScreen {
     const t = textsFor(locale);
     const png = await renderQrCard({ qrPng, label: instance });
     const caption = t.qr.qrCaption(instance, remainingMs);
-    return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance), signal);
+    const keyboard = qrKeyboards(t).liveQr(instance);
+    return this.edit(target, png, caption, keyboard, signal, this.qrBotSlotTaken);
   }
 
   async showEnd(
@@ -220,13 +227,14 @@ export class SessionScreen implements QrScreen {
     caption: string,
     keyboard: InlineKeyboard,
     signal?: AbortSignal,
+    botSlotTaken = false,
   ): Promise<TelegramOutcome> {
     try {
       await this.api.editMessageMedia(
         target.chatId,
         target.messageId,
         InputMediaBuilder.photo(new InputFile(png, "qr.png"), { caption, parse_mode: "HTML" }),
-        { reply_markup: keyboard },
+        { reply_markup: keyboard, ...(botSlotTaken ? { [BOT_SLOT_TAKEN]: true } : {}) },
         // grammY types its signal with its own AbortSignal shim; Node's is what it uses.
         signal as Parameters<Api["editMessageMedia"]>[4],
       );

@@ -37,6 +37,13 @@ export interface ChatPacerOptions {
 const DEFAULT_MAX_WAIT_MS = 20_000;
 
 /**
+ * Set (as a symbol key, which Telegram never sees) in the options of a call whose bot-wide slot
+ * was already taken with `ChatPacer.takeBotSlot`: the call then waits for its chat's turn only,
+ * so that it is not counted twice against the one bot budget.
+ */
+export const BOT_SLOT_TAKEN: unique symbol = Symbol("greenlight.botSlotTaken");
+
+/**
  * Keeps every process of the bot under Telegram's flood limits, in Redis: each send or edit first
  * waits for its chat's next free slot, then for the bot's (GCRA, first come first served). Replies, QR edits, final cards and alerts share these budgets,
  * as they do at Telegram.
@@ -66,11 +73,27 @@ export class ChatPacer {
    * slot that far ahead would hold up every chat). Never throws: with Redis unreachable the call
    * goes out at once.
    */
-  async waitTurn(chatId: number, signal?: AbortSignal): Promise<void> {
+  async waitTurn(chatId: number, signal?: AbortSignal, botSlotTaken = false): Promise<void> {
     const { prefix } = this.options;
     const chat = chatId < 0 ? this.group : this.private;
     if (chat) await this.wait(`${prefix}:chat-pace:${chatId}`, chat, signal);
-    if (this.bot && !signal?.aborted) await this.wait(`${prefix}:bot-pace`, this.bot, signal);
+    if (this.bot && !botSlotTaken && !signal?.aborted)
+      await this.wait(`${prefix}:bot-pace`, this.bot, signal);
+  }
+
+  /**
+   * Takes the bot's next slot ahead of a call that is worth making only soon (a QR rotation: a
+   * newer QR comes with the next poll). Resolves true once the slot has come, or false at once
+   * when none comes within `maxWaitMs`, or when `signal` aborts the wait. The call itself is then
+   * made with BOT_SLOT_TAKEN set. Rejects when Redis does, like every other session step.
+   */
+  async takeBotSlot(maxWaitMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (!this.bot) return true;
+    const key = `${this.options.prefix}:bot-pace`;
+    const waitMs = await reserveSlot(this.redis, key, this.bot, maxWaitMs);
+    if (waitMs < 0) return false;
+    if (waitMs > 0) await sleep(waitMs, signal);
+    return !signal?.aborted;
   }
 
   private async wait(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void> {
@@ -86,10 +109,11 @@ export class ChatPacer {
  */
 export function paceChats(pacer: ChatPacer): Transformer {
   return async (prev, method, payload, signal) => {
-    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    const call = payload as { chat_id?: unknown; [BOT_SLOT_TAKEN]?: boolean } | undefined;
+    const chatId = call?.chat_id;
     if (PACED_METHODS.has(method) && typeof chatId === "number") {
       // grammY types its signal with its own AbortSignal shim; at run time it is Node's.
-      await pacer.waitTurn(chatId, signal as AbortSignal | undefined);
+      await pacer.waitTurn(chatId, signal as AbortSignal | undefined, call?.[BOT_SLOT_TAKEN]);
     }
     return prev(method, payload, signal);
   };
