@@ -1,5 +1,5 @@
 /**
- * The one-way arrows of README "Architecture", checked on every `npm run lint` (and so in CI):
+ * The one-way arrows of docs/architecture.md, checked on every `npm run lint` (and so in CI):
  * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
