@@ -1,5 +1,5 @@
 /**
- * The one-way arrows of README "Architecture", checked on every `npm run lint` (and so in CI):
+ * The one-way arrows of docs/architecture.md, checked on every `npm run lint` (and so in CI):
  * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
@@ -35,10 +35,10 @@ module.exports = {
     },
     {
       name: "src-imports-test-or-bench",
-      comment: "Production code never depends on test or benchmark code.",
+      comment: "Production code never depends on test, benchmark or demo code.",
       severity: "error",
       from: { path: "^src/" },
-      to: { path: "^(test|bench)/" },
+      to: { path: "^(test|bench|demo)/" },
     },
     {
       name: "bench-imports-tests",
@@ -54,6 +54,14 @@ module.exports = {
       severity: "error",
       from: { path: "^bench/" },
       to: { path: "\\.test\\.ts$|^test/kit/redis\\.ts$" },
+    },
+    {
+      name: "demo-imports-tests",
+      comment:
+        "The demo (npm run demo) runs greenlight against the fakes: it may use test/kit and test/fakes, never test files or test-runner code.",
+      severity: "error",
+      from: { path: "^demo/" },
+      to: { path: "\\.test\\.ts$|^test/kit/redis\\.ts$|^test/(?!kit/|fakes/)" },
     },
     {
       name: "no-circular",

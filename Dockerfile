@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build stage: full dependencies, compile TypeScript.
-FROM node:20-bookworm-slim AS build
+# Node pinned to a minor version: rebuilds get patch releases only.
+FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -9,7 +10,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies and compiled code only, as a non-root user.
-FROM node:20-bookworm-slim
+FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

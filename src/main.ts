@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { createGreenlight } from "./app/index.js";
-import { ConfigError, loadConfig } from "./config/index.js";
+import { ConfigError, loadConfig, StartupError } from "./config/index.js";
 import { redisSecrets } from "./config/redis-connection.js";
 import { createLogger } from "./shared/logger.js";
 import { Redactor } from "./shared/redact.js";
@@ -58,6 +58,15 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
+    if (stopping) return; // SIGTERM during the start: stop() exits
+    if (error instanceof StartupError) {
+      // One line naming the variable and the fix, like a configuration error; no stack.
+      logger.flush(() => {
+        process.stderr.write(`greenlight: ${redactor.redact(error.message)}\n`);
+        process.exit(1);
+      });
+      return;
+    }
     logger.fatal({ err: error }, "could not start");
     logger.flush(() => process.exit(1));
     return;

@@ -3,6 +3,7 @@ import { createPairingQueue } from "../pairing/pairing-queue.js";
 import { applySessionCapacity, createQrQueue, sessionCapacity } from "../qr-session/qr-queue.js";
 import { InFlight } from "../shared/in-flight.js";
 import { createBot } from "../telegram/bot.js";
+import { connectTelegram } from "../telegram/connect.js";
 import { commandMenus } from "../telegram/features/help.js";
 import { botFeatureDeps } from "./bot-features.js";
 import type { HttpPart } from "./http.js";
@@ -22,6 +23,7 @@ export function botPart(shared: Shared) {
   const updatesInFlight = new InFlight();
   const closers: Array<() => Promise<unknown>> = [];
   let runner: RunnerHandle | undefined;
+  const stopping = new AbortController();
 
   return {
     async start(http: HttpPart | undefined): Promise<void> {
@@ -46,6 +48,15 @@ export function botPart(shared: Shared) {
         },
         (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }),
       );
+      // Telegram's first answer, retried with a line per attempt and a deadline (connect.ts);
+      // init() then has nothing left to ask.
+      bot.botInfo = await connectTelegram({
+        token: env.BOT_TOKEN,
+        apiRoot: env.TELEGRAM_API_ROOT,
+        timeoutMs: env.STARTUP_TIMEOUT_MS,
+        onRetry: (line) => logger.warn(line),
+        signal: stopping.signal,
+      });
       await bot.init();
       await Promise.all(
         commandMenus().map(({ commands, languageCode }) =>
@@ -67,6 +78,7 @@ export function botPart(shared: Shared) {
 
     /** First step of a stop: take no more updates. */
     async stopTaking(): Promise<void> {
+      stopping.abort();
       await runner?.stop();
     },
 

@@ -1,5 +1,5 @@
 import type { Redis, RedisOptions } from "ioredis";
-import type { Env } from "../config/index.js";
+import { type Env, StartupError } from "../config/index.js";
 import {
   createRedisConnection,
   describeRedisTarget,
@@ -30,6 +30,8 @@ const FAIL_FAST: RedisOptions = {
 export class Connections {
   readonly main: Redis;
   private readonly all: Redis[] = [];
+  /** Why the main connection last failed (an error code such as ECONNREFUSED, or the message). */
+  private lastError = "";
 
   constructor(
     private readonly env: Env,
@@ -38,7 +40,15 @@ export class Connections {
     // REDIS_URL or, when set, REDIS_SENTINELS: every connection goes to the same primary.
     logger.info(describeRedisTarget(env), "Redis");
     this.main = this.open(FAIL_FAST);
-    this.main.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
+    // One line per new reason, no stack: a Redis that is down fails the same way every retry.
+    this.main.on("error", (error: Error & { code?: unknown }) => {
+      const reason = typeof error.code === "string" ? error.code : error.message;
+      if (reason !== this.lastError) logger.warn({ reason }, "Redis connection error");
+      this.lastError = reason;
+    });
+    this.main.on("ready", () => {
+      this.lastError = "";
+    });
   }
 
   /** A connection that fails fast, like the main one (queues the bot adds to, the HTTP part). */
@@ -58,8 +68,11 @@ export class Connections {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         redis.off("ready", onReady);
+        const why = this.lastError ? ` (${this.lastError})` : "";
         reject(
-          new Error(`Redis not reachable within ${timeoutMs} ms ${redisUnreachableHint(this.env)}`),
+          new StartupError(
+            `cannot reach Redis within ${timeoutMs / 1000} s${why} ${redisUnreachableHint(this.env)}`,
+          ),
         );
       }, timeoutMs);
       const onReady = () => {

@@ -1,7 +1,7 @@
 import { Access } from "../access/access.js";
 import { listedOffTeam } from "../access/roles.js";
 import { derivedSettings } from "../config/derived.js";
-import { type Config, teamOf } from "../config/index.js";
+import { type Config, inSetupMode, teamOf } from "../config/index.js";
 import { GreenApiClient } from "../green-api/client.js";
 import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
 import { Metrics } from "../observability/metrics.js";
@@ -14,6 +14,7 @@ import { Connections } from "./connections.js";
 import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
+import { setupGreenlight } from "./setup.js";
 import type { Part, Shared } from "./shared.js";
 import { telegramApiFactory } from "./telegram-api.js";
 
@@ -34,6 +35,7 @@ const REDIS_READY_TIMEOUT_MS = 15_000;
  */
 export function createGreenlight(config: Config, logger: Logger): Greenlight {
   const { env, instances } = config;
+  if (inSetupMode(env)) return setupGreenlight(config, logger);
   const team = teamOf(env);
   for (const { instance, userId } of listedOffTeam(instances.all(), team)) {
     logger.warn(
@@ -91,7 +93,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
 
   return {
     async start() {
-      await connections.untilReady(REDIS_READY_TIMEOUT_MS);
+      await connections.untilReady(Math.min(REDIS_READY_TIMEOUT_MS, env.STARTUP_TIMEOUT_MS));
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
         const connection = connections.failFast();

@@ -21,7 +21,10 @@ export const envSchema = z.object({
   BOT_TOKEN: z
     .string({ error: "is required (get one from @BotFather)" })
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather"),
-  /** Operators of every instance that does not list its own (README "Who may do what"). */
+  /**
+   * Operators of every instance that does not list its own (README "Who may do what"). Unset
+   * (and no ADMIN_IDS): set-up mode, where the bot only tells people their id (inSetupMode).
+   */
   OPERATOR_IDS: userIdList.optional(),
   /** Admins of every instance. Unset: operators may also log out and reboot, as before 0.2. */
   ADMIN_IDS: userIdList.optional(),
@@ -77,6 +80,8 @@ export const envSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
+  /** How long start-up waits for Telegram (retrying every 5 s) and, up to 15 s, for Redis. */
+  STARTUP_TIMEOUT_MS: milliseconds(60_000, 1_000, 600_000),
   SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
   /** How long a pairing code works (GREEN-API: about 2.5 minutes). */
   PAIRING_CODE_TTL_MS: milliseconds(150_000, 2_000, 600_000),
@@ -145,18 +150,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const issue = result.error.issues[0];
     throw new ConfigError(describeZodIssue(issue && { ...issue, path: issue.path.slice(0, 1) }));
   }
-  checkTeam(result.data);
   checkHttps(result.data);
   checkWebhookMode(result.data);
   return result.data;
 }
 
-/** Somebody must be able to use the bot. */
-function checkTeam(env: Env): void {
-  if (!env.OPERATOR_IDS && !env.ADMIN_IDS)
-    throw new ConfigError(
-      "OPERATOR_IDS: is required (comma-separated Telegram user ids; or set ADMIN_IDS)",
-    );
+/**
+ * Nobody may use the bot yet: a first run, before anyone knows their Telegram id. The bot then
+ * answers everyone with their id and the OPERATOR_IDS line for .env, and does nothing else.
+ */
+export function inSetupMode(env: Env): boolean {
+  return !env.OPERATOR_IDS && !env.ADMIN_IDS;
 }
 
 /** The bot token travels in every Bot API URL: plain http would show it to the network. */

@@ -6,6 +6,14 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Greenlight could not start for a reason outside it (Telegram, Redis): main prints the message as
+ * one line, which names the variable to check and the fix, and exits non-zero. Never a secret.
+ */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/**
  * "[1].apiUrl (instance "shop"): Invalid URL" — names the field at fault, never its value, since
  * the value may be a token.
  */

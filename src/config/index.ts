@@ -1,8 +1,8 @@
 import { type Env, parseEnv } from "./env.js";
 import { type InstanceRegistry, loadInstancesFile } from "./instances.js";
 
-export { type Env, secretChatsOf, teamOf } from "./env.js";
-export { ConfigError } from "./errors.js";
+export { type Env, inSetupMode, secretChatsOf, teamOf } from "./env.js";
+export { ConfigError, StartupError } from "./errors.js";
 export { type Instance, InstanceRegistry, parseInstances } from "./instances.js";
 
 export interface Config {

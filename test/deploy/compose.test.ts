@@ -24,6 +24,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   volumes?: string[];
+  logging?: { driver: string; options?: Record<string, string> };
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -108,6 +109,30 @@ describe("docker-compose.yml and compose.ha.yml", () => {
     }
     for (const volume of ["redis-data", "redis-replica-data", "sentinel-1-data"])
       expect(ha.volumes).toHaveProperty(volume);
+  });
+
+  it("rotates every service's logs (json-file with max-size)", () => {
+    for (const file of [base, ha]) {
+      for (const [name, service] of Object.entries(file.services)) {
+        expect(service.logging?.driver, name).toBe("json-file");
+        expect(service.logging?.options?.["max-size"], name).toMatch(/^\d+[km]$/);
+        expect(Number(service.logging?.options?.["max-file"]), name).toBeGreaterThan(1);
+      }
+    }
+  });
+
+  it("turns the HTTP server on for /healthz and publishes it on the host's loopback only", () => {
+    const greenlight = base.services.greenlight as Service & { ports?: string[] };
+    expect(greenlight.environment?.HTTP_PORT).toBe("${HTTP_PORT:-8080}");
+    expect(greenlight.environment?.HTTP_HOST).toBe("0.0.0.0");
+    expect(greenlight.ports).toEqual(["127.0.0.1:${HTTP_PORT:-8080}:${HTTP_PORT:-8080}"]);
+    expect(greenlight.healthcheck?.test.join(" ")).toContain("/healthz");
+  });
+
+  it("builds on Node 20 pinned to a minor version", () => {
+    const stages = readFileSync(join(ROOT, "Dockerfile"), "utf8").match(/^FROM \S+/gm) ?? [];
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:20\.\d+-bookworm-slim$/);
   });
 
   describe("the health checks, run for real", () => {

@@ -476,6 +476,17 @@ export class FakeTelegram {
     return entries.filter((entry) => entry.fromBot).map((entry) => entry.stored);
   }
 
+  /** Ids of every chat anyone wrote in, in the order they appeared (the demo page's chat list). */
+  chatIds(): number[] {
+    return [...this.chats.keys()];
+  }
+
+  /** Every message of a chat, the users' and the bot's, oldest first (the demo page shows them). */
+  conversation(chatId: number): Array<{ fromBot: boolean; message: StoredMessage }> {
+    const entries = [...(this.chats.get(chatId)?.messages.values() ?? [])];
+    return entries.map((entry) => ({ fromBot: entry.fromBot, message: entry.stored }));
+  }
+
   /** The successful answerCallbackQuery call for this query, if any. */
   answeredCallback(callbackQueryId: string): TelegramCall | undefined {
     return this.calls.find(

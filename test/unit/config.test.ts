@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { envSchema, parseEnv } from "../../src/config/env.js";
+import { envSchema, inSetupMode, parseEnv } from "../../src/config/env.js";
 import { ConfigError, parseInstances } from "../../src/config/index.js";
 import { loadInstancesFile } from "../../src/config/instances.js";
 
@@ -32,13 +32,12 @@ describe("environment", () => {
   it.each([
     [{ ...validEnv, BOT_TOKEN: undefined }, /^BOT_TOKEN: is required/],
     [{ ...validEnv, OPERATOR_IDS: "alice" }, /^OPERATOR_IDS/],
-    [{ ...validEnv, OPERATOR_IDS: "" }, /^OPERATOR_IDS/],
+    [{ ...validEnv, OPERATOR_IDS: "," }, /^OPERATOR_IDS: list at least one user id/],
     [{ ...validEnv, ROLE: "boss" }, /^ROLE/],
     [{ ...validEnv, QR_POLL_INTERVAL_MS: "fast" }, /^QR_POLL_INTERVAL_MS/],
     [{ ...validEnv, REDIS_URL: "http://x" }, /^REDIS_URL/],
     [{ ...validEnv, ADMIN_IDS: "1,x" }, /^ADMIN_IDS/],
     [{ ...validEnv, VIEWER_IDS: "-5" }, /^VIEWER_IDS: user ids are positive/],
-    [{ ...validEnv, OPERATOR_IDS: undefined }, /^OPERATOR_IDS: is required .*ADMIN_IDS/],
     [
       { ...validEnv, TELEGRAM_API_ROOT: "http://127.0.0.1:8081" },
       /^TELEGRAM_API_ROOT: must be https/,
@@ -50,6 +49,14 @@ describe("environment", () => {
   ])("names the variable at fault (%#)", (env, message) => {
     expect(() => parseEnv(env)).toThrow(ConfigError);
     expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it("starts in set-up mode with neither OPERATOR_IDS nor ADMIN_IDS (empty counts as unset)", () => {
+    expect(inSetupMode(parseEnv({ BOT_TOKEN: validEnv.BOT_TOKEN }))).toBe(true);
+    expect(inSetupMode(parseEnv({ ...validEnv, OPERATOR_IDS: " " }))).toBe(true);
+    expect(inSetupMode(parseEnv({ ...validEnv, OPERATOR_IDS: "", VIEWER_IDS: "7" }))).toBe(true);
+    expect(inSetupMode(parseEnv(validEnv))).toBe(false);
+    expect(inSetupMode(parseEnv({ BOT_TOKEN: validEnv.BOT_TOKEN, ADMIN_IDS: "5" }))).toBe(false);
   });
 
   it("takes ADMIN_IDS alone as a team, and plain http only with ALLOW_INSECURE_HTTP=1", () => {

@@ -6,6 +6,7 @@ import { code } from "./code.js";
 import { common } from "./common.js";
 import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
+import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
 
-export const ru: Texts = { ...common, access, alerts, audit, qr, code, toolkit, greenApi };
+export const ru: Texts = { ...common, access, alerts, audit, qr, code, toolkit, greenApi, setup };

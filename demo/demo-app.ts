@@ -1,0 +1,329 @@
+// `npm run demo`'s insides: greenlight, as main.ts builds it, against the project's fake Telegram
+// and fake GREEN-API, plus a small web page that shows the fake Telegram's chats like a phone.
+// Nothing here reaches the network: both fakes listen on loopback.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createGreenlight, type Greenlight } from "../src/app/index.js";
+import { parseEnv } from "../src/config/env.js";
+import type { Config } from "../src/config/index.js";
+import { loadInstancesFile } from "../src/config/instances.js";
+import { createLogger, type Logger } from "../src/shared/logger.js";
+import { Redactor } from "../src/shared/redact.js";
+import { FakeGreenApi, type FakeInstance } from "../test/fakes/fake-green-api.js";
+import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js";
+
+/** The person at the keyboard: an operator of every instance, in a private chat with the bot. */
+export const DEMO_USER = 1001;
+const MAX_BODY_BYTES = 16 * 1024;
+const PAGE = new URL("./page.html", import.meta.url);
+
+interface DemoInstance {
+  name: string;
+  idInstance: string;
+  apiTokenInstance: string;
+  state: "notAuthorized" | "authorized";
+  needsLogout?: boolean;
+  phone: string;
+}
+
+/** Three instances, one per situation a newcomer wants to see. */
+const INSTANCES: DemoInstance[] = (
+  [
+    { name: "shop", idInstance: "1101000001", state: "notAuthorized", phone: "79001234567" },
+    { name: "support", idInstance: "1101000002", state: "authorized", phone: "4915123456789" },
+    {
+      name: "depot",
+      idInstance: "1101000003",
+      state: "notAuthorized",
+      needsLogout: true,
+      phone: "447700900123",
+    },
+  ] satisfies Array<Omit<DemoInstance, "apiTokenInstance">>
+).map((instance) => ({ ...instance, apiTokenInstance: randomBytes(25).toString("hex") }));
+
+export interface DemoOptions {
+  redisUrl: string;
+  /** Port of the page; 0 picks a free one. */
+  port?: number;
+  /** How often the fake GREEN-API serves a new QR (the real one: about every 20 s). */
+  qrRotateMs?: number;
+  /** How often the watcher checks the instances (alerts). */
+  statePollMs?: number;
+  logger?: Logger;
+}
+
+export interface Demo {
+  url: string;
+  telegram: FakeTelegram;
+  greenApi: FakeGreenApi;
+  instance(name: string): FakeInstance;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const telegram = await FakeTelegram.start({ botUsername: "greenlight_demo_bot" });
+  const greenApi = await FakeGreenApi.start({ enforceRateLimits: true });
+  const fakes = new Map<string, FakeInstance>();
+  for (const i of INSTANCES) {
+    const fake = greenApi.addInstance({
+      idInstance: i.idInstance,
+      apiTokenInstance: i.apiTokenInstance,
+      state: i.state,
+      phone: i.phone,
+      needsLogout: i.needsLogout ?? false,
+      qrRotateMs: options.qrRotateMs ?? 8_000,
+    });
+    fakes.set(i.name, fake);
+  }
+  const instancesFile = writeInstancesFile(
+    INSTANCES.map(({ name, idInstance, apiTokenInstance }) => ({
+      name,
+      idInstance,
+      apiTokenInstance,
+      apiUrl: greenApi.apiUrl,
+    })),
+  );
+  const env = parseEnv({
+    BOT_TOKEN: telegram.token,
+    OPERATOR_IDS: String(DEMO_USER),
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    // Both fakes speak plain http on loopback.
+    ALLOW_INSECURE_HTTP: "1",
+    INSTANCES_FILE: instancesFile.path,
+    REDIS_URL: options.redisUrl,
+    // A prefix of its own: the demo may share a Redis with something else.
+    REDIS_PREFIX: `demo-${randomBytes(4).toString("hex")}`,
+    STATE_POLL_INTERVAL_MS: String(options.statePollMs ?? 5_000),
+    LOG_LEVEL: "warn",
+  });
+  const config: Config = {
+    env,
+    instances: loadInstancesFile(env.INSTANCES_FILE, { allowInsecureHttp: true }),
+  };
+  const logger =
+    options.logger ??
+    createLogger({
+      level: env.LOG_LEVEL,
+      redactor: new Redactor([env.BOT_TOKEN, ...config.instances.tokens()]),
+    });
+  const app: Greenlight = createGreenlight(config, logger);
+  try {
+    await app.start();
+  } catch (error) {
+    await Promise.allSettled([telegram.close(), greenApi.close()]);
+    instancesFile.remove();
+    throw error;
+  }
+  // The user has a private chat with the bot from the start: alerts have somewhere to go.
+  telegram.userStartedBot(DEMO_USER);
+  telegram.userSends({ chatId: DEMO_USER, fromId: DEMO_USER, text: "/start", firstName: "You" });
+
+  const page = createServer((req, res) => {
+    handle(req, res, { telegram, fakes }).catch((error: unknown) => {
+      sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+    });
+  });
+  const port = await listenOn(page, options.port ?? 0);
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    telegram,
+    greenApi,
+    instance: (name) => {
+      const fake = fakes.get(name);
+      if (!fake) throw new Error(`no demo instance ${name}`);
+      return fake;
+    },
+    async stop() {
+      page.closeAllConnections();
+      await new Promise((resolve) => page.close(resolve));
+      await app.stop().catch((error: unknown) => logger.error({ err: error }, "stopping"));
+      await telegram.close();
+      await greenApi.close();
+      instancesFile.remove();
+    },
+  };
+}
+
+interface PageDeps {
+  telegram: FakeTelegram;
+  fakes: Map<string, FakeInstance>;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: PageDeps): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const { telegram, fakes } = deps;
+  if (req.method === "GET" && url.pathname === "/") {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(readFileSync(PAGE));
+    return;
+  }
+  if (req.method === "GET" && url.pathname === "/api/events") return streamState(req, res, deps);
+  if (req.method === "GET" && url.pathname === "/api/state") {
+    sendJson(res, 200, snapshot(deps));
+    return;
+  }
+  const photo = /^\/photo\/(-?\d+)\/(\d+)$/.exec(url.pathname);
+  if (req.method === "GET" && photo) {
+    const message = telegram.message(Number(photo[1]), Number(photo[2]));
+    if (!message?.photo) return sendJson(res, 404, { error: "no such photo" });
+    res.writeHead(200, { "content-type": "image/png", "cache-control": "max-age=3600" });
+    res.end(message.photo);
+    return;
+  }
+  if (req.method !== "POST") return sendJson(res, 404, { error: "not found" });
+  const body = await readJson(req);
+  const languageCode = body.language === "ru" ? "ru" : "en";
+  if (url.pathname === "/api/send") {
+    const text = typeof body.text === "string" ? body.text.trim().slice(0, 4096) : "";
+    if (!text) return sendJson(res, 400, { error: "type something" });
+    telegram.userSends({ chatId: DEMO_USER, fromId: DEMO_USER, text, languageCode });
+    return sendJson(res, 200, { ok: true });
+  }
+  if (url.pathname === "/api/press") {
+    const messageId = Number(body.messageId);
+    const data = typeof body.data === "string" ? body.data : "";
+    telegram.userPresses({
+      chatId: DEMO_USER,
+      fromId: DEMO_USER,
+      messageId,
+      data,
+      languageCode,
+      requireButton: true,
+    });
+    return sendJson(res, 200, { ok: true });
+  }
+  if (url.pathname === "/api/instance") {
+    const fake = fakes.get(String(body.name));
+    if (!fake) return sendJson(res, 400, { error: "no such instance" });
+    if (body.action === "scan") {
+      // As if someone scanned the QR on their phone: GREEN-API now reports "authorized".
+      fake.authorize();
+    } else if (body.action === "logout") {
+      // As if WhatsApp logged the instance out; a new session means a new QR.
+      fake.logout();
+      fake.rotateQr();
+    } else if (body.action === "stale-login") {
+      // The old login is unusable: GREEN-API answers "Instance has auth. You need to make log out".
+      fake.state = "notAuthorized";
+      fake.needsLogout = true;
+    } else return sendJson(res, 400, { error: "unknown action" });
+    return sendJson(res, 200, { ok: true });
+  }
+  sendJson(res, 404, { error: "not found" });
+}
+
+/** Server-sent events: the whole state whenever it changed, checked 4 times a second. */
+function streamState(req: IncomingMessage, res: ServerResponse, deps: PageDeps): void {
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+  });
+  let last = "";
+  const push = () => {
+    const json = JSON.stringify(snapshot(deps));
+    if (json === last) return;
+    last = json;
+    res.write(`data: ${json}\n\n`);
+  };
+  push();
+  const timer = setInterval(push, 250);
+  req.on("close", () => clearInterval(timer));
+}
+
+interface PageMessage {
+  id: number;
+  fromBot: boolean;
+  text?: string;
+  caption?: string;
+  /** Changes whenever the photo does, so the browser reloads only new ones. */
+  photo?: string;
+  buttons: Array<Array<{ text: string; data?: string; url?: string }>>;
+  edits: number;
+  deleted: boolean;
+}
+
+function snapshot({ telegram, fakes }: PageDeps) {
+  const messages: PageMessage[] = telegram
+    .conversation(DEMO_USER)
+    .map(({ fromBot, message }) => pageMessage(fromBot, message));
+  // What the bot answered to button presses (Telegram shows these as a short toast).
+  const toasts = telegram
+    .callsOf("answerCallbackQuery")
+    .filter((call) => call.ok && typeof call.params.text === "string")
+    .slice(-1)
+    .map((call) => ({ text: String(call.params.text), at: call.at }));
+  const instances = [...fakes].map(([name, fake]) => ({
+    name,
+    state: fake.state,
+    needsLogout: fake.needsLogout,
+  }));
+  return { messages, toasts, instances };
+}
+
+function pageMessage(fromBot: boolean, m: StoredMessage): PageMessage {
+  const keyboard = (m.replyMarkup as { inline_keyboard?: unknown[][] } | undefined)
+    ?.inline_keyboard;
+  const buttons = (keyboard ?? []).map((row) =>
+    row.map((raw) => {
+      const b = raw as { text: string; callback_data?: string; url?: string };
+      return {
+        text: b.text,
+        ...(b.callback_data ? { data: b.callback_data } : {}),
+        ...(b.url ? { url: b.url } : {}),
+      };
+    }),
+  );
+  const photoVersion = m.history.filter((v) => v.photo).length;
+  return {
+    id: m.messageId,
+    fromBot,
+    ...(m.text !== undefined ? { text: m.text } : {}),
+    ...(m.caption !== undefined ? { caption: m.caption } : {}),
+    ...(m.photo ? { photo: `/photo/${m.chatId}/${m.messageId}?v=${photoVersion}` } : {}),
+    buttons,
+    edits: m.editCount,
+    deleted: m.deleted,
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Error("request too large");
+    chunks.push(chunk);
+  }
+  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error("send a JSON object");
+  return parsed as Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function listenOn(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    // Loopback only: the page drives a bot, it is not for the network.
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/** The instances file greenlight reads, in a temp folder of its own that `remove` deletes. */
+function writeInstancesFile(instances: unknown[]): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "greenlight-demo-"));
+  const path = join(dir, "instances.json");
+  writeFileSync(path, JSON.stringify(instances));
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
