@@ -13,6 +13,7 @@ import { SessionStarter } from "../qr-session/session-starter.js";
 import type { FeatureDeps } from "../telegram/bot.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
+import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
 /**
@@ -32,7 +33,10 @@ export function botFeatureDeps(
   const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
   const pairingStore = new PairingStore(redis, prefix);
+  const { knownPhones, userNames } = linking(shared);
   return {
+    knownPhones,
+    userNames,
     store,
     greenApi,
     screen,

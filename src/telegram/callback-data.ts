@@ -51,6 +51,7 @@ export const codeCallbacks = defineCallbacks("code", [
   "logout", // the instance is authorized: ask to confirm a log out, then a code
   "logout-yes",
   "logout-no",
+  "known", // a code for the instance's remembered phone number (an alert, /status): one tap
 ]);
 export type CodeCallback = NonNullable<ReturnType<typeof codeCallbacks.decode>>;
 
@@ -71,5 +72,6 @@ export const adminCallbacks = defineCallbacks("adm", [
   "logout-yes",
   "reboot-yes",
   "no",
+  "reboot-ask", // from an alert: the Reboot confirmation as a new message (the alert stays)
 ]);
 export type AdminCallback = NonNullable<ReturnType<typeof adminCallbacks.decode>>;

@@ -109,3 +109,14 @@ export function postWebhook(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
+
+/**
+ * Waits until the watcher has remembered the numbers of `count` instances (it asks getWaSettings
+ * after a run that saw them authorized): alerts sent after that offer "Code to +7 900 ···67".
+ */
+export async function phonesRemembered(h: Harness, count = 1): Promise<void> {
+  await eventually(
+    () => h.logLines.filter((line) => line.includes("phone number remembered")).length >= count,
+    `${count} remembered phone number(s)`,
+  );
+}
