@@ -45,6 +45,7 @@ export const BUTTON_RIGHTS = {
   "adm:reboot-yes": "administer",
   "adm:no": "administer",
   "adm:reboot-ask": "administer",
+  "al:claim": "operate",
 } as const satisfies Record<string, Right>;
 
 export type ButtonKind = keyof typeof BUTTON_RIGHTS;

@@ -64,6 +64,8 @@ export interface AlerterDeps {
   links?: AlertLinks;
   /** AUTO_REBOOT_STARTING's reboot (audited); absent: never rebooted by the watcher. */
   rebooter?: AutoRebooter;
+  /** "I'm on it" presses (claims.ts): a claimed incident is not escalated. */
+  claims?: { claimedBy(instance: string, since: number): Promise<string | undefined> };
 }
 
 type Watches = Map<string, InstanceWatch | undefined>;
@@ -153,6 +155,13 @@ export class Alerter {
         const incident = outcome.watch[kind];
         const chats = rules.escalationChats ?? [];
         if (!incident || !escalationDue(incident, observation.at, rules)) continue;
+        const claimedBy = await this.deps.claims
+          ?.claimedBy(name, incident.since)
+          .catch(() => undefined);
+        if (claimedBy) {
+          incident.claimedBy = claimedBy;
+          continue;
+        }
         incident.escalatedAt = observation.at;
         const told = new Set([...incident.unsent, ...incident.messages.map((m) => m.chatId)]);
         incident.unsent.push(...chats.filter((chatId) => !told.has(chatId)));

@@ -1,4 +1,5 @@
 import { AlertStore } from "../alerts/alert-store.js";
+import { AlertClaims } from "../alerts/claims.js";
 import { Alerter } from "../alerts/alerter.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { StateWatcher } from "../alerts/state-watcher.js";
@@ -34,6 +35,11 @@ export function alertsPart(shared: Shared): Part {
       escalationChats: env.ESCALATION_CHAT_IDS ?? [],
     },
     phones: knownPhones,
+    claims: new AlertClaims(
+      new AlertStore(connections.main, env.REDIS_PREFIX),
+      connections.main,
+      env.REDIS_PREFIX,
+    ),
     links: closures,
     ...(env.AUTO_REBOOT_STARTING === "1" ? { rebooter: autoRebooter(shared) } : {}),
     ...(env.ALERT_CHAT_IDS ? {} : { alertChatsFor: (name: string) => access.viewersOf(name) }),

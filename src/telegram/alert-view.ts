@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { AlertItem } from "../alerts/watch-state.js";
 import type { Closure } from "../shared/closure.js";
 import { buttonPhone } from "../pairing/known-phones.js";
-import { adminCallbacks, codeCallbacks, qrCallbacks } from "./callback-data.js";
+import { adminCallbacks, alertCallbacks, codeCallbacks, qrCallbacks } from "./callback-data.js";
 import type { Texts } from "./i18n/index.js";
 
 /** Lines one message lists before "…and N more" (Telegram's limit is 4096 characters). */
@@ -156,15 +156,30 @@ function rowsFor(item: AlertItem, single: boolean, t: Texts): Button[][] {
   }
 }
 
+/** "I'm on it" for an open incident nobody has claimed (group chats: several people read it). */
+function claimRow(item: AlertItem, single: boolean, t: Texts): Button[][] {
+  if (item.kind === "offline" || item.claimedBy) return [];
+  const b = t.alerts.buttons;
+  return [
+    [
+      InlineKeyboard.text(
+        single ? b.claim : b.claimFor(item.instance),
+        alertCallbacks.encode({ action: "claim", instance: item.instance }),
+      ),
+    ],
+  ];
+}
+
 function keyboard(
   open: readonly AlertItem[],
   single: boolean,
   t: Texts,
   actionable: (instance: string) => boolean,
+  claimable: boolean,
 ): InlineKeyboard {
   const rows = open
     .filter((item) => actionable(item.instance))
-    .map((item) => rowsFor(item, single, t))
+    .map((item) => [...rowsFor(item, single, t), ...(claimable ? claimRow(item, single, t) : [])])
     .filter((rows) => rows.length > 0)
     .slice(0, MAX_BUTTON_ROWS)
     .flat();
@@ -180,6 +195,8 @@ export function renderAlert(
   t: Texts,
   /** Instances whose buttons this chat's readers may use (a viewer's private chat: none). */
   actionable: (instance: string) => boolean = () => true,
+  /** A group: several people read the alert, so it offers "I'm on it". */
+  options: { claimable?: boolean } = {},
 ): AlertView {
   const sorted = ordered(items);
   const open = sorted.filter((item) => item.endedAt === undefined);
@@ -194,6 +211,7 @@ export function renderAlert(
       sorted.length === 1,
       t,
       actionable,
+      options.claimable === true,
     ),
   };
 }

@@ -61,6 +61,11 @@ export const decodeQrCallback = qrCallbacks.decode;
 export const qrActions = qrCallbacks.actions;
 export const QR_CALLBACK_PATTERN = qrCallbacks.pattern;
 
+/** Alert buttons that are about the incident itself (features/claim.ts). */
+export const alertCallbacks = defineCallbacks("al", [
+  "claim", // "I'm on it": everyone reading the alert sees who took it
+]);
+
 /** /status buttons; `ALL_INSTANCES` stands for the whole list. */
 export const statusCallbacks = defineCallbacks("st", ["refresh"]);
 export const ALL_INSTANCES = "_";

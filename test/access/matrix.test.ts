@@ -6,6 +6,7 @@ import { ConfirmationStore } from "../../src/access/confirmation-store.js";
 import { BUTTON_RIGHTS, COMMAND_RIGHTS } from "../../src/access/rights.js";
 import {
   adminCallbacks,
+  alertCallbacks,
   codeCallbacks,
   qrCallbacks,
   statusCallbacks,
@@ -143,6 +144,7 @@ const BUTTONS: Record<string, ButtonSpec> = {
     knownPhone: true,
   },
   "adm:reboot-ask": { need: "administer", data: "adm:reboot-ask:shop", anchor: "text" },
+  "al:claim": { need: "operate", data: "al:claim:shop", anchor: "text" },
 };
 
 /** What the allowed user sees, per command / button (here = the chat it was asked in). */
@@ -181,6 +183,8 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   "adm:no": ["answer ", /^edit here text ↩️ Nothing changed/],
   "code:known": [/^answer /, /^(send|edit) @ text 🔑 Pairing code for shop/],
   "adm:reboot-ask": ["answer ", /^send here text 🔁 Reboot shop\?/],
+  // No watcher in this harness, so no incident: the press says so and changes nothing.
+  "al:claim": ["answer shop has no open incident to take."],
 };
 
 /** GREEN-API methods an allowed action calls (denied ones call none). */
@@ -320,6 +324,7 @@ describe("the access matrix covers every command and button", () => {
       ...codeCallbacks.actions.map((a) => `code:${a}`),
       ...statusCallbacks.actions.map((a) => `st:${a}`),
       ...adminCallbacks.actions.map((a) => `adm:${a}`),
+      ...alertCallbacks.actions.map((a) => `al:${a}`),
     ].sort();
     expect(Object.keys(BUTTONS).sort()).toEqual(drawn);
     expect(Object.keys(BUTTON_RIGHTS).sort()).toEqual(drawn);

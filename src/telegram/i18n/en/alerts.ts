@@ -80,6 +80,11 @@ export const alerts = {
       `📤 ${count} message${count === 1 ? "" : "s"} GREEN-API queued while it was down ${count === 1 ? "is" : "are"} going out now${oldestMs === undefined ? "" : ` (the oldest waited ${duration(oldestMs)})`}. GREEN-API keeps queued messages for 24 h.`,
     none: "📭 No messages were waiting in GREEN-API's queue.",
   },
+  claim: {
+    yours: (instance: string) => `👤 ${instance} is yours: everyone reading the alert sees it.`,
+    taken: (by: string) => `👤 ${by} is already on it.`,
+    nothing: (instance: string) => `${instance} has no open incident to take.`,
+  },
   /** Where the buttons cannot help: said plainly instead. */
   yellowCardLink: "https://green-api.com/en/docs/faq/yellowCard/",
   buttons: {

@@ -74,6 +74,11 @@ export const alerts: Texts["alerts"] = {
       `📤 Сообщений в очереди GREEN-API, накопившихся за простой: ${count}; они уходят сейчас${oldestMs === undefined ? "" : ` (самое старое ждало ${duration(oldestMs)})`}. GREEN-API хранит очередь 24 ч.`,
     none: "📭 В очереди GREEN-API не было сообщений.",
   },
+  claim: {
+    yours: (instance) => `👤 ${instance} за вами: все, кто читает оповещение, это видят.`,
+    taken: (by) => `👤 Этим уже занимается ${by}.`,
+    nothing: (instance) => `У ${instance} нет открытого сбоя.`,
+  },
   yellowCardLink: "https://green-api.com/docs/faq/yellowCard/",
   buttons: {
     qr: "📱 QR",
