@@ -42,6 +42,10 @@ export class KnownPhones {
     this.key = `${prefix}:phones`;
   }
 
+  private get retryMs(): number {
+    return this.options.retryAfterFailureMs ?? 10 * 60_000;
+  }
+
   async get(instance: string): Promise<KnownPhone | undefined> {
     return parse(await this.redis.hget(this.key, instance));
   }
@@ -79,7 +83,11 @@ export class KnownPhones {
       const settings = await greenApi.getWaSettings(instance, {
         timeoutMs: this.options.timeoutMs,
       });
-      if (!settings.phone) return "skipped";
+      if (!settings.phone) {
+        // Authorized a moment ago, no number now (the state moved on): try again a bit later.
+        await this.redis.set(claim, "1", "PX", this.retryMs);
+        return "skipped";
+      }
       await this.remember(instance.name, settings.phone);
       logger?.debug(
         { instance: instance.name, phone: formatPhone(settings.phone, "masked") },
@@ -88,9 +96,7 @@ export class KnownPhones {
       return "refreshed";
     } catch (error) {
       logger?.warn({ err: error, instance: instance.name }, "could not refresh the phone number");
-      await this.redis
-        .set(claim, "1", "PX", this.options.retryAfterFailureMs ?? 10 * 60_000)
-        .catch(() => undefined);
+      await this.redis.set(claim, "1", "PX", this.retryMs).catch(() => undefined);
       return "failed";
     }
   }
