@@ -71,7 +71,7 @@ export async function firstRunDone(h: Harness): Promise<void> {
 /** Messages greenlight sent in a chat that are alerts (text messages, not command replies). */
 export function alertsIn(h: Harness, chatId = OPERATOR): StoredMessage[] {
   return textMessages(h, chatId).filter((message) =>
-    /🔴|📡|🔎|✅ .* recovered|✅ GREEN-API answers/u.test(message.text ?? ""),
+    /🔴|📡|🔎|✅ .* (recovered|linked by)|✅ GREEN-API answers/u.test(message.text ?? ""),
   );
 }
 
