@@ -38,11 +38,14 @@ export const BUTTON_RIGHTS = {
   "code:logout": "administer",
   "code:logout-yes": "administer",
   "code:logout-no": "administer",
+  "code:known": "operate",
   "adm:logout": "administer",
   "adm:reboot": "administer",
   "adm:logout-yes": "administer",
   "adm:reboot-yes": "administer",
   "adm:no": "administer",
+  "adm:reboot-ask": "administer",
+  "al:claim": "operate",
 } as const satisfies Record<string, Right>;
 
 export type ButtonKind = keyof typeof BUTTON_RIGHTS;

@@ -5,8 +5,22 @@ import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import type { AlertStore } from "./alert-store.js";
 import type { MuteStore } from "./mute-store.js";
-import type { AlertChannel, AlertCounters } from "./ports.js";
-import { type AlertRules, type EndedIncident, type Observation, observe } from "./transitions.js";
+import type {
+  AlertChannel,
+  AlertCounters,
+  AlertLinks,
+  AlertPhones,
+  AutoRebooter,
+} from "./ports.js";
+import {
+  type AlertRules,
+  autoRebootDue,
+  type EndedIncident,
+  escalationDue,
+  LINK_NOTE_WINDOW_MS,
+  type Observation,
+  observe,
+} from "./transitions.js";
 import type {
   AlertItem,
   Incident,
@@ -44,6 +58,14 @@ export interface AlerterDeps {
   actionable?: (chatId: number, instance: string) => boolean;
   logger: Logger;
   counters?: AlertCounters;
+  /** Remembered phone numbers: refreshed when an instance is seen authorized, shown on alerts. */
+  phones?: AlertPhones;
+  /** Who linked an instance, for "✅ shop linked by Ivan at 03:12". */
+  links?: AlertLinks;
+  /** AUTO_REBOOT_STARTING's reboot (audited); absent: never rebooted by the watcher. */
+  rebooter?: AutoRebooter;
+  /** "I'm on it" presses (claims.ts): a claimed incident is not escalated. */
+  claims?: { claimedBy(instance: string, since: number): Promise<string | undefined> };
 }
 
 type Watches = Map<string, InstanceWatch | undefined>;
@@ -119,7 +141,31 @@ export class Alerter {
       changed.set(name, outcome.watch);
       for (const ended of outcome.ended) {
         logger.info({ instance: name, incident: ended.kind }, "incident ended");
-        dirty.push(...(await this.updateItems(name, ended.kind, ended.incident, endItem(ended))));
+        const link =
+          ended.kind === "down"
+            ? await this.linkOf(name, ended.incident.since, outcome.watch)
+            : undefined;
+        dirty.push(
+          ...(await this.updateItems(name, ended.kind, ended.incident, endItem(ended, link))),
+        );
+      }
+      dirty.push(...(await this.lateLink(name, outcome.watch, observation.at)));
+      dirty.push(...(await this.maybeAutoReboot(name, outcome.watch, rules)));
+      for (const kind of ["down", "unreachable"] as const) {
+        const incident = outcome.watch[kind];
+        const chats = rules.escalationChats ?? [];
+        if (!incident || !escalationDue(incident, observation.at, rules)) continue;
+        const claimedBy = await this.deps.claims
+          ?.claimedBy(name, incident.since)
+          .catch(() => undefined);
+        if (claimedBy) {
+          incident.claimedBy = claimedBy;
+          continue;
+        }
+        incident.escalatedAt = observation.at;
+        const told = new Set([...incident.unsent, ...incident.messages.map((m) => m.chatId)]);
+        incident.unsent.push(...chats.filter((chatId) => !told.has(chatId)));
+        logger.info({ instance: name, incident: kind }, "incident escalated");
       }
       if (outcome.restated) {
         const state = outcome.restated.state;
@@ -136,6 +182,95 @@ export class Alerter {
     await store.markDirty(dirty);
     await this.sendPending(watches);
     await this.flushEdits();
+    await this.refreshPhones(observations);
+  }
+
+  /** Instances seen authorized: their numbers refreshed (at most once a day each, inside). */
+  private async refreshPhones(
+    observations: ReadonlyArray<readonly [string, Observation]>,
+  ): Promise<void> {
+    const phones = this.deps.phones;
+    if (!phones) return;
+    await Promise.all(
+      observations.flatMap(([name, observation]) => {
+        const instance = this.deps.instances.find(name);
+        if (observation.kind !== "state" || observation.state !== "authorized" || !instance)
+          return [];
+        return [phones.refresh(instance).catch(() => undefined)];
+      }),
+    );
+  }
+
+  /** Who linked the instance since the incident began (greenlight's own QR or code), if known. */
+  private async linkOf(name: string, since: number, watch: InstanceWatch) {
+    const link = await this.deps.links?.linkedSince(name, since).catch(() => undefined);
+    if (link && watch.lastEnded) watch.lastEnded.linked = true;
+    return link;
+  }
+
+  /**
+   * The watcher may see the login before the QR session or the code watcher has said who made
+   * it: for a few minutes after an incident ended, its alert still gets "linked by".
+   */
+  private async lateLink(name: string, watch: InstanceWatch, at: number): Promise<MessageRef[]> {
+    const last = watch.lastEnded;
+    if (!last) return [];
+    if (last.linked || at - last.at > LINK_NOTE_WINDOW_MS) {
+      watch.lastEnded = undefined;
+      return [];
+    }
+    const link = await this.linkOf(name, last.since, watch);
+    if (!link) return [];
+    watch.lastEnded = undefined;
+    return this.rewriteItems(
+      last.messages,
+      (item) => item.kind === "down" && item.instance === name && item.endedAt === last.at,
+      (item) => ({
+        ...item,
+        linkedBy: link.by,
+        endedAt: Math.min(item.endedAt ?? link.at, link.at),
+      }),
+    );
+  }
+
+  /** AUTO_REBOOT_STARTING: once per incident, audited by the rebooter, said on the alert. */
+  private async maybeAutoReboot(
+    name: string,
+    watch: InstanceWatch,
+    rules: AlertRules,
+  ): Promise<MessageRef[]> {
+    const incident = watch.down;
+    const instance = this.deps.instances.find(name);
+    const rebooter = this.deps.rebooter;
+    if (!incident || !instance || !rebooter || !autoRebootDue(watch, rules)) return [];
+    const at = Date.now();
+    // Marked before the call: whatever GREEN-API answers, the watcher does not try again.
+    incident.autoRebootAt = at;
+    const ok = await rebooter.reboot(instance).catch(() => false);
+    this.deps.logger.info({ instance: name, ok }, "instance stuck starting: rebooted it");
+    if (!ok) incident.autoRebootFailed = true;
+    return this.updateItems(name, "down", incident, (item) => ({
+      ...item,
+      autoRebootAt: at,
+      ...(ok ? {} : { autoRebootFailed: true }),
+    }));
+  }
+
+  /** Rewrites the matching items of these messages; returns the messages to re-render. */
+  private async rewriteItems(
+    refs: readonly MessageRef[],
+    match: (item: AlertItem) => boolean,
+    update: (item: AlertItem) => AlertItem,
+  ): Promise<MessageRef[]> {
+    const touched: MessageRef[] = [];
+    for (const ref of refs) {
+      const message = await this.deps.store.message(ref);
+      if (!message || !message.items.some(match)) continue;
+      const items = message.items.map((item) => (match(item) ? update(item) : item));
+      await this.deps.store.saveMessage({ ...message, items });
+      touched.push(ref);
+    }
+    return touched;
   }
 
   /** Rewrites this incident's line in each message that shows it; returns the messages to re-render. */
@@ -185,6 +320,31 @@ export class Alerter {
         }
       }
     }
+    // Early warnings (phone offline for days), in the same one message per chat.
+    const warnings = new Map<number, AlertItem[]>();
+    const warned = new Map<string, InstanceWatch>();
+    for (const [name, watch] of watches) {
+      const offline = watch?.offline;
+      if (!watch || !offline || offline.unsent.length === 0) continue;
+      // Muted: the warning is dropped, not held (a later threshold still warns).
+      if (!muted.has(name)) {
+        const item: AlertItem = {
+          kind: "offline",
+          instance: name,
+          since: offline.since,
+          initial: false,
+          offlineForMs: Math.max(...offline.warned),
+        };
+        for (const chatId of offline.unsent) {
+          warnings.set(chatId, [...(warnings.get(chatId) ?? []), item]);
+          if (!byChat.has(chatId)) byChat.set(chatId, []);
+        }
+      }
+      offline.unsent = [];
+      warned.set(name, watch);
+    }
+    await store.saveWatches(warned);
+    const phones = await this.knownPhones(byChat);
     for (const [chatId, entries] of byChat) {
       const items: AlertItem[] = entries.map(({ name, kind, incident }) => ({
         kind,
@@ -192,7 +352,14 @@ export class Alerter {
         state: incident.state,
         since: incident.since,
         initial: incident.initial,
+        ...(kind === "down" && incident.state === "notAuthorized" && phones.get(name)
+          ? { phone: phones.get(name)?.phone }
+          : {}),
+        ...(incident.autoRebootAt ? { autoRebootAt: incident.autoRebootAt } : {}),
+        ...(incident.autoRebootFailed ? { autoRebootFailed: true } : {}),
+        ...(incident.claimedBy ? { claimedBy: incident.claimedBy } : {}),
       }));
+      items.push(...(warnings.get(chatId) ?? []));
       let ref: MessageRef | undefined;
       const sent = await channel.send(chatId, items, this.buttonsIn(chatId));
       if (sent.kind === "sent") {
@@ -217,6 +384,12 @@ export class Alerter {
       }
       await store.saveWatches(updated);
     }
+  }
+
+  private async knownPhones(byChat: ReadonlyMap<number, ReadonlyArray<{ name: string }>>) {
+    const names = [...new Set([...byChat.values()].flat().map((entry) => entry.name))];
+    if (!this.deps.phones || names.length === 0) return new Map<string, { phone: string }>();
+    return this.deps.phones.many(names).catch(() => new Map<string, { phone: string }>());
   }
 
   /** An alert whose message is gone, sent again; its incidents point at the new message. */
@@ -276,8 +449,15 @@ export class Alerter {
   }
 }
 
-function endItem(ended: EndedIncident): (item: AlertItem) => AlertItem {
-  return (item) => ({ ...item, endedAt: ended.at });
+function endItem(
+  ended: EndedIncident,
+  link?: { by: string; at: number },
+): (item: AlertItem) => AlertItem {
+  // A link greenlight saw ends the outage when it happened, not when the watcher noticed.
+  return (item) =>
+    link
+      ? { ...item, endedAt: Math.min(ended.at, Math.max(link.at, item.since)), linkedBy: link.by }
+      : { ...item, endedAt: ended.at };
 }
 
 function logOpened(

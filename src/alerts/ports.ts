@@ -1,3 +1,4 @@
+import type { Instance } from "../config/index.js";
 import type { MessageRef, ScreenOutcome } from "../shared/screen.js";
 import type { AlertItem } from "./watch-state.js";
 
@@ -24,4 +25,30 @@ export interface AlertChannel {
 /** What the alerter counts (observability/metrics.ts implements it). */
 export interface AlertCounters {
   alertSent(kind: AlertItem["kind"]): void;
+}
+
+/** Each instance's last known phone number (pairing/known-phones.ts implements it). */
+export interface AlertPhones {
+  /** The watcher saw the instance authorized: refresh its number (rate-limited inside). */
+  refresh(instance: Instance): Promise<unknown>;
+  many(instances: readonly string[]): Promise<Map<string, { phone: string }>>;
+}
+
+/** Who linked an instance through greenlight (a QR scan or a pairing code), and when. */
+export interface LinkRecord {
+  /** The first name of whoever started the QR session or asked for the code. */
+  by: string;
+  at: number;
+  phone?: string;
+}
+
+export interface AlertLinks {
+  /** The last link of the instance at or after `since`, if greenlight saw one. */
+  linkedSince(instance: string, since: number): Promise<LinkRecord | undefined>;
+}
+
+/** AUTO_REBOOT_STARTING: the watcher reboots an instance stuck starting, once per incident. */
+export interface AutoRebooter {
+  /** Reboots and records it in the audit log; true when GREEN-API said it reboots. */
+  reboot(instance: Instance): Promise<boolean>;
 }

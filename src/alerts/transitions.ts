@@ -15,12 +15,27 @@ export interface AlertRules {
   unreachableAfter: number;
   /** `starting` and `sleepMode` are normal for a few minutes: alert only when held this long. */
   transientGraceMs: number;
+  /** STARTING_TOO_LONG_MS: `starting` alerts (with Reboot) after this long; else transientGraceMs. */
+  startingTooLongMs?: number;
+  /** AUTO_REBOOT_STARTING: reboot an instance stuck starting by itself, once per incident. */
+  autoRebootStarting?: boolean;
+  /**
+   * Early warnings while the phone is offline (sleepMode without a break), ms offline: WhatsApp
+   * unlinks companion devices after about 14 days (GREEN-API FAQ). One message per threshold.
+   */
+  offlineWarnAfterMs?: readonly number[];
+  /** ESCALATE_AFTER_MS: an incident nobody claimed or fixed this long goes to escalationChats. */
+  escalateAfterMs?: number;
+  escalationChats?: readonly number[];
 }
+
+const DAY_MS = 24 * 3_600_000;
 
 export const DEFAULT_RULES: Omit<AlertRules, "alertChats"> = {
   confirmChecks: 2,
   unreachableAfter: 3,
   transientGraceMs: 5 * 60_000,
+  offlineWarnAfterMs: [10 * DAY_MS, 13 * DAY_MS],
 };
 
 export interface EndedIncident {
@@ -35,6 +50,8 @@ export interface Outcome {
   ended: EndedIncident[];
   /** The open "down" incident moved to another bad state: its alerts get re-rendered. */
   restated?: Incident;
+  /** The phone has been offline past a new threshold (ms): one warning, to `watch.offline.unsent`. */
+  offlineWarning?: number;
 }
 
 /** GREEN-API says these pass by themselves within about 5 minutes. */
@@ -83,19 +100,29 @@ export function observe(
     watch.checkedAt = at;
   }
   watch.state = state;
+  const offlineWarning = trackOffline(watch, state, at, rules);
+  const extra = offlineWarning === undefined ? {} : { offlineWarning };
 
   if (state === "authorized") {
     watch.suspect = undefined;
-    if (watch.down) ended.push({ kind: "down", incident: watch.down, at });
+    if (watch.down) {
+      ended.push({ kind: "down", incident: watch.down, at });
+      watch.lastEnded = {
+        since: watch.down.since,
+        at,
+        messages: [...watch.down.messages],
+        linked: false,
+      };
+    }
     watch.down = undefined;
-    return { watch, ended };
+    return { watch, ended, ...extra };
   }
 
   if (watch.down) {
     watch.suspect = undefined;
-    if (watch.down.state === state) return { watch, ended };
+    if (watch.down.state === state) return { watch, ended, ...extra };
     watch.down = { ...watch.down, state };
-    return { watch, ended, restated: watch.down };
+    return { watch, ended, restated: watch.down, ...extra };
   }
 
   const suspect = {
@@ -104,8 +131,12 @@ export function observe(
     checks: (watch.suspect?.checks ?? 0) + (source === "poll" ? 1 : 0),
   };
   const held = suspect.checks >= rules.confirmChecks;
+  const graceMs =
+    state === "starting"
+      ? (rules.startingTooLongMs ?? rules.transientGraceMs)
+      : rules.transientGraceMs;
   const confirmed = isTransient(state)
-    ? held && at - suspect.since >= rules.transientGraceMs
+    ? held && at - suspect.since >= graceMs
     : held || firstSeen || source === "webhook";
   if (confirmed) {
     watch.suspect = undefined;
@@ -113,5 +144,58 @@ export function observe(
   } else {
     watch.suspect = suspect;
   }
-  return { watch, ended };
+  return { watch, ended, ...extra };
 }
+
+/** States that say nothing about the phone (a reboot): an offline stretch goes on through them. */
+const KEEPS_OFFLINE: ReadonlySet<StateInstance> = new Set(["sleepMode", "starting"]);
+
+/**
+ * Counts how long the phone has been offline (sleepMode, through reboots) and returns the
+ * threshold just crossed, if any: the highest one, each threshold told once per stretch.
+ */
+function trackOffline(
+  watch: InstanceWatch,
+  state: StateInstance,
+  at: number,
+  rules: AlertRules,
+): number | undefined {
+  if (!KEEPS_OFFLINE.has(state)) {
+    watch.offline = undefined;
+    return undefined;
+  }
+  if (state !== "sleepMode" && !watch.offline) return undefined;
+  const offline = (watch.offline ??= { since: at, warned: [], unsent: [] });
+  const crossed = (rules.offlineWarnAfterMs ?? []).filter(
+    (threshold) => at - offline.since >= threshold && !offline.warned.includes(threshold),
+  );
+  if (crossed.length === 0) return undefined;
+  offline.warned.push(...crossed);
+  offline.unsent = [...rules.alertChats];
+  return Math.max(...crossed);
+}
+
+/** AUTO_REBOOT_STARTING: the instance is stuck starting and was not rebooted for this incident. */
+export function autoRebootDue(watch: InstanceWatch, rules: AlertRules): boolean {
+  return (
+    rules.autoRebootStarting === true &&
+    watch.down?.state === "starting" &&
+    watch.down.autoRebootAt === undefined
+  );
+}
+
+/** Nobody claimed or fixed the incident within ESCALATE_AFTER_MS: re-send it, once. */
+export function escalationDue(incident: Incident, at: number, rules: AlertRules): boolean {
+  const after = rules.escalateAfterMs;
+  return (
+    after !== undefined &&
+    after > 0 &&
+    (rules.escalationChats?.length ?? 0) > 0 &&
+    incident.claimedBy === undefined &&
+    incident.escalatedAt === undefined &&
+    at - incident.since >= after
+  );
+}
+
+/** How long after an incident ended a late "who linked it" is still put on its alert. */
+export const LINK_NOTE_WINDOW_MS = 10 * 60_000;

@@ -24,6 +24,13 @@ export const incidentSchema = z.object({
   unsent: z.array(z.number().int()),
   /** The alert messages that show this incident: edited when it ends. */
   messages: z.array(messageRefSchema),
+  /** AUTO_REBOOT_STARTING rebooted the instance for this incident (once per incident). */
+  autoRebootAt: z.number().int().optional(),
+  autoRebootFailed: z.boolean().optional(),
+  /** Who pressed "I'm on it" (their first name), so nobody else starts on it too. */
+  claimedBy: z.string().max(64).optional(),
+  /** Re-sent to ESCALATION_CHAT_IDS (once per incident). */
+  escalatedAt: z.number().int().optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -43,16 +50,50 @@ export const instanceWatchSchema = z.object({
   failingSince: z.number().int().optional(),
   down: incidentSchema.optional(),
   unreachable: incidentSchema.optional(),
+  /**
+   * Since when the phone has been offline (sleepMode, without a break), and which early warnings
+   * (days thresholds) have been sent for that stretch: WhatsApp unlinks after about 14 days.
+   */
+  offline: z
+    .object({
+      since: z.number().int(),
+      warned: z.array(z.number()),
+      unsent: z.array(z.number().int()).default([]),
+    })
+    .optional(),
+  /** The last down incident that ended, for a while: who linked it is told when known. */
+  lastEnded: z
+    .object({
+      since: z.number().int(),
+      at: z.number().int(),
+      messages: z.array(messageRefSchema),
+      linked: z.boolean().default(false),
+    })
+    .optional(),
 });
 export type InstanceWatch = z.infer<typeof instanceWatchSchema>;
 
+/** What one line of an alert message is about: an incident, or an early warning (phone offline). */
+export const alertItemKinds = [...incidentKinds, "offline"] as const;
+export type AlertItemKind = (typeof alertItemKinds)[number];
+
 export const alertItemSchema = z.object({
-  kind: z.enum(incidentKinds),
+  kind: z.enum(alertItemKinds),
   instance: z.string(),
   state: stateInstanceSchema.optional(),
   since: z.number().int(),
   initial: z.boolean().default(false),
   endedAt: z.number().int().optional(),
+  /** The instance's last known number (digits), for the one-tap "Code to +7 900 ···67". */
+  phone: z.string().optional(),
+  /** The incident was ended by someone linking it: their first name. */
+  linkedBy: z.string().max(64).optional(),
+  /** When AUTO_REBOOT_STARTING rebooted it (or tried: autoRebootFailed). */
+  autoRebootAt: z.number().int().optional(),
+  autoRebootFailed: z.boolean().optional(),
+  claimedBy: z.string().max(64).optional(),
+  /** An "offline" warning: the threshold it crossed (ms offline). */
+  offlineForMs: z.number().int().optional(),
 });
 export type AlertItem = z.infer<typeof alertItemSchema>;
 

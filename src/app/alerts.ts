@@ -1,10 +1,12 @@
 import { AlertStore } from "../alerts/alert-store.js";
+import { AlertClaims } from "../alerts/claims.js";
 import { Alerter } from "../alerts/alerter.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { StateWatcher } from "../alerts/state-watcher.js";
 import { DEFAULT_RULES } from "../alerts/transitions.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
+import { autoRebooter, linking } from "./linking.js";
 import type { Part, Shared } from "./shared.js";
 
 /** A run's checks must end well before the next run is due, and never hang. */
@@ -15,6 +17,7 @@ export function alertsPart(shared: Shared): Part {
   const { config, connections, access, metrics } = shared;
   const { env, instances } = config;
   const logger = shared.logger.child({ part: "alerts" });
+  const { knownPhones, closures } = linking(shared);
   const alerter = new Alerter({
     store: new AlertStore(connections.main, env.REDIS_PREFIX),
     mutes: new MuteStore(connections.main, env.REDIS_PREFIX),
@@ -22,7 +25,23 @@ export function alertsPart(shared: Shared): Part {
     greenApi: shared.greenApi,
     channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),
     // Configured chats hear of every instance; by default, each team member who may see it.
-    rules: { ...DEFAULT_RULES, alertChats: env.ALERT_CHAT_IDS ?? [] },
+    rules: {
+      ...DEFAULT_RULES,
+      alertChats: env.ALERT_CHAT_IDS ?? [],
+      startingTooLongMs: env.STARTING_TOO_LONG_MS,
+      autoRebootStarting: env.AUTO_REBOOT_STARTING === "1",
+      offlineWarnAfterMs: env.OFFLINE_WARN_AFTER_MS,
+      escalateAfterMs: env.ESCALATE_AFTER_MS,
+      escalationChats: env.ESCALATION_CHAT_IDS ?? [],
+    },
+    phones: knownPhones,
+    claims: new AlertClaims(
+      new AlertStore(connections.main, env.REDIS_PREFIX),
+      connections.main,
+      env.REDIS_PREFIX,
+    ),
+    links: closures,
+    ...(env.AUTO_REBOOT_STARTING === "1" ? { rebooter: autoRebooter(shared) } : {}),
     ...(env.ALERT_CHAT_IDS ? {} : { alertChatsFor: (name: string) => access.viewersOf(name) }),
     // A private chat gets the QR / Code buttons only if its user may link the instance; a group
     // gets them, and the access model checks whoever presses.

@@ -1,6 +1,8 @@
 import type { Queue } from "bullmq";
 import type { Api } from "grammy";
 import { ConfirmationStore } from "../access/confirmation-store.js";
+import { AlertStore } from "../alerts/alert-store.js";
+import { AlertClaims } from "../alerts/claims.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { secretChatsOf } from "../config/index.js";
@@ -11,8 +13,10 @@ import { PairingStore } from "../pairing/pairing-store.js";
 import type { QrJob } from "../qr-session/qr-queue.js";
 import { SessionStarter } from "../qr-session/session-starter.js";
 import type { FeatureDeps } from "../telegram/bot.js";
+import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
+import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
 /**
@@ -32,7 +36,13 @@ export function botFeatureDeps(
   const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
   const pairingStore = new PairingStore(redis, prefix);
+  const { knownPhones, userNames } = linking(shared);
   return {
+    // "I'm on it" on alerts (without the watcher there is no incident: a press says so).
+    alertClaims: new AlertClaims(new AlertStore(redis, prefix), redis, prefix),
+    alertTexts: textsFor(env.ALERT_LANGUAGE),
+    knownPhones,
+    userNames,
     store,
     greenApi,
     screen,

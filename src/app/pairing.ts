@@ -1,6 +1,7 @@
 import { PairingStore } from "../pairing/pairing-store.js";
 import { PairingWatcher } from "../pairing/pairing-watcher.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
+import { linking } from "./linking.js";
 import type { Part, Shared } from "./shared.js";
 
 /** Watches issued pairing codes (worker role): "authorized" or "expired" on their message. */
@@ -13,6 +14,7 @@ export function pairingWatcherPart(shared: Shared): Part {
       screen: new PairingScreen(shared.telegram.live()),
       instances: config.instances,
       logger: shared.logger.child({ part: "pairing" }),
+      onLinked: linking(shared).onLinked,
     },
     {
       connection: connections.forBullMq(),

@@ -3,6 +3,7 @@ import { createQrSourceFactory, socketOptionsFor } from "../qr-session/qr-source
 import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";
 import { SessionScreen } from "../telegram/session-screen.js";
+import { linking } from "./linking.js";
 import type { Part, Shared } from "./shared.js";
 
 /** The QR session worker of a process with the worker role: polls GREEN-API, edits the photos. */
@@ -29,6 +30,7 @@ export function qrWorkerPart(shared: Shared): Part {
       editBudget: { take: (maxWaitMs, signal) => shared.pacer.takeBotSlot(maxWaitMs, signal) },
       chatSlots: shared.chatSlots,
       counters: shared.metrics,
+      onLinked: linking(shared).onLinked,
     },
     {
       pollIntervalMs: env.QR_POLL_INTERVAL_MS,

@@ -133,6 +133,23 @@ export const envSchema = z.object({
       return z.NEVER;
     })
     .optional(),
+  /** `starting` this long alerts with a Reboot button (GREEN-API: up to 5 minutes is normal). */
+  STARTING_TOO_LONG_MS: milliseconds(300_000, 1_000, 3_600_000),
+  /** `1`: the watcher reboots an instance stuck starting by itself, once per incident (audited). */
+  AUTO_REBOOT_STARTING: z.enum(["0", "1"]).default("0"),
+  /**
+   * Early warnings while a phone is offline (sleepMode), in ms offline: WhatsApp unlinks after
+   * about 14 days. Default 10 and 13 days.
+   */
+  OFFLINE_WARN_AFTER_MS: z
+    .string()
+    .default("864000000,1123200000")
+    .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d{4,11}$/, "must be comma-separated milliseconds")).max(5))
+    .transform((list) => list.map(Number)),
+  /** Set with ESCALATION_CHAT_IDS: an incident nobody claimed or fixed this long is re-sent there, once. */
+  ESCALATE_AFTER_MS: milliseconds(0, 0, 7 * 86_400_000),
+  ESCALATION_CHAT_IDS: telegramIdList.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

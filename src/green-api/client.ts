@@ -8,6 +8,8 @@ import {
   authorizationCodeSchema,
   getStateInstanceSchema,
   logoutSchema,
+  type MessagesQueue,
+  messagesQueueSchema,
   type QrAnswer,
   qrAnswerSchema,
   rebootSchema,
@@ -80,6 +82,11 @@ export class GreenApiClient {
       undefined,
       options,
     );
+  }
+
+  /** The messages waiting to be sent (their ids only; see messagesQueueSchema). */
+  showMessagesQueue(instance: Instance, options?: CallOptions): Promise<MessagesQueue> {
+    return this.call(instance, "GET", "showMessagesQueue", messagesQueueSchema, undefined, options);
   }
 
   async logout(instance: Instance, options?: CallOptions): Promise<boolean> {

@@ -61,7 +61,15 @@ export type StateHistory = z.output<typeof stateHistorySchema>;
 export const logoutSchema = z.object({ isLogout: z.boolean() });
 export const rebootSchema = z.object({ isReboot: z.boolean() });
 
-export const authorizationCodeSchema = z.object({ status: z.boolean(), code: z.string() });
+/**
+ * `{status, code}`; what GREEN-API says with `status: false` is not documented: a `message` is read
+ * when there is one ("Instance has auth. You need to make log out", as `qr` says it).
+ */
+export const authorizationCodeSchema = z.object({
+  status: z.boolean(),
+  code: z.string(),
+  message: z.string().max(500).optional(),
+});
 export type AuthorizationCode = z.infer<typeof authorizationCodeSchema>;
 
 /** The documented text of the one `qr` error that has a fix: log out, then scan again. */
@@ -70,3 +78,22 @@ export const NEEDS_LOGOUT_MESSAGE = "Instance has auth. You need to make log out
 export function isNeedsLogout(answer: QrAnswer): boolean {
   return answer.type === "error" && answer.message.toLowerCase().includes("make log out");
 }
+
+/**
+ * showMessagesQueue: the messages waiting to be sent (kept 24 h; the first 500). Only the count
+ * and the ids are read: bodies are customers' messages and are never parsed or logged. The WhatsApp
+ * docs name the id `messageID`; other variants of the page say `idMessage`: both are read.
+ */
+export const messagesQueueSchema = z
+  .array(
+    z
+      .object({
+        messageID: z.string().max(128).optional(),
+        idMessage: z.string().max(128).optional(),
+      })
+      .passthrough()
+      .transform((entry) => ({ id: entry.messageID ?? entry.idMessage })),
+  )
+  .nullable()
+  .transform((list) => list ?? []);
+export type MessagesQueue = z.infer<typeof messagesQueueSchema>;

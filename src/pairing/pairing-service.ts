@@ -38,7 +38,8 @@ export interface CodeRequest {
 }
 
 /** `gone`: the code message was deleted (or the chat blocked the bot): nothing to watch. */
-export type CodeResult = "issued" | "cooldown" | "failed" | "authorized" | "starting" | "gone";
+export type CodeResult =
+  "issued" | "cooldown" | "failed" | "authorized" | "starting" | "needs-logout" | "gone";
 
 /** How long /code waits for the state check (its turn under the 1/s limit included). */
 const STATE_CHECK_TIMEOUT_MS = 5_000;
@@ -105,6 +106,17 @@ export class PairingService {
     let code: string;
     try {
       const answer = await this.deps.greenApi.getAuthorizationCode(instance, request.phone);
+      // A logged-out instance that still holds an unusable login refuses codes, as `qr` refuses a
+      // QR ("Instance has auth. You need to make log out"): the fix is a log out, one tap away.
+      if (!answer.status && !request.afterLogout) {
+        this.deps.logger.warn(
+          { instance: instance.name, phone, said: answer.message?.slice(0, 100) },
+          "pairing code refused: log out first",
+        );
+        await screen.showNeedsLogout(target, instance.name, request.mayAdminister ?? false, locale);
+        await audit("refused: needs logout", target.chatId);
+        return "needs-logout";
+      }
       if (!answer.status || !answer.code) throw new Error("GREEN-API answered status false");
       code = groupPairingCode(answer.code);
     } catch (error) {

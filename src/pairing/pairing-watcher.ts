@@ -1,4 +1,5 @@
-import type { InstanceRegistry } from "../config/index.js";
+import type { Instance, InstanceRegistry } from "../config/index.js";
+import type { Closure } from "../shared/closure.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Logger } from "../shared/logger.js";
 import {
@@ -30,6 +31,12 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
       screen: CodeScreen;
       instances: InstanceRegistry;
       logger: Logger;
+      /** The instance got linked: remember who and the number, read the backlog (closures.ts). */
+      onLinked?: (
+        instance: Instance,
+        userId: number,
+        phone?: string,
+      ) => Promise<Closure | undefined>;
     },
     private readonly options: PairingWatcherOptions,
   ) {
@@ -70,7 +77,10 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
           .getWaSettings(instance, { timeoutMs: 5_000 })
           .then((settings) => settings.phone || undefined)
           .catch(() => undefined);
-        await screen.showAuthorized(target(record), instanceName, phone, locale);
+        const closure = await this.deps
+          .onLinked?.(instance, record.startedBy, phone)
+          .catch(() => undefined);
+        await screen.showAuthorized(target(record), instanceName, phone, locale, closure);
         await store.finish(instanceName, sessionId);
         this.deps.logger.info({ instance: instanceName }, "instance linked with a pairing code");
         return "authorized";

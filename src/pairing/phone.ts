@@ -232,3 +232,9 @@ export function groupPairingCode(code: string): string {
   const clean = code.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
   return clean.length === 8 ? `${clean.slice(0, 4)}-${clean.slice(4)}` : clean;
 }
+
+/** The country of a number GREEN-API knows (digits, country code first), if it has one. */
+export function countryOf(phone: string): CountryCode | undefined {
+  const digits = phone.replace(/\D/g, "");
+  return digits ? parsePhoneNumberFromString(`+${digits}`)?.country : undefined;
+}

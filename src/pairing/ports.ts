@@ -1,3 +1,4 @@
+import type { Closure } from "../shared/closure.js";
 import type { Locale } from "../shared/locale.js";
 import type { MessageRef, ScreenOutcome } from "../shared/screen.js";
 
@@ -49,6 +50,8 @@ export interface CodeScreen {
     instance: string,
     phone: string | undefined,
     locale: Locale,
+    /** Who linked it, when, and GREEN-API's backlog (the proof the incident is closed). */
+    closure?: Closure,
   ): Promise<ScreenOutcome>;
   showExpired(target: MessageRef, instance: string, locale: Locale): Promise<ScreenOutcome>;
   /** No code for a linked instance (GREEN-API's rule); an admin gets "Log out & get a code". */
@@ -56,6 +59,16 @@ export interface CodeScreen {
     target: MessageRef,
     instance: string,
     phone: string | undefined,
+    mayAdminister: boolean,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
+  /**
+   * GREEN-API refused a code to a logged-out instance ("Instance has auth. You need to make log
+   * out"): an admin gets "Log out & get a code" (confirmed), others are told to ask one.
+   */
+  showNeedsLogout(
+    target: MessageRef,
+    instance: string,
     mayAdminister: boolean,
     locale: Locale,
   ): Promise<ScreenOutcome>;

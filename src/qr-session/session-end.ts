@@ -1,6 +1,8 @@
+import type { Closure } from "../shared/closure.js";
+
 /** How a QR session ends; each shown end replaces the QR with a status card and offers the fix. */
 export type SessionEnd =
-  | { kind: "authorized"; phone?: string }
+  | { kind: "authorized"; phone?: string; closure?: Closure }
   | { kind: "already-authorized" }
   | { kind: "needs-logout" }
   | { kind: "credentials-rejected" }

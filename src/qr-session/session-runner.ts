@@ -4,6 +4,7 @@ import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import { endStateOf, GreenApiError } from "../green-api/errors.js";
 import { isNeedsLogout, type QrAnswer } from "../green-api/schemas.js";
+import type { Closure } from "../shared/closure.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 import { localeOf } from "../shared/locale.js";
@@ -40,6 +41,8 @@ export interface SessionRunnerDeps {
   chatSlots?: ChatLine;
   counters?: QrCounters;
   now?: () => number;
+  /** The instance got linked: remember who and the number, read the backlog (pairing/closures.ts). */
+  onLinked?: (instance: Instance, userId: number, phone?: string) => Promise<Closure | undefined>;
 }
 
 /**
@@ -152,7 +155,7 @@ export class SessionRunner {
             if (!record) return { kind: "replaced" };
             const end: SessionEnd =
               action.end.kind === "authorized"
-                ? { kind: "authorized", phone: await this.phoneOf(instanceName) }
+                ? await this.linkedEnd(instance, record.startedBy)
                 : action.end;
             return this.end(record, end, logger);
           }
@@ -281,6 +284,12 @@ export class SessionRunner {
   private async mayEdit(shutdown: AbortSignal): Promise<boolean> {
     const budget = this.deps.editBudget;
     return budget ? budget.take(this.options.pollIntervalMs, shutdown) : true;
+  }
+
+  private async linkedEnd(instance: Instance, userId: number): Promise<SessionEnd> {
+    const phone = await this.phoneOf(instance.name);
+    const closure = await this.deps.onLinked?.(instance, userId, phone).catch(() => undefined);
+    return { kind: "authorized", phone, ...(closure ? { closure } : {}) };
   }
 
   private async phoneOf(instanceName: string): Promise<string | undefined> {

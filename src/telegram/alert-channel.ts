@@ -14,7 +14,7 @@ export class TelegramAlertChannel implements AlertChannel {
   ) {}
 
   async send(chatId: number, items: readonly AlertItem[], actionable: (i: string) => boolean) {
-    const view = renderAlert(items, this.texts, actionable);
+    const view = renderAlert(items, this.texts, actionable, { claimable: chatId < 0 });
     try {
       const sent = await this.api.sendMessage(chatId, view.text, {
         parse_mode: "HTML",
@@ -30,7 +30,7 @@ export class TelegramAlertChannel implements AlertChannel {
   }
 
   async edit(ref: MessageRef, items: readonly AlertItem[], actionable: (i: string) => boolean) {
-    const view = renderAlert(items, this.texts, actionable);
+    const view = renderAlert(items, this.texts, actionable, { claimable: ref.chatId < 0 });
     try {
       await this.api.editMessageText(ref.chatId, ref.messageId, view.text, {
         parse_mode: "HTML",

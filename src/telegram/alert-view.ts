@@ -1,6 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { AlertItem } from "../alerts/watch-state.js";
-import { codeCallbacks, qrCallbacks } from "./callback-data.js";
+import type { Closure } from "../shared/closure.js";
+import { buttonPhone } from "../pairing/known-phones.js";
+import { adminCallbacks, alertCallbacks, codeCallbacks, qrCallbacks } from "./callback-data.js";
 import type { Texts } from "./i18n/index.js";
 
 /** Lines one message lists before "…and N more" (Telegram's limit is 4096 characters). */
@@ -22,6 +24,22 @@ export function clock(ms: number, t: Texts): string {
   }).format(ms);
 }
 
+/** The closing lines of a QR session or a code that linked the instance (who, when, backlog). */
+export function closureLines(closure: Closure | undefined, t: Texts): string[] {
+  if (!closure) return [];
+  const c = t.alerts.closure;
+  return [
+    ...(closure.by ? [c.by(closure.by, clock(closure.at, t))] : []),
+    ...(closure.queued
+      ? [
+          closure.queued.count > 0
+            ? c.queued(closure.queued.count, closure.queued.oldestMs)
+            : c.none,
+        ]
+      : []),
+  ];
+}
+
 /** Open problems first, in a stable order, so an edited message keeps its shape. */
 function ordered(items: readonly AlertItem[]): AlertItem[] {
   return [...items].sort(
@@ -33,13 +51,28 @@ function ordered(items: readonly AlertItem[]): AlertItem[] {
 
 function line(item: AlertItem, t: Texts): string {
   const a = t.alerts;
+  if (item.kind === "offline") return a.offline(item.instance, item.offlineForMs ?? 0);
+  const notes = [
+    ...(item.endedAt === undefined && item.autoRebootAt !== undefined
+      ? [
+          item.autoRebootFailed
+            ? a.autoRebootFailed(clock(item.autoRebootAt, t))
+            : a.autoRebooted(clock(item.autoRebootAt, t)),
+        ]
+      : []),
+    ...(item.endedAt === undefined && item.claimedBy ? [a.claimed(item.claimedBy)] : []),
+  ];
+  const withNotes = (text: string) => [text, ...notes].join("\n");
   if (item.kind === "unreachable") {
     return item.endedAt === undefined
-      ? a.unreachable(item.instance, clock(item.since, t))
+      ? withNotes(a.unreachable(item.instance, clock(item.since, t)))
       : a.reachable(item.instance, item.endedAt - item.since);
   }
-  return item.endedAt === undefined
-    ? a.down(item.instance, item.state ?? "notAuthorized", clock(item.since, t))
+  if (item.endedAt === undefined) {
+    return withNotes(a.down(item.instance, item.state ?? "notAuthorized", clock(item.since, t)));
+  }
+  return item.linkedBy
+    ? a.linked(item.instance, item.linkedBy, clock(item.endedAt, t), item.endedAt - item.since)
     : a.recovered(item.instance, item.endedAt - item.since);
 }
 
@@ -48,6 +81,7 @@ function hints(open: readonly AlertItem[], t: Texts): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const item of open) {
+    if (item.kind === "offline") continue; // the warning says what to do itself
     const key = item.kind === "unreachable" ? "unreachable" : (item.state ?? "notAuthorized");
     if (seen.has(key)) continue;
     seen.add(key);
@@ -66,28 +100,89 @@ function header(items: readonly AlertItem[], open: number, t: Texts): string | u
   return open > 0 ? t.alerts.header.attention(open) : t.alerts.header.allRecovered;
 }
 
-/** Buttons only where linking again is the fix: a logged-out instance. */
+type Button = ReturnType<typeof InlineKeyboard.text> | ReturnType<typeof InlineKeyboard.url>;
+
+/**
+ * The fix of each open problem, one tap away, and nothing where no button helps: logged out →
+ * QR and a pairing code (to the remembered number when there is one); stuck starting or
+ * yellowCard → Reboot (yellowCard also links GREEN-API's explanation); banned, phone offline,
+ * suspended → no button (the text says what to do).
+ */
+function rowsFor(item: AlertItem, single: boolean, t: Texts): Button[][] {
+  const b = t.alerts.buttons;
+  const { instance } = item;
+  if (item.kind !== "down") return [];
+  switch (item.state ?? "notAuthorized") {
+    case "notAuthorized": {
+      const qr = InlineKeyboard.text(
+        single ? b.qr : b.qrFor(instance),
+        qrCallbacks.encode({ action: "start", instance }),
+      );
+      if (!item.phone) {
+        return [
+          [
+            qr,
+            InlineKeyboard.text(
+              single ? b.code : b.codeFor(instance),
+              codeCallbacks.encode({ action: "ask", instance }),
+            ),
+          ],
+        ];
+      }
+      // Masked on the button whatever the chat: buttons are read by everyone in a group.
+      const phone = buttonPhone(item.phone);
+      const known = InlineKeyboard.text(
+        single ? b.codeTo(phone) : b.codeToFor(instance, phone),
+        codeCallbacks.encode({ action: "known", instance }),
+      );
+      const another = InlineKeyboard.text(
+        b.anotherNumber,
+        codeCallbacks.encode({ action: "ask", instance }),
+      );
+      return single ? [[qr, known], [another]] : [[qr, known]];
+    }
+    case "starting":
+    case "yellowCard": {
+      const reboot = InlineKeyboard.text(
+        single ? b.reboot : b.rebootFor(instance),
+        adminCallbacks.encode({ action: "reboot-ask", instance }),
+      );
+      return item.state === "yellowCard"
+        ? [[reboot, InlineKeyboard.url(b.yellowCard, t.alerts.yellowCardLink)]]
+        : [[reboot]];
+    }
+    default:
+      return [];
+  }
+}
+
+/** "I'm on it" for an open incident nobody has claimed (group chats: several people read it). */
+function claimRow(item: AlertItem, single: boolean, t: Texts): Button[][] {
+  if (item.kind === "offline" || item.claimedBy) return [];
+  const b = t.alerts.buttons;
+  return [
+    [
+      InlineKeyboard.text(
+        single ? b.claim : b.claimFor(item.instance),
+        alertCallbacks.encode({ action: "claim", instance: item.instance }),
+      ),
+    ],
+  ];
+}
+
 function keyboard(
   open: readonly AlertItem[],
   single: boolean,
   t: Texts,
   actionable: (instance: string) => boolean,
+  claimable: boolean,
 ): InlineKeyboard {
-  const b = t.alerts.buttons;
   const rows = open
-    .filter((item) => item.kind === "down" && item.state === "notAuthorized")
     .filter((item) => actionable(item.instance))
+    .map((item) => [...rowsFor(item, single, t), ...(claimable ? claimRow(item, single, t) : [])])
+    .filter((rows) => rows.length > 0)
     .slice(0, MAX_BUTTON_ROWS)
-    .map(({ instance }) => [
-      InlineKeyboard.text(
-        single ? b.qr : b.qrFor(instance),
-        qrCallbacks.encode({ action: "start", instance }),
-      ),
-      InlineKeyboard.text(
-        single ? b.code : b.codeFor(instance),
-        codeCallbacks.encode({ action: "ask", instance }),
-      ),
-    ]);
+    .flat();
   return new InlineKeyboard(rows);
 }
 
@@ -100,6 +195,8 @@ export function renderAlert(
   t: Texts,
   /** Instances whose buttons this chat's readers may use (a viewer's private chat: none). */
   actionable: (instance: string) => boolean = () => true,
+  /** A group: several people read the alert, so it offers "I'm on it". */
+  options: { claimable?: boolean } = {},
 ): AlertView {
   const sorted = ordered(items);
   const open = sorted.filter((item) => item.endedAt === undefined);
@@ -109,6 +206,12 @@ export function renderAlert(
   const blocks = [top ? [top, ...shown].join("\n") : shown.join("\n"), ...hints(open, t)];
   return {
     text: blocks.join("\n\n"),
-    keyboard: keyboard(open, sorted.length === 1, t, actionable),
+    keyboard: keyboard(
+      open.filter((item) => item.kind !== "offline"),
+      sorted.length === 1,
+      t,
+      actionable,
+      options.claimable === true,
+    ),
   };
 }

@@ -6,6 +6,7 @@ import { type BotContext, withLanguage } from "./context.js";
 import { accessGuard } from "./features/access.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
 import { auditFeature } from "./features/audit.js";
+import { type ClaimFeatureDeps, claimFeature } from "./features/claim.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
 import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
@@ -15,7 +16,8 @@ import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
 import { lateCallbackAnswers } from "./late-answers.js";
 
 /** Everything the features need, wired once in app.ts. */
-export type FeatureDeps = QrFeatureDeps &
+export type FeatureDeps = ClaimFeatureDeps &
+  QrFeatureDeps &
   CodeFeatureDeps &
   StatusFeatureDeps &
   AdminFeatureDeps &
@@ -56,6 +58,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     adminFeature(deps),
     auditFeature(deps),
     muteFeature(deps),
+    claimFeature(deps),
   );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));

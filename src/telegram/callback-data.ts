@@ -51,6 +51,7 @@ export const codeCallbacks = defineCallbacks("code", [
   "logout", // the instance is authorized: ask to confirm a log out, then a code
   "logout-yes",
   "logout-no",
+  "known", // a code for the instance's remembered phone number (an alert, /status): one tap
 ]);
 export type CodeCallback = NonNullable<ReturnType<typeof codeCallbacks.decode>>;
 
@@ -59,6 +60,11 @@ export const encodeQrCallback = qrCallbacks.encode;
 export const decodeQrCallback = qrCallbacks.decode;
 export const qrActions = qrCallbacks.actions;
 export const QR_CALLBACK_PATTERN = qrCallbacks.pattern;
+
+/** Alert buttons that are about the incident itself (features/claim.ts). */
+export const alertCallbacks = defineCallbacks("al", [
+  "claim", // "I'm on it": everyone reading the alert sees who took it
+]);
 
 /** /status buttons; `ALL_INSTANCES` stands for the whole list. */
 export const statusCallbacks = defineCallbacks("st", ["refresh"]);
@@ -71,5 +77,6 @@ export const adminCallbacks = defineCallbacks("adm", [
   "logout-yes",
   "reboot-yes",
   "no",
+  "reboot-ask", // from an alert: the Reboot confirmation as a new message (the alert stays)
 ]);
 export type AdminCallback = NonNullable<ReturnType<typeof adminCallbacks.decode>>;

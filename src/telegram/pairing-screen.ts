@@ -1,7 +1,9 @@
 import type { Api, InlineKeyboard } from "grammy";
 import { describePhone } from "../pairing/phone.js";
 import type { CodeScreen } from "../pairing/ports.js";
+import type { Closure } from "../shared/closure.js";
 import type { Locale } from "../shared/locale.js";
+import { closureLines } from "./alert-view.js";
 import { type Texts, textsFor } from "./i18n/index.js";
 import { codeKeyboards, noButtons } from "./keyboards.js";
 import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
@@ -75,10 +77,17 @@ export class PairingScreen implements CodeScreen {
     return this.edit(target, t.code.cooldown(instance, seconds), true, instance, t);
   }
 
-  showAuthorized(target: MessageRef, instance: string, phone: string | undefined, locale: Locale) {
+  showAuthorized(
+    target: MessageRef,
+    instance: string,
+    phone: string | undefined,
+    locale: Locale,
+    closure?: Closure,
+  ) {
     const t = textsFor(locale);
     const shown = phone ? phoneForChat(phone, target.chatId) : undefined;
-    return this.edit(target, t.code.authorized(instance, shown), false, instance, t);
+    const text = [t.code.authorized(instance, shown), ...closureLines(closure, t)].join("\n");
+    return this.edit(target, text, false, instance, t);
   }
 
   showExpired(target: MessageRef, instance: string, locale: Locale) {
@@ -101,6 +110,15 @@ export class PairingScreen implements CodeScreen {
       target,
       t.code.alreadyAuthorized(instance, shown, mayAdminister),
       mayAdminister ? keyboards.logoutForCode(instance) : noButtons(),
+    );
+  }
+
+  showNeedsLogout(target: MessageRef, instance: string, mayAdminister: boolean, locale: Locale) {
+    const t = textsFor(locale);
+    return this.editWith(
+      target,
+      t.code.needsLogout(instance, mayAdminister),
+      mayAdminister ? codeKeyboards(t).logoutForCode(instance) : noButtons(),
     );
   }
 

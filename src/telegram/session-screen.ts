@@ -5,6 +5,7 @@ import type { Locale } from "../shared/locale.js";
 import type { MessageRef } from "../shared/screen.js";
 import { renderQrCard, renderStatusCard } from "../render/index.js";
 import type { CardTone } from "../render/status-card.js";
+import { closureLines } from "./alert-view.js";
 import { cards, type Texts, textsFor } from "./i18n/index.js";
 import { noButtons, qrKeyboards } from "./keyboards.js";
 import { BOT_SLOT_TAKEN } from "./pacing/index.js";
@@ -38,7 +39,7 @@ export function endScreen(
       const onCard = phone && phoneVisibilityIn(chatId) === "full" ? phone : undefined;
       return {
         card: { ...cards.authorized(instance, onCard), tone: "ok" },
-        caption: ends.authorized(instance, phone),
+        caption: [ends.authorized(instance, phone), ...closureLines(end.closure, t)].join("\n"),
         keyboard: noButtons(),
       };
     }

@@ -6,6 +6,7 @@ import { ConfirmationStore } from "../../src/access/confirmation-store.js";
 import { BUTTON_RIGHTS, COMMAND_RIGHTS } from "../../src/access/rights.js";
 import {
   adminCallbacks,
+  alertCallbacks,
   codeCallbacks,
   qrCallbacks,
   statusCallbacks,
@@ -76,6 +77,8 @@ interface ButtonSpec {
   armed?: "logout" | "reboot" | "code-logout";
   /** Remembers a phone number for the anchor (a pairing-code message). */
   phone?: boolean;
+  /** Remembers shop's own number, as the watcher does while it is authorized (issue #13). */
+  knownPhone?: boolean;
 }
 
 const BUTTONS: Record<string, ButtonSpec> = {
@@ -132,6 +135,16 @@ const BUTTONS: Record<string, ButtonSpec> = {
     armed: "reboot",
   },
   "adm:no": { need: "administer", data: "adm:no:shop", anchor: "text", armed: "logout" },
+  // Alerts and /status (issue #13): a code for the remembered number; Reboot below an alert.
+  "code:known": {
+    need: "operate",
+    data: "code:known:shop",
+    anchor: "text",
+    secret: true,
+    knownPhone: true,
+  },
+  "adm:reboot-ask": { need: "administer", data: "adm:reboot-ask:shop", anchor: "text" },
+  "al:claim": { need: "operate", data: "al:claim:shop", anchor: "text" },
 };
 
 /** What the allowed user sees, per command / button (here = the chat it was asked in). */
@@ -168,6 +181,10 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   "adm:logout-yes": ["answer ", /^edit here text ⏳/, /^edit here text 🚪 shop is logged out/],
   "adm:reboot-yes": ["answer ", /^edit here text ⏳/, /^edit here text 🔁 shop is rebooting/],
   "adm:no": ["answer ", /^edit here text ↩️ Nothing changed/],
+  "code:known": [/^answer /, /^(send|edit) @ text 🔑 Pairing code for shop/],
+  "adm:reboot-ask": ["answer ", /^send here text 🔁 Reboot shop\?/],
+  // No watcher in this harness, so no incident: the press says so and changes nothing.
+  "al:claim": ["answer shop has no open incident to take."],
 };
 
 /** GREEN-API methods an allowed action calls (denied ones call none). */
@@ -181,6 +198,7 @@ const ALLOWED_GREEN_API: Record<string, string[]> = {
   "code:logout-yes": ["logout", "getAuthorizationCode"],
   "adm:logout-yes": ["logout"],
   "adm:reboot-yes": ["reboot"],
+  "code:known": ["getStateInstance", "getAuthorizationCode"],
 };
 
 /** Redis keys (after the prefix) an allowed action writes, besides the audit log. */
@@ -206,6 +224,8 @@ const ALLOWED_REDIS: Record<string, RegExp[]> = {
   "adm:logout-yes": [/^confirm:/],
   "adm:reboot-yes": [/^confirm:/],
   "adm:no": [/^confirm:/],
+  "code:known": [/^pairing:shop$/],
+  "adm:reboot-ask": [/^confirm:/],
 };
 
 const CHATS: Record<ChatKind, (userId: number) => { chatId: number; type: "private" | "group" }> = {
@@ -304,6 +324,7 @@ describe("the access matrix covers every command and button", () => {
       ...codeCallbacks.actions.map((a) => `code:${a}`),
       ...statusCallbacks.actions.map((a) => `st:${a}`),
       ...adminCallbacks.actions.map((a) => `adm:${a}`),
+      ...alertCallbacks.actions.map((a) => `al:${a}`),
     ].sort();
     expect(Object.keys(BUTTONS).sort()).toEqual(drawn);
     expect(Object.keys(BUTTON_RIGHTS).sort()).toEqual(drawn);
@@ -427,6 +448,12 @@ describe("who may do what, in every chat", () => {
       }
       if (button.phone)
         await redis.set(`${prefix}:pairing-phone:${chatId}:${anchor}`, "79001234567");
+      if (button.knownPhone)
+        await redis.hset(
+          `${prefix}:phones`,
+          "shop",
+          JSON.stringify({ phone: "79001234567", at: Date.now() }),
+        );
     }
     const before = await redisSnapshot();
     const callsFrom = h.telegram.calls.length;

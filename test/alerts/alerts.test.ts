@@ -9,7 +9,7 @@ import {
 } from "../kit/app-harness.js";
 import { buttonsOf, press, waitForQr } from "../kit/chat.js";
 import { eventually } from "../kit/wait.js";
-import { alertsIn, checksPass, startWatching } from "./kit.js";
+import { alertsIn, checksPass, phonesRemembered, startWatching } from "./kit.js";
 
 describe("logout alerts: one per incident, with the fix one tap away", () => {
   let h: Harness;
@@ -19,12 +19,14 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     h = await startWatching();
     const shop = h.greenApi.instance(SHOP.idInstance);
     await checksPass(h, SHOP, 1);
+    await phonesRemembered(h, 2);
     shop.state = "notAuthorized";
 
     const alert = await eventually(() => alertsIn(h)[0], "the alert");
     expect(alert.text).toMatch(/^🔴 shop: logged out since \d\d:\d\d/);
     expect(alert.text).toContain("scan it in WhatsApp → Linked devices");
-    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Pairing code"]);
+    // The fake's instances were authorized as +7 900 123-45-67: the number is remembered (#13).
+    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Code to +7 900 ···67", "📞 Another number"]);
     // More checks of the same bad state: still the one alert, in each operator's chat.
     await checksPass(h, SHOP, 3);
     expect(alertsIn(h, OPERATOR)).toHaveLength(1);
@@ -35,8 +37,8 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     const pressed = press(h, alert, "📱 QR");
     await waitForQr(h, shop.currentQrPayload(), OPERATOR);
     expect(h.telegram.answeredCallback(pressed)).toBeDefined();
-    // The pairing-code button asks for the phone number (the /code feature takes it from there).
-    const codePress = press(h, alert, "🔢 Pairing code");
+    // "Another number" asks for the phone number (the /code feature takes it from there).
+    const codePress = press(h, alert, "📞 Another number");
     await eventually(() => h.telegram.answeredCallback(codePress), "the pairing-code answer");
     await eventually(
       () =>
@@ -116,6 +118,7 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     }));
     h = await startWatching({ instances: five });
     await checksPass(h, five, 1);
+    await phonesRemembered(h, 5);
     for (const instance of five) h.greenApi.instance(instance.idInstance).state = "notAuthorized";
 
     const alert = await eventually(() => alertsIn(h)[0], "the grouped alert");
@@ -124,7 +127,7 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     expect(alert.text?.split("\n")[0]).toBe("🔴 5 instances need attention");
     for (const instance of five) expect(alert.text).toContain(`🔴 ${instance.name}: logged out`);
     expect(buttonsOf(alert)).toEqual(
-      five.flatMap(({ name }) => [`📱 QR ${name}`, `🔢 Code ${name}`]),
+      five.flatMap(({ name }) => [`📱 QR ${name}`, `🔢 ${name}: code to +7 900 ···67`]),
     );
   });
 

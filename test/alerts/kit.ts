@@ -71,7 +71,7 @@ export async function firstRunDone(h: Harness): Promise<void> {
 /** Messages greenlight sent in a chat that are alerts (text messages, not command replies). */
 export function alertsIn(h: Harness, chatId = OPERATOR): StoredMessage[] {
   return textMessages(h, chatId).filter((message) =>
-    /🔴|📡|🔎|✅ .* recovered|✅ GREEN-API answers/u.test(message.text ?? ""),
+    /🔴|📡|🔎|✅ .* (recovered|linked by)|✅ GREEN-API answers/u.test(message.text ?? ""),
   );
 }
 
@@ -108,4 +108,15 @@ export function postWebhook(
     },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+/**
+ * Waits until the watcher has remembered the numbers of `count` instances (it asks getWaSettings
+ * after a run that saw them authorized): alerts sent after that offer "Code to +7 900 ···67".
+ */
+export async function phonesRemembered(h: Harness, count = 1): Promise<void> {
+  await eventually(
+    () => h.logLines.filter((line) => line.includes("phone number remembered")).length >= count,
+    `${count} remembered phone number(s)`,
+  );
 }

@@ -6,6 +6,7 @@ import {
   alertsIn,
   checksPass,
   firstRunDone,
+  phonesRemembered,
   httpUrl,
   postWebhook,
   startWatching,
@@ -21,13 +22,14 @@ describe("GREEN-API webhook: the fast path", () => {
     // Polls are a minute apart: only the webhook can explain an alert within this test.
     h = await startWatching({ env: { STATE_POLL_INTERVAL_MS: "60000" } });
     await firstRunDone(h);
+    await phonesRemembered(h, 2);
     const polls = h.greenApi.callsOf("getStateInstance").length;
 
     const answer = await postWebhook(h, stateNotification(SHOP.idInstance, "notAuthorized"));
     expect(answer.status).toBe(200);
     const alert = await eventually(() => alertsIn(h)[0], "the alert", 5_000);
     expect(alert.text).toMatch(/^🔴 shop: logged out since/);
-    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Pairing code"]);
+    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Code to +7 900 ···67", "📞 Another number"]);
     expect(h.greenApi.callsOf("getStateInstance")).toHaveLength(polls);
 
     // GREEN-API then says it is back: the same alert is edited, still without a poll.

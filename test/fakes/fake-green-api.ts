@@ -63,6 +63,14 @@ export interface FakeInstance {
   logout(): void;
   /** Pairing codes handed out by getAuthorizationCode, oldest first. */
   authorizationCodes(): string[];
+  /**
+   * Messages waiting to be sent (showMessagesQueue), as GREEN-API lists them: `messageID`, `type`,
+   * `body` (green-api.com/en/docs/api/queues/ShowMessagesQueue). `queueMessage` adds one.
+   */
+  readonly messagesQueue: Array<{ messageID: string; type: string; body: Record<string, unknown> }>;
+  queueMessage(text: string, at?: number): void;
+  /** The state a `reboot` leaves the instance in (GREEN-API: starting, then usually authorized). */
+  afterReboot: StateInstance | undefined;
   /** Every QR payload this instance had and when it became current, oldest first. */
   rotationHistory(): ReadonlyArray<{ payload: string; at: number }>;
 }
@@ -101,6 +109,7 @@ const METHODS: Record<string, string[]> = {
   logout: ["GET"],
   reboot: ["GET"],
   getAuthorizationCode: ["POST"],
+  showMessagesQueue: ["GET"],
   getStateInstanceHistory: ["GET", "POST"],
   receiveNotification: ["GET"],
   deleteNotification: ["DELETE"],
@@ -130,6 +139,8 @@ export const QUOTA_EXCEEDED_BODY = {
 };
 
 class Instance implements FakeInstance {
+  readonly messagesQueue: FakeInstance["messagesQueue"] = [];
+  afterReboot: StateInstance | undefined = undefined;
   phone: string;
   needsLogout: boolean;
   quotaExceeded = false;
@@ -259,6 +270,15 @@ class Instance implements FakeInstance {
 
   authorizationCodes(): string[] {
     return [...this.codes];
+  }
+
+  /** The id is the time it was queued in ms, as in the docs' examples ("1762333029830"). */
+  queueMessage(text: string, at = Date.now()): void {
+    this.messagesQueue.push({
+      messageID: String(at),
+      type: "sendMessage",
+      body: { chatId: "79990000000@c.us", message: text },
+    });
   }
 
   /** Called when the qr endpoint hands out a payload. */
@@ -635,7 +655,10 @@ export class FakeGreenApi {
         instance.logout();
         return json(200, { isLogout: true });
       case "reboot":
+        if (instance.afterReboot) instance.state = instance.afterReboot;
         return json(200, { isReboot: true });
+      case "showMessagesQueue":
+        return json(200, instance.messagesQueue);
       case "getAuthorizationCode": {
         const phoneNumber = (call.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
         if (
@@ -651,6 +674,14 @@ export class FakeGreenApi {
         // facts.md). What the real one answers otherwise is not documented: the fake gives the
         // documented shape with status false (REAL-API.md notes the uncertainty).
         if (instance.state === "authorized") return json(200, { status: false, code: "" });
+        // Undocumented: modelled on `qr`'s answer for the same condition (REAL-API.md).
+        if (instance.needsLogout) {
+          return json(200, {
+            status: false,
+            code: "",
+            message: "Instance has auth. You need to make log out",
+          });
+        }
         // Common errors: 400 while the instance is starting.
         if (instance.state === "starting") return json(400, { message: "instance is starting" });
         return json(200, { status: true, code: instance.newCode() });

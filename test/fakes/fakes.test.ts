@@ -410,6 +410,13 @@ describe("FakeGreenApi", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       });
+    // The same unusable login refuses a pairing code too (REAL-API.md: modelled on `qr`).
+    expect(await (await post({ phoneNumber: 79001234567 })).json()).toEqual({
+      status: false,
+      code: "",
+      message: "Instance has auth. You need to make log out",
+    });
+    instance.needsLogout = false;
     const ok = await post({ phoneNumber: 79001234567 });
     const code = (await ok.json()) as { status: boolean; code: string };
     expect(code.status).toBe(true);

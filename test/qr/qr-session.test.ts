@@ -48,7 +48,10 @@ describe("/qr: one live QR message until the instance logs in", () => {
       const current = photoMessages(h)[0];
       return current?.caption?.includes("authorized") ? current : undefined;
     }, "the authorized status");
-    expect(done.caption).toBe("✅ shop is authorized as +7 900 123-45-67.");
+    // Then the proof of closure (issue #13): who linked it, when, and GREEN-API's empty queue.
+    expect(done.caption).toMatch(
+      /^✅ shop is authorized as \+7 900 123-45-67\.\n👤 Linked by Tester at \d\d:\d\d \S+\.\n📭 No messages were waiting in GREEN-API's queue\.$/,
+    );
     expect(await scanPng(done.photo as Buffer)).toBeNull();
     expect(buttonsOf(done)).toEqual([]);
     expect(done.messageId).toBe(message?.messageId);
@@ -73,7 +76,7 @@ describe("/qr: one live QR message until the instance logs in", () => {
     shop.authorize("79001234567");
     await eventually(
       () =>
-        h.telegram.message(-100500, live.messageId)?.caption ===
+        h.telegram.message(-100500, live.messageId)?.caption?.split("\n")[0] ===
         "✅ shop is authorized as +7 900 ···-··-67.",
       "the masked number in the group",
     );

@@ -36,7 +36,10 @@ describe("/code: a pairing code for an operator with one phone", () => {
     h.greenApi.instance(SHOP.idInstance).authorize("79001234567");
     const done = await waitForText(h, "is authorized");
     expect(done.messageId).toBe(message.messageId);
-    expect(done.text).toBe("✅ shop is authorized as +7 900 123-45-67.");
+    // Then the proof of closure (issue #13): who linked it, when, and GREEN-API's empty queue.
+    expect(done.text).toMatch(
+      /^✅ shop is authorized as \+7 900 123-45-67\.\n👤 Linked by Tester at \d\d:\d\d \S+\.\n📭 No messages were waiting in GREEN-API's queue\.$/,
+    );
     expect(buttonsOf(done)).toEqual([]);
   });
 
@@ -255,7 +258,7 @@ describe("/code: phone numbers as people type them, in every country", () => {
 
     h.greenApi.instance(SHOP.idInstance).authorize("79001234567");
     const linked = await waitForText(h, "is authorized", GROUP_CHAT);
-    expect(linked.text).toBe("✅ shop is authorized as +7 900 ···-··-67.");
+    expect(linked.text?.split("\n")[0]).toBe("✅ shop is authorized as +7 900 ···-··-67.");
     // Nothing the bot sent to the group, "Asking GREEN-API…" included, had the whole number.
     const toGroup = h.telegram.calls.filter((call) => Number(call.params.chat_id) === GROUP_CHAT);
     expect(toGroup.some((call) => String(call.params.text).includes("Asking GREEN-API"))).toBe(

@@ -88,6 +88,18 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
         await arm(where.chatId, where.messageId, callback.action, instance.name, userId);
         return;
       }
+      case "reboot-ask": {
+        // From an alert: the alert stays as it is (others read it); the question comes below it.
+        await ctx.answerCallbackQuery();
+        const { text, keyboard } = confirmation("reboot", instance.name, t);
+        const asked = await ctx.reply(text, {
+          parse_mode: "HTML",
+          reply_markup: keyboard,
+          reply_parameters: { message_id: where.messageId, allow_sending_without_reply: true },
+        });
+        await arm(where.chatId, asked.message_id, "reboot", instance.name, userId);
+        return;
+      }
       case "no": {
         const decision = await deps.confirmations.withdraw(where, userId);
         if (decision === "not-yours")

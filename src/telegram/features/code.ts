@@ -6,7 +6,12 @@ import type { GreenApiClient } from "../../green-api/client.js";
 import { endStateOf, GreenApiError } from "../../green-api/errors.js";
 import type { PairingService } from "../../pairing/pairing-service.js";
 import type { PairingStore } from "../../pairing/pairing-store.js";
-import { type CountryCode, EXAMPLE_PHONE, parseTypedPhone } from "../../pairing/phone.js";
+import {
+  type CountryCode,
+  countryOf,
+  EXAMPLE_PHONE,
+  parseTypedPhone,
+} from "../../pairing/phone.js";
 import type { SessionStarter } from "../../qr-session/session-starter.js";
 import { codeCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
@@ -14,6 +19,7 @@ import { missAnswer, missText } from "../instance-replies.js";
 import { codeKeyboards, instancePicker } from "../keyboards.js";
 import { phoneForChat } from "../phone-privacy.js";
 import { deliverSecret, onStartLink } from "../secret-delivery.js";
+import { rememberName, type UserNameSink } from "../user-names.js";
 import type { MessageRef } from "../session-screen.js";
 
 export interface CodeFeatureDeps {
@@ -28,6 +34,16 @@ export interface CodeFeatureDeps {
   trustedChatIds: readonly number[];
   /** DEFAULT_PHONE_COUNTRY: how numbers typed without "+" or "00" are read; unset: they are asked about. */
   defaultPhoneCountry?: CountryCode;
+  /** Each instance's last known number (pairing/known-phones.ts): "Code to +7 900 ···67". */
+  knownPhones?: KnownPhoneSource;
+  /** Who asked, by first name: the closure and the alert say "linked by Ivan". */
+  userNames?: UserNameSink;
+}
+
+/** The remembered numbers, as the bot reads them. */
+export interface KnownPhoneSource {
+  get(instance: string): Promise<{ phone: string } | undefined>;
+  many(instances: readonly string[]): Promise<Map<string, { phone: string }>>;
 }
 
 /**
@@ -96,6 +112,17 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
       case "ask": {
         await ctx.answerCallbackQuery();
         return askPhone(ctx, deps, instance);
+      }
+      case "known": {
+        // One tap from an alert or /status: the number the instance had while it was linked.
+        const known = await deps.knownPhones?.get(instance.name).catch(() => undefined);
+        if (!known) {
+          await ctx.answerCallbackQuery({ text: t.code.callbacks.noKnownPhone });
+          return askPhone(ctx, deps, instance);
+        }
+        await ctx.answerCallbackQuery({ text: t.code.callbacks.requesting });
+        await requestCode(ctx, deps, instance, known.phone, {});
+        return;
       }
       case "new": {
         const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
@@ -207,8 +234,14 @@ async function requestForTypedPhone(
 ) {
   if (!ctx.chat || !ctx.msg) return;
   const replyParameters = replyTo(ctx.msg.message_id);
-  // The country of the instance's last known number (issue #13) will be the fallbackCountry.
-  const phone = parseTypedPhone(typed, { defaultCountry: deps.defaultPhoneCountry });
+  // Without DEFAULT_PHONE_COUNTRY, a national number is read in the country of the instance's
+  // last known number: a team links the same country's phones.
+  const known = await deps.knownPhones?.get(instance.name).catch(() => undefined);
+  const fallbackCountry = known ? countryOf(known.phone) : undefined;
+  const phone = parseTypedPhone(typed, {
+    defaultCountry: deps.defaultPhoneCountry,
+    ...(fallbackCountry ? { fallbackCountry } : {}),
+  });
   if (!phone.ok) {
     return ctx.reply(ctx.t.code.badPhone(typed, phone.reason, phone.callingCode), {
       parse_mode: "HTML",
@@ -222,13 +255,14 @@ async function requestForTypedPhone(
  * A pairing code for `phone`, where a code may be shown (secret-delivery.ts): on `target` or as
  * a reply to `replyTo` when that is here, else in a new message in the asker's private chat.
  */
-function requestCode(
+async function requestCode(
   ctx: BotContext,
   deps: CodeFeatureDeps,
   instance: Instance,
   phone: string,
   where: { target?: MessageRef; replyTo?: number; afterLogout?: boolean },
 ) {
+  await rememberName(ctx, deps.userNames);
   return deliverSecret(ctx, {
     trustedChatIds: deps.trustedChatIds,
     instance: instance.name,

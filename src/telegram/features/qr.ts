@@ -15,6 +15,7 @@ import type { BotContext } from "../context.js";
 import { missAnswer, missText } from "../instance-replies.js";
 import { instancePicker, qrKeyboards } from "../keyboards.js";
 import { deliverSecret, onStartLink } from "../secret-delivery.js";
+import { rememberName, type UserNameSink } from "../user-names.js";
 import type { MessageRef, SessionScreen } from "../session-screen.js";
 
 export interface QrFeatureDeps {
@@ -27,6 +28,8 @@ export interface QrFeatureDeps {
   /** Chats where a QR may be shown besides the asker's private chat (SECRET_CHAT_IDS). */
   trustedChatIds: readonly number[];
   logger: Logger;
+  /** Who started a session, by first name: the closure and the alert say "linked by Ivan". */
+  userNames?: UserNameSink;
 }
 
 /** How long GREEN-API answers as if still logged in after a logout; see SessionRecord.graceUntil. */
@@ -88,6 +91,7 @@ async function startQr(
   options: { replyTo?: number; onMessage?: MessageRef; graceMs?: number },
 ): Promise<void> {
   const userId = ctx.from?.id ?? 0;
+  await rememberName(ctx, deps.userNames);
   const request = { instance, userId, locale: ctx.locale, graceMs: options.graceMs };
   let result: StartResult | undefined;
   const delivery = await deliverSecret(ctx, {

@@ -4,12 +4,14 @@ import type { GreenApiClient } from "../../green-api/client.js";
 import { endStateOf, GreenApiError } from "../../green-api/errors.js";
 import { describeQuota, type QuotaNotice } from "../../green-api/quota-store.js";
 import type { StateHistory } from "../../green-api/schemas.js";
+import { buttonPhone } from "../../pairing/known-phones.js";
 import { formatPhone, type PhoneVisibility } from "../../pairing/phone.js";
 import { ALL_INSTANCES, codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, type Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
 import { phoneVisibilityIn } from "../phone-privacy.js";
+import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
@@ -24,6 +26,8 @@ export interface QuotaSource {
 
 export interface StatusFeatureDeps {
   greenApi: GreenApiClient;
+  /** Remembered numbers: a logged-out instance gets "Code to +7 900 ···67" (one tap). */
+  knownPhones?: KnownPhoneSource;
   mutes?: MuteSource;
   quotas?: QuotaSource;
   /** Per GREEN-API call; an instance that does not answer in time is shown as unreachable. */
@@ -101,19 +105,24 @@ export function statusKeyboard(
   t: Texts,
   mayLink: (instance: string) => boolean,
   withRefresh = true,
+  /** Remembered numbers of logged-out instances: their Code button needs no typing. */
+  known: ReadonlyMap<string, { phone: string }> = new Map(),
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const report of reports) {
     if (report.kind === "state" && report.state === "authorized") continue;
     if (NOT_LINKABLE.has(report.kind) || !mayLink(report.name)) continue;
+    const phone = report.kind === "state" ? known.get(report.name)?.phone : undefined;
     keyboard
       .text(
         t.toolkit.status.qr(report.name),
         qrCallbacks.encode({ action: "start", instance: report.name }),
       )
       .text(
-        t.toolkit.status.code(report.name),
-        codeCallbacks.encode({ action: "ask", instance: report.name }),
+        phone
+          ? t.alerts.buttons.codeToFor(report.name, buttonPhone(phone))
+          : t.toolkit.status.code(report.name),
+        codeCallbacks.encode({ action: phone ? "known" : "ask", instance: report.name }),
       )
       .row();
   }
@@ -166,15 +175,21 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
   const quotasOf = async (names: string[]) =>
     (await deps.quotas?.many(names).catch(() => undefined)) ?? new Map<string, QuotaNotice>();
 
+  const knownOf = async (names: string[]) =>
+    (await deps.knownPhones?.many(names).catch(() => undefined)) ??
+    new Map<string, { phone: string }>();
+
   const listFor = async (visible: Instance[], t: Texts, ctx: BotContext, chatId: number) => {
-    const [reports, mutes, quotas] = await Promise.all([
+    const names = visible.map((instance) => instance.name);
+    const [reports, mutes, quotas, known] = await Promise.all([
       Promise.all(visible.map(report)),
       deps.mutes?.all().catch(() => new Map<string, number>()) ?? new Map<string, number>(),
-      quotasOf(visible.map((instance) => instance.name)),
+      quotasOf(names),
+      knownOf(names),
     ]);
     return {
       text: formatStatusList(reports, mutes, Date.now(), t, phonesFor(ctx, chatId), quotas),
-      keyboard: statusKeyboard(reports, t, mayLinkFor(ctx)),
+      keyboard: statusKeyboard(reports, t, mayLinkFor(ctx), true, known),
     };
   };
 
@@ -189,12 +204,13 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     const found = ctx.access.lookup(argument);
     if (!found.found) return ctx.reply(missText(ctx, found, argument), { parse_mode: "HTML" });
     const instance = found.instance;
-    const [one, history, quotas] = await Promise.all([
+    const [one, history, quotas, known] = await Promise.all([
       report(instance),
       deps.greenApi
         .getStateInstanceHistory(instance, { timeoutMs: deps.timeoutMs })
         .catch(() => [] as StateHistory),
       quotasOf([instance.name]),
+      knownOf([instance.name]),
     ]);
     const mutes = (await deps.mutes?.all().catch(() => undefined)) ?? new Map<string, number>();
     const s = ctx.t.toolkit.status;
@@ -218,7 +234,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     ];
     return ctx.reply(lines.join("\n"), {
       parse_mode: "HTML",
-      reply_markup: statusKeyboard([one], ctx.t, mayLinkFor(ctx), false),
+      reply_markup: statusKeyboard([one], ctx.t, mayLinkFor(ctx), false, known),
     });
   });
 

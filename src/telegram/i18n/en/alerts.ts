@@ -20,19 +20,19 @@ const states: Record<StateInstance, { name: string; todo: string }> = {
   },
   blocked: {
     name: "banned by WhatsApp",
-    todo: "Banned: the number was blocked by WhatsApp. Appeal in the WhatsApp app; a new QR will not help until then.",
+    todo: "Banned: WhatsApp blocked the number. No button here can fix that: appeal in the WhatsApp app (Settings → Help → Contact us); a new QR will not help until WhatsApp lifts the ban.",
   },
   yellowCard: {
     name: "sending suspended (spam)",
-    todo: "Sending suspended: WhatsApp suspected spam. Reboot the instance (GREEN-API console or /reboot) and send less.",
+    todo: "Sending suspended: WhatsApp suspected spam, and messages wait in GREEN-API's queue (24 h). GREEN-API's fix: reboot the instance, then send less, and to people who wrote first.",
   },
   sleepMode: {
     name: "phone offline",
-    todo: "Phone offline: turn the phone on, connect it and open WhatsApp.",
+    todo: "Phone offline: turn the phone on, connect it and open WhatsApp. No QR is needed: the instance comes back by itself within about 5 minutes.",
   },
   starting: {
     name: "stuck starting",
-    todo: "Stuck starting for over 5 minutes: reboot it; if that does not help, log out and link it again.",
+    todo: "Stuck starting: GREEN-API's advice is a reboot, then a check after a couple of minutes; if that does not help, contact GREEN-API support.",
   },
   suspended: {
     name: "suspended",
@@ -62,11 +62,45 @@ export const alerts = {
   unreachableTodo:
     "No answer from GREEN-API (timeouts or server errors) several times in a row. The instance may still work; greenlight keeps checking.",
   more: (count: number) => `…and ${count} more`,
+  /** "✅ shop linked by Ivan at 03:12 (down 17 min)" */
+  linked: (instance: string, by: string, at: string, downMs: number) =>
+    `✅ ${b(instance)} linked by ${escapeHtml(by)} at ${escapeHtml(at)} (down ${duration(downMs)})`,
+  autoRebooted: (at: string) =>
+    `   🔁 Stuck starting: greenlight rebooted it at ${escapeHtml(at)} (AUTO_REBOOT_STARTING). GREEN-API: check again in a couple of minutes.`,
+  autoRebootFailed: (at: string) =>
+    `   🔁 greenlight tried to reboot it at ${escapeHtml(at)} (AUTO_REBOOT_STARTING), but GREEN-API refused: reboot it by hand.`,
+  claimed: (by: string) => `   👤 ${escapeHtml(by)} is on it`,
+  /** Early warning: WhatsApp unlinks companion devices after about 14 days with the phone offline. */
+  offline: (instance: string, forMs: number) =>
+    `😴 ${b(instance)}'s phone has been offline for ${duration(forMs)}: WhatsApp logs it out after 14 days. Bring the phone online (power, internet, open WhatsApp).`,
+  /** The end of a QR session or pairing code that linked the instance: who, when, the backlog. */
+  closure: {
+    by: (name: string, at: string) => `👤 Linked by ${escapeHtml(name)} at ${escapeHtml(at)}.`,
+    queued: (count: number, oldestMs?: number) =>
+      `📤 ${count} message${count === 1 ? "" : "s"} GREEN-API queued while it was down ${count === 1 ? "is" : "are"} going out now${oldestMs === undefined ? "" : ` (the oldest waited ${duration(oldestMs)})`}. GREEN-API keeps queued messages for 24 h.`,
+    none: "📭 No messages were waiting in GREEN-API's queue.",
+  },
+  claim: {
+    yours: (instance: string) => `👤 ${instance} is yours: everyone reading the alert sees it.`,
+    taken: (by: string) => `👤 ${by} is already on it.`,
+    nothing: (instance: string) => `${instance} has no open incident to take.`,
+  },
+  /** Where the buttons cannot help: said plainly instead. */
+  yellowCardLink: "https://green-api.com/en/docs/faq/yellowCard/",
   buttons: {
     qr: "📱 QR",
     code: "🔢 Pairing code",
     qrFor: (instance: string) => `📱 QR ${instance}`,
     codeFor: (instance: string) => `🔢 Code ${instance}`,
+    /** "🔢 Code to +7 900 ···67": one tap, the remembered number. */
+    codeTo: (phone: string) => `🔢 Code to ${phone}`,
+    codeToFor: (instance: string, phone: string) => `🔢 ${instance}: code to ${phone}`,
+    anotherNumber: "📞 Another number",
+    reboot: "🔁 Reboot",
+    rebootFor: (instance: string) => `🔁 Reboot ${instance}`,
+    yellowCard: "ℹ️ What is yellowCard?",
+    claim: "🙋 I'm on it",
+    claimFor: (instance: string) => `🙋 I'm on ${instance}`,
   },
   mute: {
     usage: (names: readonly string[]) =>

@@ -74,6 +74,13 @@ export const code = {
         ? "To link another phone, log it out first: “Log out & get a code” asks you to confirm, then gets a code for the same number."
         : "To link another phone, an admin has to log it out first (/logout).",
     ].join("\n"),
+  needsLogout: (instance: string, mayLogOut: boolean) =>
+    [
+      `⚠️ ${b(instance)} still holds an old WhatsApp login that no longer works, so GREEN-API gives no pairing code.`,
+      mayLogOut
+        ? "Log out to clear it: “Log out & get a code” asks you to confirm, then gets a code for the same number."
+        : "An admin has to log it out first (/logout); then ask for a code again.",
+    ].join("\n"),
   starting: (instance: string, mayReboot: boolean) =>
     [
       `⏳ ${b(instance)} is starting (or rebooting), and GREEN-API gives no pairing code until it is done. That takes up to 5 minutes.`,
@@ -103,6 +110,7 @@ export const code = {
     confirmLogout: "Confirm: log out, then get a code.",
     loggingOut: "Logging out…",
     requesting: "Requesting a new code…",
+    noKnownPhone: "No number is remembered for this instance yet: reply with it.",
     noPhone: "Send /code with the phone number again.",
   },
 };

@@ -19,19 +19,19 @@ const states: Texts["alerts"]["states"] = {
   },
   blocked: {
     name: "заблокирован WhatsApp",
-    todo: "Заблокирован: WhatsApp заблокировал номер. Обжалуйте в приложении WhatsApp; новый QR до этого не поможет.",
+    todo: "Заблокирован: WhatsApp заблокировал номер. Кнопкой здесь это не исправить: обжалуйте в приложении WhatsApp (Настройки → Помощь → Связаться с нами); новый QR не поможет, пока WhatsApp не снимет блокировку.",
   },
   yellowCard: {
     name: "отправка приостановлена (спам)",
-    todo: "Отправка приостановлена: WhatsApp заподозрил спам. Перезагрузите инстанс (консоль GREEN-API или /reboot) и отправляйте реже.",
+    todo: "Отправка приостановлена: WhatsApp заподозрил спам, сообщения ждут в очереди GREEN-API (24 ч). Совет GREEN-API: перезагрузите инстанс, затем отправляйте реже и тем, кто написал первым.",
   },
   sleepMode: {
     name: "телефон не в сети",
-    todo: "Телефон не в сети: включите телефон, подключите к интернету и откройте WhatsApp.",
+    todo: "Телефон не в сети: включите телефон, подключите к интернету и откройте WhatsApp. QR не нужен: инстанс вернётся сам примерно за 5 минут.",
   },
   starting: {
     name: "завис при запуске",
-    todo: "Запускается дольше 5 минут: перезагрузите его; если не поможет, выйдите и привяжите заново.",
+    todo: "Завис на запуске: GREEN-API советует перезагрузить его и проверить снова через пару минут; если не поможет, напишите в поддержку GREEN-API.",
   },
   suspended: {
     name: "приостановлен",
@@ -59,11 +59,40 @@ export const alerts: Texts["alerts"] = {
   unreachableTodo:
     "GREEN-API несколько раз подряд не ответил (таймауты или ошибки сервера). Инстанс может работать; greenlight продолжает проверять.",
   more: (count) => `…и ещё ${count}`,
+  linked: (instance, by, at, downMs) =>
+    `✅ ${b(instance)} привязал(а) ${escapeHtml(by)} в ${escapeHtml(at)} (простой ${duration(downMs)})`,
+  autoRebooted: (at) =>
+    `   🔁 Завис на запуске: greenlight перезагрузил его в ${escapeHtml(at)} (AUTO_REBOOT_STARTING). GREEN-API: проверьте снова через пару минут.`,
+  autoRebootFailed: (at) =>
+    `   🔁 greenlight пытался перезагрузить его в ${escapeHtml(at)} (AUTO_REBOOT_STARTING), но GREEN-API отказал: перезагрузите вручную.`,
+  claimed: (by) => `   👤 ${escapeHtml(by)} занимается этим`,
+  offline: (instance, forMs) =>
+    `😴 Телефон ${b(instance)} не в сети уже ${duration(forMs)}: через 14 дней WhatsApp выходит из аккаунта. Верните телефон в сеть (питание, интернет, откройте WhatsApp).`,
+  closure: {
+    by: (name, at) => `👤 Привязал(а) ${escapeHtml(name)} в ${escapeHtml(at)}.`,
+    queued: (count, oldestMs) =>
+      `📤 Сообщений в очереди GREEN-API, накопившихся за простой: ${count}; они уходят сейчас${oldestMs === undefined ? "" : ` (самое старое ждало ${duration(oldestMs)})`}. GREEN-API хранит очередь 24 ч.`,
+    none: "📭 В очереди GREEN-API не было сообщений.",
+  },
+  claim: {
+    yours: (instance) => `👤 ${instance} за вами: все, кто читает оповещение, это видят.`,
+    taken: (by) => `👤 Этим уже занимается ${by}.`,
+    nothing: (instance) => `У ${instance} нет открытого сбоя.`,
+  },
+  yellowCardLink: "https://green-api.com/docs/faq/yellowCard/",
   buttons: {
     qr: "📱 QR",
     code: "🔢 Код привязки",
     qrFor: (instance) => `📱 QR ${instance}`,
     codeFor: (instance) => `🔢 Код ${instance}`,
+    codeTo: (phone) => `🔢 Код на ${phone}`,
+    codeToFor: (instance, phone) => `🔢 ${instance}: код на ${phone}`,
+    anotherNumber: "📞 Другой номер",
+    reboot: "🔁 Перезагрузить",
+    rebootFor: (instance) => `🔁 Перезагрузить ${instance}`,
+    yellowCard: "ℹ️ Что такое yellowCard?",
+    claim: "🙋 Я занимаюсь",
+    claimFor: (instance) => `🙋 Я займусь ${instance}`,
   },
   mute: {
     usage: (names) =>

@@ -1,0 +1,66 @@
+import { UserNames } from "../access/user-names.js";
+import { AuditLog } from "../audit/audit-log.js";
+import type { Instance } from "../config/index.js";
+import { Closures } from "../pairing/closures.js";
+import { KnownPhones } from "../pairing/known-phones.js";
+import type { Shared } from "./shared.js";
+
+/** getWaSettings per instance from the watcher at most this often (issue #13: once a day). */
+const PHONE_REFRESH_MS = 24 * 3_600_000;
+/** getWaSettings and showMessagesQueue are courtesies: never wait long for them. */
+const COURTESY_TIMEOUT_MS = 5_000;
+
+/**
+ * What remembers how instances get linked again, shared by the watcher, the QR and pairing
+ * workers and the bot: the last known number of each instance, team members' first names, and
+ * who linked what (with GREEN-API's backlog), all in Redis.
+ */
+export function linking(shared: Shared) {
+  const { connections, config, greenApi } = shared;
+  const redis = connections.main;
+  const prefix = config.env.REDIS_PREFIX;
+  const logger = shared.logger.child({ part: "linking" });
+  const timeoutMs = Math.min(config.env.GREEN_API_TIMEOUT_MS, COURTESY_TIMEOUT_MS);
+  const knownPhones = new KnownPhones(
+    redis,
+    prefix,
+    { greenApi, logger },
+    { refreshEveryMs: PHONE_REFRESH_MS, timeoutMs },
+  );
+  const userNames = new UserNames(redis, prefix);
+  const closures = new Closures(
+    redis,
+    prefix,
+    { greenApi, names: userNames, knownPhones, logger },
+    { timeoutMs },
+  );
+  return {
+    knownPhones,
+    userNames,
+    closures,
+    onLinked: (instance: Instance, userId: number, phone?: string) =>
+      closures.linked(instance, userId, phone),
+  };
+}
+
+/** AUTO_REBOOT_STARTING's reboot, in the audit log like an admin's (user 0: greenlight itself). */
+export function autoRebooter(shared: Shared) {
+  const audit = new AuditLog(
+    shared.connections.main,
+    shared.config.env.REDIS_PREFIX,
+    shared.logger.child({ part: "audit" }),
+  );
+  return {
+    async reboot(instance: Instance): Promise<boolean> {
+      const ok = await shared.greenApi.reboot(instance).catch(() => false);
+      await audit.record({
+        action: "reboot",
+        userId: 0,
+        chatId: 0,
+        instance: instance.name,
+        result: ok ? "auto: stuck starting" : "auto: failed",
+      });
+      return ok;
+    },
+  };
+}
