@@ -34,6 +34,10 @@ export interface GreenApiCall {
   at: number;
   /** HTTP status answered; 0 while pending (or hanging), 499 if the client gave up first. */
   status: number;
+  /** The caller's TCP port: one connection of one process. */
+  remotePort?: number;
+  /** Who called, as `identifyCaller` named it when the request arrived (e.g. a process id). */
+  caller?: string;
 }
 
 export interface ScriptedResponse {
@@ -318,6 +322,11 @@ export class FakeGreenApi {
   readonly webhooks = new WebhookDelivery();
   private closed = false;
   private scriptedRaw: string | undefined;
+  /**
+   * Names the caller of each request from its TCP port, while the connection is open (a test maps
+   * it to a process: test/kit/socket-owner.ts). Unset: calls record their port only.
+   */
+  identifyCaller: ((remotePort: number) => string | undefined) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -449,6 +458,7 @@ export class FakeGreenApi {
       status: 0,
     };
     if (route?.[4] !== undefined) call.extra = decodeURIComponent(route[4]);
+    this.recordCaller(call, req);
     this.calls.push(call);
     this.waiters.notify(call);
 
@@ -468,6 +478,14 @@ export class FakeGreenApi {
     }
     send(res, answer.status, answer.body);
     this.finish(call, answer.status);
+  }
+
+  private recordCaller(call: GreenApiCall, req: IncomingMessage): void {
+    const port = req.socket.remotePort;
+    if (port === undefined) return;
+    call.remotePort = port;
+    const caller = this.identifyCaller?.(port);
+    if (caller !== undefined) call.caller = caller;
   }
 
   // ---- WebSocket: scanqrcode --------------------------------------------------------------
@@ -490,6 +508,7 @@ export class FakeGreenApi {
       at: Date.now(),
       status: 0,
     };
+    this.recordCaller(call, req);
     this.calls.push(call);
     this.waiters.notify(call);
     const instance = this.instances.get(call.idInstance);
