@@ -79,8 +79,8 @@ export const envSchema = z.object({
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
   /**
    * A QR session's lease (and BullMQ's lock on its job): a dead worker's sessions continue
-   * elsewhere within about 1.5 times this plus a poll (README "Reliability"). Until 0.3 it was
-   * 30 s, which kept a crashed session's QR still for over a minute.
+   * elsewhere within about 1.5 times this plus a poll (README "Reliability"). It was 30 s until
+   * December 2026, which kept a crashed session's QR still for over a minute.
    */
   SESSION_LOCK_MS: milliseconds(6_000, 2_000, 600_000),
   /** How long a pairing code works (GREEN-API: about 2.5 minutes). */

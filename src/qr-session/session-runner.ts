@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
@@ -143,6 +144,8 @@ export class SessionRunner {
     const instanceName = instance.name;
     // Every wait and request of the session ends at shutdown, or as soon as the lease is lost.
     const stop = AbortSignal.any([shutdown, lease.signal]);
+    // Requests given it (fetch) drop their listener only when collected: many are expected.
+    setMaxListeners(0, stop);
     let state = initialState(this.now());
     let observation: Observation | undefined;
     // The QR last seen and its hash: an unchanged QR (most ticks) costs a string compare, no sha1.

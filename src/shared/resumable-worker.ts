@@ -42,6 +42,7 @@ export class ResumableWorker<Data> {
         const signal = lockLost
           ? AbortSignal.any([this.shutdown.signal, lockLost])
           : this.shutdown.signal;
+        setMaxListeners(0, signal);
         const end = await loop(job, signal);
         if (typeof end === "string") return end;
         if (token) await this.handBack(job, token);
