@@ -15,11 +15,12 @@ export function derivedSettings(env: Env) {
      */
     jobLockMs: leaseMs,
     /**
-     * BullMQ's stalled-job check: a job whose lock lapsed is handed on at the next check, so a
-     * dead worker's session is resumed within jobLockMs + this (+ one poll). One cheap script a
-     * check per queue, whatever the number of sessions.
+     * BullMQ's stalled-job check: a job is marked at one check and handed on at the next one
+     * after its lock lapsed, so a dead worker's session is resumed within jobLockMs + this (+ one
+     * poll), and a restarted worker resumes it this long after its start (its first check marks).
+     * One script a second per queue (a few Redis commands, whatever the number of sessions).
      */
-    stalledCheckMs: Math.max(1_000, Math.floor(leaseMs / 2)),
+    stalledCheckMs: Math.max(1_000, Math.floor(leaseMs / 6)),
     /**
      * A session record whose poller went silent this long is taken over: two missed lease
      * renewals plus slack for a slow Redis.

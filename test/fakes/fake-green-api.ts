@@ -446,6 +446,8 @@ export class FakeGreenApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const route = /^\/waInstance([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
+    // Who is calling, while the connection is surely open (before reading the body).
+    const caller = this.callerOf(req);
     const raw = await readBody(req);
     const call: GreenApiCall = {
       idInstance: route?.[1] ?? "",
@@ -458,7 +460,7 @@ export class FakeGreenApi {
       status: 0,
     };
     if (route?.[4] !== undefined) call.extra = decodeURIComponent(route[4]);
-    this.recordCaller(call, req);
+    Object.assign(call, caller);
     this.calls.push(call);
     this.waiters.notify(call);
 
@@ -480,12 +482,11 @@ export class FakeGreenApi {
     this.finish(call, answer.status);
   }
 
-  private recordCaller(call: GreenApiCall, req: IncomingMessage): void {
-    const port = req.socket.remotePort;
-    if (port === undefined) return;
-    call.remotePort = port;
-    const caller = this.identifyCaller?.(port);
-    if (caller !== undefined) call.caller = caller;
+  private callerOf(req: IncomingMessage): Pick<GreenApiCall, "remotePort" | "caller"> {
+    const remotePort = req.socket.remotePort;
+    if (remotePort === undefined) return {};
+    const caller = this.identifyCaller?.(remotePort);
+    return caller === undefined ? { remotePort } : { remotePort, caller };
   }
 
   // ---- WebSocket: scanqrcode --------------------------------------------------------------
@@ -508,7 +509,7 @@ export class FakeGreenApi {
       at: Date.now(),
       status: 0,
     };
-    this.recordCaller(call, req);
+    Object.assign(call, this.callerOf(req));
     this.calls.push(call);
     this.waiters.notify(call);
     const instance = this.instances.get(call.idInstance);

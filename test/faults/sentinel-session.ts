@@ -18,7 +18,7 @@ export const PROMOTION_TIMEOUT_MS = 20_000;
 export const AFTER_PROMOTION_MS = 5_000;
 /**
  * The session's job fails while Redis is away; its retry (BullMQ's backoff, or its stalled-job
- * check every half of SESSION_LOCK_MS) resumes it: the harness's 3 s here, 6 s by default
+ * check every sixth of SESSION_LOCK_MS, 1 s at least) resumes it: the harness's 3 s here, 6 s by default
  * (README "Reliability").
  */
 export const LOCK_MS = 3_000;

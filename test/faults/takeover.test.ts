@@ -41,7 +41,14 @@ describe("takeover with the default lease: kill -9 and SIGSTOP of a worker, anot
       instances: INSTANCES,
       qrRotateMs: 3_600_000,
       // Every lease and lock setting at its default (an empty value is unset), polls every 1 s.
-      env: { SESSION_LOCK_MS: "", QR_POLL_INTERVAL_MS: "", QR_TIMEOUT_MS: "" },
+      // GREEN-API's timeout too: a loaded machine must not make a poller give up on its request
+      // before the fake has put it down to its process.
+      env: {
+        SESSION_LOCK_MS: "",
+        QR_POLL_INTERVAL_MS: "",
+        QR_TIMEOUT_MS: "",
+        GREEN_API_TIMEOUT_MS: "",
+      },
     });
     cluster = new Cluster(h);
     // Each GREEN-API request is put down to the process that sent it, while it is in flight.
@@ -56,7 +63,7 @@ describe("takeover with the default lease: kill -9 and SIGSTOP of a worker, anot
     for (const instance of INSTANCES) {
       h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: `/qr ${instance.name}` });
       const payload = h.greenApi.instance(instance.idInstance).currentQrPayload();
-      live.set(instance, await waitForQr(h, payload));
+      live.set(instance, await waitForQr(h, payload, OPERATOR, 20_000));
     }
     expect([...sessionsRunBy(holder)].sort()).toEqual(INSTANCES.map((i) => i.name).sort());
     const other = await cluster.spawn("worker");
