@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only=poll-500]
+// npm run bench [-- --quick] [-- --only=poll-500] [-- --takeover]
 //
 // N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
 // seconds on its own clock, phases spread) and the fake Telegram, on a private Redis. Prints the
@@ -62,6 +62,8 @@ interface Figures {
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+/** Only the takeover after kill -9 and the lease's cost (a few minutes). */
+const takeoverOnly = args.includes("--takeover");
 const timing: Timing = quick
   ? { rotateMs: 6_000, settleMs: 3_000, measureMs: 20_000 }
   : { rotateMs: 20_000, settleMs: 5_000, measureMs: 60_000 };
@@ -93,10 +95,21 @@ async function main(): Promise<void> {
     const render = await measureRenders();
     printRender(render);
     const results: Figures[] = [];
-    for (const scenario of SCENARIOS.filter((s) => !only || only.split(",").includes(s.name))) {
+    const scenarios = takeoverOnly
+      ? []
+      : SCENARIOS.filter((s) => !only || only.split(",").includes(s.name));
+    for (const scenario of scenarios) {
       const figures = await runScenario(scenario, redis.url);
       results.push(figures);
       printRow(figures, results.length === 1);
+    }
+    // Printed by the whole bench and by --takeover; --only picks scenarios without it.
+    if (takeoverOnly || !only) {
+      printTakeover([
+        await runTakeover("restart", redis.url),
+        await runTakeover("second worker", redis.url),
+      ]);
+      printLeaseCost([await runLeaseCost(6_000, redis.url), await runLeaseCost(30_000, redis.url)]);
     }
     printMachine();
   } finally {
@@ -104,7 +117,27 @@ async function main(): Promise<void> {
   }
 }
 
-async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figures> {
+interface Prepared {
+  telegram: FakeTelegram;
+  greenApi: FakeGreenApi;
+  instances: Array<{ name: string; idInstance: string; apiTokenInstance: string; apiUrl: string }>;
+  messages: Array<{ chatId: number; name: string; queued: boolean }>;
+  env: Record<string, string>;
+  worker: ChildProcess;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * The fakes, N instances, a worker process, and N sessions started as operators would start them,
+ * each showing its first QR. `rotateMs` undefined: the QRs rotate only when the bench says so.
+ */
+async function prepare(
+  scenario: Scenario,
+  redisUrl: string,
+  rotateMs: number | undefined,
+  extraEnv: Record<string, string> = {},
+): Promise<Prepared> {
   const telegram = await FakeTelegram.start({
     enforceRateLimits: scenario.rateLimited,
   });
@@ -118,9 +151,9 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     greenApi.addInstance({
       idInstance,
       apiTokenInstance,
-      qrRotateMs: timing.rotateMs,
-      qrPhaseMs: Math.floor(Math.random() * timing.rotateMs),
-      rotateOnTimer: true,
+      qrRotateMs: rotateMs ?? 3_600_000,
+      qrPhaseMs: rotateMs === undefined ? 0 : Math.floor(Math.random() * rotateMs),
+      rotateOnTimer: rotateMs !== undefined,
     });
     return { name, idInstance, apiTokenInstance, apiUrl: greenApi.apiUrl };
   });
@@ -142,15 +175,17 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     WORKER_CONCURRENCY: "1000",
     LOG_LEVEL: "warn",
     ROLE: "worker",
+    ...extraEnv,
   };
   const worker = await startWorker(env);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = createQrQueue(queueConnection, prefix);
+  // The bot's side of a session (claim, queue), with SESSION_LOCK_MS's derived defaults.
   const store = new SessionStore(redis, {
     prefix,
-    leaseMs: 30_000,
-    staleMs: 75_000,
+    leaseMs: 6_000,
+    staleMs: 27_000,
   });
   const screen = new SessionScreen(
     new Api(telegram.token, { apiRoot: telegram.apiRoot }),
@@ -165,7 +200,7 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     screen,
     timeoutMs: 3_600_000,
     capacity,
-    chatHoldMs: 60_000,
+    chatHoldMs: 18_000,
     logger: silent,
   });
 
@@ -202,6 +237,27 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     if (waiting.length === 0) break;
     await sleep(250);
   }
+  return {
+    telegram,
+    greenApi,
+    instances,
+    messages,
+    env,
+    worker,
+    redis,
+    async close() {
+      await queue.close();
+      queueConnection.disconnect();
+      redis.disconnect();
+      await telegram.close();
+      await greenApi.close();
+    },
+  };
+}
+
+async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figures> {
+  const prepared = await prepare(scenario, redisUrl, timing.rotateMs);
+  const { telegram, greenApi, instances, messages, worker, redis } = prepared;
   await sleep(timing.settleMs);
 
   const redisBefore = await redisCommandCalls(redis);
@@ -250,11 +306,7 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
   const minutes = (windowEnd - windowStart) / 60_000;
   const cpuMs = cpuAfter.cpuMs - cpuBefore.cpuMs;
 
-  await queue.close();
-  queueConnection.disconnect();
-  redis.disconnect();
-  await telegram.close();
-  await greenApi.close();
+  await prepared.close();
   return {
     scenario,
     rotations,
@@ -269,6 +321,156 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     redisPerTick: redisCalls / Math.max(1, ticks),
     queued,
   };
+}
+
+// ---- takeover after kill -9, and what the short lease costs ----------------------------------
+
+interface Takeover {
+  how: string;
+  sessions: number;
+  /** From the kill to each session's next QR on its own message (ms), ascending. */
+  times: number[];
+  /** Sessions whose next QR was not on screen within TAKEOVER_WAIT_MS. */
+  notShown: number;
+}
+
+const TAKEOVER_SESSIONS = 100;
+const TAKEOVER_WAIT_MS = 60_000;
+
+/**
+ * N live sessions in one worker, default lease and locks; kill -9 of that worker, every QR
+ * rotated at that moment; then either the same worker started again at once ("restart") or a
+ * second worker already running ("second worker"). Each session's time from the kill to its new
+ * QR on its message.
+ */
+async function runTakeover(how: "restart" | "second worker", redisUrl: string): Promise<Takeover> {
+  const scenario: Scenario = {
+    name: how === "restart" ? "to-restart" : "to-second",
+    sessions: TAKEOVER_SESSIONS,
+    source: "poll",
+    rateLimited: false,
+  };
+  const prepared = await prepare(scenario, redisUrl, undefined);
+  const { telegram, greenApi, instances, messages, env } = prepared;
+  await sleep(3_000);
+  const second = how === "second worker" ? await startWorker(env) : undefined;
+
+  prepared.worker.removeAllListeners("exit");
+  const killedAt = Date.now();
+  prepared.worker.kill("SIGKILL");
+  const cards = await Promise.all(
+    instances.map(async (instance) => {
+      const payload = greenApi.instance(instance.idInstance).rotateQr();
+      return sha1(await renderQrCard({ qrPng: await qrPng(payload), label: instance.name }));
+    }),
+  );
+  const successor = second ?? (await startWorker(env));
+
+  const shownAt = (i: number): number | undefined => {
+    const message = telegram.messagesIn(messages[i]?.chatId ?? 0)[0];
+    const version = message?.history.find(
+      (v) => v.at >= killedAt && v.photo && sha1(v.photo) === cards[i],
+    );
+    return version?.at;
+  };
+  const deadline = killedAt + TAKEOVER_WAIT_MS;
+  while (Date.now() < deadline && messages.some((_, i) => shownAt(i) === undefined)) {
+    await sleep(250);
+  }
+  const times = messages
+    .map((_, i) => shownAt(i))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => at - killedAt)
+    .sort((a, b) => a - b);
+  await stopWorker(successor);
+  await prepared.close();
+  return { how, sessions: messages.length, times, notShown: messages.length - times.length };
+}
+
+interface LeaseCost {
+  leaseMs: number;
+  sessions: number;
+  redisCommandsPerSecond: number;
+  /** redis-server's CPU (user + system) over wall time, in cores. */
+  redisCpuCores: number;
+  workerCpuCores: number;
+}
+
+/** Redis' own CPU time so far (INFO cpu), in ms. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+  return (field("used_cpu_user") + field("used_cpu_sys")) * 1000;
+}
+
+/**
+ * 500 live sessions for a window with this lease (SESSION_LOCK_MS; BullMQ's lock and stalled
+ * check follow it): Redis commands a second and CPU, Redis' and the worker's. The lease is renewed
+ * by each tick's heartbeat whatever its length; a shorter one renews BullMQ's locks more often and
+ * looks for stalled jobs more often.
+ */
+async function runLeaseCost(leaseMs: number, redisUrl: string): Promise<LeaseCost> {
+  const scenario: Scenario = {
+    name: `lease-${leaseMs}`,
+    sessions: 500,
+    source: "poll",
+    rateLimited: false,
+  };
+  const prepared = await prepare(scenario, redisUrl, timing.rotateMs, {
+    SESSION_LOCK_MS: String(leaseMs),
+  });
+  const { redis, worker } = prepared;
+  await sleep(timing.settleMs);
+  const windowMs = Math.min(30_000, timing.measureMs);
+  const before = {
+    commands: await redisCommandCalls(redis),
+    redisCpu: await redisCpuMs(redis),
+    worker: await workerStats(worker),
+    at: Date.now(),
+  };
+  await sleep(windowMs);
+  const after = {
+    commands: await redisCommandCalls(redis),
+    redisCpu: await redisCpuMs(redis),
+    worker: await workerStats(worker),
+    at: Date.now(),
+  };
+  await stopWorker(worker);
+  await prepared.close();
+  const wall = after.at - before.at;
+  return {
+    leaseMs,
+    sessions: scenario.sessions,
+    redisCommandsPerSecond: ((after.commands.total - before.commands.total) * 1000) / wall,
+    redisCpuCores: (after.redisCpu - before.redisCpu) / wall,
+    workerCpuCores: (after.worker.cpuMs - before.worker.cpuMs) / wall,
+  };
+}
+
+function printTakeover(results: Takeover[]): void {
+  console.log(
+    `\nTakeover after kill -9 of the worker, ${TAKEOVER_SESSIONS} live sessions, default SESSION_LOCK_MS (6 s), poll ${POLL_MS} ms: from the kill to each session's next QR on its message`,
+  );
+  console.log("| after the kill | sessions | p50 s | p95 s | max s | not shown in 60 s |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of results) {
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    console.log(
+      `| ${r.how} | ${r.sessions} | ${s(percentile(r.times, 50))} | ${s(percentile(r.times, 95))} | ${s(r.times.at(-1) ?? Number.NaN)} | ${r.notShown} |`,
+    );
+  }
+}
+
+function printLeaseCost(costs: LeaseCost[]): void {
+  console.log(`\nWhat the lease costs at 500 live sessions (R = ${timing.rotateMs / 1000} s)`);
+  console.log("| SESSION_LOCK_MS | Redis cmd/s | Redis CPU cores | worker CPU cores |");
+  console.log("|---|---|---|---|");
+  for (const c of costs) {
+    console.log(
+      `| ${c.leaseMs} | ${c.redisCommandsPerSecond.toFixed(0)} | ${c.redisCpuCores.toFixed(3)} | ${c.workerCpuCores.toFixed(2)} |`,
+    );
+  }
 }
 
 const pngs = new Map<string, Promise<Buffer>>();

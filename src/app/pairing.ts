@@ -20,7 +20,8 @@ export function pairingWatcherPart(shared: Shared): Part {
       connection: connections.forBullMq(),
       prefix: config.env.REDIS_PREFIX,
       concurrency: settings.pairingConcurrency,
-      lockMs: settings.leaseMs,
+      lockMs: settings.jobLockMs,
+      stalledCheckMs: settings.stalledCheckMs,
       checkEveryMs: settings.pairingCheckEveryMs,
     },
   );

@@ -45,7 +45,8 @@ export function qrWorkerPart(shared: Shared): Part {
       connection: connections.forBullMq(),
       prefix,
       concurrency: env.WORKER_CONCURRENCY,
-      lockMs: settings.leaseMs,
+      lockMs: settings.jobLockMs,
+      stalledCheckMs: settings.stalledCheckMs,
     },
   );
   return {

@@ -9,12 +9,28 @@ export function derivedSettings(env: Env) {
   return {
     leaseMs,
     /**
+     * BullMQ's lock on a running job, renewed by BullMQ every half of it. As long as the lease:
+     * by the time a dead worker's job is handed on, its lease has lapsed too, so the successor
+     * polls at once.
+     */
+    jobLockMs: leaseMs,
+    /**
+     * BullMQ's stalled-job check: a job is marked at one check and handed on at the next one
+     * after its lock lapsed, so a dead worker's session is resumed within jobLockMs + this (+ one
+     * poll), and a restarted worker resumes it this long after its start (its first check marks).
+     * One script a second per queue (a few Redis commands, whatever the number of sessions).
+     */
+    stalledCheckMs: Math.max(1_000, Math.floor(leaseMs / 6)),
+    /**
      * A session record whose poller went silent this long is taken over: two missed lease
      * renewals plus slack for a slow Redis.
      */
     sessionStaleMs: 2 * leaseMs + 15_000,
-    /** A place in a group's line is kept this long for a session whose poller has not started. */
-    chatHoldMs: 2 * leaseMs,
+    /**
+     * A place in a group's line is kept this long for a session whose poller has not started; it
+     * outlives a takeover (at most 1.5 leases and a poll), so a resumed session finds its place.
+     */
+    chatHoldMs: 3 * leaseMs,
     /** getStateInstance between QR polls: a safety net beside `alreadyLogged`, 1/s at most. */
     stateCheckEveryMs: Math.max(10_000, env.QR_POLL_INTERVAL_MS * 10),
     /** Cap of the pause after failed GREEN-API calls in a row. */

@@ -82,7 +82,12 @@ export const envSchema = z.object({
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
   /** How long start-up waits for Telegram (retrying every 5 s) and, up to 15 s, for Redis. */
   STARTUP_TIMEOUT_MS: milliseconds(60_000, 1_000, 600_000),
-  SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
+  /**
+   * A QR session's lease (and BullMQ's lock on its job): a dead worker's sessions continue
+   * elsewhere within about 1.5 times this plus a poll (docs/reliability.md). It was 30 s before
+   * 0.2.0, which kept a crashed session's QR still for over a minute.
+   */
+  SESSION_LOCK_MS: milliseconds(6_000, 2_000, 600_000),
   /** How long a pairing code works (GREEN-API: about 2.5 minutes). */
   PAIRING_CODE_TTL_MS: milliseconds(150_000, 2_000, 600_000),
   /** At most one pairing-code request per instance this often (repeats can lock an instance). */

@@ -7,12 +7,17 @@ import type { SessionRecord } from "./session-record.js";
  * answer, Telegram's answer to an edit, a state check). SessionRunner only performs the actions
  * and reports what came of them. The model to read first is alerts/transitions.ts.
  *
- * One tick: lease → (line) → poll → (edit) → (state check) → wait → lease again.
+ * One tick: lease → (line) → poll → (edit) → (state check) → wait → lease again. Between ticks
+ * the runner keeps the lease renewed, and checks it before each poll and edit: a poller that lost
+ * it (frozen past it, say) is told so by a `lost` lease observation.
  */
 
 export interface MachineSettings {
   pollIntervalMs: number;
-  /** Another poller holding the lease this long (twice the lease) means it is alive: give up. */
+  /**
+   * How long the lease lasts unrenewed. Another poller holding it for twice this means it is
+   * alive: give up.
+   */
   leaseMs: number;
   stateCheckEveryMs: number;
   maxBackoffMs: number;
@@ -39,7 +44,8 @@ export type PollAnswer =
   | { kind: "other-error" };
 
 export type Observation =
-  | { kind: "lease"; status: "gone" | "held-elsewhere" }
+  /** `lost`: this poller held the lease, and it lapsed or passed to another poller. */
+  | { kind: "lease"; status: "gone" | "held-elsewhere" | "lost" }
   | { kind: "lease"; status: "held"; record: SessionRecord; placeInChat: number }
   /** The line card was shown (or had been), or the message is gone. */
   | { kind: "line-card"; gone: boolean }
@@ -67,6 +73,11 @@ export type Action =
   | { kind: "quit"; outcome: "replaced" }
   /** The message was deleted: forget the session, tell nobody. */
   | { kind: "quit"; outcome: "message-gone" }
+  /**
+   * The lease is no longer this poller's: stop at once, touching nothing (not even the lease),
+   * and hand the job back; whoever holds the job and the lease now goes on.
+   */
+  | { kind: "quit"; outcome: "lease-lost" }
   /** Put the final card on screen, then forget the session. `authorized` looks up the phone. */
   | { kind: "end"; end: SessionEnd | { kind: "authorized" } }
   | { kind: "show-line-card"; place: number }
@@ -129,6 +140,7 @@ function onLease(
   settings: MachineSettings,
 ): Step {
   if (lease.status === "gone") return step(state, { kind: "quit", outcome: "replaced" });
+  if (lease.status === "lost") return step(state, { kind: "quit", outcome: "lease-lost" });
   if (lease.status !== "held") {
     // We were handed its job after a stall while it still polls: let it finish unless its lease
     // lapses, and give up once it has clearly kept going without us.

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
@@ -10,6 +11,7 @@ import { sleep } from "../shared/time.js";
 import { localeOf } from "../shared/locale.js";
 import type { ChatLine, EditSlots, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
 
+import { LeaseGuard } from "./lease-guard.js";
 import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
 import type { SessionEnd, SessionOutcome } from "./session-end.js";
 import {
@@ -74,8 +76,8 @@ export class SessionRunner {
   }
 
   /**
-   * Returns when the session has ended, or `suspended` when `shutdown` aborted: the session then
-   * stays in Redis, for this or another worker to resume.
+   * Returns when the session has ended, or `suspended` when `shutdown` aborted or the lease was
+   * lost: the session then stays in Redis, for this or another worker to resume.
    */
   async run(
     instanceName: string,
@@ -99,12 +101,21 @@ export class SessionRunner {
       source ??= this.deps.sources?.open(instance, logger) ?? new PollSource(greenApi, instance);
       return source;
     };
-    const place = new ChatPlace(this.deps.chatSlots, sessionId, 2 * this.options.leaseMs);
+    // A place outlives a takeover (derived.ts, chatHoldMs): the successor finds it held.
+    const place = new ChatPlace(this.deps.chatSlots, sessionId, 3 * this.options.leaseMs);
+    const lease = new LeaseGuard(
+      store,
+      instanceName,
+      sessionId,
+      pollerId,
+      this.options.leaseMs,
+      this.now,
+    );
     try {
       const outcome = await this.loop(
         instance,
         sessionId,
-        pollerId,
+        lease,
         sourceNow,
         place,
         shutdown,
@@ -114,6 +125,7 @@ export class SessionRunner {
       if (outcome.kind !== "suspended") await place.release().catch(() => undefined);
       return outcome;
     } finally {
+      lease.stop();
       source?.close();
     }
   }
@@ -125,7 +137,7 @@ export class SessionRunner {
   private async loop(
     instance: Instance,
     sessionId: string,
-    pollerId: string,
+    lease: LeaseGuard,
     sourceNow: () => QrSource,
     place: ChatPlace,
     shutdown: AbortSignal,
@@ -133,6 +145,10 @@ export class SessionRunner {
   ): Promise<SessionOutcome> {
     const { store } = this.deps;
     const instanceName = instance.name;
+    // Every wait and request of the session ends at shutdown, or as soon as the lease is lost.
+    const stop = AbortSignal.any([shutdown, lease.signal]);
+    // Requests given it (fetch) drop their listener only when collected: many are expected.
+    setMaxListeners(0, stop);
     let state = initialState(this.now());
     let observation: Observation | undefined;
     // The QR last seen and its hash: an unchanged QR (most ticks) costs a string compare, no sha1.
@@ -141,7 +157,9 @@ export class SessionRunner {
     const lineCard = { message: "", triedAt: 0 };
 
     while (!shutdown.aborted) {
-      observation ??= await this.observeLease(instanceName, sessionId, pollerId, place);
+      const lost = lease.lostStatus;
+      if (lost) observation = { kind: "lease", status: lost };
+      observation ??= await this.observeLease(instanceName, sessionId, lease, place);
       const step = next(state, observation, this.now(), this.options);
       state = step.state;
       observation = undefined;
@@ -150,6 +168,10 @@ export class SessionRunner {
         switch (action.kind) {
           case "quit":
             if (action.outcome === "message-gone") await store.finish(instanceName, sessionId);
+            if (action.outcome === "lease-lost") {
+              logger.warn("QR session lease lost; stopping here, the queue hands the session on");
+              return { kind: "suspended" };
+            }
             return { kind: action.outcome };
           case "end": {
             if (!record) return { kind: "replaced" };
@@ -172,16 +194,22 @@ export class SessionRunner {
             await store.startRunning(instanceName, sessionId, this.now());
             break;
           case "poll": {
+            // Fencing: never ask GREEN-API for a QR without the lease (a frozen poller woke).
+            const fence = await lease.check();
+            if (fence !== "held") {
+              observation = { kind: "lease", status: fence };
+              break;
+            }
             const source = sourceNow();
             state = { ...state, sourceReportsLogin: source.reportsLogin };
             try {
-              const answer = await source.current(shutdown);
+              const answer = await source.current(stop);
               if (answer?.type === "qrCode" && seen?.message !== answer.message) {
                 seen = { message: answer.message, hash: hashQr(answer.message) };
               }
               observation = { kind: "polled", answer: pollAnswer(answer, seen?.hash) };
             } catch (error) {
-              if (shutdown.aborted) break;
+              if (stop.aborted) break;
               pollError = error;
               observation = { kind: "poll-failed", failure: pollFailure(error) };
             }
@@ -189,8 +217,14 @@ export class SessionRunner {
           }
           case "edit-qr": {
             if (!record || !seen) break;
-            if (!(await this.mayEdit(shutdown))) {
+            if (!(await this.mayEdit(stop))) {
               observation = { kind: "edited", hash: action.hash, outcome: { kind: "no-budget" } };
+              break;
+            }
+            // Fencing: the poll may have hung past the lease; a QR it brought may be stale.
+            const fence = await lease.check();
+            if (fence !== "held") {
+              observation = { kind: "lease", status: fence };
               break;
             }
             const started = performance.now();
@@ -200,12 +234,12 @@ export class SessionRunner {
               Buffer.from(seen.message, "base64"),
               record.deadline - this.now(),
               localeOf(record.locale),
-              shutdown,
+              stop,
             );
             if (shown.kind === "done")
               this.deps.counters?.qrShown((performance.now() - started) / 1000);
-            // An edit stopped by shutdown: whoever resumes the session sends it.
-            if (shown.kind === "failed" && shutdown.aborted) break;
+            // An edit stopped by shutdown (or a lost lease): whoever resumes the session sends it.
+            if (shown.kind === "failed" && stop.aborted) break;
             observation = { kind: "edited", hash: action.hash, outcome: shown };
             break;
           }
@@ -221,32 +255,46 @@ export class SessionRunner {
             // A safety net: when others hold the instance's turns (1/s), skip it rather than
             // hold up the QR.
             const current = await this.deps.greenApi
-              .getStateInstance(instance, { signal: shutdown, maxWaitMs: STATE_CHECK_MAX_WAIT_MS })
+              .getStateInstance(instance, { signal: stop, maxWaitMs: STATE_CHECK_MAX_WAIT_MS })
               .catch(() => undefined);
             observation = { kind: "state", authorized: current === "authorized" };
             break;
           }
           case "wait":
-            if (action.on === "clock") await sleep(action.ms, shutdown);
-            else await sourceNow().wait(action.ms, shutdown);
+            if (action.on === "clock") await sleep(action.ms, stop);
+            else await sourceNow().wait(action.ms, stop);
             break;
         }
-        if (shutdown.aborted) break;
+        // A lost lease is the machine's to decide on (next turn); shutdown suspends here.
+        if (stop.aborted) break;
       }
     }
-    await store.releaseLease(instanceName, pollerId);
+    lease.stop();
+    await store.releaseLease(instanceName, lease.pollerId);
     return { kind: "suspended" };
   }
 
-  /** The heartbeat (renews the lease) and, when held, the session's place in its chat's line. */
+  /** The heartbeat (takes or renews the lease) and, when held, the session's place in its chat's line. */
   private async observeLease(
     instanceName: string,
     sessionId: string,
-    pollerId: string,
+    lease: LeaseGuard,
     place: ChatPlace,
   ): Promise<Observation> {
-    const beat = await this.deps.store.heartbeat(instanceName, sessionId, pollerId, this.now());
+    const sentAt = this.now();
+    const beat = await this.deps.store.heartbeat(
+      instanceName,
+      sessionId,
+      lease.pollerId,
+      sentAt,
+      lease.everHeld,
+    );
+    if (beat.status === "lost" || beat.status === "gone") {
+      if (lease.everHeld) lease.markLost(beat.status);
+      return { kind: "lease", status: beat.status };
+    }
     if (beat.status !== "active") return { kind: "lease", status: beat.status };
+    lease.held(sentAt);
     const placeInChat = await place.hold(beat.record, this.now());
     return { kind: "lease", status: "held", record: beat.record, placeInChat };
   }

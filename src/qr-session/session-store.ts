@@ -17,7 +17,12 @@ export type Heartbeat =
   /** The session ended or was replaced: this poller has nothing left to do. */
   | { status: "gone" }
   /** Another poller holds the lease for this session. */
-  | { status: "held-elsewhere" };
+  | { status: "held-elsewhere" }
+  /** This poller held the lease, and it lapsed or passed to another: it must stop polling. */
+  | { status: "lost" };
+
+/** A renewal: still held, lost (lapsed or someone else's), or the session ended or was replaced. */
+export type Renewal = "held" | "lost" | "gone";
 
 // Claims the instance for a new session, or moves the live one to the new message. A session
 // whose poller has not been heard of for `staleMs` is dead (its job was lost): replace it. One
@@ -45,13 +50,28 @@ return false
 `;
 
 // One poller per session, however many workers run: the lease is renewed by its holder only.
+// A poller that held it (ARGV[5] = 1) never takes it again once it lapsed: it may have been
+// frozen while a successor started, so it stops and lets the queue hand its job on (fencing).
 const HEARTBEAT = `
 if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return {'gone'} end
 local holder = redis.call('GET', KEYS[2])
-if holder and holder ~= ARGV[2] then return {'held-elsewhere'} end
+if holder ~= ARGV[2] then
+  if ARGV[5] == '1' then return {'lost'} end
+  if holder then return {'held-elsewhere'} end
+end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('HSET', KEYS[1], 'lastBeat', ARGV[4])
 return {'active', redis.call('HGETALL', KEYS[1])}
+`;
+
+// Extends the lease only while the caller still holds it (compare-and-set): between ticks, and
+// before each GREEN-API qr call or edit once the last renewal is old.
+const RENEW = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return -1 end
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[1], 'lastBeat', ARGV[4])
+return 1
 `;
 
 // Writes fields only while the session is still the one the caller knows.
@@ -146,11 +166,16 @@ export class SessionStore {
     return parseSessionRecord(await this.redis.hgetall(this.keys(instance)[0]));
   }
 
+  /**
+   * Takes or renews the lease and reads the record. `held`: this poller held the lease before
+   * (then it is only renewed, never taken again).
+   */
   async heartbeat(
     instance: string,
     sessionId: string,
     pollerId: string,
     now = Date.now(),
+    held = false,
   ): Promise<Heartbeat> {
     const [status, pairs] = (await this.redis.eval(
       HEARTBEAT,
@@ -160,11 +185,31 @@ export class SessionStore {
       pollerId,
       this.options.leaseMs,
       now,
+      held ? 1 : 0,
     )) as [string, string[]?];
-    if (status === "held-elsewhere") return { status };
+    if (status === "held-elsewhere" || status === "lost") return { status };
     const record =
       status === "active" && pairs ? parseSessionRecord(pairsToObject(pairs)) : undefined;
     return record ? { status: "active", record } : { status: "gone" };
+  }
+
+  /** Extends the lease of its holder only (one script, no record read). */
+  async renew(
+    instance: string,
+    sessionId: string,
+    pollerId: string,
+    now = Date.now(),
+  ): Promise<Renewal> {
+    const renewed = await this.redis.eval(
+      RENEW,
+      2,
+      ...this.keys(instance),
+      sessionId,
+      pollerId,
+      this.options.leaseMs,
+      now,
+    );
+    return renewed === 1 ? "held" : renewed === 0 ? "lost" : "gone";
   }
 
   /** Returns false when the session is no longer the current one. */

@@ -6,8 +6,13 @@ export interface ResumableWorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   concurrency: number;
-  /** BullMQ lock: after a crash, a job is picked up again within about twice this. */
+  /** BullMQ's lock on a running job (renewed every half of it). */
   lockMs: number;
+  /**
+   * How often a lapsed lock is looked for: a crashed worker's job is picked up again within
+   * lockMs + this. Unset: lockMs.
+   */
+  stalledCheckMs?: number;
 }
 
 /** What a job's loop returns: how it ended, or that it stopped for a shutdown and must resume. */
@@ -31,10 +36,16 @@ export class ResumableWorker<Data> {
   ) {
     this.worker = new Worker<Data>(
       queueName,
-      async (job, token) => {
-        const end = await loop(job, this.shutdown.signal);
+      async (job, token, lockLost?: AbortSignal) => {
+        // lockLost: BullMQ could not renew this job's lock (this process froze or lost Redis
+        // past it): the job may already run elsewhere, so the loop stops.
+        const signal = lockLost
+          ? AbortSignal.any([this.shutdown.signal, lockLost])
+          : this.shutdown.signal;
+        setMaxListeners(0, signal);
+        const end = await loop(job, signal);
         if (typeof end === "string") return end;
-        if (token) await job.moveToDelayed(Date.now(), token);
+        if (token) await this.handBack(job, token);
         throw new DelayedError();
       },
       {
@@ -42,7 +53,7 @@ export class ResumableWorker<Data> {
         prefix: options.prefix,
         concurrency: options.concurrency,
         lockDuration: options.lockMs,
-        stalledInterval: options.lockMs,
+        stalledInterval: options.stalledCheckMs ?? options.lockMs,
         // Every crash of a worker counts as a stall; a long job survives many.
         maxStalledCount: 20,
         autorun: false,
@@ -51,12 +62,27 @@ export class ResumableWorker<Data> {
     // Every running loop listens to this one signal: hundreds of listeners are expected.
     setMaxListeners(0, this.shutdown.signal);
     this.worker.on("error", (error) => logger.error({ err: error, queueName }, "worker error"));
+    this.worker.on("lockRenewalFailed", (jobIds) => {
+      for (const jobId of jobIds) this.worker.cancelJob(jobId, "lock lost");
+    });
     this.worker.on("failed", (job, error) =>
       logger.error(
         { err: error, queueName, jobId: job?.id, attemptsMade: job?.attemptsMade },
         "job failed",
       ),
     );
+  }
+
+  /**
+   * Moves a suspended job back to the queue for the next worker. A job whose lock this process
+   * lost is no longer its to move: BullMQ hands it on (it may already run elsewhere).
+   */
+  private async handBack(job: Job<Data>, token: string): Promise<void> {
+    try {
+      await job.moveToDelayed(Date.now(), token);
+    } catch (error) {
+      this.logger.info({ err: error, jobId: job.id }, "job no longer held here; not handed back");
+    }
   }
 
   start(): void {

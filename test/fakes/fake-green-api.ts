@@ -34,6 +34,10 @@ export interface GreenApiCall {
   at: number;
   /** HTTP status answered; 0 while pending (or hanging), 499 if the client gave up first. */
   status: number;
+  /** The caller's TCP port: one connection of one process. */
+  remotePort?: number;
+  /** Who called, as `identifyCaller` named it when the request arrived (e.g. a process id). */
+  caller?: string;
 }
 
 export interface ScriptedResponse {
@@ -338,6 +342,11 @@ export class FakeGreenApi {
   readonly webhooks = new WebhookDelivery();
   private closed = false;
   private scriptedRaw: string | undefined;
+  /**
+   * Names the caller of each request from its TCP port, while the connection is open (a test maps
+   * it to a process: test/kit/socket-owner.ts). Unset: calls record their port only.
+   */
+  identifyCaller: ((remotePort: number) => string | undefined) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -457,6 +466,8 @@ export class FakeGreenApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const route = /^\/waInstance([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
+    // Who is calling, while the connection is surely open (before reading the body).
+    const caller = this.callerOf(req);
     const raw = await readBody(req);
     const call: GreenApiCall = {
       idInstance: route?.[1] ?? "",
@@ -469,6 +480,7 @@ export class FakeGreenApi {
       status: 0,
     };
     if (route?.[4] !== undefined) call.extra = decodeURIComponent(route[4]);
+    Object.assign(call, caller);
     this.calls.push(call);
     this.waiters.notify(call);
 
@@ -488,6 +500,13 @@ export class FakeGreenApi {
     }
     send(res, answer.status, answer.body);
     this.finish(call, answer.status);
+  }
+
+  private callerOf(req: IncomingMessage): Pick<GreenApiCall, "remotePort" | "caller"> {
+    const remotePort = req.socket.remotePort;
+    if (remotePort === undefined) return {};
+    const caller = this.identifyCaller?.(remotePort);
+    return caller === undefined ? { remotePort } : { remotePort, caller };
   }
 
   // ---- WebSocket: scanqrcode --------------------------------------------------------------
@@ -510,6 +529,7 @@ export class FakeGreenApi {
       at: Date.now(),
       status: 0,
     };
+    Object.assign(call, this.callerOf(req));
     this.calls.push(call);
     this.waiters.notify(call);
     const instance = this.instances.get(call.idInstance);

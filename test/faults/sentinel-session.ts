@@ -17,9 +17,9 @@ export const PROMOTION_TIMEOUT_MS = 20_000;
 /** What "answered within a few seconds of the promotion" means here. */
 export const AFTER_PROMOTION_MS = 5_000;
 /**
- * The session's job fails while Redis is away and its retry waits for the failed attempt's lease
- * to lapse, or for BullMQ's stalled-job check (both SESSION_LOCK_MS; the harness's 3 s here, 30 s
- * by default): README "Reliability".
+ * The session's job fails while Redis is away; its retry (BullMQ's backoff, or its stalled-job
+ * check every sixth of SESSION_LOCK_MS, 1 s at least) resumes it: the harness's 3 s here, 6 s by default
+ * (README "Reliability").
  */
 export const LOCK_MS = 3_000;
 export const MUTED = "🔕 alerts muted until";

@@ -89,3 +89,14 @@ export function press(
     data: buttonData(message, label),
   }).callbackQueryId;
 }
+
+/** When the message first showed the QR with this payload (the fake's clock), if it ever did. */
+export async function qrShownAt(
+  message: StoredMessage | undefined,
+  payload: string,
+): Promise<number | undefined> {
+  for (const version of message?.history ?? []) {
+    if (version.photo && (await scanPng(version.photo)) === payload) return version.at;
+  }
+  return undefined;
+}

@@ -11,7 +11,7 @@ import type { SessionRecord } from "../../src/qr-session/session-record.js";
 
 const SETTINGS: MachineSettings = {
   pollIntervalMs: 1_000,
-  leaseMs: 30_000,
+  leaseMs: 6_000,
   stateCheckEveryMs: 10_000,
   maxBackoffMs: 10_000,
 };
@@ -70,10 +70,40 @@ describe("the QR session machine: what follows each observation", () => {
       ["wait:1000:clock"],
     ],
     [
+      "another poller still holding within twice the lease: wait a tick more",
+      { ...initialState(NOW), heldElsewhereSince: NOW - 12_000 },
+      { kind: "lease", status: "held-elsewhere" },
+      ["wait:1000:clock"],
+    ],
+    [
       "another poller kept going for twice the lease: give up",
-      { ...initialState(NOW), heldElsewhereSince: NOW - 60_001 },
+      { ...initialState(NOW), heldElsewhereSince: NOW - 12_001 },
       { kind: "lease", status: "held-elsewhere" },
       ["quit:replaced"],
+    ],
+    [
+      "this poller's lease lapsed or passed to another (a frozen worker woke): stop, hand the job on",
+      withRecord(),
+      { kind: "lease", status: "lost" },
+      ["quit:lease-lost"],
+    ],
+    [
+      "a lost lease wins over a pending cancel: the successor shows the cancel",
+      withRecord({ cancelledBy: 7 }),
+      { kind: "lease", status: "lost" },
+      ["quit:lease-lost"],
+    ],
+    [
+      "lost while waiting for another poller to let go: stop",
+      { ...initialState(NOW), heldElsewhereSince: NOW - 1_000 },
+      { kind: "lease", status: "lost" },
+      ["quit:lease-lost"],
+    ],
+    [
+      "held again after another poller let go: poll at once",
+      { ...initialState(NOW), heldElsewhereSince: NOW - 5_000 },
+      held(),
+      ["poll"],
     ],
     ["held, running, in time: poll", initialState(NOW), held(), ["poll"]],
     [
