@@ -18,9 +18,9 @@ module.exports = {
     },
     {
       name: "foundations-import-upwards",
-      comment: "green-api/, render/, config/, shared/ and observability/ know no feature.",
+      comment: "green-api/, render/, config/, shared/, jobs/ and observability/ know no feature.",
       severity: "error",
-      from: { path: "^src/(green-api|render|config|shared)/" },
+      from: { path: "^src/(green-api|render|config|shared|jobs)/" },
       to: {
         path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|observability)/",
       },

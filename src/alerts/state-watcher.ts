@@ -1,7 +1,9 @@
-import { type ConnectionOptions, type Job, Queue, Worker } from "bullmq";
+import type { ConnectionOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { stateInstanceSchema } from "../green-api/schemas.js";
+import { defineJobKind } from "../jobs/job-kind.js";
+import { JobWorker } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
 import type { Alerter } from "./alerter.js";
 
@@ -24,13 +26,11 @@ export type WatchJob = z.infer<typeof watchJobSchema>;
  * concurrency of 1 makes them run one at a time across every worker process, so the watch
  * records never see two writers.
  */
-export function createWatchQueue(connection: ConnectionOptions, prefix: string): Queue<WatchJob> {
-  return new Queue<WatchJob>(WATCH_QUEUE_NAME, {
-    connection,
-    prefix,
-    defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-  });
-}
+export const watchJobs = defineJobKind<WatchJob>({
+  queueName: WATCH_QUEUE_NAME,
+  schema: watchJobSchema,
+  defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+});
 
 /** A webhook's state change, to be handled by the watcher (the HTTP answer does not wait). */
 export async function enqueueWebhookState(
@@ -43,7 +43,9 @@ export async function enqueueWebhookState(
 export interface StateWatcherOptions {
   /** For the Worker (BullMQ blocks on it). */
   workerConnection: ConnectionOptions;
-  /** For the Queue; its 'ready' re-creates the scheduler in case Redis came back empty. */
+  /** The process's watch queue (from `Queues`), and the connection it is on. */
+  queue: Queue<WatchJob>;
+  /** Its 'ready' re-creates the scheduler in case Redis came back empty. */
   queueConnection: Redis;
   prefix: string;
   intervalMs: number;
@@ -57,33 +59,23 @@ export interface StateWatcherOptions {
  * lives in Redis). Each process with the worker role runs one of these.
  */
 export class StateWatcher {
-  private readonly queue: Queue<WatchJob>;
-  private readonly worker: Worker<WatchJob>;
-  private readonly shutdown = new AbortController();
+  private readonly worker: JobWorker<WatchJob>;
   private readonly onReady = () => void this.ensureScheduler();
 
   constructor(
     private readonly deps: { alerter: Alerter; logger: Logger },
     private readonly options: StateWatcherOptions,
   ) {
-    this.queue = createWatchQueue(options.queueConnection, options.prefix);
-    this.queue.on("error", (error) => deps.logger.warn({ err: error }, "state watch queue error"));
-    this.worker = new Worker<WatchJob>(WATCH_QUEUE_NAME, (job) => this.process(job), {
-      connection: options.workerConnection,
-      prefix: options.prefix,
-      concurrency: 1,
-      autorun: false,
-    });
-    this.worker.on("error", (error) => deps.logger.warn({ err: error }, "state watcher error"));
-    this.worker.on("failed", (job, error) =>
-      deps.logger.warn({ err: error, job: job?.name }, "state watch job failed"),
+    this.worker = new JobWorker(
+      watchJobs,
+      (data, signal) => this.process(data, signal),
+      { connection: options.workerConnection, prefix: options.prefix, concurrency: 1 },
+      deps.logger,
     );
   }
 
   async start(): Promise<void> {
-    void this.worker
-      .run()
-      .catch((error) => this.deps.logger.error({ err: error }, "state watcher stopped"));
+    this.worker.start();
     await this.worker.waitUntilReady();
     await this.ensureScheduler();
     this.options.queueConnection.on("ready", this.onReady);
@@ -91,16 +83,14 @@ export class StateWatcher {
 
   async stop(): Promise<void> {
     this.options.queueConnection.off("ready", this.onReady);
-    this.shutdown.abort();
-    await this.worker.close();
-    await this.queue.close();
+    await this.worker.stop();
   }
 
   /** Idempotent: every worker process calls it at start and after each Redis reconnect. */
   private async ensureScheduler(): Promise<void> {
     try {
-      await this.queue.setGlobalConcurrency(1);
-      await this.queue.upsertJobScheduler(
+      await this.options.queue.setGlobalConcurrency(1);
+      await this.options.queue.upsertJobScheduler(
         SCHEDULER_ID,
         { every: this.options.intervalMs },
         { name: "poll", data: { kind: "poll" } },
@@ -110,13 +100,9 @@ export class StateWatcher {
     }
   }
 
-  private async process(job: Job<WatchJob>): Promise<void> {
-    const data = watchJobSchema.parse(job.data);
+  private async process(data: WatchJob, signal: AbortSignal): Promise<void> {
     if (data.kind === "poll") {
-      await this.deps.alerter.poll({
-        timeoutMs: this.options.checkTimeoutMs,
-        signal: this.shutdown.signal,
-      });
+      await this.deps.alerter.poll({ timeoutMs: this.options.checkTimeoutMs, signal });
     } else {
       await this.deps.alerter.webhook(data.instance, data.state, data.at);
     }

@@ -1,7 +1,7 @@
 import { AlertStore } from "../alerts/alert-store.js";
 import { Alerter } from "../alerts/alerter.js";
 import { MuteStore } from "../alerts/mute-store.js";
-import { StateWatcher } from "../alerts/state-watcher.js";
+import { StateWatcher, watchJobs } from "../alerts/state-watcher.js";
 import { DEFAULT_RULES } from "../alerts/transitions.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
@@ -37,7 +37,8 @@ export function alertsPart(shared: Shared): Part {
     { alerter, logger },
     {
       workerConnection: connections.forBullMq(),
-      queueConnection: connections.forBullMq(),
+      queue: shared.queues.of(watchJobs),
+      queueConnection: shared.queues.connection,
       prefix: env.REDIS_PREFIX,
       intervalMs: env.STATE_POLL_INTERVAL_MS,
       checkTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, MAX_CHECK_TIMEOUT_MS),

@@ -4,6 +4,7 @@ import { derivedSettings } from "../config/derived.js";
 import { type Config, teamOf } from "../config/index.js";
 import { GreenApiClient } from "../green-api/client.js";
 import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
+import { Queues } from "../jobs/queues.js";
 import { Metrics } from "../observability/metrics.js";
 import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
@@ -76,6 +77,9 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       staleMs: settings.sessionStaleMs,
     }),
     chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
+    // Fails fast, like the store: /qr during an outage must not wait for Redis to return, and the
+    // webhook gives up at once (and still answers 200).
+    queues: new Queues(connections.failFast(), prefix, logger),
   };
 
   const workerParts: Part[] =
@@ -94,8 +98,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       await connections.untilReady(REDIS_READY_TIMEOUT_MS);
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
-        const connection = connections.failFast();
-        http = await startHttp({ env: httpEnv, instances, redis, connection, metrics, logger });
+        const { queues } = shared;
+        http = await startHttp({ env: httpEnv, instances, redis, queues, metrics, logger });
       }
       for (const part of workerParts) await part.start();
       await bot?.start(http);
@@ -106,6 +110,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       await bot?.stopTaking();
       await http?.close();
       await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
+      await shared.queues.close();
       connections.closeAll();
     },
 

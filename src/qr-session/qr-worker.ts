@@ -1,24 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import type { Logger } from "../shared/logger.js";
-import {
-  type LoopEnd,
-  ResumableWorker,
-  type ResumableWorkerOptions,
-} from "../shared/resumable-worker.js";
+import { JobWorker, type JobWorkerOptions, type LoopEnd } from "../jobs/job-worker.js";
 import { localeOf } from "../shared/locale.js";
 import type { QrScreen } from "./ports.js";
-import { QR_JOB_ATTEMPTS, QR_QUEUE_NAME, type QrJob, qrJobSchema } from "./qr-queue.js";
+import { QR_JOB_ATTEMPTS, type QrJob, qrJobs } from "./qr-queue.js";
 import type { SessionRunner } from "./session-runner.js";
 import type { SessionStore } from "./session-store.js";
 
-export type QrWorkerOptions = ResumableWorkerOptions;
+export type QrWorkerOptions = JobWorkerOptions & { lockMs: number };
 
 /**
  * The worker that runs QR sessions. On stop every running session suspends and is handed back to
- * the queue (see ResumableWorker); a session that fails for good says so on its message.
+ * the queue (see JobWorker); a session that fails for good says so on its message.
  */
-export class QrWorker extends ResumableWorker<QrJob> {
+export class QrWorker extends JobWorker<QrJob> {
   constructor(
     private readonly deps: {
       runner: SessionRunner;
@@ -28,11 +24,11 @@ export class QrWorker extends ResumableWorker<QrJob> {
     },
     options: QrWorkerOptions,
   ) {
-    super(QR_QUEUE_NAME, (job, signal) => this.runSession(job, signal), options, deps.logger);
+    super(qrJobs, (data, signal, job) => this.runSession(data, job, signal), options, deps.logger);
   }
 
-  private async runSession(job: Job<QrJob>, signal: AbortSignal): Promise<LoopEnd> {
-    const { instance, sessionId } = qrJobSchema.parse(job.data);
+  private async runSession(data: QrJob, job: Job<QrJob>, signal: AbortSignal): Promise<LoopEnd> {
+    const { instance, sessionId } = data;
     // Which process polls which instance: what an operator looks for after a crash or a stall.
     this.deps.logger.info(
       { instance, sessionId, attemptsMade: job.attemptsMade, pid: process.pid },
