@@ -48,6 +48,17 @@ export interface AlerterDeps {
 
 type Watches = Map<string, InstanceWatch | undefined>;
 
+export interface CheckOptions {
+  /** Per getStateInstance call. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /**
+   * Waits for the fleet's turn (GREEN_API_REQUESTS_PER_SECOND across processes); false: no turn
+   * in time, this instance is checked at the next run instead.
+   */
+  beforeCheck?: () => Promise<boolean>;
+}
+
 /**
  * Runs one watcher step: checks instances (or takes a webhook's word), updates their memory,
  * sends one grouped message per chat for new incidents and edits the alerts of ended ones. Called
@@ -56,25 +67,35 @@ type Watches = Map<string, InstanceWatch | undefined>;
 export class Alerter {
   constructor(private readonly deps: AlerterDeps) {}
 
-  /** One scheduled run: every instance, concurrently, each call with its timeout. */
-  async poll(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
-    const { instances, store } = this.deps;
-    const watches = await store.watches(instances.names());
+  /**
+   * Checks these instances concurrently (a share of the fleet: StateChecks runs one shard per
+   * job), skipping any checked less than a second ago. Writes nothing: the observations go to
+   * `ingest`, which the single watch job runs.
+   */
+  async checkEach(
+    instances: readonly Instance[],
+    options: CheckOptions,
+  ): Promise<Array<readonly [string, Observation]>> {
+    const watches = await this.deps.store.watches(instances.map((instance) => instance.name));
     const started = Date.now();
     const checks = await Promise.all(
-      instances.all().map(async (instance) => {
+      instances.map(async (instance) => {
         const checkedAt = watches.get(instance.name)?.checkedAt ?? 0;
         if (started - checkedAt < MIN_CHECK_SPACING_MS) return undefined;
+        if (options.beforeCheck && !(await options.beforeCheck())) return undefined;
         const observation = await this.check(instance, options);
         return observation && ([instance.name, observation] as const);
       }),
     );
-    if (options.signal?.aborted) return; // shutting down: half a run would count timeouts as failures
-    await this.apply(
-      watches,
-      checks.filter((check) => check !== undefined),
-    );
-    await store.setLastRun(Date.now());
+    return checks.filter((check) => check !== undefined);
+  }
+
+  /** Takes observations in (from any worker's checks): memory, new alerts, edits. One at a time. */
+  async ingest(observations: ReadonlyArray<readonly [string, Observation]>): Promise<void> {
+    const known = observations.filter(([name]) => this.deps.instances.find(name));
+    const watches = await this.deps.store.watches([...new Set(known.map(([name]) => name))]);
+    await this.apply(watches, known);
+    await this.deps.store.setLastRun(Date.now());
   }
 
   /** A state GREEN-API pushed (webhook): trusted at once, no second check needed. */
@@ -84,12 +105,12 @@ export class Alerter {
     await this.apply(watches, [[instance, { kind: "state", state, at, source: "webhook" }]]);
   }
 
-  private async check(
-    instance: Instance,
-    options: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<Observation | undefined> {
+  private async check(instance: Instance, options: CheckOptions): Promise<Observation | undefined> {
     try {
-      const state = await this.deps.greenApi.getStateInstance(instance, options);
+      const state = await this.deps.greenApi.getStateInstance(instance, {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      });
       return { kind: "state", state, at: Date.now(), source: "poll" };
     } catch (error) {
       if (options.signal?.aborted) return undefined;

@@ -1,7 +1,10 @@
 import { AlertStore } from "../alerts/alert-store.js";
 import { Alerter } from "../alerts/alerter.js";
 import { MuteStore } from "../alerts/mute-store.js";
-import { StateWatcher, watchJobs } from "../alerts/state-watcher.js";
+import { ObservationInbox } from "../alerts/observation-inbox.js";
+import { checkJobs, StateChecks } from "../alerts/state-checks.js";
+import { requestApply, StateWatcher, watchJobs } from "../alerts/state-watcher.js";
+import { FleetLimit } from "../green-api/fleet-limit.js";
 import { DEFAULT_RULES } from "../alerts/transitions.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
@@ -12,7 +15,7 @@ const MAX_CHECK_TIMEOUT_MS = 10_000;
 
 /** The state watcher (alerts) of a process with the worker role. */
 export function alertsPart(shared: Shared): Part {
-  const { config, connections, access, metrics } = shared;
+  const { config, connections, access, metrics, settings } = shared;
   const { env, instances } = config;
   const logger = shared.logger.child({ part: "alerts" });
   const alerter = new Alerter({
@@ -33,15 +36,38 @@ export function alertsPart(shared: Shared): Part {
     logger,
     counters: metrics,
   });
-  const watcher = new StateWatcher(
-    { alerter, logger },
+  const inbox = new ObservationInbox(connections.main, env.REDIS_PREFIX);
+  const watchQueue = shared.queues.of(watchJobs);
+  const checks = new StateChecks(
+    {
+      alerter,
+      instances,
+      inbox,
+      fleet: new FleetLimit(connections.main, {
+        prefix: env.REDIS_PREFIX,
+        perSecond: env.GREEN_API_REQUESTS_PER_SECOND,
+        logger,
+      }),
+      observed: () => requestApply(watchQueue, settings.applyWindowMs),
+      logger,
+    },
     {
       workerConnection: connections.forBullMq(),
-      queue: shared.queues.of(watchJobs),
-      queueConnection: shared.queues.connection,
       prefix: env.REDIS_PREFIX,
       intervalMs: env.STATE_POLL_INTERVAL_MS,
       checkTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, MAX_CHECK_TIMEOUT_MS),
+      concurrency: settings.checkConcurrency,
+      lockMs: settings.checkLockMs,
+    },
+  );
+  const watcher = new StateWatcher(
+    { alerter, checks, inbox, logger },
+    {
+      workerConnection: connections.forBullMq(),
+      queue: watchQueue,
+      checkQueue: shared.queues.of(checkJobs),
+      queueConnection: shared.queues.connection,
+      prefix: env.REDIS_PREFIX,
     },
   );
   return { start: () => watcher.start(), stop: () => watcher.stop() };

@@ -77,6 +77,12 @@ export const envSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
+  /**
+   * The watcher's state checks per second for the whole fleet, every process together (Redis
+   * GCRA), so a fleet never floods GREEN-API from one IP; 0: no fleet cap (per-instance limits
+   * still hold).
+   */
+  GREEN_API_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(50),
   SESSION_LOCK_MS: milliseconds(30_000, 2_000, 600_000),
   /** How long a pairing code works (GREEN-API: about 2.5 minutes). */
   PAIRING_CODE_TTL_MS: milliseconds(150_000, 2_000, 600_000),
