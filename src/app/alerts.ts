@@ -70,5 +70,16 @@ export function alertsPart(shared: Shared): Part {
       prefix: env.REDIS_PREFIX,
     },
   );
-  return { start: () => watcher.start(), stop: () => watcher.stop() };
+  // A partner sync changed the fleet: the shard schedule follows (idempotent in every process).
+  let unsubscribe: () => void = () => undefined;
+  return {
+    async start() {
+      await watcher.start();
+      unsubscribe = instances.onChange(() => void watcher.ensureSchedule());
+    },
+    async stop() {
+      unsubscribe();
+      await watcher.stop();
+    },
+  };
 }

@@ -33,6 +33,7 @@ export function botFeatureDeps(
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
   const pairingStore = new PairingStore(redis, prefix);
   return {
+    instances: config.instances,
     store,
     greenApi,
     screen,

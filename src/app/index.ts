@@ -10,6 +10,7 @@ import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
 import { ChatPacer, ChatSlots, paceChats } from "../telegram/pacing/index.js";
 import { alertsPart } from "./alerts.js";
+import { fleetPart } from "./fleet.js";
 import { botPart } from "./bot.js";
 import { Connections } from "./connections.js";
 import { type HttpPart, startHttp } from "./http.js";
@@ -33,7 +34,14 @@ const REDIS_READY_TIMEOUT_MS = 15_000;
  * The composition root: builds what the parts share, then the parts this process runs (`ROLE`
  * picks the bot, the worker or both). Nothing else in src/ constructs parts or wires features.
  */
-export function createGreenlight(config: Config, logger: Logger): Greenlight {
+export function createGreenlight(
+  config: Config,
+  logger: Logger,
+  options: {
+    /** Instance tokens learned at runtime (partner sync): the logger masks them from then on. */
+    onSecrets?: (tokens: string[]) => void;
+  } = {},
+): Greenlight {
   const { env, instances } = config;
   const team = teamOf(env);
   for (const { instance, userId } of listedOffTeam(instances.all(), team)) {
@@ -91,11 +99,13 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
         ];
   const bot = env.ROLE === "worker" ? undefined : botPart(shared);
+  const fleet = fleetPart(shared, options.onSecrets ?? (() => undefined));
   let http: HttpPart | undefined;
 
   return {
     async start() {
       await connections.untilReady(REDIS_READY_TIMEOUT_MS);
+      await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
         const { queues } = shared;
@@ -110,6 +120,7 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       await bot?.stopTaking();
       await http?.close();
       await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
+      await fleet.stop();
       await shared.queues.close();
       connections.closeAll();
     },

@@ -1,11 +1,13 @@
 import { type Api, Bot, type BotError, type Transformer } from "grammy";
 import type { Access } from "../access/access.js";
+import type { InstanceRegistry } from "../config/index.js";
 import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { accessGuard } from "./features/access.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
 import { auditFeature } from "./features/audit.js";
+import { instancesFeature } from "./features/instances.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
 import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
@@ -19,7 +21,7 @@ export type FeatureDeps = QrFeatureDeps &
   CodeFeatureDeps &
   StatusFeatureDeps &
   AdminFeatureDeps &
-  MuteFeatureDeps;
+  MuteFeatureDeps & { instances: InstanceRegistry };
 
 export interface BotOptions {
   token: string;
@@ -55,6 +57,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     statusFeature(deps),
     adminFeature(deps),
     auditFeature(deps),
+    instancesFeature(deps),
     muteFeature(deps),
   );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
