@@ -4,6 +4,7 @@ import { GreenApiError, type GreenApiFailure } from "../green-api/errors.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import type { AlertStore } from "./alert-store.js";
+import { type DigestStore, digestEditDue, joinItems, joinsDigest } from "./digest.js";
 import type { MuteStore } from "./mute-store.js";
 import type { AlertChannel, AlertCounters } from "./ports.js";
 import { type AlertRules, type EndedIncident, type Observation, observe } from "./transitions.js";
@@ -44,6 +45,10 @@ export interface AlerterDeps {
   actionable?: (chatId: number, instance: string) => boolean;
   logger: Logger;
   counters?: AlertCounters;
+  /** Mass incidents: one digest message per chat (digest.ts); without it, as before. */
+  digests?: DigestStore;
+  /** New alerts in a chat wait this long for others (one message for a burst); 0: none. */
+  gatherMs?: number;
 }
 
 type Watches = Map<string, InstanceWatch | undefined>;
@@ -94,7 +99,18 @@ export class Alerter {
   async ingest(observations: ReadonlyArray<readonly [string, Observation]>): Promise<void> {
     const known = observations.filter(([name]) => this.deps.instances.find(name));
     const watches = await this.deps.store.watches([...new Set(known.map(([name]) => name))]);
-    await this.apply(watches, known);
+    // Shard jobs on several workers can finish out of order (a slow check of the last interval
+    // after a quick one of this): an answer older than the last one applied says nothing new.
+    const latest = new Map([...watches].map(([name, watch]) => [name, watch?.checkedAt ?? 0]));
+    const fresh = [...known]
+      .sort((a, b) => a[1].at - b[1].at)
+      .filter(([name, observation]) => {
+        if (observation.kind === "state" && observation.source === "webhook") return true;
+        if (observation.at < (latest.get(name) ?? 0)) return false;
+        latest.set(name, observation.at);
+        return true;
+      });
+    await this.apply(watches, fresh);
     await this.deps.store.setLastRun(Date.now());
   }
 
@@ -102,7 +118,8 @@ export class Alerter {
   async webhook(instance: string, state: StateInstance, at: number): Promise<void> {
     if (!this.deps.instances.find(instance)) return;
     const watches = await this.deps.store.watches([instance]);
-    await this.apply(watches, [[instance, { kind: "state", state, at, source: "webhook" }]]);
+    // GREEN-API's word comes one instance at a time: told at once, no gathering.
+    await this.apply(watches, [[instance, { kind: "state", state, at, source: "webhook" }]], false);
   }
 
   private async check(instance: Instance, options: CheckOptions): Promise<Observation | undefined> {
@@ -128,6 +145,7 @@ export class Alerter {
   private async apply(
     watches: Watches,
     observations: ReadonlyArray<readonly [string, Observation]>,
+    gather = true,
   ): Promise<void> {
     const { store, rules, logger } = this.deps;
     const changed = new Map<string, InstanceWatch>();
@@ -155,7 +173,7 @@ export class Alerter {
     }
     await store.saveWatches(changed);
     await store.markDirty(dirty);
-    await this.sendPending(watches);
+    await this.sendPending(watches, gather);
     await this.flushEdits();
   }
 
@@ -187,7 +205,7 @@ export class Alerter {
   }
 
   /** One message per chat for every incident not yet told there, unless its instance is muted. */
-  private async sendPending(watches: Watches): Promise<void> {
+  private async sendPending(watches: Watches, gather: boolean): Promise<void> {
     const { store, channel, logger } = this.deps;
     const muted = await this.deps.mutes.all();
     const byChat = new Map<
@@ -214,11 +232,21 @@ export class Alerter {
         since: incident.since,
         initial: incident.initial,
       }));
-      let ref: MessageRef | undefined;
-      const sent = await channel.send(chatId, items, this.buttonsIn(chatId));
-      if (sent.kind === "sent") {
+      let ref: MessageRef | undefined = await this.joinDigest(chatId, items);
+      if (!ref && gather && !(await this.gathered(chatId))) continue;
+      const sent = ref
+        ? ({ kind: "joined" } as const)
+        : await channel.send(chatId, items, this.buttonsIn(chatId));
+      if (sent.kind === "joined") {
+        for (const item of items) this.deps.counters?.alertSent(item.kind);
+        logger.info({ chatId, instances: items.length }, "alert joined the chat's digest");
+      } else if (sent.kind === "sent") {
         ref = sent.ref;
         await store.saveMessage({ ...ref, items });
+        if (this.deps.digests) {
+          const now = Date.now();
+          await this.deps.digests.save({ ...ref, changedAt: now, editedAt: now });
+        }
         for (const item of items) this.deps.counters?.alertSent(item.kind);
         logger.info({ chatId, instances: items.map((i) => i.instance) }, "alert sent");
       } else {
@@ -238,6 +266,34 @@ export class Alerter {
       }
       await store.saveWatches(updated);
     }
+  }
+
+  /**
+   * A mass incident under way in this chat (digest.ts): the new items join its message, which is
+   * marked for an edit; undefined when they go out as a new message instead.
+   */
+  private async joinDigest(chatId: number, items: AlertItem[]): Promise<MessageRef | undefined> {
+    const digests = this.deps.digests;
+    if (!digests) return undefined;
+    const digest = await digests.of(chatId);
+    const message = digest && (await this.deps.store.message(digest));
+    const now = Date.now();
+    if (!digest || !message || !joinsDigest(digest, message, items.length, now)) return undefined;
+    const ref = { chatId: digest.chatId, messageId: digest.messageId };
+    await this.deps.store.saveMessage({ ...message, items: joinItems(message.items, items) });
+    await this.deps.store.markDirty([ref]);
+    await digests.save({ ...digest, changedAt: now });
+    return ref;
+  }
+
+  /** Whether this chat's new alerts have waited their gathering time (then: the next one starts). */
+  private async gathered(chatId: number): Promise<boolean> {
+    const { digests, gatherMs } = this.deps;
+    if (!digests || !gatherMs) return true;
+    const now = Date.now();
+    if (now < (await digests.gatherUntil(chatId, now, gatherMs))) return false;
+    await digests.gathered(chatId);
+    return true;
   }
 
   /** An alert whose message is gone, sent again; its incidents point at the new message. */
@@ -279,7 +335,12 @@ export class Alerter {
         await store.clean(ref);
         continue;
       }
+      // A chat's digest is edited at most every few seconds; it stays dirty until its turn.
+      const digest = await this.deps.digests?.of(ref.chatId);
+      const isDigest = digest !== undefined && sameRef(digest, ref);
+      if (isDigest && !digestEditDue(digest, Date.now())) continue;
       edits += 1;
+      if (isDigest) await this.deps.digests?.save({ ...digest, editedAt: Date.now() });
       const outcome = await channel.edit(ref, message.items, this.buttonsIn(ref.chatId));
       // The message is gone for good (deleted, too old to edit): editing it again every run would
       // never land, so the chat gets the same alert as a fresh message instead.

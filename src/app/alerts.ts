@@ -1,5 +1,6 @@
 import { AlertStore } from "../alerts/alert-store.js";
 import { Alerter } from "../alerts/alerter.js";
+import { DigestStore } from "../alerts/digest.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { ObservationInbox } from "../alerts/observation-inbox.js";
 import { checkJobs, StateChecks } from "../alerts/state-checks.js";
@@ -21,6 +22,8 @@ export function alertsPart(shared: Shared): Part {
   const alerter = new Alerter({
     store: new AlertStore(connections.main, env.REDIS_PREFIX),
     mutes: new MuteStore(connections.main, env.REDIS_PREFIX),
+    digests: new DigestStore(connections.main, env.REDIS_PREFIX),
+    gatherMs: settings.alertGatherMs,
     instances,
     greenApi: shared.greenApi,
     channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),

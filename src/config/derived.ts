@@ -33,6 +33,11 @@ export function derivedSettings(env: Env) {
      * one interval, but never so short that a busy worker loses a live lock.
      */
     checkLockMs: Math.max(5_000, Math.min(30_000, Math.floor(env.STATE_POLL_INTERVAL_MS / 2))),
+    /**
+     * New alerts wait this long for others in the same chat: instances dropping together (their
+     * checks are spread over the interval) share one message. At most 10 s more before an alert.
+     */
+    alertGatherMs: Math.min(10_000, env.STATE_POLL_INTERVAL_MS),
     /** Shard jobs one worker runs at once: each waits on up to 50 checks of one timeout. */
     checkConcurrency: 8,
     /** /status answers within this even when GREEN-API hangs (per call). */

@@ -66,6 +66,8 @@ export interface HarnessOptions {
    * point at the fake. `withFile: false`: no instances file at all (everything from the account).
    */
   partner?: { withFile: boolean };
+  /** The fake Telegram answers 429 above Telegram's flood limits (30/s, 20/min per group…). */
+  telegramRateLimits?: boolean;
 }
 
 export function writeInstancesFile(greenApiUrl: string, instances: TestInstance[]): string {
@@ -76,7 +78,7 @@ export function writeInstancesFile(greenApiUrl: string, instances: TestInstance[
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const telegram = await FakeTelegram.start();
+  const telegram = await FakeTelegram.start({ enforceRateLimits: options.telegramRateLimits });
   // The operators opened a private chat with the bot long ago: it may write to them there.
   telegram.userStartedBot(OPERATOR);
   telegram.userStartedBot(SECOND_OPERATOR);
