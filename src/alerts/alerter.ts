@@ -4,7 +4,13 @@ import { GreenApiError, type GreenApiFailure } from "../green-api/errors.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import type { AlertStore } from "./alert-store.js";
-import { type DigestStore, digestEditDue, joinItems, joinsDigest } from "./digest.js";
+import {
+  DIGEST_MIN_ITEMS,
+  type DigestStore,
+  digestEditDue,
+  joinItems,
+  joinsDigest,
+} from "./digest.js";
 import type { MuteStore } from "./mute-store.js";
 import type { AlertChannel, AlertCounters } from "./ports.js";
 import { type AlertRules, type EndedIncident, type Observation, observe } from "./transitions.js";
@@ -335,9 +341,11 @@ export class Alerter {
         await store.clean(ref);
         continue;
       }
-      // A chat's digest is edited at most every few seconds; it stays dirty until its turn.
+      // A chat's digest (a mass alert) is edited at most every few seconds; it stays dirty until
+      // its turn, which a later watch run takes (shard jobs bring one every interval ÷ shards).
       const digest = await this.deps.digests?.of(ref.chatId);
-      const isDigest = digest !== undefined && sameRef(digest, ref);
+      const isDigest =
+        digest !== undefined && sameRef(digest, ref) && message.items.length >= DIGEST_MIN_ITEMS;
       if (isDigest && !digestEditDue(digest, Date.now())) continue;
       edits += 1;
       if (isDigest) await this.deps.digests?.save({ ...digest, editedAt: Date.now() });
