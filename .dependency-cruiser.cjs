@@ -3,7 +3,7 @@
  * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
-const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit)/";
+const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit|fleet)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -18,11 +18,11 @@ module.exports = {
     },
     {
       name: "foundations-import-upwards",
-      comment: "green-api/, render/, config/, shared/ and observability/ know no feature.",
+      comment: "green-api/, render/, config/, shared/, jobs/ and observability/ know no feature.",
       severity: "error",
-      from: { path: "^src/(green-api|render|config|shared)/" },
+      from: { path: "^src/(green-api|render|config|shared|jobs)/" },
       to: {
-        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|observability)/",
+        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|fleet|observability)/",
       },
     },
     {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { createGreenlight } from "../src/app/index.js";
 import { parseEnv } from "../src/config/env.js";
-import { loadInstancesFile } from "../src/config/instances.js";
+import { configFrom } from "../src/config/index.js";
 import { FakeGreenApi } from "../test/fakes/fake-green-api.js";
 import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js";
 import { scanPng } from "../test/kit/qr-decode.js";
@@ -70,10 +70,7 @@ async function main(): Promise<void> {
     PAIRING_CODE_COOLDOWN_MS: "0",
     LOG_LEVEL: "warn",
   });
-  const config = {
-    env,
-    instances: loadInstancesFile(file, { allowInsecureHttp: true }),
-  };
+  const config = configFrom(env);
   const app = createGreenlight(config, pino({ level: "warn" }));
   await app.start();
   const figures = { qr: [] as number[], code: [] as number[] };

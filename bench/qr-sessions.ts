@@ -604,4 +604,6 @@ function printMachine(): void {
   );
 }
 
-await main();
+// `npm run bench -- --fleet`: the fleet watcher's figures instead (bench/fleet.ts).
+if (args.includes("--fleet")) await (await import("./fleet.js")).runFleetBench();
+else await main();

@@ -8,8 +8,7 @@ import { join } from "node:path";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createGreenlight, type Greenlight } from "../src/app/index.js";
 import { parseEnv } from "../src/config/env.js";
-import type { Config } from "../src/config/index.js";
-import { loadInstancesFile } from "../src/config/instances.js";
+import { type Config, configFrom } from "../src/config/index.js";
 import { createLogger, type Logger } from "../src/shared/logger.js";
 import { Redactor } from "../src/shared/redact.js";
 import { FakeGreenApi, type FakeInstance } from "../test/fakes/fake-green-api.js";
@@ -99,10 +98,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     STATE_POLL_INTERVAL_MS: String(options.statePollMs ?? 5_000),
     LOG_LEVEL: "warn",
   });
-  const config: Config = {
-    env,
-    instances: loadInstancesFile(env.INSTANCES_FILE, { allowInsecureHttp: true }),
-  };
+  const config: Config = configFrom(env);
   const logger =
     options.logger ??
     createLogger({

@@ -26,10 +26,11 @@ async function main(): Promise<void> {
     config.env.BOT_TOKEN,
     ...config.instances.tokens(),
     ...(config.env.METRICS_TOKEN ? [config.env.METRICS_TOKEN] : []),
+    ...(config.env.GREEN_API_PARTNER_TOKEN ? [config.env.GREEN_API_PARTNER_TOKEN] : []),
     ...redisSecrets(config.env),
   ]);
   const logger = createLogger({ level: config.env.LOG_LEVEL, redactor });
-  const app = createGreenlight(config, logger);
+  const app = createGreenlight(config, logger, { onSecrets: (tokens) => redactor.add(tokens) });
 
   let stopping = false;
   const stop = (signal: string) => {

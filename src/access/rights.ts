@@ -19,6 +19,7 @@ export const COMMAND_RIGHTS = {
   logout: "administer",
   reboot: "administer",
   audit: "administer",
+  instances: "administer",
 } as const satisfies Record<string, Requirement>;
 
 export type CommandName = keyof typeof COMMAND_RIGHTS;

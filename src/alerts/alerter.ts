@@ -4,6 +4,13 @@ import { GreenApiError, type GreenApiFailure } from "../green-api/errors.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import type { AlertStore } from "./alert-store.js";
+import {
+  DIGEST_MIN_ITEMS,
+  type DigestStore,
+  digestEditDue,
+  joinItems,
+  joinsDigest,
+} from "./digest.js";
 import type { MuteStore } from "./mute-store.js";
 import type {
   AlertChannel,
@@ -66,9 +73,24 @@ export interface AlerterDeps {
   rebooter?: AutoRebooter;
   /** "I'm on it" presses (claims.ts): a claimed incident is not escalated. */
   claims?: { claimedBy(instance: string, since: number): Promise<string | undefined> };
+  /** Mass incidents: one digest message per chat (digest.ts); without it, as before. */
+  digests?: DigestStore;
+  /** New alerts in a chat wait this long for others (one message for a burst); 0: none. */
+  gatherMs?: number;
 }
 
 type Watches = Map<string, InstanceWatch | undefined>;
+
+export interface CheckOptions {
+  /** Per getStateInstance call. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /**
+   * Waits for the fleet's turn (GREEN_API_REQUESTS_PER_SECOND across processes); false: no turn
+   * in time, this instance is checked at the next run instead.
+   */
+  beforeCheck?: () => Promise<boolean>;
+}
 
 /**
  * Runs one watcher step: checks instances (or takes a webhook's word), updates their memory,
@@ -78,40 +100,62 @@ type Watches = Map<string, InstanceWatch | undefined>;
 export class Alerter {
   constructor(private readonly deps: AlerterDeps) {}
 
-  /** One scheduled run: every instance, concurrently, each call with its timeout. */
-  async poll(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
-    const { instances, store } = this.deps;
-    const watches = await store.watches(instances.names());
+  /**
+   * Checks these instances concurrently (a share of the fleet: StateChecks runs one shard per
+   * job), skipping any checked less than a second ago. Writes nothing: the observations go to
+   * `ingest`, which the single watch job runs.
+   */
+  async checkEach(
+    instances: readonly Instance[],
+    options: CheckOptions,
+  ): Promise<Array<readonly [string, Observation]>> {
+    const watches = await this.deps.store.watches(instances.map((instance) => instance.name));
     const started = Date.now();
     const checks = await Promise.all(
-      instances.all().map(async (instance) => {
+      instances.map(async (instance) => {
         const checkedAt = watches.get(instance.name)?.checkedAt ?? 0;
         if (started - checkedAt < MIN_CHECK_SPACING_MS) return undefined;
+        if (options.beforeCheck && !(await options.beforeCheck())) return undefined;
         const observation = await this.check(instance, options);
         return observation && ([instance.name, observation] as const);
       }),
     );
-    if (options.signal?.aborted) return; // shutting down: half a run would count timeouts as failures
-    await this.apply(
-      watches,
-      checks.filter((check) => check !== undefined),
-    );
-    await store.setLastRun(Date.now());
+    return checks.filter((check) => check !== undefined);
+  }
+
+  /** Takes observations in (from any worker's checks): memory, new alerts, edits. One at a time. */
+  async ingest(observations: ReadonlyArray<readonly [string, Observation]>): Promise<void> {
+    const known = observations.filter(([name]) => this.deps.instances.find(name));
+    const watches = await this.deps.store.watches([...new Set(known.map(([name]) => name))]);
+    // Shard jobs on several workers can finish out of order (a slow check of the last interval
+    // after a quick one of this): an answer older than the last one applied says nothing new.
+    const latest = new Map([...watches].map(([name, watch]) => [name, watch?.checkedAt ?? 0]));
+    const fresh = [...known]
+      .sort((a, b) => a[1].at - b[1].at)
+      .filter(([name, observation]) => {
+        if (observation.kind === "state" && observation.source === "webhook") return true;
+        if (observation.at < (latest.get(name) ?? 0)) return false;
+        latest.set(name, observation.at);
+        return true;
+      });
+    await this.apply(watches, fresh);
+    await this.deps.store.setLastRun(Date.now());
   }
 
   /** A state GREEN-API pushed (webhook): trusted at once, no second check needed. */
   async webhook(instance: string, state: StateInstance, at: number): Promise<void> {
     if (!this.deps.instances.find(instance)) return;
     const watches = await this.deps.store.watches([instance]);
-    await this.apply(watches, [[instance, { kind: "state", state, at, source: "webhook" }]]);
+    // GREEN-API's word comes one instance at a time: told at once, no gathering.
+    await this.apply(watches, [[instance, { kind: "state", state, at, source: "webhook" }]], false);
   }
 
-  private async check(
-    instance: Instance,
-    options: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<Observation | undefined> {
+  private async check(instance: Instance, options: CheckOptions): Promise<Observation | undefined> {
     try {
-      const state = await this.deps.greenApi.getStateInstance(instance, options);
+      const state = await this.deps.greenApi.getStateInstance(instance, {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      });
       return { kind: "state", state, at: Date.now(), source: "poll" };
     } catch (error) {
       if (options.signal?.aborted) return undefined;
@@ -129,6 +173,7 @@ export class Alerter {
   private async apply(
     watches: Watches,
     observations: ReadonlyArray<readonly [string, Observation]>,
+    gather = true,
   ): Promise<void> {
     const { store, rules, logger } = this.deps;
     const changed = new Map<string, InstanceWatch>();
@@ -180,7 +225,7 @@ export class Alerter {
     }
     await store.saveWatches(changed);
     await store.markDirty(dirty);
-    await this.sendPending(watches);
+    await this.sendPending(watches, gather);
     await this.flushEdits();
     await this.refreshPhones(observations);
   }
@@ -301,7 +346,7 @@ export class Alerter {
   }
 
   /** One message per chat for every incident not yet told there, unless its instance is muted. */
-  private async sendPending(watches: Watches): Promise<void> {
+  private async sendPending(watches: Watches, gather: boolean): Promise<void> {
     const { store, channel, logger } = this.deps;
     const muted = await this.deps.mutes.all();
     const byChat = new Map<
@@ -360,11 +405,23 @@ export class Alerter {
         ...(incident.claimedBy ? { claimedBy: incident.claimedBy } : {}),
       }));
       items.push(...(warnings.get(chatId) ?? []));
-      let ref: MessageRef | undefined;
-      const sent = await channel.send(chatId, items, this.buttonsIn(chatId));
-      if (sent.kind === "sent") {
+      let ref: MessageRef | undefined = await this.joinDigest(chatId, items);
+      // Early warnings were taken off their incidents above: they go out now, not after a gathering.
+      const gathering = gather && !warnings.has(chatId);
+      if (!ref && gathering && !(await this.gathered(chatId))) continue;
+      const sent = ref
+        ? ({ kind: "joined" } as const)
+        : await channel.send(chatId, items, this.buttonsIn(chatId));
+      if (sent.kind === "joined") {
+        for (const item of items) this.deps.counters?.alertSent(item.kind);
+        logger.info({ chatId, instances: items.length }, "alert joined the chat's digest");
+      } else if (sent.kind === "sent") {
         ref = sent.ref;
         await store.saveMessage({ ...ref, items });
+        if (this.deps.digests) {
+          const now = Date.now();
+          await this.deps.digests.save({ ...ref, changedAt: now, editedAt: now });
+        }
         for (const item of items) this.deps.counters?.alertSent(item.kind);
         logger.info({ chatId, instances: items.map((i) => i.instance) }, "alert sent");
       } else {
@@ -390,6 +447,34 @@ export class Alerter {
     const names = [...new Set([...byChat.values()].flat().map((entry) => entry.name))];
     if (!this.deps.phones || names.length === 0) return new Map<string, { phone: string }>();
     return this.deps.phones.many(names).catch(() => new Map<string, { phone: string }>());
+  }
+
+  /**
+   * A mass incident under way in this chat (digest.ts): the new items join its message, which is
+   * marked for an edit; undefined when they go out as a new message instead.
+   */
+  private async joinDigest(chatId: number, items: AlertItem[]): Promise<MessageRef | undefined> {
+    const digests = this.deps.digests;
+    if (!digests) return undefined;
+    const digest = await digests.of(chatId);
+    const message = digest && (await this.deps.store.message(digest));
+    const now = Date.now();
+    if (!digest || !message || !joinsDigest(digest, message, items.length, now)) return undefined;
+    const ref = { chatId: digest.chatId, messageId: digest.messageId };
+    await this.deps.store.saveMessage({ ...message, items: joinItems(message.items, items) });
+    await this.deps.store.markDirty([ref]);
+    await digests.save({ ...digest, changedAt: now });
+    return ref;
+  }
+
+  /** Whether this chat's new alerts have waited their gathering time (then: the next one starts). */
+  private async gathered(chatId: number): Promise<boolean> {
+    const { digests, gatherMs } = this.deps;
+    if (!digests || !gatherMs) return true;
+    const now = Date.now();
+    if (now < (await digests.gatherUntil(chatId, now, gatherMs))) return false;
+    await digests.gathered(chatId);
+    return true;
   }
 
   /** An alert whose message is gone, sent again; its incidents point at the new message. */
@@ -431,7 +516,14 @@ export class Alerter {
         await store.clean(ref);
         continue;
       }
+      // A chat's digest (a mass alert) is edited at most every few seconds; it stays dirty until
+      // its turn, which a later watch run takes (shard jobs bring one every interval ÷ shards).
+      const digest = await this.deps.digests?.of(ref.chatId);
+      const isDigest =
+        digest !== undefined && sameRef(digest, ref) && message.items.length >= DIGEST_MIN_ITEMS;
+      if (isDigest && !digestEditDue(digest, Date.now())) continue;
       edits += 1;
+      if (isDigest) await this.deps.digests?.save({ ...digest, editedAt: Date.now() });
       const outcome = await channel.edit(ref, message.items, this.buttonsIn(ref.chatId));
       // The message is gone for good (deleted, too old to edit): editing it again every run would
       // never land, so the chat gets the same alert as a fresh message instead.

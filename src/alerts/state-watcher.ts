@@ -1,15 +1,21 @@
-import { type ConnectionOptions, type Job, Queue, Worker } from "bullmq";
+import type { ConnectionOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { stateInstanceSchema } from "../green-api/schemas.js";
+import { defineJobKind } from "../jobs/job-kind.js";
+import { JobWorker } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
 import type { Alerter } from "./alerter.js";
+import type { ObservationInbox } from "./observation-inbox.js";
+import type { CheckJob, StateChecks } from "./state-checks.js";
 
 export const WATCH_QUEUE_NAME = "state-watch";
-const SCHEDULER_ID = "state-watch-poll";
+/** Before 0.3 one scheduled job checked the whole fleet; removed at start where it lingers. */
+const LEGACY_SCHEDULER_ID = "state-watch-poll";
 
 export const watchJobSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("poll") }),
+  /** Take in what the shard jobs observed ("poll": the name of this job before 0.3). */
+  z.object({ kind: z.enum(["apply", "poll"]) }),
   z.object({
     kind: z.literal("webhook"),
     instance: z.string().min(1),
@@ -20,17 +26,16 @@ export const watchJobSchema = z.discriminatedUnion("kind", [
 export type WatchJob = z.infer<typeof watchJobSchema>;
 
 /**
- * The watcher's queue: the scheduler's poll jobs and the webhook's jobs share it, and a global
+ * The watcher's queue: applying observations and the webhook's states share it, and a global
  * concurrency of 1 makes them run one at a time across every worker process, so the watch
- * records never see two writers.
+ * records and the alert messages never see two writers. The checks themselves run in parallel
+ * on every worker (StateChecks); only their results come through here.
  */
-export function createWatchQueue(connection: ConnectionOptions, prefix: string): Queue<WatchJob> {
-  return new Queue<WatchJob>(WATCH_QUEUE_NAME, {
-    connection,
-    prefix,
-    defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-  });
-}
+export const watchJobs = defineJobKind<WatchJob>({
+  queueName: WATCH_QUEUE_NAME,
+  schema: watchJobSchema,
+  defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+});
 
 /** A webhook's state change, to be handled by the watcher (the HTTP answer does not wait). */
 export async function enqueueWebhookState(
@@ -40,85 +45,84 @@ export async function enqueueWebhookState(
   await queue.add("webhook", job, { attempts: 3, backoff: { type: "fixed", delay: 500 } });
 }
 
+/**
+ * Asks for one apply run shortly: adds within `windowMs` of the first one are merged (BullMQ
+ * deduplication), so a burst of shard jobs gives one run, and one grouped alert per chat.
+ */
+export async function requestApply(queue: Queue<WatchJob>, windowMs: number): Promise<void> {
+  await queue.add(
+    "apply",
+    { kind: "apply" },
+    { delay: windowMs, deduplication: { id: "apply", ttl: windowMs } },
+  );
+}
+
 export interface StateWatcherOptions {
   /** For the Worker (BullMQ blocks on it). */
   workerConnection: ConnectionOptions;
-  /** For the Queue; its 'ready' re-creates the scheduler in case Redis came back empty. */
+  /** The process's watch and check queues (from `Queues`), and the connection they are on. */
+  queue: Queue<WatchJob>;
+  checkQueue: Queue<CheckJob>;
+  /** Its 'ready' re-creates the schedulers in case Redis came back empty. */
   queueConnection: Redis;
   prefix: string;
-  intervalMs: number;
-  /** Per getStateInstance call. */
-  checkTimeoutMs: number;
 }
 
 /**
- * Runs the Alerter every `intervalMs` through a BullMQ job scheduler: exactly one run per
- * interval however many worker processes there are, and it survives restarts (the scheduler
- * lives in Redis). Each process with the worker role runs one of these.
+ * The state watcher of a worker process: runs its share of the fleet's checks (StateChecks) and,
+ * one at a time across every process, the watch jobs that turn observations and webhooks into
+ * memory and alerts (Alerter). Every piece of its schedule lives in Redis and survives restarts.
  */
 export class StateWatcher {
-  private readonly queue: Queue<WatchJob>;
-  private readonly worker: Worker<WatchJob>;
-  private readonly shutdown = new AbortController();
-  private readonly onReady = () => void this.ensureScheduler();
+  private readonly worker: JobWorker<WatchJob>;
+  private readonly onReady = () => void this.ensureSchedule();
 
   constructor(
-    private readonly deps: { alerter: Alerter; logger: Logger },
+    private readonly deps: {
+      alerter: Alerter;
+      checks: StateChecks;
+      inbox: ObservationInbox;
+      logger: Logger;
+    },
     private readonly options: StateWatcherOptions,
   ) {
-    this.queue = createWatchQueue(options.queueConnection, options.prefix);
-    this.queue.on("error", (error) => deps.logger.warn({ err: error }, "state watch queue error"));
-    this.worker = new Worker<WatchJob>(WATCH_QUEUE_NAME, (job) => this.process(job), {
-      connection: options.workerConnection,
-      prefix: options.prefix,
-      concurrency: 1,
-      autorun: false,
-    });
-    this.worker.on("error", (error) => deps.logger.warn({ err: error }, "state watcher error"));
-    this.worker.on("failed", (job, error) =>
-      deps.logger.warn({ err: error, job: job?.name }, "state watch job failed"),
+    this.worker = new JobWorker(
+      watchJobs,
+      (data) => this.process(data),
+      { connection: options.workerConnection, prefix: options.prefix, concurrency: 1 },
+      deps.logger,
     );
   }
 
   async start(): Promise<void> {
-    void this.worker
-      .run()
-      .catch((error) => this.deps.logger.error({ err: error }, "state watcher stopped"));
+    this.worker.start();
     await this.worker.waitUntilReady();
-    await this.ensureScheduler();
+    await this.deps.checks.start();
+    await this.ensureSchedule();
     this.options.queueConnection.on("ready", this.onReady);
   }
 
   async stop(): Promise<void> {
     this.options.queueConnection.off("ready", this.onReady);
-    this.shutdown.abort();
-    await this.worker.close();
-    await this.queue.close();
+    await Promise.all([this.deps.checks.stop(), this.worker.stop()]);
   }
 
-  /** Idempotent: every worker process calls it at start and after each Redis reconnect. */
-  private async ensureScheduler(): Promise<void> {
+  /** Idempotent: every worker process calls it at start, after a reconnect, on fleet changes. */
+  async ensureSchedule(): Promise<void> {
     try {
-      await this.queue.setGlobalConcurrency(1);
-      await this.queue.upsertJobScheduler(
-        SCHEDULER_ID,
-        { every: this.options.intervalMs },
-        { name: "poll", data: { kind: "poll" } },
-      );
+      await this.options.queue.setGlobalConcurrency(1);
+      await this.options.queue.removeJobScheduler(LEGACY_SCHEDULER_ID);
+      await this.deps.checks.schedule(this.options.checkQueue);
     } catch (error) {
       this.deps.logger.warn({ err: error }, "could not set up the state watch schedule");
     }
   }
 
-  private async process(job: Job<WatchJob>): Promise<void> {
-    const data = watchJobSchema.parse(job.data);
-    if (data.kind === "poll") {
-      await this.deps.alerter.poll({
-        timeoutMs: this.options.checkTimeoutMs,
-        signal: this.shutdown.signal,
-      });
-    } else {
+  private async process(data: WatchJob): Promise<void> {
+    if (data.kind === "webhook") {
       await this.deps.alerter.webhook(data.instance, data.state, data.at);
+    } else {
+      await this.deps.alerter.ingest(await this.deps.inbox.drain());
     }
   }
 }

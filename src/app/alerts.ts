@@ -1,8 +1,12 @@
 import { AlertStore } from "../alerts/alert-store.js";
 import { AlertClaims } from "../alerts/claims.js";
 import { Alerter } from "../alerts/alerter.js";
+import { DigestStore } from "../alerts/digest.js";
 import { MuteStore } from "../alerts/mute-store.js";
-import { StateWatcher } from "../alerts/state-watcher.js";
+import { ObservationInbox } from "../alerts/observation-inbox.js";
+import { checkJobs, StateChecks } from "../alerts/state-checks.js";
+import { requestApply, StateWatcher, watchJobs } from "../alerts/state-watcher.js";
+import { FleetLimit } from "../green-api/fleet-limit.js";
 import { DEFAULT_RULES } from "../alerts/transitions.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
@@ -14,13 +18,15 @@ const MAX_CHECK_TIMEOUT_MS = 10_000;
 
 /** The state watcher (alerts) of a process with the worker role. */
 export function alertsPart(shared: Shared): Part {
-  const { config, connections, access, metrics } = shared;
+  const { config, connections, access, metrics, settings } = shared;
   const { env, instances } = config;
   const logger = shared.logger.child({ part: "alerts" });
   const { knownPhones, closures } = linking(shared);
   const alerter = new Alerter({
     store: new AlertStore(connections.main, env.REDIS_PREFIX),
     mutes: new MuteStore(connections.main, env.REDIS_PREFIX),
+    digests: new DigestStore(connections.main, env.REDIS_PREFIX),
+    gatherMs: settings.alertGatherMs,
     instances,
     greenApi: shared.greenApi,
     channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),
@@ -52,15 +58,50 @@ export function alertsPart(shared: Shared): Part {
     logger,
     counters: metrics,
   });
-  const watcher = new StateWatcher(
-    { alerter, logger },
+  const inbox = new ObservationInbox(connections.main, env.REDIS_PREFIX);
+  const watchQueue = shared.queues.of(watchJobs);
+  const checks = new StateChecks(
+    {
+      alerter,
+      instances,
+      inbox,
+      fleet: new FleetLimit(connections.main, {
+        prefix: env.REDIS_PREFIX,
+        perSecond: env.GREEN_API_REQUESTS_PER_SECOND,
+        logger,
+      }),
+      observed: () => requestApply(watchQueue, settings.applyWindowMs),
+      logger,
+    },
     {
       workerConnection: connections.forBullMq(),
-      queueConnection: connections.forBullMq(),
       prefix: env.REDIS_PREFIX,
       intervalMs: env.STATE_POLL_INTERVAL_MS,
       checkTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, MAX_CHECK_TIMEOUT_MS),
+      concurrency: settings.checkConcurrency,
+      lockMs: settings.checkLockMs,
     },
   );
-  return { start: () => watcher.start(), stop: () => watcher.stop() };
+  const watcher = new StateWatcher(
+    { alerter, checks, inbox, logger },
+    {
+      workerConnection: connections.forBullMq(),
+      queue: watchQueue,
+      checkQueue: shared.queues.of(checkJobs),
+      queueConnection: shared.queues.connection,
+      prefix: env.REDIS_PREFIX,
+    },
+  );
+  // A partner sync changed the fleet: the shard schedule follows (idempotent in every process).
+  let unsubscribe: () => void = () => undefined;
+  return {
+    async start() {
+      await watcher.start();
+      unsubscribe = instances.onChange(() => void watcher.ensureSchedule());
+    },
+    async stop() {
+      unsubscribe();
+      await watcher.stop();
+    },
+  };
 }

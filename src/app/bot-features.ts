@@ -43,6 +43,7 @@ export function botFeatureDeps(
     alertTexts: textsFor(env.ALERT_LANGUAGE),
     knownPhones,
     userNames,
+    instances: config.instances,
     store,
     greenApi,
     screen,

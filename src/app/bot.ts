@@ -1,6 +1,6 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
-import { createPairingQueue } from "../pairing/pairing-queue.js";
-import { applySessionCapacity, createQrQueue, sessionCapacity } from "../qr-session/qr-queue.js";
+import { pairingJobs } from "../pairing/pairing-queue.js";
+import { applySessionCapacity, qrJobs, sessionCapacity } from "../qr-session/qr-queue.js";
 import { InFlight } from "../shared/in-flight.js";
 import { createBot } from "../telegram/bot.js";
 import { connectTelegram } from "../telegram/connect.js";
@@ -21,22 +21,15 @@ export function botPart(shared: Shared) {
   const { config, logger } = shared;
   const { env } = config;
   const updatesInFlight = new InFlight();
-  const closers: Array<() => Promise<unknown>> = [];
   let runner: RunnerHandle | undefined;
   const stopping = new AbortController();
 
   return {
     async start(http: HttpPart | undefined): Promise<void> {
-      // Fail fast, like the store: /qr during an outage must not wait for Redis to return.
-      const queueConnection = shared.connections.failFast();
-      const qr = createQrQueue(queueConnection, env.REDIS_PREFIX);
-      qr.on("error", (error) => logger.warn({ err: error }, "QR queue error"));
-      closers.push(() => qr.close());
+      const qr = shared.queues.of(qrJobs);
       const capacity = sessionCapacity(env.QR_EDITS_PER_SECOND, env.QR_MAX_SESSIONS);
       await applySessionCapacity(qr, capacity);
-      const pairing = createPairingQueue(queueConnection, env.REDIS_PREFIX);
-      pairing.on("error", (error) => logger.warn({ err: error }, "pairing queue error"));
-      closers.push(() => pairing.close());
+      const pairing = shared.queues.of(pairingJobs);
 
       const bot = createBot(
         {
@@ -82,11 +75,10 @@ export function botPart(shared: Shared) {
       await runner?.stop();
     },
 
-    /** Lets the handlers in flight finish (bounded), then closes the queues. */
+    /** Lets the handlers in flight finish (bounded); the app closes the queues after. */
     async stop(): Promise<void> {
       if (!(await updatesInFlight.drain(DRAIN_UPDATES_MS)))
         logger.warn({ inFlight: updatesInFlight.size }, "stopped with updates in flight");
-      for (const close of closers) await close().catch(() => undefined);
     },
   };
 }

@@ -1,8 +1,7 @@
-import type { Queue } from "bullmq";
 import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
 import { AlertStore } from "../alerts/alert-store.js";
-import { createWatchQueue, enqueueWebhookState, type WatchJob } from "../alerts/state-watcher.js";
+import { enqueueWebhookState, watchJobs } from "../alerts/state-watcher.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
@@ -13,7 +12,8 @@ import {
   telegramWebhookHandler,
 } from "../http/telegram-webhook.js";
 import type { Metrics } from "../observability/metrics.js";
-import { createQrQueue } from "../qr-session/qr-queue.js";
+import type { Queues } from "../jobs/queues.js";
+import { qrJobs } from "../qr-session/qr-queue.js";
 import type { Logger } from "../shared/logger.js";
 
 export interface HttpPart {
@@ -26,27 +26,25 @@ export interface HttpPart {
 
 /**
  * Starts the HTTP server of this process (HTTP_PORT set): GREEN-API's webhook hands states to the
- * watcher queue, /healthz and /metrics read Redis and the queues. `connection` must fail fast
- * (no offline queue): during an outage the webhook gives up at once (and still answers 200).
+ * watcher queue, /healthz and /metrics read Redis and the queues. The queues' connection fails
+ * fast (no offline queue): during an outage the webhook gives up at once (and still answers 200).
  */
 export async function startHttp(deps: {
   env: Env & { HTTP_PORT: number };
   instances: InstanceRegistry;
   redis: Redis;
-  connection: Redis;
+  queues: Queues;
   metrics: Metrics;
   logger: Logger;
 }): Promise<HttpPart> {
   const { env, metrics } = deps;
   const logger = deps.logger.child({ part: "http" });
   const startedAt = Date.now();
-  const watchQueue: Queue<WatchJob> = createWatchQueue(deps.connection, env.REDIS_PREFIX);
-  watchQueue.on("error", () => undefined); // Redis errors are reported by the app's connection
-  const qrQueue = createQrQueue(deps.connection, env.REDIS_PREFIX);
-  qrQueue.on("error", () => undefined);
+  const watchQueue = deps.queues.of(watchJobs);
+  const qrQueue = deps.queues.of(qrJobs);
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
   const alertStore = new AlertStore(deps.redis, env.REDIS_PREFIX);
-  const quotas = new QuotaStore(deps.connection, env.REDIS_PREFIX);
+  const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
 
   const server = new HttpServer({
     logger,
@@ -95,7 +93,6 @@ export async function startHttp(deps: {
     },
     async close() {
       await server.close();
-      await Promise.all([watchQueue.close(), qrQueue.close()]).catch(() => undefined);
     },
   };
 }

@@ -4,11 +4,13 @@ import { derivedSettings } from "../config/derived.js";
 import { type Config, inSetupMode, teamOf } from "../config/index.js";
 import { GreenApiClient } from "../green-api/client.js";
 import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
+import { Queues } from "../jobs/queues.js";
 import { Metrics } from "../observability/metrics.js";
 import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
 import { ChatPacer, ChatSlots, paceChats } from "../telegram/pacing/index.js";
 import { alertsPart } from "./alerts.js";
+import { fleetPart } from "./fleet.js";
 import { botPart } from "./bot.js";
 import { Connections } from "./connections.js";
 import { type HttpPart, startHttp } from "./http.js";
@@ -33,7 +35,14 @@ const REDIS_READY_TIMEOUT_MS = 15_000;
  * The composition root: builds what the parts share, then the parts this process runs (`ROLE`
  * picks the bot, the worker or both). Nothing else in src/ constructs parts or wires features.
  */
-export function createGreenlight(config: Config, logger: Logger): Greenlight {
+export function createGreenlight(
+  config: Config,
+  logger: Logger,
+  options: {
+    /** Instance tokens learned at runtime (partner sync): the logger masks them from then on. */
+    onSecrets?: (tokens: string[]) => void;
+  } = {},
+): Greenlight {
   const { env, instances } = config;
   if (inSetupMode(env)) return setupGreenlight(config, logger);
   const team = teamOf(env);
@@ -78,6 +87,9 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       staleMs: settings.sessionStaleMs,
     }),
     chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
+    // Fails fast, like the store: /qr during an outage must not wait for Redis to return, and the
+    // webhook gives up at once (and still answers 200).
+    queues: new Queues(connections.failFast(), prefix, logger),
   };
 
   const workerParts: Part[] =
@@ -89,15 +101,17 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
         ];
   const bot = env.ROLE === "worker" ? undefined : botPart(shared);
+  const fleet = fleetPart(shared, options.onSecrets ?? (() => undefined));
   let http: HttpPart | undefined;
 
   return {
     async start() {
       await connections.untilReady(Math.min(REDIS_READY_TIMEOUT_MS, env.STARTUP_TIMEOUT_MS));
+      await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
-        const connection = connections.failFast();
-        http = await startHttp({ env: httpEnv, instances, redis, connection, metrics, logger });
+        const { queues } = shared;
+        http = await startHttp({ env: httpEnv, instances, redis, queues, metrics, logger });
       }
       for (const part of workerParts) await part.start();
       await bot?.start(http);
@@ -108,6 +122,8 @@ export function createGreenlight(config: Config, logger: Logger): Greenlight {
       await bot?.stopTaking();
       await http?.close();
       await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
+      await fleet.stop();
+      await shared.queues.close();
       connections.closeAll();
     },
 

@@ -3,6 +3,7 @@ import type { Access } from "../access/access.js";
 import type { Config } from "../config/index.js";
 import type { DerivedSettings } from "../config/derived.js";
 import type { GreenApiClient } from "../green-api/client.js";
+import type { Queues } from "../jobs/queues.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { ChatPacer, ChatSlots } from "../telegram/pacing/index.js";
 import type { SessionStore } from "../qr-session/session-store.js";
@@ -25,6 +26,8 @@ export interface Shared {
   telegram: TelegramApiFactory;
   store: SessionStore;
   chatSlots: ChatSlots;
+  /** Every BullMQ queue this process adds to, opened once (src/jobs). */
+  queues: Queues;
 }
 
 /** One part of the process: it starts, and it stops (letting work in flight end, or handing it back). */

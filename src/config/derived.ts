@@ -39,6 +39,23 @@ export function derivedSettings(env: Env) {
     pairingConcurrency: 200,
     /** How often a pairing watch asks for the state: four times per code life, 2 s at most. */
     pairingCheckEveryMs: Math.min(2_000, env.PAIRING_CODE_TTL_MS / 4),
+    /**
+     * Observations of shard jobs that land within this window are applied in one watch run (one
+     * grouped alert per chat): at most once a second, and well inside one interval.
+     */
+    applyWindowMs: Math.min(1_000, Math.max(20, Math.floor(env.STATE_POLL_INTERVAL_MS / 4))),
+    /**
+     * A shard job a dead worker held is run again after its lock lapses (about twice this): within
+     * one interval, but never so short that a busy worker loses a live lock.
+     */
+    checkLockMs: Math.max(5_000, Math.min(30_000, Math.floor(env.STATE_POLL_INTERVAL_MS / 2))),
+    /**
+     * New alerts wait this long for others in the same chat: instances dropping together (their
+     * checks are spread over the interval) share one message. At most 10 s more before an alert.
+     */
+    alertGatherMs: Math.min(10_000, env.STATE_POLL_INTERVAL_MS),
+    /** Shard jobs one worker runs at once: each waits on up to 50 checks of one timeout. */
+    checkConcurrency: 8,
     /** /status answers within this even when GREEN-API hangs (per call). */
     statusTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, 5_000),
   };

@@ -88,6 +88,33 @@ export const envSchema = z.object({
    * 0.2.0, which kept a crashed session's QR still for over a minute.
    */
   SESSION_LOCK_MS: milliseconds(6_000, 2_000, 600_000),
+  /**
+   * A GREEN-API partner token: the instances come from the account (getInstances) as well as the
+   * instances file, which then becomes optional. A secret like the instance tokens.
+   */
+  GREEN_API_PARTNER_TOKEN: z
+    .string()
+    .trim()
+    .min(10, "looks too short for a partner token")
+    .optional(),
+  /** Where the partner API is (the console shows it). */
+  GREEN_API_PARTNER_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("https://api.green-api.com")
+    .transform((url) => url.replace(/\/+$/, "")),
+  /** apiUrl of instances learned from the partner account (the file may say otherwise). */
+  GREEN_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("https://api.greenapi.com")
+    .transform((url) => url.replace(/\/+$/, "")),
+  /** How often the partner account is asked for its instances. */
+  PARTNER_SYNC_INTERVAL_MS: milliseconds(600_000, 1_000, 86_400_000),
+  /**
+   * The watcher's state checks per second for the whole fleet, every process together (Redis
+   * GCRA), so a fleet never floods GREEN-API from one IP; 0: no fleet cap (per-instance limits
+   * still hold).
+   */
+  GREEN_API_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(50),
   /** How long a pairing code works (GREEN-API: about 2.5 minutes). */
   PAIRING_CODE_TTL_MS: milliseconds(150_000, 2_000, 600_000),
   /** At most one pairing-code request per instance this often (repeats can lock an instance). */

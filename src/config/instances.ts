@@ -53,24 +53,47 @@ const instancesFileSchema = z
 
 export type Instance = z.infer<typeof instanceSchema>;
 
-/** The instances an operator manages, by the name used in commands. */
-export class InstanceRegistry {
-  private readonly byName: Map<string, Instance>;
+/** Where greenlight learned of an instance: the instances file, or the GREEN-API partner account. */
+export type InstanceSource = "file" | "account";
 
-  constructor(instances: Instance[]) {
+/** What the partner account says of an instance beyond its credentials (getInstances). */
+export interface AccountFacts {
+  /** When its paid period ends (ms since epoch); undefined: GREEN-API gave no date. */
+  expiresAt?: number;
+  isExpired?: boolean;
+}
+
+export interface KnownInstance extends Instance {
+  source?: InstanceSource;
+  account?: AccountFacts;
+}
+
+/**
+ * The instances an operator manages, by the name used in commands. One object per process that
+ * every part holds; with a partner token its content changes at runtime (fleet/instance-directory
+ * replaces it after each sync, and listeners hear of it), so callers ask it each time, never keep
+ * a copy.
+ */
+export class InstanceRegistry {
+  private byName: Map<string, KnownInstance>;
+  private byId: Map<string, KnownInstance>;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(instances: KnownInstance[]) {
     this.byName = new Map(instances.map((instance) => [instance.name, instance]));
+    this.byId = new Map(instances.map((instance) => [instance.idInstance, instance]));
   }
 
   /** Case-insensitive, like the names in the file. */
-  find(name: string): Instance | undefined {
+  find(name: string): KnownInstance | undefined {
     return this.byName.get(name.trim().toLowerCase());
   }
 
-  findById(idInstance: string): Instance | undefined {
-    return this.all().find((instance) => instance.idInstance === idInstance);
+  findById(idInstance: string): KnownInstance | undefined {
+    return this.byId.get(idInstance);
   }
 
-  all(): Instance[] {
+  all(): KnownInstance[] {
     return [...this.byName.values()];
   }
 
@@ -80,6 +103,19 @@ export class InstanceRegistry {
 
   tokens(): string[] {
     return this.all().map((instance) => instance.apiTokenInstance);
+  }
+
+  /** The whole list at once (a partner sync); listeners run after. */
+  replace(instances: KnownInstance[]): void {
+    this.byName = new Map(instances.map((instance) => [instance.name, instance]));
+    this.byId = new Map(instances.map((instance) => [instance.idInstance, instance]));
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after every replace; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 }
 
@@ -107,12 +143,19 @@ export function parseInstances(
   return new InstanceRegistry(result.data);
 }
 
-export function loadInstancesFile(path: string, options: InstancesOptions = {}): InstanceRegistry {
+export function loadInstancesFile(
+  path: string,
+  options: InstancesOptions & {
+    /** A partner token is set: a missing file means "every instance from the account". */
+    optional?: boolean;
+  } = {},
+): InstanceRegistry | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && options.optional) return undefined;
     throw new ConfigError(
       `INSTANCES_FILE: cannot read ${path} (${code ?? "error"}); copy instances.example.json to ${path} and fill it in`,
     );

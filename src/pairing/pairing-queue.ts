@@ -1,5 +1,6 @@
-import { type ConnectionOptions, Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import { z } from "zod";
+import { defineJobKind } from "../jobs/job-kind.js";
 
 export const PAIRING_QUEUE_NAME = "pairing-watch";
 
@@ -9,21 +10,17 @@ export const pairingJobSchema = z.object({
 });
 export type PairingJob = z.infer<typeof pairingJobSchema>;
 
-export function createPairingQueue(
-  connection: ConnectionOptions,
-  prefix: string,
-): Queue<PairingJob> {
-  return new Queue<PairingJob>(PAIRING_QUEUE_NAME, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 3,
-      backoff: { type: "exponential", delay: 1000 },
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { count: 1000 },
-    },
-  });
-}
+/** Pairing-code watches: one job per issued code, run by PairingWatcher. */
+export const pairingJobs = defineJobKind<PairingJob>({
+  queueName: PAIRING_QUEUE_NAME,
+  schema: pairingJobSchema,
+  defaultJobOptions: {
+    attempts: 3,
+    backoff: { type: "exponential", delay: 1000 },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+  },
+});
 
 export async function enqueuePairingWatch(
   queue: Queue<PairingJob>,

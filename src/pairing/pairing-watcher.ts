@@ -2,18 +2,14 @@ import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { Closure } from "../shared/closure.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Logger } from "../shared/logger.js";
-import {
-  type LoopEnd,
-  ResumableWorker,
-  type ResumableWorkerOptions,
-} from "../shared/resumable-worker.js";
+import { JobWorker, type JobWorkerOptions, type LoopEnd } from "../jobs/job-worker.js";
 import { sleep } from "../shared/time.js";
 import { localeOf } from "../shared/locale.js";
 import type { CodeScreen } from "./ports.js";
-import { PAIRING_QUEUE_NAME, type PairingJob, pairingJobSchema } from "./pairing-queue.js";
+import { type PairingJob, pairingJobs } from "./pairing-queue.js";
 import type { PairingRecord, PairingStore } from "./pairing-store.js";
 
-export interface PairingWatcherOptions extends ResumableWorkerOptions {
+export interface PairingWatcherOptions extends JobWorkerOptions {
   /** getStateInstance allows 1 request/s per instance; a code is typed in tens of seconds. */
   checkEveryMs: number;
 }
@@ -23,7 +19,7 @@ export interface PairingWatcherOptions extends ResumableWorkerOptions {
  * the instance logs in, or to "expired" (with New code / QR instead) when the code runs out.
  * Like QR sessions, a watch is resumable: it keeps nothing but ids in its job.
  */
-export class PairingWatcher extends ResumableWorker<PairingJob> {
+export class PairingWatcher extends JobWorker<PairingJob> {
   constructor(
     private readonly deps: {
       store: PairingStore;
@@ -41,11 +37,8 @@ export class PairingWatcher extends ResumableWorker<PairingJob> {
     private readonly options: PairingWatcherOptions,
   ) {
     super(
-      PAIRING_QUEUE_NAME,
-      (job, signal) => {
-        const { instance, sessionId } = pairingJobSchema.parse(job.data);
-        return this.watch(instance, sessionId, signal);
-      },
+      pairingJobs,
+      ({ instance, sessionId }, signal) => this.watch(instance, sessionId, signal),
       options,
       deps.logger,
     );

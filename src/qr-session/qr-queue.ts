@@ -1,5 +1,6 @@
-import { type ConnectionOptions, Queue } from "bullmq";
+import type { ConnectionOptions, Queue } from "bullmq";
 import { z } from "zod";
+import { defineJobKind, openQueue } from "../jobs/job-kind.js";
 
 export const QR_QUEUE_NAME = "qr-sessions";
 
@@ -13,17 +14,21 @@ export type QrJob = z.infer<typeof qrJobSchema>;
 /** Attempts after an unexpected error (a Redis blip mid-poll): the session resumes from its record. */
 export const QR_JOB_ATTEMPTS = 5;
 
+/** The QR sessions' queue: one job per live session, run by QrWorker. */
+export const qrJobs = defineJobKind<QrJob>({
+  queueName: QR_QUEUE_NAME,
+  schema: qrJobSchema,
+  defaultJobOptions: {
+    attempts: QR_JOB_ATTEMPTS,
+    backoff: { type: "exponential", delay: 1000 },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+  },
+});
+
+/** A queue of its own (the bench); the app's parts take theirs from `Queues`. */
 export function createQrQueue(connection: ConnectionOptions, prefix: string): Queue<QrJob> {
-  return new Queue<QrJob>(QR_QUEUE_NAME, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: QR_JOB_ATTEMPTS,
-      backoff: { type: "exponential", delay: 1000 },
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { count: 1000 },
-    },
-  });
+  return openQueue(qrJobs, connection, prefix);
 }
 
 export async function enqueueQrSession(queue: Queue<QrJob>, job: QrJob): Promise<void> {

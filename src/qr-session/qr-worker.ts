@@ -2,18 +2,14 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Job } from "bullmq";
 import type { Logger } from "../shared/logger.js";
-import {
-  type LoopEnd,
-  ResumableWorker,
-  type ResumableWorkerOptions,
-} from "../shared/resumable-worker.js";
+import { JobWorker, type JobWorkerOptions, type LoopEnd } from "../jobs/job-worker.js";
 import { localeOf } from "../shared/locale.js";
 import type { QrScreen } from "./ports.js";
-import { QR_JOB_ATTEMPTS, QR_QUEUE_NAME, type QrJob, qrJobSchema } from "./qr-queue.js";
+import { QR_JOB_ATTEMPTS, type QrJob, qrJobs } from "./qr-queue.js";
 import type { SessionRunner } from "./session-runner.js";
 import type { SessionStore } from "./session-store.js";
 
-export type QrWorkerOptions = ResumableWorkerOptions;
+export type QrWorkerOptions = JobWorkerOptions & { lockMs: number };
 
 /** Poller ids kept for jobs that may come back here; past this many the oldest are forgotten. */
 const MAX_REMEMBERED_POLLERS = 10_000;
@@ -60,9 +56,9 @@ export class PollerIds {
 
 /**
  * The worker that runs QR sessions. On stop every running session suspends and is handed back to
- * the queue (see ResumableWorker); a session that fails for good says so on its message.
+ * the queue (see JobWorker); a session that fails for good says so on its message.
  */
-export class QrWorker extends ResumableWorker<QrJob> {
+export class QrWorker extends JobWorker<QrJob> {
   constructor(
     private readonly deps: {
       runner: SessionRunner;
@@ -72,13 +68,13 @@ export class QrWorker extends ResumableWorker<QrJob> {
     },
     options: QrWorkerOptions,
   ) {
-    super(QR_QUEUE_NAME, (job, signal) => this.runSession(job, signal), options, deps.logger);
+    super(qrJobs, (data, signal, job) => this.runSession(data, job, signal), options, deps.logger);
   }
 
   private readonly pollers = new PollerIds();
 
-  private async runSession(job: Job<QrJob>, signal: AbortSignal): Promise<LoopEnd> {
-    const { instance, sessionId } = qrJobSchema.parse(job.data);
+  private async runSession(data: QrJob, job: Job<QrJob>, signal: AbortSignal): Promise<LoopEnd> {
+    const { instance, sessionId } = data;
     const jobId = job.id ?? `${instance}-${sessionId}`;
     const pollerId = this.pollers.begin(jobId);
     // Which process polls which instance: what an operator looks for after a crash or a stall.

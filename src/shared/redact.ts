@@ -4,13 +4,15 @@
  * is logged or shown to a user passes through a Redactor first.
  */
 export class Redactor {
-  private readonly secrets: string[];
+  private secrets: string[];
 
   constructor(secrets: Iterable<string>) {
-    // Longest first, so a secret that contains another is masked whole.
-    this.secrets = [...new Set(secrets)]
-      .filter((secret) => secret.length >= 6)
-      .sort((a, b) => b.length - a.length);
+    this.secrets = sorted(secrets);
+  }
+
+  /** Secrets learned while running (instance tokens from a partner sync), masked from now on. */
+  add(secrets: Iterable<string>): void {
+    this.secrets = sorted([...this.secrets, ...secrets]);
   }
 
   redact(text: string): string {
@@ -25,6 +27,13 @@ export class Redactor {
   with(secrets: Iterable<string>): Redactor {
     return new Redactor([...this.secrets, ...secrets]);
   }
+}
+
+/** Longest first, so a secret that contains another is masked whole. */
+function sorted(secrets: Iterable<string>): string[] {
+  return [...new Set(secrets)]
+    .filter((secret) => secret.length >= 6)
+    .sort((a, b) => b.length - a.length);
 }
 
 /** Keeps a short prefix so that operators can still tell two tokens apart in a log. */

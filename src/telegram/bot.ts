@@ -1,5 +1,6 @@
 import { type Api, Bot, type BotError, type Transformer } from "grammy";
 import type { Access } from "../access/access.js";
+import type { InstanceRegistry } from "../config/index.js";
 import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
@@ -7,6 +8,7 @@ import { accessGuard } from "./features/access.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
 import { auditFeature } from "./features/audit.js";
 import { type ClaimFeatureDeps, claimFeature } from "./features/claim.js";
+import { instancesFeature } from "./features/instances.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
 import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
@@ -21,7 +23,7 @@ export type FeatureDeps = ClaimFeatureDeps &
   CodeFeatureDeps &
   StatusFeatureDeps &
   AdminFeatureDeps &
-  MuteFeatureDeps;
+  MuteFeatureDeps & { instances: InstanceRegistry };
 
 export interface BotOptions {
   token: string;
@@ -57,6 +59,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     statusFeature(deps),
     adminFeature(deps),
     auditFeature(deps),
+    instancesFeature(deps),
     muteFeature(deps),
     claimFeature(deps),
   );

@@ -65,6 +65,7 @@ const COMMANDS: Record<string, { need: Need; text: string; secret?: boolean }> =
   logout: { need: "administer", text: "/logout shop" },
   reboot: { need: "administer", text: "/reboot shop" },
   audit: { need: "administer", text: "/audit" },
+  instances: { need: "administer", text: "/instances" },
 };
 
 interface ButtonSpec {
@@ -159,6 +160,7 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   logout: [/^send here text 🚪 Log out shop\?/],
   reboot: [/^send here text 🔁 Reboot shop\?/],
   audit: [/^send here text 🧾/],
+  instances: [/^send here text 📒/],
   "st:refresh": ["answer Updated.", /^edit here text 📋 Instances/],
   "qr:start": [/^answer Starting/, "send @ photo"],
   "qr:cancel": ["answer This QR session has already ended."],
@@ -263,7 +265,11 @@ function deniedEffect(
       : [];
   }
   // Asked for what they may do on no instance at all.
-  if (name === "audit" || (user === "operator of another instance" && need === "administer"))
+  if (
+    name === "audit" ||
+    name === "instances" ||
+    (user === "operator of another instance" && need === "administer")
+  )
     return [
       kind === "button"
         ? "answer This button is no longer valid."

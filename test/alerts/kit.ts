@@ -1,5 +1,6 @@
 // Helpers for the alert tests: a harness with the watcher on, waiting on the watcher's own
 // GREEN-API checks (never on the clock), and the alert messages as an operator sees them.
+import { Redis } from "ioredis";
 import type { StoredMessage } from "../fakes/fake-telegram.js";
 import {
   type Harness,
@@ -9,6 +10,7 @@ import {
   type TestInstance,
 } from "../kit/app-harness.js";
 import { textMessages } from "../kit/chat.js";
+import { redisUrl } from "../kit/redis.js";
 import { eventually } from "../kit/wait.js";
 
 export const WEBHOOK_SECRET = "webhook-secret-0123456789abcdef";
@@ -55,7 +57,10 @@ export async function checksPass(
   );
 }
 
-/** Waits until the watcher's first run has checked every instance (however early it ran). */
+/**
+ * Waits until the watcher's first run has checked every instance (however early it ran) and
+ * taken in what it saw (the checks run in shard jobs; a watch job applies their observations).
+ */
 export async function firstRunDone(h: Harness): Promise<void> {
   await eventually(
     () =>
@@ -66,6 +71,13 @@ export async function firstRunDone(h: Harness): Promise<void> {
         ),
     "the watcher's first run",
   );
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  try {
+    const lastRun = `${h.config.env.REDIS_PREFIX}:alerts:last-run`;
+    await eventually(async () => (await redis.exists(lastRun)) === 1, "the first run applied");
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Messages greenlight sent in a chat that are alerts (text messages, not command replies). */

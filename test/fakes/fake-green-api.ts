@@ -316,6 +316,24 @@ class Instance implements FakeInstance {
   }
 }
 
+/** One entry of getInstances, as green-api.com/en/docs/partners/getInstances shows it. */
+export interface PartnerInstance {
+  idInstance: number;
+  name: string;
+  typeInstance: string;
+  typeAccount: string;
+  partnerUserUiid: string;
+  timeCreated: string;
+  timeDeleted: string;
+  apiTokenInstance: string;
+  deleted: boolean;
+  tariff: string;
+  isFree: boolean;
+  isPartner: boolean;
+  expirationDate: string;
+  isExpired: boolean;
+}
+
 export class FakeGreenApi {
   readonly apiUrl: string;
   readonly calls: GreenApiCall[] = [];
@@ -347,6 +365,14 @@ export class FakeGreenApi {
    * it to a process: test/kit/socket-owner.ts). Unset: calls record their port only.
    */
   identifyCaller: ((remotePort: number) => string | undefined) | undefined;
+  /**
+   * The partner account (GET /partner/getInstances/{partnerToken}, REAL-API.md): its token and
+   * what getInstances lists, in GREEN-API's shape; tests edit the list as the account changes.
+   */
+  readonly partner: { token: string; instances: PartnerInstance[] } = {
+    token: "partnertoken0123456789abcdef",
+    instances: [],
+  };
 
   private constructor(
     private readonly server: Server,
@@ -465,6 +491,8 @@ export class FakeGreenApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const partner = /^\/partner\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    if (partner) return this.handlePartner(req, res, partner[1] ?? "", partner[2] ?? "");
     const route = /^\/waInstance([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
     // Who is calling, while the connection is surely open (before reading the body).
     const caller = this.callerOf(req);
@@ -619,6 +647,73 @@ export class FakeGreenApi {
     });
     const payload = instance.currentQrPayload();
     void pushQr(payload).then(() => instance.markServed(payload));
+  }
+
+  /** Adds an instance to the partner account and to the fake: it answers state checks too. */
+  addAccountInstance(
+    opts: AddInstanceOptions & Partial<Omit<PartnerInstance, "idInstance" | "apiTokenInstance">>,
+  ): FakeInstance {
+    const added = this.addInstance(opts);
+    this.partner.instances.push({
+      idInstance: Number(opts.idInstance),
+      name: opts.name ?? `Instance ${opts.idInstance}`,
+      typeInstance: opts.typeInstance ?? "whatsapp",
+      typeAccount: "",
+      partnerUserUiid: "",
+      timeCreated: "2026-01-10T09:00:00",
+      timeDeleted: "0001-01-01T00:00:00",
+      apiTokenInstance: opts.apiTokenInstance,
+      deleted: opts.deleted ?? false,
+      tariff: "BUSINESS",
+      isFree: false,
+      isPartner: true,
+      expirationDate: opts.expirationDate ?? "2027-01-10T09:00:00",
+      isExpired: opts.isExpired ?? false,
+    });
+    return added;
+  }
+
+  /**
+   * getInstances of the partner API. A wrong token is answered as GREEN-API does: HTTP 200 with
+   * {code: 401, description: "Unauthorized"} (REAL-API.md).
+   */
+  private async handlePartner(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    token: string,
+  ): Promise<void> {
+    await readBody(req);
+    const call: GreenApiCall = {
+      idInstance: "",
+      method: `partner/${method}`,
+      httpMethod: req.method ?? "GET",
+      token,
+      body: undefined,
+      query: {},
+      at: Date.now(),
+      status: 0,
+    };
+    this.calls.push(call);
+    const scripted = this.scripts.get(scriptKey("", call.method))?.shift();
+    if (scripted) {
+      const answer = await this.scriptedAnswer(call, scripted, res);
+      if (!answer || res.destroyed) return;
+      send(res, answer.status, answer.body);
+      this.finish(call, answer.status);
+      return;
+    }
+    if (method !== "getInstances" || req.method !== "GET") {
+      send(res, 404, "");
+      this.finish(call, 404);
+      return;
+    }
+    const body =
+      token === this.partner.token
+        ? this.partner.instances
+        : { code: 401, description: "Unauthorized" };
+    send(res, 200, JSON.stringify(body));
+    this.finish(call, 200);
   }
 
   private finish(call: GreenApiCall, status: number): void {

@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createGreenlight, type Greenlight } from "../../src/app/index.js";
 import { parseEnv } from "../../src/config/env.js";
-import type { Config } from "../../src/config/index.js";
+import { type Config, configFrom } from "../../src/config/index.js";
 import { redisSecrets } from "../../src/config/redis-connection.js";
-import { loadInstancesFile } from "../../src/config/instances.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { Redactor } from "../../src/shared/redact.js";
 import { FakeGreenApi } from "../fakes/fake-green-api.js";
@@ -62,6 +61,13 @@ export interface HarnessOptions {
    */
   greenApiRateLimits?: boolean;
   start?: boolean;
+  /**
+   * A GREEN-API partner account on the fake (fake.partner): GREEN_API_PARTNER_TOKEN and both URLs
+   * point at the fake. `withFile: false`: no instances file at all (everything from the account).
+   */
+  partner?: { withFile: boolean };
+  /** The fake Telegram answers 429 above Telegram's flood limits (30/s, 20/min per group…). */
+  telegramRateLimits?: boolean;
 }
 
 export function writeInstancesFile(greenApiUrl: string, instances: TestInstance[]): string {
@@ -72,7 +78,7 @@ export function writeInstancesFile(greenApiUrl: string, instances: TestInstance[
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const telegram = await FakeTelegram.start();
+  const telegram = await FakeTelegram.start({ enforceRateLimits: options.telegramRateLimits });
   // The operators opened a private chat with the bot long ago: it may write to them there.
   telegram.userStartedBot(OPERATOR);
   telegram.userStartedBot(SECOND_OPERATOR);
@@ -93,7 +99,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     OPERATOR_IDS: `${OPERATOR},${SECOND_OPERATOR}`,
     // The tests' group is one the admin trusts with QR codes (README "Who may do what").
     SECRET_CHAT_IDS: String(GROUP_CHAT),
-    INSTANCES_FILE: ownInstancesFile,
+    INSTANCES_FILE:
+      options.partner?.withFile === false
+        ? join(dirname(ownInstancesFile), "none.json")
+        : ownInstancesFile,
+    ...(options.partner
+      ? {
+          GREEN_API_PARTNER_TOKEN: greenApi.partner.token,
+          GREEN_API_PARTNER_URL: greenApi.apiUrl,
+          GREEN_API_URL: greenApi.apiUrl,
+        }
+      : {}),
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: uniquePrefix("app"),
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -116,14 +132,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logLines: string[] = [];
   const build = (overrides: Record<string, string>) => {
     const parsed = parseEnv({ ...env, ...overrides });
-    const config: Config = {
-      env: parsed,
-      instances: loadInstancesFile(parsed.INSTANCES_FILE, {
-        allowInsecureHttp: parsed.ALLOW_INSECURE_HTTP === "1",
-      }),
-    };
+    const config: Config = configFrom(parsed);
     const redactor = new Redactor([
       parsed.BOT_TOKEN,
+      ...(parsed.GREEN_API_PARTNER_TOKEN ? [parsed.GREEN_API_PARTNER_TOKEN] : []),
       ...config.instances.tokens(),
       ...redisSecrets(parsed),
     ]);
@@ -132,7 +144,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       redactor,
       destination: { write: (line: string) => void logLines.push(line) },
     });
-    return { config, app: createGreenlight(config, logger) };
+    return {
+      config,
+      app: createGreenlight(config, logger, { onSecrets: (tokens) => redactor.add(tokens) }),
+    };
   };
   const { config, app } = build({});
   const others: Greenlight[] = [];

@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import type { Instance } from "../../config/index.js";
+import type { Instance, KnownInstance } from "../../config/index.js";
 import type { GreenApiClient } from "../../green-api/client.js";
 import { endStateOf, GreenApiError } from "../../green-api/errors.js";
 import { describeQuota, type QuotaNotice } from "../../green-api/quota-store.js";
@@ -13,6 +13,7 @@ import { missText } from "../instance-replies.js";
 import { phoneVisibilityIn } from "../phone-privacy.js";
 import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
+import { utcDate } from "../i18n/en/fleet.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -54,6 +55,16 @@ const STATUS_MAX_TURN_WAIT_MS = 8_000;
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
+function paidLine(expiresAt: number | undefined, t: Texts): string {
+  return expiresAt === undefined ? "" : `\n   ${t.fleet.paidUntil(utcDate(expiresAt))}`;
+}
+
+/** The paid date of each instance the account told of (KnownInstance.account). */
+const paidUntilOf = (instances: readonly KnownInstance[]) => {
+  const dates = new Map(instances.map((i) => [i.name, i.account?.expiresAt]));
+  return (name: string) => dates.get(name);
+};
+
 /**
  * One line per instance, in the order of the instances file. Pure, for tests and reuse. Phone
  * numbers are whole only for a private chat (`phones: "full"`), masked anywhere else.
@@ -65,6 +76,8 @@ export function formatStatusList(
   t: Texts,
   phones: PhoneVisibility | ((instance: string) => PhoneVisibility) = "masked",
   quotas: ReadonlyMap<string, QuotaNotice> = new Map(),
+  /** When the instance's paid period ends, as the partner account says (fleet sync). */
+  paidUntil: (instance: string) => number | undefined = () => undefined,
 ): string {
   const s = t.toolkit.status;
   const visibility = (instance: string) =>
@@ -90,7 +103,8 @@ export function formatStatusList(
     return (
       s.line(report.name, stateLineOf(report)) +
       (muted ? `\n   ${s.muted(utc(muted))}` : "") +
-      (quota ? `\n   ${t.greenApi.quotaNotice(utc(quota.at), describeQuota(quota))}` : "")
+      (quota ? `\n   ${t.greenApi.quotaNotice(utc(quota.at), describeQuota(quota))}` : "") +
+      paidLine(paidUntil(report.name), t)
     );
   });
   return [s.title, "", ...lines, "", s.checkedAt(utc(checkedAt))].join("\n");
@@ -188,7 +202,15 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
       knownOf(names),
     ]);
     return {
-      text: formatStatusList(reports, mutes, Date.now(), t, phonesFor(ctx, chatId), quotas),
+      text: formatStatusList(
+        reports,
+        mutes,
+        Date.now(),
+        t,
+        phonesFor(ctx, chatId),
+        quotas,
+        paidUntilOf(visible),
+      ),
       keyboard: statusKeyboard(reports, t, mayLinkFor(ctx), true, known),
     };
   };
@@ -222,6 +244,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
         ctx.t,
         phonesFor(ctx, ctx.chat.id),
         quotas,
+        paidUntilOf([instance]),
       ).replace(s.title, s.detailTitle(instance.name)),
       "",
       history.length ? s.history : s.noHistory,

@@ -1,13 +1,14 @@
 import { setMaxListeners } from "node:events";
 import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../shared/logger.js";
+import type { JobKind } from "./job-kind.js";
 
-export interface ResumableWorkerOptions {
+export interface JobWorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   concurrency: number;
-  /** BullMQ's lock on a running job (renewed every half of it). */
-  lockMs: number;
+  /** BullMQ's lock on a running job (renewed every half of it). Unset: BullMQ's 30 s. */
+  lockMs?: number;
   /**
    * How often a lapsed lock is looked for: a crashed worker's job is picked up again within
    * lockMs + this. Unset: lockMs.
@@ -15,25 +16,27 @@ export interface ResumableWorkerOptions {
   stalledCheckMs?: number;
 }
 
-/** What a job's loop returns: how it ended, or that it stopped for a shutdown and must resume. */
-export type LoopEnd = string | { suspended: true };
+/** What a job's handler returns: how it ended, or that it stopped for a shutdown and must resume. */
+export type LoopEnd = string | void | { suspended: true };
 
 /**
- * A BullMQ worker for jobs that are long loops (a QR session, a pairing-code watch). On stop it
- * aborts the signal every loop watches: a loop that returns `{ suspended: true }` has its job
- * moved back to the queue at once, so the next worker (this one restarted, or another) resumes it
- * instead of waiting for a stall timeout. Everything a loop needs to resume lives in Redis.
+ * The worker of one job kind. Data is checked with the kind's schema before the handler sees it
+ * (a malformed job fails, it is never run). On stop it aborts the signal every handler watches:
+ * one that returns `{ suspended: true }` (a long loop: a QR session, a pairing-code watch) has its
+ * job moved back to the queue at once, so the next worker (this one restarted, or another)
+ * resumes it instead of waiting for a stall timeout. Everything a loop needs lives in Redis.
  */
-export class ResumableWorker<Data> {
+export class JobWorker<Data> {
   private readonly worker: Worker<Data>;
   private readonly shutdown = new AbortController();
 
   constructor(
-    queueName: string,
-    loop: (job: Job<Data>, signal: AbortSignal) => Promise<LoopEnd>,
-    options: ResumableWorkerOptions,
+    kind: JobKind<Data>,
+    handler: (data: Data, signal: AbortSignal, job: Job<Data>) => Promise<LoopEnd>,
+    options: JobWorkerOptions,
     private readonly logger: Logger,
   ) {
+    const queueName = kind.queueName;
     this.worker = new Worker<Data>(
       queueName,
       async (job, token, lockLost?: AbortSignal) => {
@@ -43,8 +46,8 @@ export class ResumableWorker<Data> {
           ? AbortSignal.any([this.shutdown.signal, lockLost])
           : this.shutdown.signal;
         setMaxListeners(0, signal);
-        const end = await loop(job, signal);
-        if (typeof end === "string") return end;
+        const end = await handler(kind.schema.parse(job.data), signal, job);
+        if (typeof end !== "object") return end;
         if (token) await this.handBack(job, token);
         throw new DelayedError();
       },
@@ -52,14 +55,18 @@ export class ResumableWorker<Data> {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency,
-        lockDuration: options.lockMs,
-        stalledInterval: options.stalledCheckMs ?? options.lockMs,
+        ...(options.lockMs
+          ? {
+              lockDuration: options.lockMs,
+              stalledInterval: options.stalledCheckMs ?? options.lockMs,
+            }
+          : {}),
         // Every crash of a worker counts as a stall; a long job survives many.
         maxStalledCount: 20,
         autorun: false,
       },
     );
-    // Every running loop listens to this one signal: hundreds of listeners are expected.
+    // Every running handler listens to this one signal: hundreds of listeners are expected.
     setMaxListeners(0, this.shutdown.signal);
     this.worker.on("error", (error) => logger.error({ err: error, queueName }, "worker error"));
     this.worker.on("lockRenewalFailed", (jobIds) => {

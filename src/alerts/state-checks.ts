@@ -1,0 +1,118 @@
+import type { ConnectionOptions, Queue } from "bullmq";
+import { z } from "zod";
+import type { InstanceRegistry } from "../config/index.js";
+import type { FleetLimit } from "../green-api/fleet-limit.js";
+import { defineJobKind } from "../jobs/job-kind.js";
+import { JobWorker } from "../jobs/job-worker.js";
+import type { Logger } from "../shared/logger.js";
+import type { Alerter } from "./alerter.js";
+import { shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
+import type { ObservationInbox } from "./observation-inbox.js";
+
+export const CHECK_QUEUE_NAME = "state-check";
+
+export const checkJobSchema = z.object({
+  shard: z.number().int().nonnegative(),
+  shards: z.number().int().positive(),
+});
+export type CheckJob = z.infer<typeof checkJobSchema>;
+
+/** One job per shard and interval; no retries: the next interval checks the shard again. */
+export const checkJobs = defineJobKind<CheckJob>({
+  queueName: CHECK_QUEUE_NAME,
+  schema: checkJobSchema,
+  defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
+});
+
+export interface StateChecksOptions {
+  workerConnection: ConnectionOptions;
+  prefix: string;
+  intervalMs: number;
+  checkTimeoutMs: number;
+  /** Shard jobs one process runs at once. */
+  concurrency: number;
+  /** A dead worker's shard job is run again within about twice this. */
+  lockMs: number;
+}
+
+/**
+ * The fleet's state checks, spread as BullMQ jobs (one scheduler per shard, see check-shards.ts)
+ * so that every worker process takes a share. A shard job only asks GREEN-API: its observations
+ * go to the inbox, and the single watch job (StateWatcher) turns them into memory and alerts.
+ */
+export class StateChecks {
+  private readonly worker: JobWorker<CheckJob>;
+
+  constructor(
+    private readonly deps: {
+      alerter: Alerter;
+      instances: InstanceRegistry;
+      inbox: ObservationInbox;
+      fleet: FleetLimit;
+      /** Called after a shard's observations are in the inbox (the watch job takes them). */
+      observed: () => Promise<void>;
+      logger: Logger;
+    },
+    private readonly options: StateChecksOptions,
+  ) {
+    this.worker = new JobWorker(
+      checkJobs,
+      (data, signal) => this.run(data, signal),
+      {
+        connection: options.workerConnection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        lockMs: options.lockMs,
+      },
+      deps.logger,
+    );
+  }
+
+  async start(): Promise<void> {
+    this.worker.start();
+    await this.worker.waitUntilReady();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /**
+   * Makes the shard schedulers match the fleet: idempotent, called by every worker process at
+   * start, after a Redis reconnect and when the instance list changes.
+   */
+  async schedule(queue: Queue<CheckJob>): Promise<void> {
+    const wanted = shardSchedules(this.deps.instances.all().length, this.options.intervalMs);
+    const existing = (await queue.getJobSchedulers(0, -1)).map((scheduler) => scheduler.key);
+    for (const id of staleSchedulers(existing, wanted)) await queue.removeJobScheduler(id);
+    const present = new Set(existing);
+    const now = Date.now();
+    for (const { id, shard, shards, offsetMs } of wanted) {
+      if (present.has(id)) continue;
+      // The first shard runs at once (the start-up summary); the others follow at their phase.
+      await queue.upsertJobScheduler(
+        id,
+        { every: this.options.intervalMs, startDate: now + offsetMs - 1 },
+        { name: "check", data: { shard, shards } },
+      );
+    }
+  }
+
+  private async run({ shard, shards }: CheckJob, signal: AbortSignal): Promise<void> {
+    const members = this.deps.instances
+      .all()
+      .filter((instance) => shardOf(instance.name, shards) === shard);
+    if (members.length === 0) return;
+    const timeoutMs = this.options.checkTimeoutMs;
+    const observations = await this.deps.alerter.checkEach(members, {
+      timeoutMs,
+      signal,
+      // A check with no fleet turn within its timeout waits for the next interval.
+      beforeCheck: () => this.deps.fleet.take(timeoutMs, signal),
+    });
+    if (signal.aborted) return; // shutting down: timeouts now would count as failures
+    if (observations.length === 0) return;
+    await this.deps.inbox.push(observations);
+    await this.deps.observed();
+  }
+}

@@ -1,0 +1,37 @@
+import { Composer } from "grammy";
+import type { InstanceRegistry } from "../../config/index.js";
+import type { BotContext } from "../context.js";
+import { utcDate } from "../i18n/en/fleet.js";
+
+/** Lines /instances lists: Telegram's limit is 4096 characters. */
+const SHOWN = 60;
+
+/**
+ * `/instances` (admins): every instance the reader administers, with where greenlight learned of
+ * it (the instances file or the GREEN-API partner account) and, from the account, its paid date.
+ */
+export function instancesFeature(deps: { instances: InstanceRegistry }): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("instances", async (ctx) => {
+    const mine = new Set(ctx.access.names());
+    if (mine.size === 0) return ctx.reply(ctx.t.access.needs(ctx.access.right));
+    const f = ctx.t.fleet.list;
+    const list = deps.instances.all().filter((instance) => mine.has(instance.name));
+    const fromAccount = list.filter((instance) => instance.source === "account").length;
+    const lines = list
+      .slice(0, SHOWN)
+      .map((instance) =>
+        f.line(
+          instance.name,
+          instance.idInstance,
+          instance.source ?? "file",
+          instance.account?.expiresAt ? utcDate(instance.account.expiresAt) : undefined,
+        ),
+      );
+    if (list.length > SHOWN) lines.push(f.more(list.length - SHOWN));
+    await ctx.reply([f.title(list.length, fromAccount), ...lines].join("\n"), {
+      parse_mode: "HTML",
+    });
+  });
+  return composer;
+}

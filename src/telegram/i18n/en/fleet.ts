@@ -1,0 +1,43 @@
+import { bold as b, code, codeList } from "../html.js";
+
+/** Shown as "2026-12-01" (UTC): a paid period ends on a date, not at an hour. */
+export const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Names listed in one line before "…": an announcement stays short at fleet scale. */
+const LISTED = 20;
+const names = (list: readonly string[]) =>
+  list.length > LISTED
+    ? `${codeList(list.slice(0, LISTED))} … (+${list.length - LISTED})`
+    : codeList(list);
+
+/** The partner account's news and the /instances list (admins). */
+export const fleet = {
+  changes: (added: readonly string[], removed: readonly string[]) =>
+    [
+      added.length > 0 &&
+        `🆕 ${b(`${added.length} new instance${added.length === 1 ? "" : "s"}`)} in the GREEN-API account: ${names(added)}`,
+      removed.length > 0 &&
+        `🗑 ${b(`${removed.length} removed`)} (deleted, or no longer WhatsApp): ${names(removed)}`,
+    ]
+      .filter((line) => line !== false)
+      .join("\n"),
+  expiryTitle: (count: number) =>
+    `💳 ${b(`Paid period ending: ${count} instance${count === 1 ? "" : "s"}`)}`,
+  expiry: {
+    "3d": (instance: string, date: string) => `${b(instance)} — ends in 3 days (${date})`,
+    "1d": (instance: string, date: string) => `${b(instance)} — ends within a day (${date})`,
+    ended: (instance: string, date: string) =>
+      `${b(instance)} — has ended${date ? ` (${date})` : ""}: it stops working until paid`,
+  },
+  expiryTodo: "Renew them in the GREEN-API console.",
+  list: {
+    title: (count: number, fromAccount: number) =>
+      `📒 ${b(`${count} instance${count === 1 ? "" : "s"}`)}${fromAccount > 0 ? ` (${fromAccount} from the GREEN-API account)` : ""}`,
+    line: (name: string, id: string, source: "file" | "account", expires?: string) =>
+      `${code(name)} · ${id} · ${source === "file" ? "instances file" : "account"}${expires ? ` · paid until ${expires}` : ""}`,
+    more: (count: number) => `… and ${count} more`,
+    none: "📒 No instances known yet.",
+  },
+  /** /status: the date a paid period ends, when the account says. */
+  paidUntil: (date: string) => `💳 paid until ${date}`,
+};
