@@ -127,11 +127,17 @@ describe("/start, /help, the command menu and per-instance access", () => {
     expect(live.caption).toContain("Отсканируйте, чтобы привязать shop");
     expect(buttonsOf(live)).toEqual(["✖️ Отмена"]);
     h.greenApi.instance(SHOP.idInstance).authorize("79001234567");
-    await eventually(
+    const end = await eventually(
       () =>
-        h.telegram.message(OPERATOR, live.messageId)?.caption ===
-        "✅ shop авторизован как +7 900 123-45-67.",
+        h.telegram
+          .message(OPERATOR, live.messageId)
+          ?.caption?.startsWith("✅ shop авторизован как +7 900 123-45-67.")
+          ? h.telegram.message(OPERATOR, live.messageId)
+          : undefined,
       "the Russian end",
     );
+    // The proof of closure, in Russian too: who linked it, and GREEN-API's queue.
+    expect(end?.caption).toMatch(/\n👤 Привязал\(а\) Tester в \d\d:\d\d/);
+    expect(end?.caption).toContain("📭 В очереди GREEN-API не было сообщений.");
   });
 });
