@@ -20,7 +20,7 @@ import {
 } from "../kit/chat.js";
 import { scanPng } from "../kit/qr-decode.js";
 import { eventually, pause } from "../kit/wait.js";
-import { alertsIn, checksPass, httpUrl, startWatching } from "../alerts/kit.js";
+import { alertsIn, checksPass, httpUrl, phonesRemembered, startWatching } from "../alerts/kit.js";
 
 const UNTRUSTED_GROUP = -100700;
 const GREEN_API_TOKEN = "0c4e1e2a9f5b4a7d8e6f3b2c1d0a9e8f7b6c5d4e3f2a1b0c9d";
@@ -298,10 +298,16 @@ describe("alerts go through the access model", () => {
     });
     h.telegram.userStartedBot(VIEWER);
     await checksPass(h, SHOP, 1);
+    // Both instances were seen authorized: their numbers are remembered before the logout.
+    await phonesRemembered(h, 2);
     h.greenApi.instance(SHOP.idInstance).state = "notAuthorized";
     const toOperator = await eventually(() => alertsIn(h, OPERATOR)[0], "the operator's alert");
     const toViewer = await eventually(() => alertsIn(h, VIEWER)[0], "the viewer's alert");
-    expect(buttonsOf(toOperator)).toEqual(["📱 QR", "🔢 Pairing code"]);
+    expect(buttonsOf(toOperator)).toEqual([
+      "📱 QR",
+      "🔢 Code to +7 900 ···67",
+      "📞 Another number",
+    ]);
     expect(toViewer.text).toBe(toOperator.text);
     expect(buttonsOf(toViewer)).toEqual([]);
     await checksPass(h, SHOP, 3);
