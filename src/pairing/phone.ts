@@ -69,6 +69,11 @@ export const EXAMPLE_PHONE = "+7 900 123-45-67";
 const TYPED_PHONE = /^\s*\(?\+?[\d\s().\-/\u2010-\u2015\u2212]*$/;
 const MAX_TYPED_LENGTH = 40;
 const E164_MAX_DIGITS = 15;
+/**
+ * No callable number anywhere is shorter (Niue, St Helena: a 3-digit code and 4 digits); the
+ * metadata accepts some shorter service codes ("+49 1690"), which WhatsApp cannot link.
+ */
+const E164_MIN_DIGITS = 7;
 
 /**
  * Reads a phone number the way people write it: "+7 900 123-45-67", "+44 (0)20 7946 0958",
@@ -108,6 +113,9 @@ function checked(
   // number as a JSON integer, exact only up to 15-16 digits.
   if (number && digits.length > E164_MAX_DIGITS) {
     return { ok: false, reason: "too-long", callingCode: number.countryCallingCode };
+  }
+  if (number?.isValid() && digits.length < E164_MIN_DIGITS) {
+    return { ok: false, reason: "too-short", callingCode: number.countryCallingCode };
   }
   if (number?.isValid()) {
     const type = number.getType();

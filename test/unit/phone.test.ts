@@ -94,6 +94,8 @@ const rows: Row[] = [
   ["+999 123456", undefined, { refused: "unknown-country-code" }],
   ["+7 900 123 45 67 89 01 23", undefined, { refused: "too-long" }],
   ["12345", "RU", { refused: "too-short" }],
+  // Valid in the metadata (a German service code), but no number WhatsApp can link: 6 digits.
+  ["1690", "DE", { refused: "too-short" }],
 ];
 
 describe("phone numbers as people type them", () => {
