@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { AlertItem } from "../../src/alerts/watch-state.js";
+import { PAGE_LINES, renderDigestPage } from "../../src/telegram/alert-view.js";
+import { digestCallbacks } from "../../src/telegram/callback-data.js";
+import { textsFor } from "../../src/telegram/i18n/index.js";
 import {
   type Harness,
   OPERATOR,
@@ -31,6 +35,60 @@ const callbackData = (message: StoredMessage | undefined) =>
   )
     .flat()
     .map((button) => button.callback_data ?? "");
+
+describe("the pager's buttons and pages (pure)", () => {
+  it.each([
+    ["dg:all", { action: "all" }],
+    ["dg:page:4242:3", { action: "page", digest: 4242, page: 3 }],
+    ["dg:page:4242:0", { action: "page", digest: 4242, page: 0 }],
+    ["dg:all:shop", undefined],
+    ["dg:page:4242", undefined],
+    ["dg:page:4242:-1", undefined],
+    ["dg:page:0:1", undefined],
+    ["dg:page:4242:1e3", undefined],
+    ["dg:page:4242:3:x", undefined],
+    ["dg:next:4242:3", undefined],
+    [`dg:page:4242:${"9".repeat(60)}`, undefined],
+  ] as const)("%s", (data, decoded) => {
+    expect(digestCallbacks.decode(data)).toEqual(decoded);
+    if (decoded) expect(digestCallbacks.encode(decoded)).toBe(data);
+  });
+
+  const t = textsFor("en");
+  const items: AlertItem[] = Array.from({ length: 45 }, (_, i) => ({
+    kind: "down",
+    instance: `shop${String(i).padStart(2, "0")}`,
+    state: "notAuthorized",
+    since: 0,
+    initial: false,
+  }));
+  const data = (page: ReturnType<typeof renderDigestPage>) =>
+    page.keyboard.inline_keyboard.flat().map((b) => ("callback_data" in b ? b.callback_data : ""));
+
+  it("cuts the list into pages with ◀ ▶, buttons only for what the reader may link", () => {
+    const first = renderDigestPage(items, 0, t, () => true, 77);
+    expect(first.pages).toBe(3);
+    expect(plain(first.text).split("\n")).toHaveLength(1 + PAGE_LINES);
+    expect(data(first)).toContain("qr:start:shop00");
+    expect(data(first)).not.toContain("qr:start:shop20");
+    expect(data(first).at(-1)).toBe("dg:page:77:1");
+    const last = renderDigestPage(items, 99, t, (name) => name !== "shop44", 77);
+    expect(last.page).toBe(2);
+    expect(namesOn({ text: last.text } as StoredMessage)).toEqual([
+      "shop40",
+      "shop41",
+      "shop42",
+      "shop43",
+      "shop44",
+    ]);
+    expect(data(last)).not.toContain("qr:start:shop44");
+    expect(data(last)).toContain("qr:start:shop43");
+    expect(data(last).at(-1)).toBe("dg:page:77:1");
+    const none = renderDigestPage(items, 1, t, () => false, 77);
+    expect(data(none)).toEqual(["dg:page:77:0", "dg:page:77:2"]);
+    expect(renderDigestPage([], 0, t, () => true, 77).text).toBe(t.alerts.pager.empty);
+  });
+});
 
 describe("the digest's Show all pager", () => {
   let h: Harness;
