@@ -47,6 +47,9 @@ export const BUTTON_RIGHTS = {
   "adm:no": "administer",
   "adm:reboot-ask": "administer",
   "al:claim": "operate",
+  // The digest's pager: anyone who sees one of its instances may page (the list is filtered).
+  "dg:all": "view",
+  "dg:page": "view",
 } as const satisfies Record<string, Right>;
 
 export type ButtonKind = keyof typeof BUTTON_RIGHTS;

@@ -41,6 +41,8 @@ export function botFeatureDeps(
     // "I'm on it" on alerts (without the watcher there is no incident: a press says so).
     alertClaims: new AlertClaims(new AlertStore(redis, prefix), redis, prefix),
     alertTexts: textsFor(env.ALERT_LANGUAGE),
+    // The digest's "Show all" pages through the watcher's record of it.
+    alertMessages: new AlertStore(redis, prefix),
     knownPhones,
     userNames,
     instances: config.instances,

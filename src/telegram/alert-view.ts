@@ -2,13 +2,21 @@ import { InlineKeyboard } from "grammy";
 import type { AlertItem } from "../alerts/watch-state.js";
 import type { Closure } from "../shared/closure.js";
 import { buttonPhone } from "../pairing/known-phones.js";
-import { adminCallbacks, alertCallbacks, codeCallbacks, qrCallbacks } from "./callback-data.js";
+import {
+  adminCallbacks,
+  alertCallbacks,
+  codeCallbacks,
+  digestCallbacks,
+  qrCallbacks,
+} from "./callback-data.js";
 import type { Texts } from "./i18n/index.js";
 
 /** Lines one message lists before "…and N more" (Telegram's limit is 4096 characters). */
 const MAX_LINES = 40;
 /** Instances that get their own QR / Pairing code buttons in one message. */
 const MAX_BUTTON_ROWS = 10;
+/** Lines on one page of the digest's pager ("Show all"), each with its instance's buttons. */
+export const PAGE_LINES = 20;
 
 export interface AlertView {
   text: string;
@@ -176,14 +184,15 @@ function keyboard(
   t: Texts,
   actionable: (instance: string) => boolean,
   claimable: boolean,
-): InlineKeyboard {
-  const rows = open
+): { keyboard: InlineKeyboard; cut: boolean } {
+  const all = open
     .filter((item) => actionable(item.instance))
     .map((item) => [...rowsFor(item, single, t), ...(claimable ? claimRow(item, single, t) : [])])
-    .filter((rows) => rows.length > 0)
-    .slice(0, MAX_BUTTON_ROWS)
-    .flat();
-  return new InlineKeyboard(rows);
+    .filter((rows) => rows.length > 0);
+  return {
+    keyboard: new InlineKeyboard(all.slice(0, MAX_BUTTON_ROWS).flat()),
+    cut: all.length > MAX_BUTTON_ROWS,
+  };
 }
 
 /**
@@ -204,14 +213,72 @@ export function renderAlert(
   if (sorted.length > MAX_LINES) shown.push(t.alerts.more(sorted.length - MAX_LINES));
   const top = header(sorted, open.length, t);
   const blocks = [top ? [top, ...shown].join("\n") : shown.join("\n"), ...hints(open, t)];
-  return {
-    text: blocks.join("\n\n"),
-    keyboard: keyboard(
-      open.filter((item) => item.kind !== "offline"),
-      sorted.length === 1,
-      t,
-      actionable,
-      options.claimable === true,
-    ),
-  };
+  const drawn = keyboard(
+    open.filter((item) => item.kind !== "offline"),
+    sorted.length === 1,
+    t,
+    actionable,
+    options.claimable === true,
+  );
+  // More lines or buttons than one message shows: "Show all" pages through the rest (a viewer
+  // too: paging links nothing).
+  if (sorted.length > MAX_LINES || drawn.cut) {
+    drawn.keyboard.row().text(t.alerts.buttons.showAll, digestCallbacks.encode({ action: "all" }));
+  }
+  return { text: blocks.join("\n\n"), keyboard: drawn.keyboard };
+}
+
+export interface DigestPage extends AlertView {
+  /** The page shown (0-based, clamped to the list). */
+  page: number;
+  pages: number;
+}
+
+/**
+ * One page of a digest's items for the pager: PAGE_LINES lines in the alert's own order, with the
+ * buttons of the instances on the page that the reader may link (`operable`), and ◀ ▶.
+ * `items` are those the reader may see; `digestId` is the digest's message, which ◀ ▶ name.
+ */
+export function renderDigestPage(
+  items: readonly AlertItem[],
+  page: number,
+  t: Texts,
+  operable: (instance: string) => boolean,
+  digestId: number,
+): DigestPage {
+  const sorted = ordered(items);
+  const pages = Math.max(1, Math.ceil(sorted.length / PAGE_LINES));
+  const at = Math.min(Math.max(0, page), pages - 1);
+  const shown = sorted.slice(at * PAGE_LINES, (at + 1) * PAGE_LINES);
+  const text =
+    sorted.length === 0
+      ? t.alerts.pager.empty
+      : [t.alerts.pager.title(at + 1, pages, sorted.length), ...shown.map((i) => line(i, t))].join(
+          "\n",
+        );
+  const rows = shown
+    .filter((item) => item.endedAt === undefined && operable(item.instance))
+    .flatMap((item) => rowsFor(item, false, t));
+  const keyboard = new InlineKeyboard(rows);
+  const b = t.alerts.buttons;
+  const nav = [
+    ...(at > 0
+      ? [
+          InlineKeyboard.text(
+            b.previous,
+            digestCallbacks.encode({ action: "page", digest: digestId, page: at - 1 }),
+          ),
+        ]
+      : []),
+    ...(at < pages - 1
+      ? [
+          InlineKeyboard.text(
+            b.next,
+            digestCallbacks.encode({ action: "page", digest: digestId, page: at + 1 }),
+          ),
+        ]
+      : []),
+  ];
+  if (nav.length > 0) keyboard.row(...nav);
+  return { text, keyboard, page: at, pages };
 }

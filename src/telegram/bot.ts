@@ -8,6 +8,7 @@ import { accessGuard } from "./features/access.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
 import { auditFeature } from "./features/audit.js";
 import { type ClaimFeatureDeps, claimFeature } from "./features/claim.js";
+import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/digest-pager.js";
 import { instancesFeature } from "./features/instances.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
 import { helpFeature } from "./features/help.js";
@@ -19,6 +20,7 @@ import { lateCallbackAnswers } from "./late-answers.js";
 
 /** Everything the features need, wired once in app.ts. */
 export type FeatureDeps = ClaimFeatureDeps &
+  DigestPagerFeatureDeps &
   QrFeatureDeps &
   CodeFeatureDeps &
   StatusFeatureDeps &
@@ -62,6 +64,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     instancesFeature(deps),
     muteFeature(deps),
     claimFeature(deps),
+    digestPagerFeature(deps),
   );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));

@@ -80,3 +80,38 @@ export const adminCallbacks = defineCallbacks("adm", [
   "reboot-ask", // from an alert: the Reboot confirmation as a new message (the alert stays)
 ]);
 export type AdminCallback = NonNullable<ReturnType<typeof adminCallbacks.decode>>;
+
+/**
+ * The mass-incident digest's pager (features/digest-pager.ts): "Show all" on the digest sends a
+ * page as a reply; ◀ ▶ on that page edit it. A page button names the digest it pages (a message
+ * id in the same chat) and the page; no instance, so its right is checked per listed instance.
+ */
+const digestPageSchema = z.union([
+  z.object({ action: z.literal("all") }),
+  z.object({
+    action: z.literal("page"),
+    digest: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31),
+    page: z.coerce.number().int().min(0).max(10_000),
+  }),
+]);
+export type DigestPageCallback = z.infer<typeof digestPageSchema>;
+export const digestCallbacks = {
+  actions: ["all", "page"] as const,
+  pattern: /^dg:/,
+  encode: (callback: DigestPageCallback): string =>
+    callback.action === "all" ? "dg:all" : `dg:page:${callback.digest}:${callback.page}`,
+  decode: (data: string): DigestPageCallback | undefined => {
+    if (data.length > 64) return undefined;
+    const [head, action, digest, page, ...rest] = data.split(":");
+    if (head !== "dg" || rest.length > 0) return undefined;
+    if (action === "all" && digest !== undefined) return undefined;
+    if (action === "page" && !(/^\d+$/.test(digest ?? "") && /^\d+$/.test(page ?? "")))
+      return undefined;
+    const parsed = digestPageSchema.safeParse({ action, digest, page });
+    return parsed.success ? parsed.data : undefined;
+  },
+};

@@ -8,6 +8,7 @@ import {
   adminCallbacks,
   alertCallbacks,
   codeCallbacks,
+  digestCallbacks,
   qrCallbacks,
   statusCallbacks,
 } from "../../src/telegram/callback-data.js";
@@ -146,6 +147,9 @@ const BUTTONS: Record<string, ButtonSpec> = {
   },
   "adm:reboot-ask": { need: "administer", data: "adm:reboot-ask:shop", anchor: "text" },
   "al:claim": { need: "operate", data: "al:claim:shop", anchor: "text" },
+  // The digest's pager (issue #14): paging is viewing; the list is filtered per presser.
+  "dg:all": { need: "view", data: "dg:all", anchor: "text" },
+  "dg:page": { need: "view", data: "dg:page:1:1", anchor: "text" },
 };
 
 /** What the allowed user sees, per command / button (here = the chat it was asked in). */
@@ -187,6 +191,9 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   "adm:reboot-ask": ["answer ", /^send here text 🔁 Reboot shop\?/],
   // No watcher in this harness, so no incident: the press says so and changes nothing.
   "al:claim": ["answer shop has no open incident to take."],
+  // No watcher, so the anchor is no digest it keeps: the press says so and changes nothing.
+  "dg:all": ["answer This alert is too old to page through."],
+  "dg:page": ["answer This alert is too old to page through."],
 };
 
 /** GREEN-API methods an allowed action calls (denied ones call none). */
@@ -237,7 +244,7 @@ const CHATS: Record<ChatKind, (userId: number) => { chatId: number; type: "priva
 };
 
 /** Buttons about no one instance (Refresh: the reader's own list) need the right on any. */
-const ANY_INSTANCE = new Set(["st:refresh"]);
+const ANY_INSTANCE = new Set(["st:refresh", "dg:all", "dg:page"]);
 
 function allowed(user: UserKind, name: string, need: Need): boolean {
   const { id, roleOnShop } = USERS[user];
@@ -331,6 +338,7 @@ describe("the access matrix covers every command and button", () => {
       ...statusCallbacks.actions.map((a) => `st:${a}`),
       ...adminCallbacks.actions.map((a) => `adm:${a}`),
       ...alertCallbacks.actions.map((a) => `al:${a}`),
+      ...digestCallbacks.actions.map((a) => `dg:${a}`),
     ].sort();
     expect(Object.keys(BUTTONS).sort()).toEqual(drawn);
     expect(Object.keys(BUTTON_RIGHTS).sort()).toEqual(drawn);

@@ -137,8 +137,10 @@ describe("mass logout: 200 instances at once", () => {
         );
         expect(items.filter((i) => i.kind === "down" && i.endedAt === undefined)).toHaveLength(200);
         expect(digest?.text).toMatch(/…and \d+ more/);
-        // Buttons for the first 10 (QR and Code each).
-        expect(buttonsOf(digest)).toHaveLength(20);
+        // Buttons for the first 10 (QR, Code and, in a group, "I'm on it" each), then Show all
+        // (digest-pager.test.ts).
+        expect(buttonsOf(digest)).toHaveLength(31);
+        expect(buttonsOf(digest).at(-1)).toBe("📜 Show all");
       }
       expect(h.telegram.calls.filter((c) => c.errorCode === 429)).toEqual([]);
     },

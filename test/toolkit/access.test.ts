@@ -28,6 +28,7 @@ describe("/start, /help, the command menu and per-instance access", () => {
       "/reboot shop",
       "/mute shop 2h",
       "/audit",
+      "/instances",
     ]) {
       expect(help.text).toContain(example);
     }
@@ -63,6 +64,7 @@ describe("/start, /help, the command menu and per-instance access", () => {
       "mute",
       "unmute",
       "audit",
+      "instances",
       "help",
     ]);
   });

@@ -33,6 +33,8 @@ export function commandMenus() {
         { command: "mute", description: c.mute },
         { command: "unmute", description: c.unmute },
         { command: "audit", description: c.audit },
+        // One menu for everyone (not per scope), like /audit: others get the access answer.
+        { command: "instances", description: c.instances },
         { command: "help", description: c.help },
       ],
     };

@@ -101,6 +101,17 @@ export const alerts = {
     yellowCard: "ℹ️ What is yellowCard?",
     claim: "🙋 I'm on it",
     claimFor: (instance: string) => `🙋 I'm on ${instance}`,
+    showAll: "📜 Show all",
+    previous: "◀",
+    next: "▶",
+  },
+  /** The digest's pager: a page of the instances the reader may see. */
+  pager: {
+    title: (page: number, pages: number, count: number) =>
+      `📜 All instances of this alert (${count}), page ${page} of ${pages}`,
+    empty: "None of this alert's instances are yours to see.",
+    gone: "This alert is too old to page through.",
+    page: (page: number, pages: number) => `Page ${page} of ${pages}`,
   },
   mute: {
     usage: (names: readonly string[]) =>

@@ -11,6 +11,7 @@ export const toolkit = {
     mute: "Silence an instance's alerts for a while",
     unmute: "Alerts on again",
     audit: "The last 20 operator actions",
+    instances: "Every instance greenlight knows, and where from",
     help: "What this bot does",
   },
   help: (names: readonly string[], may: { operate: boolean; administer: boolean }) =>
@@ -27,6 +28,8 @@ export const toolkit = {
       may.operate &&
         "<code>/mute shop 2h</code>, <code>/unmute shop</code> — silence alerts during planned work.",
       may.administer && "<code>/audit</code> — the last 20 operator actions.",
+      may.administer &&
+        "<code>/instances</code> — every instance greenlight knows, from the instances file or the GREEN-API account.",
       "",
       "Without an instance name, commands offer buttons.",
       names.length ? `Your instances: ${codeList(names)}` : "You have no instances yet.",

@@ -93,6 +93,16 @@ export const alerts: Texts["alerts"] = {
     yellowCard: "ℹ️ Что такое yellowCard?",
     claim: "🙋 Я занимаюсь",
     claimFor: (instance) => `🙋 Я займусь ${instance}`,
+    showAll: "📜 Показать все",
+    previous: "◀",
+    next: "▶",
+  },
+  pager: {
+    title: (page, pages, count) =>
+      `📜 Все инстансы этого оповещения (${count}), страница ${page} из ${pages}`,
+    empty: "Ни один инстанс этого оповещения вам не виден.",
+    gone: "Это оповещение слишком старое, чтобы его листать.",
+    page: (page, pages) => `Страница ${page} из ${pages}`,
   },
   mute: {
     usage: (names) =>

@@ -11,6 +11,7 @@ export const toolkit: Texts["toolkit"] = {
     mute: "Выключить оповещения инстанса на время",
     unmute: "Снова включить оповещения",
     audit: "Последние 20 действий операторов",
+    instances: "Все инстансы, известные greenlight, и откуда они",
     help: "Что умеет бот",
   },
   help: (names, may) =>
@@ -26,6 +27,8 @@ export const toolkit: Texts["toolkit"] = {
       may.operate &&
         "<code>/mute shop 2h</code>, <code>/unmute shop</code> — без оповещений на время плановых работ.",
       may.administer && "<code>/audit</code> — последние 20 действий операторов.",
+      may.administer &&
+        "<code>/instances</code> — все инстансы, известные greenlight: из файла инстансов или из аккаунта GREEN-API.",
       "",
       "Без имени инстанса команды предложат кнопки.",
       names.length ? `Ваши инстансы: ${codeList(names)}` : "У вас пока нет инстансов.",
