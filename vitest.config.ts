@@ -19,6 +19,7 @@ const timingSensitive = [
   "test/qr/queue.test.ts",
   "test/alerts/alerts.test.ts",
   "test/alerts/digest.test.ts",
+  "test/alerts/digest-pager.test.ts",
   "test/fixes/remembered-phone.test.ts",
   "test/fixes/states.test.ts",
   "test/fidelity/green-api-limits.test.ts",
