@@ -52,10 +52,16 @@ describe("a remembered phone: from a logout alert to a pairing code in one tap",
     shop.queueMessage("order #2", queuedAt + 60_000);
     shop.authorize("79001234567");
 
-    const closed = await eventually(() => {
-      const now = h.telegram.message(OPERATOR, code.messageId);
-      return now?.text?.startsWith("✅") ? now : undefined;
-    }, "the closure on the code message");
+    // The watcher's next check (2 s), then getWaSettings and showMessagesQueue under GREEN-API's
+    // per-method limits, shared with the state watcher: a few seconds on a loaded machine.
+    const closed = await eventually(
+      () => {
+        const now = h.telegram.message(OPERATOR, code.messageId);
+        return now?.text?.startsWith("✅") ? now : undefined;
+      },
+      "the closure on the code message",
+      20_000,
+    );
     const lines = closed.text?.split("\n") ?? [];
     expect(lines[0]).toBe("✅ shop is authorized as +7 900 123-45-67.");
     expect(lines[1]).toMatch(/^👤 Linked by Ivan at \d\d:\d\d /);
@@ -64,10 +70,14 @@ describe("a remembered phone: from a logout alert to a pairing code in one tap",
     );
     expect(h.greenApi.callsOf("showMessagesQueue", SHOP.idInstance)).toHaveLength(1);
 
-    const edited = await eventually(() => {
-      const now = h.telegram.message(OPERATOR, alert.messageId);
-      return now?.text?.includes("linked by") ? now : undefined;
-    }, "the alert edited into 'linked by'");
+    const edited = await eventually(
+      () => {
+        const now = h.telegram.message(OPERATOR, alert.messageId);
+        return now?.text?.includes("linked by") ? now : undefined;
+      },
+      "the alert edited into 'linked by'",
+      20_000,
+    );
     expect(edited.text).toMatch(
       /^✅ shop linked by Ivan at \d\d:\d\d \S+ \(down less than a minute\)$/,
     );
