@@ -70,6 +70,8 @@ export async function startHttp(deps: {
             enqueue: (instance, state, at) =>
               enqueueWebhookState(watchQueue, { kind: "webhook", instance, state, at }),
             recordQuota: (instance, quota) => quotas.record(instance, quota),
+            queueCapacity: env.WEBHOOK_QUEUE_MAX,
+            concurrency: env.WEBHOOK_CONCURRENCY,
           },
         }
       : {}),
