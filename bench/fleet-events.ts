@@ -126,7 +126,7 @@ export async function runWebhookBench(): Promise<void> {
     let firstError: string | undefined;
     const post = async (instance: { name: string; idInstance: string }, state: string) => {
       const started = performance.now();
-      let status = 0;
+      let status: number;
       try {
         const response = await fetch(url, {
           method: "POST",
