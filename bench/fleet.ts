@@ -107,7 +107,7 @@ export async function runFleetBench(): Promise<void> {
   }
 }
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+export function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const compiled = new URL("../.bench/build/bench/worker.js", import.meta.url).pathname;
   const child = fork(compiled, [], {
     env: { ...process.env, ...env },
@@ -139,7 +139,7 @@ function workerStats(child: ChildProcess): Promise<WorkerStats> {
   });
 }
 
-async function stopWorker(child: ChildProcess): Promise<void> {
+export async function stopWorker(child: ChildProcess): Promise<void> {
   child.removeAllListeners("exit");
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.send("stop");

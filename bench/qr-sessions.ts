@@ -604,6 +604,11 @@ function printMachine(): void {
   );
 }
 
-// `npm run bench -- --fleet`: the fleet watcher's figures instead (bench/fleet.ts).
-if (args.includes("--fleet")) await (await import("./fleet.js")).runFleetBench();
+// `npm run bench -- --fleet`: the fleet watcher's figures instead (bench/fleet.ts); with
+// --webhooks or --logout, those fleet events (bench/fleet-events.ts).
+if (args.includes("--fleet") && args.includes("--webhooks")) {
+  await (await import("./fleet-events.js")).runWebhookBench();
+} else if (args.includes("--fleet") && args.includes("--logout")) {
+  await (await import("./fleet-events.js")).runLogoutBench();
+} else if (args.includes("--fleet")) await (await import("./fleet.js")).runFleetBench();
 else await main();

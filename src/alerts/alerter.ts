@@ -138,7 +138,12 @@ export class Alerter {
         latest.set(name, observation.at);
         return true;
       });
-    await this.apply(watches, fresh);
+    // GREEN-API's word (webhooks, batched by the apply window) is told at once, as before; a run
+    // with polls in it gathers, since the next poll's run comes soon to send what it holds.
+    const webhooksOnly =
+      fresh.length > 0 && fresh.every(([, o]) => o.kind === "state" && o.source === "webhook");
+    const gather = !webhooksOnly;
+    await this.apply(watches, fresh, gather);
     await this.deps.store.setLastRun(Date.now());
   }
 

@@ -1,7 +1,9 @@
 import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
 import { AlertStore } from "../alerts/alert-store.js";
-import { enqueueWebhookState, watchJobs } from "../alerts/state-watcher.js";
+import { ObservationInbox } from "../alerts/observation-inbox.js";
+import { requestApply, watchJobs } from "../alerts/state-watcher.js";
+import { derivedSettings } from "../config/derived.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
@@ -45,6 +47,11 @@ export async function startHttp(deps: {
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
   const alertStore = new AlertStore(deps.redis, env.REDIS_PREFIX);
   const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
+  // Webhook states join the shard checks' inbox: the watch job takes a burst in one run (one
+  // grouped alert, one digest) instead of one job per notification, which could not keep up
+  // with hundreds a second.
+  const inbox = new ObservationInbox(deps.queues.connection, env.REDIS_PREFIX);
+  const { applyWindowMs } = derivedSettings(env);
 
   const server = new HttpServer({
     logger,
@@ -67,9 +74,13 @@ export async function startHttp(deps: {
           greenApiWebhook: {
             secret: env.WEBHOOK_SECRET,
             instances: deps.instances,
-            enqueue: (instance, state, at) =>
-              enqueueWebhookState(watchQueue, { kind: "webhook", instance, state, at }),
+            enqueue: async (instance, state, at) => {
+              await inbox.push([[instance, { kind: "state", state, at, source: "webhook" }]]);
+              await requestApply(watchQueue, applyWindowMs);
+            },
             recordQuota: (instance, quota) => quotas.record(instance, quota),
+            queueCapacity: env.WEBHOOK_QUEUE_MAX,
+            concurrency: env.WEBHOOK_CONCURRENCY,
           },
         }
       : {}),

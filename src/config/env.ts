@@ -72,6 +72,13 @@ export const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default("127.0.0.1"),
   /** Authenticates GREEN-API's webhook (its webhookUrlToken) and derives Telegram's secret_token. */
   WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  /**
+   * GREEN-API notifications held between their 200 and the Redis write; beyond it the webhook
+   * answers 503 and GREEN-API sends the notification again (about a minute later).
+   */
+  WEBHOOK_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Notifications handed to Redis at once, behind the 200. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** `webhook`: Telegram posts updates to WEBHOOK_URL/telegram/webhook instead of long polling. */
   BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
   /** Public https base URL of the HTTP server, for BOT_MODE=webhook. */

@@ -8,6 +8,7 @@ import type { Logger } from "../shared/logger.js";
 import { type IgnoreReason, isAuthorized, judgeNotification } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
 import type { Metrics } from "../observability/metrics.js";
+import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
 export const GREEN_API_WEBHOOK_PATH = "/green-api/webhook";
@@ -28,8 +29,17 @@ export interface HttpServerDeps {
     enqueue: (instance: string, state: StateInstance, at: number) => Promise<void>;
     /** Keeps a quotaExceeded notification for /status. */
     recordQuota: (instance: string, quota: QuotaNotice) => Promise<void>;
+    /** Notifications held between the 200 and the hand-over (WEBHOOK_QUEUE_MAX). */
+    queueCapacity: number;
+    /** Hand-overs at once (WEBHOOK_CONCURRENCY). */
+    concurrency: number;
+    /** How long close() waits for the held ones to be handed on; default 5 s. */
+    drainTimeoutMs?: number;
   };
 }
+
+/** A full ingest answers 503 with this: GREEN-API waits about a minute anyway (REAL-API.md). */
+const RETRY_AFTER_SECONDS = 60;
 
 const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
 
@@ -64,8 +74,18 @@ export class HttpServer {
   private readonly server: Server;
   /** BOT_MODE=webhook only, set once the bot exists. */
   private telegramWebhook?: TelegramWebhookHandler;
+  /** Present with the GREEN-API webhook: its notifications are handed on behind the 200. */
+  private readonly ingest?: WebhookIngest;
 
   constructor(private readonly deps: HttpServerDeps) {
+    if (deps.greenApiWebhook) {
+      this.ingest = new WebhookIngest({
+        capacity: deps.greenApiWebhook.queueCapacity,
+        concurrency: deps.greenApiWebhook.concurrency,
+        metrics: deps.metrics,
+        onError: (error) => deps.logger.error({ err: error }, "webhook hand-over failed"),
+      });
+    }
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error) => {
         deps.logger.error({ err: error, path: req.url?.split("?")[0] }, "HTTP handler failed");
@@ -91,11 +111,24 @@ export class HttpServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Stops taking requests, then hands on the notifications already acknowledged (bounded). */
   async close(): Promise<void> {
-    if (!this.server.listening) return;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    if (this.server.listening) {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeAllConnections();
+      await closed;
+    }
+    if (this.ingest) {
+      const dropped = await this.ingest.drain(this.deps.greenApiWebhook?.drainTimeoutMs ?? 5_000);
+      if (dropped > 0) {
+        this.deps.logger.warn({ dropped }, "webhook notifications dropped at shutdown");
+      }
+    }
+  }
+
+  /** Notifications acknowledged and not yet handed on (tests, bench). */
+  get webhookQueueDepth(): number {
+    return this.ingest?.depth ?? 0;
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -163,20 +196,33 @@ export class HttpServer {
       sendJson(res, 200, { ok: true, ignored: reason });
     };
     if (verdict.kind === "ignored") return ignore(verdict.reason, verdict.typeWebhook);
-    try {
-      if (verdict.kind === "quota") await webhook.recordQuota(verdict.instance, verdict.quota);
-      else await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
-    } catch (error) {
-      // Redis is down: polling is the safety net; a retry loop of a day would not help.
-      logger.warn({ err: error, instance: verdict.instance }, "could not keep a webhook");
-      return ignore("not-queued");
+    const handOn = async () => {
+      try {
+        if (verdict.kind === "quota") await webhook.recordQuota(verdict.instance, verdict.quota);
+        else await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
+      } catch (error) {
+        // Redis is down: polling is the safety net; a retry loop of a day would not help.
+        metrics.webhooksIgnored.inc({ reason: "not-queued" });
+        logger.warn({ err: error, instance: verdict.instance }, "could not keep a webhook");
+        return;
+      }
+      if (verdict.kind === "quota") {
+        logger.warn(
+          { instance: verdict.instance, quota: verdict.quota },
+          "webhook: quota exceeded",
+        );
+      } else {
+        logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
+      }
+    };
+    // 200 at once, the Redis write behind it: a burst never holds GREEN-API's connections. Only
+    // when the queue is full (or closing) is it refused: GREEN-API then keeps the notification
+    // and sends it again, where a 200 would have lost it.
+    if (!this.ingest?.offer(verdict.instance, handOn)) {
+      res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+      return refuse(503, "busy", { queued: this.ingest?.depth });
     }
     metrics.webhooks.inc({ result: "accepted" });
-    if (verdict.kind === "quota") {
-      logger.warn({ instance: verdict.instance, quota: verdict.quota }, "webhook: quota exceeded");
-    } else {
-      logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
-    }
     sendJson(res, 200, { ok: true });
   }
 

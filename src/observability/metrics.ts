@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AlertCounters } from "../alerts/ports.js";
 import type { AlertItem } from "../alerts/watch-state.js";
+import type { IngestMetrics } from "../http/webhook-ingest.js";
 import type { QrCounters } from "../qr-session/ports.js";
 
 /**
@@ -8,7 +9,7 @@ import type { QrCounters } from "../qr-session/ports.js";
  * Each process exposes its own on /metrics; counters count what that process did. Features count
  * through the narrow ports they declare (QrCounters, AlertCounters); HTTP serves the registry.
  */
-export class Metrics implements QrCounters, AlertCounters {
+export class Metrics implements QrCounters, AlertCounters, IngestMetrics {
   readonly registry = new Registry();
   /** QR edits that reached Telegram. */
   readonly qrEdits = new Counter({
@@ -45,6 +46,18 @@ export class Metrics implements QrCounters, AlertCounters {
   readonly webhooksIgnored = new Counter({
     name: "greenlight_webhooks_ignored_total",
     help: "GREEN-API notifications answered 200 but not used, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  /** Notifications answered 200 and not yet handed to Redis. */
+  readonly webhookQueue = new Gauge({
+    name: "greenlight_webhook_queue_depth",
+    help: "GREEN-API notifications acknowledged and waiting to be handed on",
+    registers: [this.registry],
+  });
+  readonly webhooksDropped = new Counter({
+    name: "greenlight_webhooks_dropped_total",
+    help: "GREEN-API notifications acknowledged but never handed on, by reason",
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
@@ -90,6 +103,14 @@ export class Metrics implements QrCounters, AlertCounters {
   qrShown(secondsSinceFetched: number): void {
     this.qrEdits.inc();
     this.rotationToEdit.observe(secondsSinceFetched);
+  }
+
+  webhookQueueDepth(depth: number): void {
+    this.webhookQueue.set(depth);
+  }
+
+  webhookDropped(reason: "shutdown", count: number): void {
+    this.webhooksDropped.inc({ reason }, count);
   }
 
   alertSent(kind: AlertItem["kind"]): void {
