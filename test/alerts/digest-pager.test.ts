@@ -122,7 +122,13 @@ describe("the digest's Show all pager", () => {
       });
       h.telegram.userStartedBot(ADMIN);
       h.telegram.userStartedBot(VIEWER);
-      for (const instance of fleet) h.greenApi.instance(instance.idInstance).state = "authorized";
+      for (const instance of fleet) {
+        const fake = h.greenApi.instance(instance.idInstance);
+        fake.state = "authorized";
+        // No number to remember (getWaSettings answers none), so every Code button asks for one
+        // whenever the watcher's refresh runs; remembered numbers: test/fixes/remembered-phone.
+        fake.phone = "";
+      }
       await h.app.start();
       await eventually(
         () => fleet.every((i) => h.greenApi.callsOf("getStateInstance", i.idInstance).length > 0),
