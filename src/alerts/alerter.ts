@@ -38,6 +38,13 @@ import type {
 
 /** GREEN-API allows getStateInstance once a second per instance; never check more often. */
 const MIN_CHECK_SPACING_MS = 1_000;
+/**
+ * How long a background state check waits for its instance's turn under GREEN-API's per-instance
+ * limit, shared with every caller. Longer, and the watcher would book the instance's slots ahead
+ * and starve the calls an operator waits on (a pairing code's login check waits at most 2 s); a
+ * check that gets no turn is simply made at the next run.
+ */
+const CHECK_TURN_WAIT_MS = 1_000;
 /** Edits of older alert messages per run: with one new message, well inside 20 per minute per group. */
 const MAX_EDITS_PER_RUN = 10;
 /** These say nothing about the instance: GREEN-API did not answer properly. */
@@ -160,6 +167,7 @@ export class Alerter {
       const state = await this.deps.greenApi.getStateInstance(instance, {
         timeoutMs: options.timeoutMs,
         signal: options.signal,
+        maxWaitMs: CHECK_TURN_WAIT_MS,
       });
       return { kind: "state", state, at: Date.now(), source: "poll" };
     } catch (error) {
@@ -169,7 +177,12 @@ export class Alerter {
         log.warn({ failure: error.failure, status: error.status }, "state check got no answer");
         return { kind: "unreachable", at: Date.now() };
       }
-      // Wrong credentials, rate limits, quota: not an outage of the instance; logged, not counted.
+      if (error instanceof GreenApiError && error.failure === "rate-limited" && !error.status) {
+        // Others had the instance's turns (a live QR, a pairing code): checked next run.
+        log.debug("state check skipped: no turn under GREEN-API's limit");
+        return undefined;
+      }
+      // Wrong credentials, quota: not an outage of the instance; logged, not counted.
       log.warn({ err: error }, "state check failed");
       return undefined;
     }
