@@ -20,10 +20,11 @@ const UNAVAILABLE = "⚠️ greenlight is temporarily unavailable, try again in 
 
 describe("Redis through Sentinel: kill -9 of the primary mid-session", () => {
   const track: { setup?: SentinelSetup; harness?: Harness } = {};
+  // Closing after a failover waits for BullMQ's connections to settle on the new primary.
   afterEach(async () => {
     await track.harness?.close();
     await track.setup?.close();
-  });
+  }, 60_000);
 
   it("follows the promotion: the live QR goes on on its own message, /status is answered, nothing is duplicated", async () => {
     const { sentinels, harness, shop, live } = await startLiveSession(track);
