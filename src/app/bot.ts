@@ -3,7 +3,7 @@ import { pairingJobs } from "../pairing/pairing-queue.js";
 import { applySessionCapacity, qrJobs, sessionCapacity } from "../qr-session/qr-queue.js";
 import { InFlight } from "../shared/in-flight.js";
 import { createBot } from "../telegram/bot.js";
-import { connectTelegram } from "../telegram/connect.js";
+import { connectTelegramFrom } from "../telegram/connect.js";
 import { commandMenus } from "../telegram/features/help.js";
 import { botFeatureDeps } from "./bot-features.js";
 import type { HttpPart } from "./http.js";
@@ -43,13 +43,7 @@ export function botPart(shared: Shared) {
       );
       // Telegram's first answer, retried with a line per attempt and a deadline (connect.ts);
       // init() then has nothing left to ask.
-      bot.botInfo = await connectTelegram({
-        token: env.BOT_TOKEN,
-        apiRoot: env.TELEGRAM_API_ROOT,
-        timeoutMs: env.STARTUP_TIMEOUT_MS,
-        onRetry: (line) => logger.warn(line),
-        signal: stopping.signal,
-      });
+      bot.botInfo = await connectTelegramFrom(env, logger, stopping.signal);
       await bot.init();
       await Promise.all(
         commandMenus().map(({ commands, languageCode }) =>

@@ -2,7 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../shared/logger.js";
-import { connectTelegram } from "../telegram/connect.js";
+import { connectTelegramFrom } from "../telegram/connect.js";
 import { createSetupBot } from "../telegram/setup-bot.js";
 import { BOT_RETRY } from "./telegram-api.js";
 
@@ -25,13 +25,7 @@ export function setupGreenlight(config: Config, logger: Logger) {
         logger: logger.child({ part: "setup" }),
         transformers: [autoRetry(BOT_RETRY)],
       });
-      bot.botInfo = await connectTelegram({
-        token: env.BOT_TOKEN,
-        apiRoot: env.TELEGRAM_API_ROOT,
-        timeoutMs: env.STARTUP_TIMEOUT_MS,
-        onRetry: (line) => logger.warn(line),
-        signal: stopping.signal,
-      });
+      bot.botInfo = await connectTelegramFrom(env, logger, stopping.signal);
       runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
       logger.info(
         { username: bot.botInfo.username },

@@ -87,3 +87,18 @@ function redact(text: string, token: string): string {
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
+
+/** connectTelegram with what the environment says: the bot's token, root and start-up deadline. */
+export function connectTelegramFrom(
+  env: { BOT_TOKEN: string; TELEGRAM_API_ROOT: string; STARTUP_TIMEOUT_MS: number },
+  logger: { warn(line: string): void },
+  signal: AbortSignal,
+) {
+  return connectTelegram({
+    token: env.BOT_TOKEN,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    timeoutMs: env.STARTUP_TIMEOUT_MS,
+    onRetry: (line) => logger.warn(line),
+    signal,
+  });
+}
