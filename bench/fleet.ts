@@ -23,6 +23,8 @@ const MINUTES = flag("minutes", 3);
 const INTERVAL_MS = flag("interval-ms", 60_000);
 const RPS = flag("rps", 250);
 
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info("memory");
   return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
@@ -92,7 +94,7 @@ export async function runFleetBench(): Promise<void> {
       `instances checked:     ${byInstance.size} of ${INSTANCES}`,
       `check interval:        p50 ${(percentile(gaps, 50) / 1000).toFixed(2)} s, p99 ${(percentile(gaps, 99) / 1000).toFixed(2)} s, min ${((gaps[0] ?? 0) / 1000).toFixed(2)} s, max ${((gaps.at(-1) ?? 0) / 1000).toFixed(2)} s (target ${INTERVAL_MS / 1000} s; ${((100 * within) / Math.max(1, gaps.length)).toFixed(1)} % within ±10 %)`,
       `worker CPU:            ${cores.toFixed(3)} core`,
-      `worker RSS (peak):     ${Math.round(cpuEnd.maxRssBytes / 2 ** 20)} MB`,
+      `worker RSS (peak):     ${Math.round(cpuEnd.maxRssBytes / 2 ** 20)} MB (sampled peak ${mb(cpuEnd.atPeak.rss)}: JS heap ${mb(cpuEnd.atPeak.heapUsed)} used of ${mb(cpuEnd.atPeak.heapTotal)}, external ${mb(cpuEnd.atPeak.external)}, array buffers ${mb(cpuEnd.atPeak.arrayBuffers)})`,
       `Redis memory:          ${((after - before) / INSTANCES).toFixed(0)} B per instance (${Math.round((after - before) / 2 ** 20)} MB in all)`,
       `GREEN-API 429s:        ${tooMany}`,
     ];

@@ -10,7 +10,17 @@ export interface WorkerStats {
   cpuMs: number;
   /** Peak resident set size so far, in bytes. */
   maxRssBytes: number;
+  /** process.memoryUsage() when the RSS was highest of the samples (every 2 s): where it went. */
+  atPeak: NodeJS.MemoryUsage;
 }
+
+// Sampled, so the bench can say which part (JS heap, buffers, the rest) made the peak.
+let atPeak = process.memoryUsage();
+const sampler = setInterval(() => {
+  const now = process.memoryUsage();
+  if (now.rss > atPeak.rss) atPeak = now;
+}, 2_000);
+sampler.unref();
 
 const config = loadConfig();
 const logger = createLogger({
@@ -26,6 +36,7 @@ process.on("message", (message: unknown) => {
     const stats: WorkerStats = {
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      atPeak,
     };
     process.send?.({ stats });
   } else if (message === "stop") {
