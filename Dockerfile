@@ -17,5 +17,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
-# Run node directly: npm does not forward SIGTERM, and shutdown must be clean and quick.
-CMD ["node", "dist/main.js"]
+# Run node directly: npm does not forward SIGTERM, and shutdown must be clean and quick. The heap
+# limit is npm start's (package.json; docs/performance.md says why).
+CMD ["node", "--max-old-space-size=1024", "dist/main.js"]

@@ -27,6 +27,7 @@ import {
   LINK_NOTE_WINDOW_MS,
   type Observation,
   observe,
+  recheckDue,
 } from "./transitions.js";
 import type {
   AlertItem,
@@ -130,8 +131,11 @@ export class Alerter {
     return checks.filter((check) => check !== undefined);
   }
 
-  /** Takes observations in (from any worker's checks): memory, new alerts, edits. One at a time. */
-  async ingest(observations: ReadonlyArray<readonly [string, Observation]>): Promise<void> {
+  /**
+   * Takes observations in (from any worker's checks): memory, new alerts, edits. One at a time.
+   * Returns the instances to check again soon (`recheckDue`): a bad state seen once.
+   */
+  async ingest(observations: ReadonlyArray<readonly [string, Observation]>): Promise<string[]> {
     const known = observations.filter(([name]) => this.deps.instances.find(name));
     const watches = await this.deps.store.watches([...new Set(known.map(([name]) => name))]);
     // Shard jobs on several workers can finish out of order (a slow check of the last interval
@@ -152,6 +156,8 @@ export class Alerter {
     const gather = !webhooksOnly;
     await this.apply(watches, fresh, gather);
     await this.deps.store.setLastRun(Date.now());
+    const seen = new Set(fresh.map(([name]) => name));
+    return [...seen].filter((name) => recheckDue(watches.get(name), this.deps.rules));
   }
 
   /** A state GREEN-API pushed (webhook): trusted at once, no second check needed. */

@@ -1,20 +1,25 @@
 import type { ConnectionOptions, Queue } from "bullmq";
 import { z } from "zod";
-import type { InstanceRegistry } from "../config/index.js";
+import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { FleetLimit } from "../green-api/fleet-limit.js";
 import { defineJobKind } from "../jobs/job-kind.js";
 import { JobWorker } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
 import type { Alerter } from "./alerter.js";
-import { shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
+import { SHARD_SIZE, shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
 import type { ObservationInbox } from "./observation-inbox.js";
 
 export const CHECK_QUEUE_NAME = "state-check";
 
-export const checkJobSchema = z.object({
-  shard: z.number().int().nonnegative(),
-  shards: z.number().int().positive(),
-});
+export const checkJobSchema = z.union([
+  /** A shard's checks, every interval (check-shards.ts). */
+  z.object({
+    shard: z.number().int().nonnegative(),
+    shards: z.number().int().positive(),
+  }),
+  /** A second check of instances seen once in a bad state (`recheckDue`), soon after the first. */
+  z.object({ recheck: z.array(z.string().min(1)).min(1).max(SHARD_SIZE) }),
+]);
 export type CheckJob = z.infer<typeof checkJobSchema>;
 
 /** One job per shard and interval; no retries: the next interval checks the shard again. */
@@ -33,6 +38,8 @@ export interface StateChecksOptions {
   concurrency: number;
   /** A dead worker's shard job is run again within about twice this. */
   lockMs: number;
+  /** How soon a bad state seen once is checked again (derived: `confirmRecheckMs`); 0: never. */
+  recheckAfterMs: number;
 }
 
 /**
@@ -42,6 +49,10 @@ export interface StateChecksOptions {
  */
 export class StateChecks {
   private readonly worker: JobWorker<CheckJob>;
+  /** Each shard's instances, for one shard count; dropped when the fleet changes. */
+  private membersByShard?: { shards: number; members: Instance[][] };
+  private readonly forgetShards = () => (this.membersByShard = undefined);
+  private unsubscribe: () => void = () => undefined;
 
   constructor(
     private readonly deps: {
@@ -69,12 +80,26 @@ export class StateChecks {
   }
 
   async start(): Promise<void> {
+    this.unsubscribe = this.deps.instances.onChange(this.forgetShards);
     this.worker.start();
     await this.worker.waitUntilReady();
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe();
     await this.worker.stop();
+  }
+
+  /** The instances of one shard: the fleet hashed once, not at every shard job. */
+  private shardMembers(shard: number, shards: number): Instance[] {
+    if (this.membersByShard?.shards !== shards) {
+      const members: Instance[][] = Array.from({ length: shards }, () => []);
+      for (const instance of this.deps.instances.all()) {
+        members[shardOf(instance.name, shards)]?.push(instance);
+      }
+      this.membersByShard = { shards, members };
+    }
+    return this.membersByShard.members[shard] ?? [];
   }
 
   /**
@@ -98,10 +123,23 @@ export class StateChecks {
     }
   }
 
-  private async run({ shard, shards }: CheckJob, signal: AbortSignal): Promise<void> {
-    const members = this.deps.instances
-      .all()
-      .filter((instance) => shardOf(instance.name, shards) === shard);
+  /**
+   * Checks these instances again after `recheckAfterMs`, on whichever worker is free: a logout
+   * seen once is trusted (or cleared) within seconds, not one interval later.
+   */
+  async recheck(queue: Queue<CheckJob>, names: readonly string[]): Promise<void> {
+    if (this.options.recheckAfterMs <= 0) return;
+    for (let from = 0; from < names.length; from += SHARD_SIZE) {
+      const recheck = names.slice(from, from + SHARD_SIZE);
+      await queue.add("recheck", { recheck }, { delay: this.options.recheckAfterMs });
+    }
+  }
+
+  private async run(job: CheckJob, signal: AbortSignal): Promise<void> {
+    const members =
+      "recheck" in job
+        ? job.recheck.flatMap((name) => this.deps.instances.find(name) ?? [])
+        : this.shardMembers(job.shard, job.shards);
     if (members.length === 0) return;
     const timeoutMs = this.options.checkTimeoutMs;
     const observations = await this.deps.alerter.checkEach(members, {

@@ -122,7 +122,8 @@ export class StateWatcher {
     if (data.kind === "webhook") {
       await this.deps.alerter.webhook(data.instance, data.state, data.at);
     } else {
-      await this.deps.alerter.ingest(await this.deps.inbox.drain());
+      const recheck = await this.deps.alerter.ingest(await this.deps.inbox.drain());
+      if (recheck.length > 0) await this.deps.checks.recheck(this.options.checkQueue, recheck);
     }
   }
 }

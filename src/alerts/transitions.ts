@@ -147,6 +147,21 @@ export function observe(
   return { watch, ended, ...extra };
 }
 
+/**
+ * A bad state seen once and not yet trusted, whose second check should come soon rather than an
+ * interval later: a logout is then alerted within about one interval. Transient states wait out
+ * their grace anyway, so an early check would prove nothing.
+ */
+export function recheckDue(watch: InstanceWatch | undefined, rules: AlertRules): boolean {
+  const suspect = watch?.suspect;
+  return (
+    suspect !== undefined &&
+    watch?.down === undefined &&
+    !isTransient(suspect.state) &&
+    suspect.checks < rules.confirmChecks
+  );
+}
+
 /** States that say nothing about the phone (a reboot): an offline stretch goes on through them. */
 const KEEPS_OFFLINE: ReadonlySet<StateInstance> = new Set(["sleepMode", "starting"]);
 

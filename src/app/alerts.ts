@@ -80,6 +80,7 @@ export function alertsPart(shared: Shared): Part {
       checkTimeoutMs: Math.min(env.GREEN_API_TIMEOUT_MS, MAX_CHECK_TIMEOUT_MS),
       concurrency: settings.checkConcurrency,
       lockMs: settings.checkLockMs,
+      recheckAfterMs: settings.confirmRecheckMs,
     },
   );
   const watcher = new StateWatcher(

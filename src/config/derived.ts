@@ -54,6 +54,15 @@ export function derivedSettings(env: Env) {
      * checks are spread over the interval) share one message. At most 10 s more before an alert.
      */
     alertGatherMs: Math.min(10_000, env.STATE_POLL_INTERVAL_MS),
+    /**
+     * A bad state seen once is checked again this soon (two checks in a row guard against a
+     * flap), so a logout is alerted within about one interval, not two: a sixth of it, 10 s at
+     * most. 0 (none) below a 6 s interval, where the next regular check comes as soon.
+     */
+    confirmRecheckMs:
+      env.STATE_POLL_INTERVAL_MS >= 6_000
+        ? Math.min(10_000, Math.floor(env.STATE_POLL_INTERVAL_MS / 6))
+        : 0,
     /** Shard jobs one worker runs at once: each waits on up to 50 checks of one timeout. */
     checkConcurrency: 8,
     /** /status answers within this even when GREEN-API hangs (per call). */

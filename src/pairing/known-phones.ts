@@ -29,6 +29,12 @@ export interface KnownPhonesOptions {
  */
 export class KnownPhones {
   private readonly key: string;
+  /**
+   * Instances this process need not ask Redis about before this time: the watcher sees each
+   * authorized instance every interval, and a claim per sighting was most of a fleet's Redis
+   * traffic and garbage. A local skip delays the daily refresh by at most `retryMs`.
+   */
+  private readonly skipUntil = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -76,9 +82,12 @@ export class KnownPhones {
   async refresh(instance: Instance): Promise<"refreshed" | "skipped" | "failed"> {
     const { greenApi, logger } = this.deps;
     if (!greenApi) return "skipped";
+    const now = Date.now();
+    if ((this.skipUntil.get(instance.name) ?? 0) > now) return "skipped";
     const claim = `${this.prefix}:phones:refreshed:${instance.name}`;
     try {
       const taken = await this.redis.set(claim, "1", "PX", this.options.refreshEveryMs, "NX");
+      this.skipUntil.set(instance.name, now + Math.min(this.options.refreshEveryMs, this.retryMs));
       if (taken !== "OK") return "skipped";
       const settings = await greenApi.getWaSettings(instance, {
         timeoutMs: this.options.timeoutMs,
@@ -89,10 +98,12 @@ export class KnownPhones {
         return "skipped";
       }
       await this.remember(instance.name, settings.phone);
-      logger?.debug(
-        { instance: instance.name, phone: formatPhone(settings.phone, "masked") },
-        "phone number remembered",
-      );
+      if (logger?.isLevelEnabled("debug")) {
+        logger.debug(
+          { instance: instance.name, phone: formatPhone(settings.phone, "masked") },
+          "phone number remembered",
+        );
+      }
       return "refreshed";
     } catch (error) {
       logger?.warn({ err: error, instance: instance.name }, "could not refresh the phone number");

@@ -7,6 +7,7 @@ import {
   DEFAULT_RULES,
   type Observation,
   observe,
+  recheckDue,
 } from "../../src/alerts/transitions.js";
 import type { InstanceWatch } from "../../src/alerts/watch-state.js";
 import { parseInstances } from "../../src/config/index.js";
@@ -90,6 +91,34 @@ describe("watcher transitions (pure)", () => {
     expect(three.watch?.unreachable).toMatchObject({ since: 1 });
     expect(three.watch?.down).toBeUndefined();
     expect(run([poll("authorized", 4)], three.watch).ended).toEqual(["unreachable"]);
+  });
+});
+
+describe("the quick second check (recheckDue)", () => {
+  const after = (...observations: Observation[]) => run(observations).watch;
+  it.each([
+    ["a logout seen once", [poll("authorized", 0), poll("notAuthorized", 1)], true],
+    ["a ban seen once", [poll("authorized", 0), poll("blocked", 1)], true],
+    [
+      "a confirmed logout (already alerted)",
+      [poll("authorized", 0), poll("notAuthorized", 1), poll("notAuthorized", 2)],
+      false,
+    ],
+    ["an instance down at start (alerted at once)", [poll("notAuthorized", 1)], false],
+    [
+      "starting seen once (waits out its grace instead)",
+      [poll("authorized", 0), poll("starting", 1)],
+      false,
+    ],
+    ["sleepMode seen once", [poll("authorized", 0), poll("sleepMode", 1)], false],
+    [
+      "authorized again",
+      [poll("authorized", 0), poll("notAuthorized", 1), poll("authorized", 2)],
+      false,
+    ],
+    ["never checked", [], false],
+  ] as const)("%s → %s", (_, observations, due) => {
+    expect(recheckDue(after(...observations), rules)).toBe(due);
   });
 });
 

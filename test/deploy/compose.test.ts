@@ -135,6 +135,18 @@ describe("docker-compose.yml and compose.ha.yml", () => {
     for (const stage of stages) expect(stage).toMatch(/^FROM node:20\.\d+-bookworm-slim$/);
   });
 
+  it("runs node as npm start does: the same flags (the heap limit), node in place of npm", () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, "Dockerfile"), "utf8"))?.[1];
+    const image = JSON.parse(cmd ?? "[]") as string[];
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(image).toEqual(scripts.start?.replace(/^exec /, "").split(" "));
+    expect(image).toContain("--max-old-space-size=1024");
+  });
+
   describe("the health checks, run for real", () => {
     let h: Harness | undefined;
     const children: Array<ReturnType<typeof spawn>> = [];
