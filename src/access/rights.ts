@@ -27,6 +27,8 @@ export type CommandName = keyof typeof COMMAND_RIGHTS;
 /** Buttons by `prefix:action` of their callback data (see telegram/callback-data.ts). */
 export const BUTTON_RIGHTS = {
   "st:refresh": "view",
+  // /status pages of a fleet: the page lists only the presser's own instances.
+  "st:page": "view",
   "qr:start": "operate",
   "qr:cancel": "operate",
   "qr:new": "operate",

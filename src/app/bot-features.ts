@@ -45,6 +45,9 @@ export function botFeatureDeps(
     alertMessages: new AlertStore(redis, prefix),
     knownPhones,
     userNames,
+    // /status for more than a few instances reads the watcher's records (no GREEN-API call).
+    watches: new AlertStore(redis, prefix),
+    watcherOff: env.STATE_POLL_INTERVAL_MS === 0,
     instances: config.instances,
     store,
     greenApi,

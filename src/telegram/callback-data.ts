@@ -66,9 +66,31 @@ export const alertCallbacks = defineCallbacks("al", [
   "claim", // "I'm on it": everyone reading the alert sees who took it
 ]);
 
-/** /status buttons; `ALL_INSTANCES` stands for the whole list. */
-export const statusCallbacks = defineCallbacks("st", ["refresh"]);
-export const ALL_INSTANCES = "_";
+/**
+ * /status buttons: Refresh (`st:refresh:_`, the first page or the live list; `st:refresh:3` keeps
+ * page 3 of a fleet's list) and ◀ ▶ (`st:page:3`). No instance: the list is always the presser's.
+ */
+const statusSchema = z.object({
+  action: z.enum(["refresh", "page"]),
+  page: z.coerce.number().int().min(0).max(10_000),
+});
+export type StatusCallback = z.infer<typeof statusSchema>;
+const WHOLE_LIST = "_";
+export const statusCallbacks = {
+  actions: ["refresh", "page"] as const,
+  pattern: /^st:/,
+  encode: (callback: StatusCallback): string =>
+    `st:${callback.action}:${callback.action === "refresh" && callback.page === 0 ? WHOLE_LIST : callback.page}`,
+  decode: (data: string): StatusCallback | undefined => {
+    if (data.length > 64) return undefined;
+    const [head, action, page, ...rest] = data.split(":");
+    if (head !== "st" || rest.length > 0) return undefined;
+    if (action === "refresh" && page === WHOLE_LIST) return { action, page: 0 };
+    if (!/^\d+$/.test(page ?? "")) return undefined;
+    const parsed = statusSchema.safeParse({ action, page });
+    return parsed.success ? parsed.data : undefined;
+  },
+};
 
 /** /logout and /reboot: pick an instance, then confirm (the confirmation expires). */
 export const adminCallbacks = defineCallbacks("adm", [

@@ -85,6 +85,8 @@ interface ButtonSpec {
 
 const BUTTONS: Record<string, ButtonSpec> = {
   "st:refresh": { need: "view", data: "st:refresh:_", anchor: "text" },
+  // /status pages of a fleet (issue #14): paging is viewing; the page is the presser's own list.
+  "st:page": { need: "view", data: "st:page:1", anchor: "text" },
   "qr:start": { need: "operate", data: "qr:start:shop", anchor: "text", secret: true },
   "qr:cancel": { need: "operate", data: "qr:cancel:shop", anchor: "photo" },
   "qr:new": { need: "operate", data: "qr:new:shop", anchor: "photo", secret: true },
@@ -166,6 +168,8 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   audit: [/^send here text 🧾/],
   instances: [/^send here text 📒/],
   "st:refresh": ["answer Updated.", /^edit here text 📋 Instances/],
+  // Two instances here, no fleet: a page of one is out of date and nothing changes.
+  "st:page": ["answer This page is out of date: send /status again."],
   "qr:start": [/^answer Starting/, "send @ photo"],
   "qr:cancel": ["answer This QR session has already ended."],
   "qr:new": [/^answer Starting/, "@ photo"],
@@ -244,7 +248,7 @@ const CHATS: Record<ChatKind, (userId: number) => { chatId: number; type: "priva
 };
 
 /** Buttons about no one instance (Refresh: the reader's own list) need the right on any. */
-const ANY_INSTANCE = new Set(["st:refresh", "dg:all", "dg:page"]);
+const ANY_INSTANCE = new Set(["st:refresh", "st:page", "dg:all", "dg:page"]);
 
 function allowed(user: UserKind, name: string, need: Need): boolean {
   const { id, roleOnShop } = USERS[user];

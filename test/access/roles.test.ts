@@ -146,6 +146,7 @@ describe("the access tables", () => {
     ["qr:start:shop", "operate"],
     ["qr:logout-yes:shop", "administer"],
     ["st:refresh:_", "view"],
+    ["st:page:3", "view"],
     ["adm:reboot-yes:shop", "administer"],
     ["qr:bogus:shop", undefined],
     ["toString", undefined],

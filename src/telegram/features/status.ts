@@ -6,7 +6,9 @@ import { describeQuota, type QuotaNotice } from "../../green-api/quota-store.js"
 import type { StateHistory } from "../../green-api/schemas.js";
 import { buttonPhone } from "../../pairing/known-phones.js";
 import { formatPhone, type PhoneVisibility } from "../../pairing/phone.js";
-import { ALL_INSTANCES, codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
+import { fleetOverview, STATUS_LIVE_MAX } from "../../alerts/fleet-overview.js";
+import type { InstanceWatch } from "../../alerts/watch-state.js";
+import { codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, type Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
@@ -14,6 +16,7 @@ import { phoneVisibilityIn } from "../phone-privacy.js";
 import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
 import { utcDate } from "../i18n/en/fleet.js";
+import { renderFleetPage } from "../status-view.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -25,8 +28,17 @@ export interface QuotaSource {
   many(instances: readonly string[]): Promise<Map<string, QuotaNotice>>;
 }
 
+/** The state watcher's records (alerts/alert-store.ts): /status for a fleet reads them. */
+export interface WatchSource {
+  watches(instances: readonly string[]): Promise<Map<string, InstanceWatch | undefined>>;
+}
+
 export interface StatusFeatureDeps {
   greenApi: GreenApiClient;
+  /** Without it /status asks GREEN-API live however many instances there are. */
+  watches?: WatchSource;
+  /** STATE_POLL_INTERVAL_MS=0: the fleet view says its records are not kept up to date. */
+  watcherOff?: boolean;
   /** Remembered numbers: a logged-out instance gets "Code to +7 900 ···67" (one tap). */
   knownPhones?: KnownPhoneSource;
   mutes?: MuteSource;
@@ -143,11 +155,15 @@ export function statusKeyboard(
   if (!withRefresh) return keyboard;
   return keyboard.text(
     t.toolkit.status.refresh,
-    statusCallbacks.encode({ action: "refresh", instance: ALL_INSTANCES }),
+    statusCallbacks.encode({ action: "refresh", page: 0 }),
   );
 }
 
-/** `/status` (every instance the operator may see) and `/status <instance>` (one, with history). */
+/**
+ * `/status` (every instance the operator may see) and `/status <instance>` (one, with history).
+ * Up to STATUS_LIVE_MAX instances the list asks GREEN-API live; above it, it is the state
+ * watcher's records, a summary and pages (alerts/fleet-overview.ts), with no GREEN-API call.
+ */
 export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
@@ -215,12 +231,51 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     };
   };
 
+  const fleetWatches = (visible: readonly Instance[]) =>
+    visible.length > STATUS_LIVE_MAX ? deps.watches : undefined;
+
+  /** One page of the fleet view for this reader; undefined: that page is not theirs (stale). */
+  const fleetPageFor = async (
+    watches: WatchSource,
+    visible: Instance[],
+    ctx: BotContext,
+    page: { at: number; exact: boolean },
+  ) => {
+    const names = visible.map((instance) => instance.name);
+    const view = fleetOverview({
+      names,
+      watches: await watches.watches(names),
+      page: page.at,
+      exact: page.exact,
+      mayLink: mayLinkFor(ctx),
+    });
+    if (view.kind === "stale") return undefined;
+    const shown = view.rows.map((row) => row.name);
+    const [mutes, quotas, known] = await Promise.all([
+      deps.mutes?.all().catch(() => new Map<string, number>()) ?? new Map<string, number>(),
+      quotasOf(shown),
+      knownOf(shown.filter((_, index) => view.rows[index]?.linkable)),
+    ]);
+    const rendered = renderFleetPage(view, ctx.t, {
+      mutes,
+      quotaAt: new Map([...quotas].map(([name, notice]) => [name, notice.at])),
+      paidUntil: paidUntilOf(visible),
+      known,
+      watcherOff: deps.watcherOff ?? false,
+    });
+    return { ...rendered, page: view.page, pages: view.pages };
+  };
+
   composer.command("status", async (ctx) => {
     const argument = ctx.match.trim();
     const visible = ctx.access.instances();
     if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
     if (!argument) {
-      const { text, keyboard } = await listFor(visible, ctx.t, ctx, ctx.chat.id);
+      const watches = fleetWatches(visible);
+      // The first page is never stale (only a ◀ ▶ press can ask for a page that is gone).
+      const { text, keyboard } =
+        (watches && (await fleetPageFor(watches, visible, ctx, { at: 0, exact: false }))) ??
+        (await listFor(visible, ctx.t, ctx, ctx.chat.id));
       return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
     }
     const found = ctx.access.lookup(argument);
@@ -266,11 +321,28 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     if (!callback || !ctx.callbackQuery.message) {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
-    await ctx.answerCallbackQuery({ text: ctx.t.toolkit.status.refreshed });
     const chatId = ctx.callbackQuery.message.chat.id;
-    const { text, keyboard } = await listFor(ctx.access.instances(), ctx.t, ctx, chatId);
+    // The presser's own instances, by their rights now: the button only says which page.
+    const visible = ctx.access.instances();
+    const watches = fleetWatches(visible);
+    const fleet = ctx.t.toolkit.status.fleet;
+    let shown: { text: string; keyboard: InlineKeyboard };
+    if (watches) {
+      const exact = callback.action === "page";
+      const view = await fleetPageFor(watches, visible, ctx, { at: callback.page, exact });
+      if (!view) return ctx.answerCallbackQuery({ text: fleet.stale });
+      await ctx.answerCallbackQuery({
+        text: exact ? fleet.pageAnswer(view.page + 1, view.pages) : ctx.t.toolkit.status.refreshed,
+      });
+      shown = view;
+    } else {
+      // ◀ ▶ of a fleet's list, pressed by someone who now sees only a few instances.
+      if (callback.action === "page") return ctx.answerCallbackQuery({ text: fleet.stale });
+      await ctx.answerCallbackQuery({ text: ctx.t.toolkit.status.refreshed });
+      shown = await listFor(visible, ctx.t, ctx, chatId);
+    }
     await ctx
-      .editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard })
+      .editMessageText(shown.text, { parse_mode: "HTML", reply_markup: shown.keyboard })
       .catch((error: unknown) => {
         // Nothing changed since the last look (Telegram refuses the identical edit), or the list
         // is gone for good: nothing to do either way.

@@ -65,6 +65,48 @@ export const toolkit = {
     qr: (instance: string) => `📷 QR ${instance}`,
     code: (instance: string) => `🔑 Code ${instance}`,
     refreshed: "Updated.",
+    /** /status when the reader sees more than a few instances: the watcher's records, paged. */
+    fleet: {
+      summary: (total: string, counts: readonly string[]) =>
+        [`📋 <b>${total} instances</b>`, ...counts].join(" · "),
+      counts: {
+        authorized: (n: string) => `✅ ${n} authorized`,
+        notAuthorized: (n: string) => `⚠️ ${n} not authorized`,
+        blocked: (n: string) => `⛔ ${n} blocked`,
+        yellowCard: (n: string) => `🟨 ${n} yellow card`,
+        suspended: (n: string) => `⏸ ${n} suspended`,
+        sleepMode: (n: string) => `😴 ${n} sleep mode`,
+        starting: (n: string) => `⏳ ${n} starting`,
+        unreachable: (n: string) => `❔ ${n} unreachable`,
+        unchecked: (n: string) => `🕓 ${n} not checked yet`,
+      },
+      /** One page line's state: short, the full sentence is in /status <instance>. */
+      states: {
+        authorized: "✅ authorized",
+        notAuthorized: "⚠️ not authorized",
+        blocked: "⛔ blocked",
+        yellowCard: "🟨 yellow card",
+        suspended: "⏸ suspended",
+        sleepMode: "😴 sleep mode",
+        starting: "⏳ starting",
+        unreachable: "❔ unreachable",
+        unchecked: "🕓 not checked yet",
+      },
+      checked: (oldest: string, newest: string) =>
+        `<i>As the state watcher saw them: checks from ${escapeHtml(oldest)} to ${escapeHtml(newest)} UTC. Times below are UTC; <code>/status &lt;instance&gt;</code> asks GREEN-API now.</i>`,
+      neverChecked:
+        "<i>The state watcher has not checked any of them yet. <code>/status &lt;instance&gt;</code> asks GREEN-API now.</i>",
+      watcherOff:
+        "<i>The state watcher is off (STATE_POLL_INTERVAL_MS=0), so these states are not kept up to date.</i>",
+      page: (page: number, pages: number) => `Page ${page} of ${pages}:`,
+      since: (time: string) => ` · since ${escapeHtml(time)}`,
+      muted: (until: string) => `🔕 muted until ${escapeHtml(until)}`,
+      quota: (at: string) => `📉 quota exceeded ${escapeHtml(at)}`,
+      previous: "◀",
+      next: "▶",
+      pageAnswer: (page: number, pages: number) => `Page ${page} of ${pages}`,
+      stale: "This page is out of date: send /status again.",
+    },
   },
   states: {
     authorized: "✅ authorized",

@@ -1,0 +1,95 @@
+import { InlineKeyboard } from "grammy";
+import type { FleetPage, FleetRow } from "../alerts/fleet-overview.js";
+import { buttonPhone } from "../pairing/known-phones.js";
+import { codeCallbacks, qrCallbacks, statusCallbacks } from "./callback-data.js";
+import { bold, type Texts } from "./i18n/index.js";
+
+/** What /status shows beside each instance's state, all read from Redis or memory (no GREEN-API). */
+export interface FleetExtras {
+  mutes: ReadonlyMap<string, number>;
+  /** When GREEN-API last said the instance's quota is used up (quotaExceeded webhook). */
+  quotaAt: ReadonlyMap<string, number>;
+  paidUntil: (instance: string) => number | undefined;
+  /** Remembered numbers: a "Code to +7 900 ···67" button instead of "Code". */
+  known: ReadonlyMap<string, { phone: string }>;
+  /** The state watcher is off: nothing keeps the records up to date. */
+  watcherOff: boolean;
+}
+
+const full = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+/** Page lines are short (20 of them fit 4096 characters): "12-02 14:05", UTC as the header says. */
+const short = (ms: number) => full(ms).slice(5);
+const day = (ms: number) => full(ms).slice(0, 10);
+
+function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
+  const f = t.toolkit.status.fleet;
+  const state =
+    row.standing.kind === "state" ? f.states[row.standing.state] : f.states[row.standing.kind];
+  const muted = extras.mutes.get(row.name);
+  const quota = extras.quotaAt.get(row.name);
+  const paid = extras.paidUntil(row.name);
+  const details = [
+    ...(muted ? [f.muted(short(muted))] : []),
+    ...(quota ? [f.quota(short(quota))] : []),
+    ...(paid !== undefined ? [t.fleet.paidUntil(day(paid))] : []),
+  ];
+  return (
+    t.toolkit.status.line(row.name, state + (row.since ? f.since(short(row.since)) : "")) +
+    (details.length ? `\n   ${details.join(" · ")}` : "")
+  );
+}
+
+/**
+ * One page of /status for a fleet: the summary, how old the knowledge is, the page's instances,
+ * QR / Code for those the core marked linkable, ◀ 🔄 ▶. Rendering only: fleet-overview.ts decides.
+ */
+export function renderFleetPage(
+  view: FleetPage,
+  t: Texts,
+  extras: FleetExtras,
+): { text: string; keyboard: InlineKeyboard } {
+  const f = t.toolkit.status.fleet;
+  const number = new Intl.NumberFormat(t.alerts.clockLocale);
+  const counts = view.counts.map(({ key, count }) => f.counts[key](number.format(count)));
+  const age =
+    view.oldestCheck !== undefined && view.newestCheck !== undefined
+      ? f.checked(full(view.oldestCheck), full(view.newestCheck))
+      : f.neverChecked;
+  const text = [
+    f.summary(number.format(view.total), counts),
+    age,
+    ...(extras.watcherOff ? [f.watcherOff] : []),
+    "",
+    ...(view.pages > 1 ? [bold(f.page(view.page + 1, view.pages))] : []),
+    ...view.rows.map((row) => line(row, t, extras)),
+  ].join("\n");
+
+  const keyboard = new InlineKeyboard();
+  for (const row of view.rows) {
+    if (!row.linkable) continue;
+    const phone = extras.known.get(row.name)?.phone;
+    keyboard
+      .text(
+        t.toolkit.status.qr(row.name),
+        qrCallbacks.encode({ action: "start", instance: row.name }),
+      )
+      .text(
+        phone
+          ? t.alerts.buttons.codeToFor(row.name, buttonPhone(phone))
+          : t.toolkit.status.code(row.name),
+        codeCallbacks.encode({ action: phone ? "known" : "ask", instance: row.name }),
+      )
+      .row();
+  }
+  if (view.page > 0) {
+    keyboard.text(f.previous, statusCallbacks.encode({ action: "page", page: view.page - 1 }));
+  }
+  keyboard.text(
+    t.toolkit.status.refresh,
+    statusCallbacks.encode({ action: "refresh", page: view.page }),
+  );
+  if (view.page < view.pages - 1) {
+    keyboard.text(f.next, statusCallbacks.encode({ action: "page", page: view.page + 1 }));
+  }
+  return { text, keyboard };
+}
