@@ -163,8 +163,8 @@ async function run(params: SenderParams): Promise<SenderResult> {
 process.once("message", (message: { start?: SenderParams }) => {
   if (!message.start) return;
   void run(message.start).then((result) => {
-    send({ result });
-    process.disconnect();
+    // Disconnecting once the result is written lets the process exit.
+    process.send?.({ result } satisfies SenderMessage, () => process.disconnect());
   });
 });
 send({ ready: true });
