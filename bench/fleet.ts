@@ -2,26 +2,19 @@
 // fleet of fake GREEN-API instances. Prints the spread of each instance's check interval against
 // STATE_POLL_INTERVAL_MS, the worker's CPU and RSS, Redis memory per instance (INFO memory before
 // and after), and the 429s the fake GREEN-API answered. Flags: --instances=N (10000),
-// --minutes=M (3), --interval-ms=I (60000), --rps=R (GREEN_API_REQUESTS_PER_SECOND, 250).
-import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+// --minutes=M (5, the issue's run), --interval-ms=I (60000), --rps=R
+// (GREEN_API_REQUESTS_PER_SECOND, 250). With --workers=2, two workers instead: bench/fleet-takeover.ts.
+import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
-import { FakeGreenApi } from "../test/fakes/fake-green-api.js";
-import { FakeTelegram } from "../test/fakes/fake-telegram.js";
-import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
+import type { Redis } from "ioredis";
+import { numberFlag, startFleet } from "./fleet-setup.js";
 import { percentile } from "./stats.js";
-import type { WorkerStats } from "./worker.js";
+import { buildBenchProcesses, startWorker, stopWorker, workerStats } from "./worker-process.js";
 
-const flag = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-const INSTANCES = flag("instances", 10_000);
-const MINUTES = flag("minutes", 3);
-const INTERVAL_MS = flag("interval-ms", 60_000);
-const RPS = flag("rps", 250);
+const INSTANCES = numberFlag("instances", 10_000);
+const MINUTES = numberFlag("minutes", 5);
+const INTERVAL_MS = numberFlag("interval-ms", 60_000);
+const RPS = numberFlag("rps", 250);
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 
@@ -31,37 +24,14 @@ async function usedMemory(redis: Redis): Promise<number> {
 }
 
 export async function runFleetBench(): Promise<void> {
-  const tsc = new URL("../node_modules/typescript/bin/tsc", import.meta.url).pathname;
-  const project = new URL("../tsconfig.bench.json", import.meta.url).pathname;
-  execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
-  const server = await startPrivateOrGivenRedis("bench");
-  const telegram = await FakeTelegram.start({ enforceRateLimits: true });
-  telegram.userStartedBot(1001);
-  const greenApi = await FakeGreenApi.start({ enforceRateLimits: true });
-  const instances = Array.from({ length: INSTANCES }, (_, i) => {
-    const idInstance = String(1_101_000_000 + i);
-    const apiTokenInstance = createHash("sha256").update(idInstance).digest("hex").slice(0, 50);
-    greenApi.addInstance({ idInstance, apiTokenInstance, state: "authorized" });
-    return { name: `i${i}`, idInstance, apiTokenInstance, apiUrl: greenApi.apiUrl };
-  });
-  const dir = mkdtempSync(join(tmpdir(), "greenlight-fleet-"));
-  const file = join(dir, "instances.json");
-  writeFileSync(file, JSON.stringify(instances));
-  const redis = new Redis(server.url);
-  const prefix = `fleet-${Date.now()}`;
+  buildBenchProcesses();
+  const fleet = await startFleet(INSTANCES);
+  const { greenApi, redis } = fleet;
   const before = await usedMemory(redis);
   const worker = await startWorker({
-    BOT_TOKEN: telegram.token,
-    OPERATOR_IDS: "1001",
-    INSTANCES_FILE: file,
-    REDIS_URL: server.url,
-    REDIS_PREFIX: prefix,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    ALLOW_INSECURE_HTTP: "1",
+    ...fleet.env,
     STATE_POLL_INTERVAL_MS: String(INTERVAL_MS),
     GREEN_API_REQUESTS_PER_SECOND: String(RPS),
-    LOG_LEVEL: "warn",
-    ROLE: "worker",
   });
   try {
     // The first interval fills the watch records; CPU is measured over the rest.
@@ -101,50 +71,6 @@ export async function runFleetBench(): Promise<void> {
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
     await stopWorker(worker);
-    redis.disconnect();
-    await greenApi.close();
-    await telegram.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await fleet.close();
   }
-}
-
-export function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const compiled = new URL("../.bench/build/bench/worker.js", import.meta.url).pathname;
-  const child = fork(compiled, [], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not start in 60 s")), 60_000);
-    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-    child.on("message", (message: { ready?: boolean }) => {
-      if (message.ready) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-  });
-}
-
-function workerStats(child: ChildProcess): Promise<WorkerStats> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not report stats")), 10_000);
-    const onMessage = (message: { stats?: WorkerStats }) => {
-      if (!message.stats) return;
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      resolve(message.stats);
-    };
-    child.on("message", onMessage);
-    child.send("stats");
-  });
-}
-
-export async function stopWorker(child: ChildProcess): Promise<void> {
-  child.removeAllListeners("exit");
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.send("stop");
-  const late = sleep(12_000).then(() => "late" as const);
-  if ((await Promise.race([exited, late])) === "late") child.kill("SIGKILL");
 }

@@ -1,9 +1,10 @@
 // npm run bench [-- --quick] [-- --only=poll-500] [-- --takeover]
+// npm run bench -- --fleet [--workers=2 | --webhooks | --logout] [--instances=N …] (see below)
 //
 // N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
 // seconds on its own clock, phases spread) and the fake Telegram, on a private Redis. Prints the
 // figures of issue #6 per scenario. A benchmark, not a test: nothing here is asserted.
-import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -27,7 +28,7 @@ import { FakeTelegram } from "../test/fakes/fake-telegram.js";
 import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
 import { measureRenders, type RenderFigures } from "./render.js";
 import { percentile, redisCommandCalls } from "./stats.js";
-import type { WorkerStats } from "./worker.js";
+import { buildBenchProcesses, startWorker, stopWorker, workerStats } from "./worker-process.js";
 
 interface Scenario {
   name: string;
@@ -89,7 +90,7 @@ const SCENARIOS: Scenario[] = [
 const silent = pino({ level: "silent" });
 
 async function main(): Promise<void> {
-  buildWorker();
+  buildBenchProcesses();
   const redis = await startPrivateOrGivenRedis("bench");
   try {
     const render = await measureRenders();
@@ -488,64 +489,6 @@ function sha1(data: Buffer): string {
   return createHash("sha1").update(data).digest("hex");
 }
 
-// ---- the worker process -------------------------------------------------------------------
-
-/**
- * Compiles the worker with tsc, so that it runs as production does (`node dist/main.js`): plain
- * JavaScript, no tsx loader, whose ~150 MB would otherwise count in the worker's RSS.
- */
-function buildWorker(): void {
-  const tsc = new URL("../node_modules/typescript/bin/tsc", import.meta.url).pathname;
-  const project = new URL("../tsconfig.bench.json", import.meta.url).pathname;
-  execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
-}
-
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const compiled = new URL("../.bench/build/bench/worker.js", import.meta.url).pathname;
-  const child = fork(compiled, [], {
-    env: { ...process.env, ...env },
-    // BENCH_CPU_PROF=dir writes the worker's CPU profile there (open it in Chrome DevTools).
-    execArgv: [
-      ...(process.env.BENCH_CPU_PROF
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-        : []),
-    ],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not start in 30 s")), 30_000);
-    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-    child.on("message", (message: { ready?: boolean }) => {
-      if (message.ready) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-  });
-}
-
-function workerStats(child: ChildProcess): Promise<WorkerStats> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not report stats")), 10_000);
-    const onMessage = (message: { stats?: WorkerStats }) => {
-      if (!message.stats) return;
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      resolve(message.stats);
-    };
-    child.on("message", onMessage);
-    child.send("stats");
-  });
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  child.removeAllListeners("exit");
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.send("stop");
-  const late = sleep(12_000).then(() => "late" as const);
-  if ((await Promise.race([exited, late])) === "late") child.kill("SIGKILL");
-}
-
 // ---- printing -----------------------------------------------------------------------------
 
 function printRender(render: RenderFigures): void {
@@ -605,10 +548,13 @@ function printMachine(): void {
 }
 
 // `npm run bench -- --fleet`: the fleet watcher's figures instead (bench/fleet.ts); with
-// --webhooks or --logout, those fleet events (bench/fleet-events.ts).
+// --workers=2, two workers sharing it and a kill -9 (bench/fleet-takeover.ts); with --webhooks or
+// --logout, those fleet events (bench/fleet-events.ts).
 if (args.includes("--fleet") && args.includes("--webhooks")) {
   await (await import("./fleet-events.js")).runWebhookBench();
 } else if (args.includes("--fleet") && args.includes("--logout")) {
   await (await import("./fleet-events.js")).runLogoutBench();
+} else if (args.includes("--fleet") && args.includes("--workers=2")) {
+  await (await import("./fleet-takeover.js")).runTakeoverBench();
 } else if (args.includes("--fleet")) await (await import("./fleet.js")).runFleetBench();
 else await main();
