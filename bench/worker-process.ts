@@ -2,6 +2,7 @@
 // (bench/webhook-sender.ts), compiled by tsc and forked on plain node. Compiling, starting, asking
 // the worker's stats and stopping it live here, for every bench that runs a worker.
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WorkerStats } from "./worker.js";
 
@@ -18,14 +19,28 @@ export function buildBenchProcesses(): void {
   execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
 }
 
+/**
+ * The node flags of `npm start` (package.json), e.g. its heap limit: the worker under test runs
+ * with exactly what production runs with (the Dockerfile's CMD is checked against the same line).
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(" ").filter((word) => word.startsWith("--"));
+}
+
 /** Forks a compiled bench process (`name` without .js), its stdout and stderr on the bench's. */
 export function forkBenchProcess(name: string, env: Record<string, string> = {}): ChildProcess {
   return fork(new URL(`${name}.js`, BUILD).pathname, [], {
     env: { ...process.env, ...env },
-    // BENCH_CPU_PROF=dir writes each process's CPU profile there (open it in Chrome DevTools).
-    execArgv: process.env.BENCH_CPU_PROF
-      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-      : [],
+    execArgv: [
+      ...productionNodeFlags(),
+      // BENCH_CPU_PROF=dir writes each process's CPU profile there (open it in Chrome DevTools).
+      ...(process.env.BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
 }

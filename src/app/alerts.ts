@@ -5,7 +5,7 @@ import { DigestStore } from "../alerts/digest.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { ObservationInbox } from "../alerts/observation-inbox.js";
 import { checkJobs, StateChecks } from "../alerts/state-checks.js";
-import { requestApply, StateWatcher, watchJobs } from "../alerts/state-watcher.js";
+import { StateWatcher, watchJobs } from "../alerts/state-watcher.js";
 import { FleetLimit } from "../green-api/fleet-limit.js";
 import { DEFAULT_RULES } from "../alerts/transitions.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
@@ -70,7 +70,7 @@ export function alertsPart(shared: Shared): Part {
         perSecond: env.GREEN_API_REQUESTS_PER_SECOND,
         logger,
       }),
-      observed: () => requestApply(watchQueue, settings.applyWindowMs),
+      observed: () => shared.watchApply.request(),
       logger,
     },
     {

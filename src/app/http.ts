@@ -2,8 +2,8 @@ import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
 import { AlertStore } from "../alerts/alert-store.js";
 import { ObservationInbox } from "../alerts/observation-inbox.js";
-import { requestApply, watchJobs } from "../alerts/state-watcher.js";
-import { derivedSettings } from "../config/derived.js";
+import { watchJobs } from "../alerts/state-watcher.js";
+import type { ApplyRequests } from "../alerts/apply-requests.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
@@ -36,6 +36,8 @@ export async function startHttp(deps: {
   instances: InstanceRegistry;
   redis: Redis;
   queues: Queues;
+  /** The process's one way to ask for the watcher's apply runs (app/index.ts). */
+  watchApply: ApplyRequests;
   metrics: Metrics;
   logger: Logger;
 }): Promise<HttpPart> {
@@ -51,7 +53,6 @@ export async function startHttp(deps: {
   // grouped alert, one digest) instead of one job per notification, which could not keep up
   // with hundreds a second.
   const inbox = new ObservationInbox(deps.queues.connection, env.REDIS_PREFIX);
-  const { applyWindowMs } = derivedSettings(env);
 
   const server = new HttpServer({
     logger,
@@ -76,7 +77,7 @@ export async function startHttp(deps: {
             instances: deps.instances,
             enqueue: async (instance, state, at) => {
               await inbox.push([[instance, { kind: "state", state, at, source: "webhook" }]]);
-              await requestApply(watchQueue, applyWindowMs);
+              await deps.watchApply.request();
             },
             recordQuota: (instance, quota) => quotas.record(instance, quota),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,

@@ -1,4 +1,6 @@
 import { Access } from "../access/access.js";
+import { ApplyRequests } from "../alerts/apply-requests.js";
+import { requestApply, watchJobs } from "../alerts/state-watcher.js";
 import { listedOffTeam } from "../access/roles.js";
 import { derivedSettings } from "../config/derived.js";
 import { type Config, inSetupMode, teamOf } from "../config/index.js";
@@ -65,6 +67,9 @@ export function createGreenlight(
     privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
   });
   const pacing = paceChats(pacer);
+  // Fails fast, like the store: /qr during an outage must not wait for Redis to return, and the
+  // webhook gives up at once (and still answers 200).
+  const queues = new Queues(connections.failFast(), prefix, logger);
   const shared: Shared = {
     config,
     settings,
@@ -87,9 +92,12 @@ export function createGreenlight(
       staleMs: settings.sessionStaleMs,
     }),
     chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
-    // Fails fast, like the store: /qr during an outage must not wait for Redis to return, and the
-    // webhook gives up at once (and still answers 200).
-    queues: new Queues(connections.failFast(), prefix, logger),
+    queues,
+    watchApply: new ApplyRequests(
+      () => requestApply(queues.of(watchJobs), settings.applyWindowMs),
+      settings.applyWindowMs,
+      logger,
+    ),
   };
 
   const workerParts: Part[] =
@@ -110,8 +118,16 @@ export function createGreenlight(
       await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
-        const { queues } = shared;
-        http = await startHttp({ env: httpEnv, instances, redis, queues, metrics, logger });
+        const { watchApply } = shared;
+        http = await startHttp({
+          env: httpEnv,
+          instances,
+          redis,
+          queues,
+          watchApply,
+          metrics,
+          logger,
+        });
       }
       for (const part of workerParts) await part.start();
       await bot?.start(http);
@@ -123,7 +139,8 @@ export function createGreenlight(
       await http?.close();
       await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
       await fleet.stop();
-      await shared.queues.close();
+      await shared.watchApply.flush();
+      await queues.close();
       connections.closeAll();
     },
 

@@ -1,5 +1,6 @@
 import type { Transformer } from "grammy";
 import type { Access } from "../access/access.js";
+import type { ApplyRequests } from "../alerts/apply-requests.js";
 import type { Config } from "../config/index.js";
 import type { DerivedSettings } from "../config/derived.js";
 import type { GreenApiClient } from "../green-api/client.js";
@@ -28,6 +29,8 @@ export interface Shared {
   chatSlots: ChatSlots;
   /** Every BullMQ queue this process adds to, opened once (src/jobs). */
   queues: Queues;
+  /** Asks for the watcher's apply runs (shard checks and webhooks alike), a few a second at most. */
+  watchApply: ApplyRequests;
 }
 
 /** One part of the process: it starts, and it stops (letting work in flight end, or handing it back). */
