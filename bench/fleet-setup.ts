@@ -30,6 +30,11 @@ export interface Fleet {
   instances: FleetInstance[];
   /** For startWorker: the app's environment with ROLE=worker, LOG_LEVEL=warn. */
   env: Record<string, string>;
+  /**
+   * The same fleet in an instances file of its own whose apiUrl is another address of the fake
+   * (alsoListen): a worker started with it has its calls recorded with that apiUrl.
+   */
+  instancesFileAt(apiUrl: string): string;
   close(): Promise<void>;
 }
 
@@ -45,8 +50,12 @@ export async function startFleet(count: number): Promise<Fleet> {
     return { name: `i${i}`, idInstance, apiTokenInstance, apiUrl: greenApi.apiUrl };
   });
   const dir = mkdtempSync(join(tmpdir(), "greenlight-fleet-"));
-  const file = join(dir, "instances.json");
-  writeFileSync(file, JSON.stringify(entries));
+  const instancesFileAt = (apiUrl: string) => {
+    const path = join(dir, `instances-${new URL(apiUrl).port}.json`);
+    writeFileSync(path, JSON.stringify(entries.map((entry) => ({ ...entry, apiUrl }))));
+    return path;
+  };
+  const file = instancesFileAt(greenApi.apiUrl);
   const redis = new Redis(server.url);
   const prefix = `fleet-${Date.now()}`;
   return {
@@ -55,6 +64,7 @@ export async function startFleet(count: number): Promise<Fleet> {
     redis,
     prefix,
     instances: entries.map(({ name, idInstance }) => ({ name, idInstance })),
+    instancesFileAt,
     env: {
       BOT_TOKEN: telegram.token,
       OPERATOR_IDS: String(OPERATOR),

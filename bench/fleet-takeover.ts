@@ -1,7 +1,6 @@
 // `npm run bench -- --fleet --workers=2`: two ROLE=worker processes watch one fleet of fake
-// GREEN-API instances. Each getStateInstance is put down to the process that sent it (its TCP
-// connection's owner, test/kit/socket-owner.ts; as test/faults/shared-checks.test.ts does with 100
-// instances). After a warm-up interval it prints each worker's share of the checks over
+// GREEN-API instances. Each worker reaches the fake at an address of its own (alsoListen), so each
+// getStateInstance is put down to the process that sent it. After a warm-up interval it prints each worker's share of the checks over
 // --intervals=N intervals, then kills one with -9 and prints the time until the survivor has
 // checked every instance again, and the largest check gap of any instance across the kill against
 // the interval. Flags: --instances=N (10000), --interval-ms=I (60000), --intervals=N (3),
@@ -9,7 +8,6 @@
 import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GreenApiCall } from "../test/fakes/fake-green-api.js";
-import { connectionOwner } from "../test/kit/socket-owner.js";
 import { numberFlag, startFleet } from "./fleet-setup.js";
 import {
   buildBenchProcesses,
@@ -39,21 +37,13 @@ export async function runTakeoverBench(): Promise<void> {
     STATE_POLL_INTERVAL_MS: String(INTERVAL_MS),
     GREEN_API_REQUESTS_PER_SECOND: String(RPS),
   };
-  const [first, second] = await Promise.all([startWorker(env), startWorker(env)]);
-  const pids = [first.pid ?? 0, second.pid ?? 0];
-  // connectionOwner reads /proc on every call: a connection's owner is remembered by its port.
-  // The workers keep their connections open, so a port changes hands only when one closes; the
-  // dead worker's ports are forgotten at the kill, since the survivor may reuse them.
-  const ownerByPort = new Map<number, string>();
-  const serverPort = Number(new URL(greenApi.apiUrl).port);
-  greenApi.identifyCaller = (port) => {
-    const known = ownerByPort.get(port);
-    if (known !== undefined) return known;
-    const pid = connectionOwner(port, serverPort, pids);
-    if (pid === undefined) return undefined;
-    ownerByPort.set(port, String(pid));
-    return String(pid);
-  };
+  // Each worker reaches the fake at an address of its own: a call is put down to its worker by
+  // the address it came to (no /proc lookups, which could not keep up with 10,000 instances).
+  const urls = [greenApi.apiUrl, await greenApi.alsoListen()] as const;
+  const [first, second] = await Promise.all(
+    urls.map((url) => startWorker({ ...env, INSTANCES_FILE: fleet.instancesFileAt(url) })),
+  );
+  if (!first || !second) throw new Error("two workers did not start");
   const checks = (from: number, to = Number.POSITIVE_INFINITY): GreenApiCall[] =>
     greenApi.calls.filter(
       (c) => c.method === "getStateInstance" && c.status === 200 && c.at >= from && c.at < to,
@@ -67,22 +57,20 @@ export async function runTakeoverBench(): Promise<void> {
     const shareTo = Date.now();
     const after = await Promise.all([workerStats(first), workerStats(second)]);
     const shared = checks(shareFrom, shareTo);
-    const by = pids.map((pid) => shared.filter((c) => c.caller === String(pid)).length);
+    const by = urls.map((url) => shared.filter((c) => c.apiUrl === url).length);
     const unattributed = shared.length - (by[0] ?? 0) - (by[1] ?? 0);
 
     // kill -9 of the first: from then on the survivor must check every instance.
     await killWorker(first);
     const killedAt = Date.now();
-    const dead = String(pids[0]);
-    const survivor = String(pids[1]);
-    for (const [port, owner] of ownerByPort) if (owner === dead) ownerByPort.delete(port);
+    const [dead, survivor] = urls;
     const firstBySurvivor = new Map<string, number>();
     const sinceKill = greenApi.calls.length;
     const deadline = killedAt + TAKEOVER_WAIT_INTERVALS * INTERVAL_MS;
     const takenOver = () => {
       // From the kill on each time: a call is logged when it arrives and answered later.
       for (const c of greenApi.calls.slice(sinceKill)) {
-        if (c.method !== "getStateInstance" || c.status !== 200 || c.caller !== survivor) continue;
+        if (c.method !== "getStateInstance" || c.status !== 200 || c.apiUrl !== survivor) continue;
         if (c.at >= killedAt && !firstBySurvivor.has(c.idInstance))
           firstBySurvivor.set(c.idInstance, c.at);
       }
@@ -105,7 +93,7 @@ export async function runTakeoverBench(): Promise<void> {
       return from === undefined || to === undefined ? [] : [to - from];
     });
     const widest = Math.max(...gaps);
-    const fromDead = checks(killedAt + 100).filter((c) => c.caller === dead).length;
+    const fromDead = checks(killedAt + 100).filter((c) => c.apiUrl === dead).length;
     const cpu = (i: 0 | 1) =>
       ((after[i].cpuMs - before[i].cpuMs) / (shareTo - shareFrom)).toFixed(3);
 
@@ -123,7 +111,6 @@ export async function runTakeoverBench(): Promise<void> {
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
-    greenApi.identifyCaller = undefined;
     await Promise.all([stopWorker(first), stopWorker(second)]);
     await fleet.close();
   }

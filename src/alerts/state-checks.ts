@@ -3,13 +3,16 @@ import { z } from "zod";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { FleetLimit } from "../green-api/fleet-limit.js";
 import { defineJobKind } from "../jobs/job-kind.js";
-import { JobWorker } from "../jobs/job-worker.js";
+import { JobWorker, type LoopEnd } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
 import type { Alerter } from "./alerter.js";
 import { SHARD_SIZE, shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
+import type { CheckTurns } from "./check-turns.js";
 import type { ObservationInbox } from "./observation-inbox.js";
 
 export const CHECK_QUEUE_NAME = "state-check";
+/** A shard job handed back to take turns is due again this soon (the other worker races for it). */
+const TURN_RETRY_MS = 25;
 
 export const checkJobSchema = z.union([
   /** A shard's checks, every interval (check-shards.ts). */
@@ -62,13 +65,15 @@ export class StateChecks {
       fleet: FleetLimit;
       /** Called after a shard's observations are in the inbox (the watch job takes them). */
       observed: () => Promise<void>;
+      /** Fair shares between worker processes (check-turns.ts); none: every job is run here. */
+      turns?: CheckTurns;
       logger: Logger;
     },
     private readonly options: StateChecksOptions,
   ) {
     this.worker = new JobWorker(
       checkJobs,
-      (data, signal) => this.run(data, signal),
+      (data, signal, job) => this.runInTurn(data, signal, job.id ?? ""),
       {
         connection: options.workerConnection,
         prefix: options.prefix,
@@ -133,6 +138,40 @@ export class StateChecks {
       const recheck = names.slice(from, from + SHARD_SIZE);
       await queue.add("recheck", { recheck }, { delay: this.options.recheckAfterMs });
     }
+  }
+
+  /** Shard jobs this process handed back, and since when: past `maxDeferMs` it runs them. */
+  private readonly deferredSince = new Map<string, number>();
+
+  /**
+   * A shard job another worker should take (it is behind in this interval's count) goes back to
+   * the queue for a moment; a recheck is urgent and runs wherever it lands.
+   */
+  private async runInTurn(job: CheckJob, signal: AbortSignal, jobId: string): Promise<LoopEnd> {
+    const turns = this.deps.turns;
+    if (turns && !("recheck" in job)) {
+      const now = Date.now();
+      const since = this.deferredSince.get(jobId) ?? now;
+      const waitedEnough = now - since >= this.maxDeferMs;
+      const mine = waitedEnough || (await turns.take(now).catch(() => true));
+      if (!mine) {
+        this.deferredSince.set(jobId, since);
+        return { suspended: true, retryAfterMs: TURN_RETRY_MS };
+      }
+      this.deferredSince.delete(jobId);
+      for (const [id, at] of this.deferredSince) {
+        if (now - at > 10 * this.maxDeferMs) this.deferredSince.delete(id);
+      }
+    }
+    await this.run(job, signal);
+  }
+
+  /**
+   * A shard job waits for another worker at most this long: a tenth of the interval (inside the
+   * ±10 % a check may slip), 1 s at most.
+   */
+  private get maxDeferMs(): number {
+    return Math.min(1_000, Math.floor(this.options.intervalMs / 10));
   }
 
   private async run(job: CheckJob, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { AlertStore } from "../alerts/alert-store.js";
+import { CheckTurns } from "../alerts/check-turns.js";
 import { AlertClaims } from "../alerts/claims.js";
 import { Alerter } from "../alerts/alerter.js";
 import { DigestStore } from "../alerts/digest.js";
@@ -71,6 +74,11 @@ export function alertsPart(shared: Shared): Part {
         logger,
       }),
       observed: () => shared.watchApply.request(),
+      turns: new CheckTurns(connections.main, {
+        prefix: env.REDIS_PREFIX,
+        me: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        intervalMs: env.STATE_POLL_INTERVAL_MS,
+      }),
       logger,
     },
     {

@@ -16,8 +16,11 @@ export interface JobWorkerOptions {
   stalledCheckMs?: number;
 }
 
-/** What a job's handler returns: how it ended, or that it stopped for a shutdown and must resume. */
-export type LoopEnd = string | void | { suspended: true };
+/**
+ * What a job's handler returns: how it ended, or that it must run again: it stopped for a
+ * shutdown and must resume, or it leaves the job to another worker (after `retryAfterMs`).
+ */
+export type LoopEnd = string | void | { suspended: true; retryAfterMs?: number };
 
 /**
  * The worker of one job kind. Data is checked with the kind's schema before the handler sees it
@@ -48,7 +51,7 @@ export class JobWorker<Data> {
         setMaxListeners(0, signal);
         const end = await handler(kind.schema.parse(job.data), signal, job);
         if (typeof end !== "object") return end;
-        if (token) await this.handBack(job, token);
+        if (token) await this.handBack(job, token, end.retryAfterMs ?? 0);
         throw new DelayedError();
       },
       {
@@ -84,9 +87,9 @@ export class JobWorker<Data> {
    * Moves a suspended job back to the queue for the next worker. A job whose lock this process
    * lost is no longer its to move: BullMQ hands it on (it may already run elsewhere).
    */
-  private async handBack(job: Job<Data>, token: string): Promise<void> {
+  private async handBack(job: Job<Data>, token: string, afterMs: number): Promise<void> {
     try {
-      await job.moveToDelayed(Date.now(), token);
+      await job.moveToDelayed(Date.now() + afterMs, token);
     } catch (error) {
       this.logger.info({ err: error, jobId: job.id }, "job no longer held here; not handed back");
     }

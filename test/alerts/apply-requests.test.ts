@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApplyRequests } from "../../src/alerts/apply-requests.js";
-import { createLogger } from "../../src/shared/logger.js";
+import { pino } from "pino";
 
 const WINDOW_MS = 1_000;
-const logger = createLogger({ level: "silent" });
+const logger = pino({ level: "silent" });
 
 /** An ApplyRequests whose adds are recorded with the (fake) time they were made at. */
 function recorded() {

@@ -38,6 +38,8 @@ export interface GreenApiCall {
   remotePort?: number;
   /** Who called, as `identifyCaller` named it when the request arrived (e.g. a process id). */
   caller?: string;
+  /** The address it came to: `apiUrl`, or one from `alsoListen()`. */
+  apiUrl?: string;
 }
 
 export interface ScriptedResponse {
@@ -386,6 +388,21 @@ export class FakeGreenApi {
     server.on("upgrade", (req, socket, head) => this.upgrade(req, socket, head));
   }
 
+  /**
+   * The same fake at one more address (its apiUrl): a bench gives each of its processes its own,
+   * and every call records which one it came to (`GreenApiCall.apiUrl`), without /proc lookups.
+   */
+  async alsoListen(): Promise<string> {
+    const server = createServer();
+    server.on("request", (req, res) => void this.handle(req, res));
+    server.on("upgrade", (req, socket, head) => this.upgrade(req, socket, head));
+    const port = await listen(server);
+    this.moreServers.push(server);
+    return `http://127.0.0.1:${port}`;
+  }
+
+  private readonly moreServers: Server[] = [];
+
   static async start(opts: FakeGreenApiOptions = {}): Promise<FakeGreenApi> {
     const server = createServer();
     const port = await listen(server);
@@ -484,7 +501,7 @@ export class FakeGreenApi {
       pending.res.destroy();
     }
     this.waiters.rejectAll("FakeGreenApi closed while waitFor was pending");
-    await closeServer(this.server);
+    await Promise.all([this.server, ...this.moreServers].map((server) => closeServer(server)));
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
@@ -530,11 +547,12 @@ export class FakeGreenApi {
     this.finish(call, answer.status);
   }
 
-  private callerOf(req: IncomingMessage): Pick<GreenApiCall, "remotePort" | "caller"> {
+  private callerOf(req: IncomingMessage): Pick<GreenApiCall, "remotePort" | "caller" | "apiUrl"> {
+    const apiUrl = `http://127.0.0.1:${req.socket.localPort}`;
     const remotePort = req.socket.remotePort;
-    if (remotePort === undefined) return {};
+    if (remotePort === undefined) return { apiUrl };
     const caller = this.identifyCaller?.(remotePort);
-    return caller === undefined ? { remotePort } : { remotePort, caller };
+    return caller === undefined ? { remotePort, apiUrl } : { remotePort, caller, apiUrl };
   }
 
   // ---- WebSocket: scanqrcode --------------------------------------------------------------

@@ -73,12 +73,12 @@ describe("two worker processes share the state checks", () => {
       const byFirst = shared.filter((c) => c.caller === pids[0]).length;
       const bySecond = shared.filter((c) => c.caller === pids[1]).length;
       const share = byFirst / (byFirst + bySecond);
-      // Every check was put down to one of the two (none unattributed), and each ran a share. A
-      // shard job goes to whichever worker is free, so the split of 12 jobs varies (measured over
-      // 16: 382/400 and 300/500 checks); the bound fails when one worker ran (nearly) all of them.
+      // Every check was put down to one of the two (none unattributed), and each ran about half:
+      // BullMQ alone gave the less busy worker most jobs (71/29 in the bench); the two take turns
+      // (alerts/check-turns.ts), so 12 shard jobs split within a job or two of 6/6.
       expect(byFirst + bySecond).toBeGreaterThanOrEqual(shared.length * 0.95);
-      expect(share, `first ${byFirst}, second ${bySecond}`).toBeGreaterThan(0.15);
-      expect(share, `first ${byFirst}, second ${bySecond}`).toBeLessThan(0.85);
+      expect(share, `first ${byFirst}, second ${bySecond}`).toBeGreaterThan(0.35);
+      expect(share, `first ${byFirst}, second ${bySecond}`).toBeLessThan(0.65);
 
       // kill -9 of one: from then on the survivor checks every instance, within one interval.
       first.child.kill("SIGKILL");
