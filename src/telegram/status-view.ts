@@ -67,19 +67,7 @@ export function renderFleetPage(
   const keyboard = new InlineKeyboard();
   for (const row of view.rows) {
     if (!row.linkable) continue;
-    const phone = extras.known.get(row.name)?.phone;
-    keyboard
-      .text(
-        t.toolkit.status.qr(row.name),
-        qrCallbacks.encode({ action: "start", instance: row.name }),
-      )
-      .text(
-        phone
-          ? t.alerts.buttons.codeToFor(row.name, buttonPhone(phone))
-          : t.toolkit.status.code(row.name),
-        codeCallbacks.encode({ action: phone ? "known" : "ask", instance: row.name }),
-      )
-      .row();
+    addLinkButtons(keyboard, t, row.name, extras.known.get(row.name)?.phone);
   }
   if (view.page > 0) {
     keyboard.text(f.previous, statusCallbacks.encode({ action: "page", page: view.page - 1 }));
@@ -92,4 +80,25 @@ export function renderFleetPage(
     keyboard.text(f.next, statusCallbacks.encode({ action: "page", page: view.page + 1 }));
   }
   return { text, keyboard };
+}
+
+/**
+ * One row of QR and Code for an instance (/status, live or from the watcher's records): Code goes
+ * to the remembered number in one tap when there is one, else it asks for a number.
+ */
+export function addLinkButtons(
+  keyboard: InlineKeyboard,
+  t: Texts,
+  instance: string,
+  phone: string | undefined,
+): void {
+  keyboard
+    .text(t.toolkit.status.qr(instance), qrCallbacks.encode({ action: "start", instance }))
+    .text(
+      phone
+        ? t.alerts.buttons.codeToFor(instance, buttonPhone(phone))
+        : t.toolkit.status.code(instance),
+      codeCallbacks.encode({ action: phone ? "known" : "ask", instance }),
+    )
+    .row();
 }

@@ -4,11 +4,10 @@ import type { GreenApiClient } from "../../green-api/client.js";
 import { endStateOf, GreenApiError } from "../../green-api/errors.js";
 import { describeQuota, type QuotaNotice } from "../../green-api/quota-store.js";
 import type { StateHistory } from "../../green-api/schemas.js";
-import { buttonPhone } from "../../pairing/known-phones.js";
 import { formatPhone, type PhoneVisibility } from "../../pairing/phone.js";
 import { fleetOverview, STATUS_LIVE_MAX } from "../../alerts/fleet-overview.js";
 import type { InstanceWatch } from "../../alerts/watch-state.js";
-import { codeCallbacks, qrCallbacks, statusCallbacks } from "../callback-data.js";
+import { statusCallbacks } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, type Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
@@ -16,7 +15,7 @@ import { phoneVisibilityIn } from "../phone-privacy.js";
 import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
 import { utcDate } from "../i18n/en/fleet.js";
-import { renderFleetPage } from "../status-view.js";
+import { addLinkButtons, renderFleetPage } from "../status-view.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -139,18 +138,7 @@ export function statusKeyboard(
     if (report.kind === "state" && report.state === "authorized") continue;
     if (NOT_LINKABLE.has(report.kind) || !mayLink(report.name)) continue;
     const phone = report.kind === "state" ? known.get(report.name)?.phone : undefined;
-    keyboard
-      .text(
-        t.toolkit.status.qr(report.name),
-        qrCallbacks.encode({ action: "start", instance: report.name }),
-      )
-      .text(
-        phone
-          ? t.alerts.buttons.codeToFor(report.name, buttonPhone(phone))
-          : t.toolkit.status.code(report.name),
-        codeCallbacks.encode({ action: phone ? "known" : "ask", instance: report.name }),
-      )
-      .row();
+    addLinkButtons(keyboard, t, report.name, phone);
   }
   if (!withRefresh) return keyboard;
   return keyboard.text(
