@@ -1,26 +1,15 @@
 import { Access } from "../access/access.js";
-import { ApplyRequests } from "../alerts/apply-requests.js";
-import { requestApply, watchJobs } from "../alerts/state-watcher.js";
 import { listedOffTeam } from "../access/roles.js";
-import { derivedSettings } from "../config/derived.js";
 import { type Config, inSetupMode, teamOf } from "../config/index.js";
-import { GreenApiClient } from "../green-api/client.js";
-import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
-import { Queues } from "../jobs/queues.js";
-import { Metrics } from "../observability/metrics.js";
-import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
-import { ChatPacer, ChatSlots, paceChats } from "../telegram/pacing/index.js";
 import { alertsPart } from "./alerts.js";
-import { fleetPart } from "./fleet.js";
 import { botPart } from "./bot.js";
-import { Connections } from "./connections.js";
+import { fleetPart } from "./fleet.js";
 import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
 import { setupGreenlight } from "./setup.js";
-import type { Part, Shared } from "./shared.js";
-import { telegramApiFactory } from "./telegram-api.js";
+import { createShared, type Part } from "./shared.js";
 
 export interface Greenlight {
   start(): Promise<void>;
@@ -54,51 +43,9 @@ export function createGreenlight(
       "listed on an instance but in none of ADMIN_IDS, OPERATOR_IDS, VIEWER_IDS: no access",
     );
   }
-  const settings = derivedSettings(env);
-  const connections = new Connections(env, logger);
+  const shared = createShared(config, logger, new Access(instances, team));
+  const { connections, queues, metrics } = shared;
   const redis = connections.main;
-  const prefix = env.REDIS_PREFIX;
-  const metrics = new Metrics();
-  // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
-  const pacer = new ChatPacer(redis, {
-    prefix,
-    botPerSecond: env.TELEGRAM_BOT_SENDS_PER_SECOND,
-    groupPerMinute: env.TELEGRAM_GROUP_SENDS_PER_MINUTE,
-    privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
-  });
-  const pacing = paceChats(pacer);
-  // Fails fast, like the store: /qr during an outage must not wait for Redis to return, and the
-  // webhook gives up at once (and still answers 200).
-  const queues = new Queues(connections.failFast(), prefix, logger);
-  const shared: Shared = {
-    config,
-    settings,
-    logger,
-    connections,
-    access: new Access(instances, team),
-    metrics,
-    greenApi: new GreenApiClient({
-      timeoutMs: env.GREEN_API_TIMEOUT_MS,
-      fetch: metrics.countingFetch(),
-      // One limiter per instance and method for every caller of every process.
-      gate: new GreenApiRateLimiter(redis, { prefix, logger }),
-    }),
-    pacer,
-    pacing,
-    telegram: telegramApiFactory(env, pacing),
-    store: new SessionStore(redis, {
-      prefix,
-      leaseMs: settings.leaseMs,
-      staleMs: settings.sessionStaleMs,
-    }),
-    chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
-    queues,
-    watchApply: new ApplyRequests(
-      () => requestApply(queues.of(watchJobs), settings.applyWindowMs),
-      settings.applyWindowMs,
-      logger,
-    ),
-  };
 
   const workerParts: Part[] =
     env.ROLE === "bot"

@@ -1,16 +1,18 @@
 import type { Transformer } from "grammy";
 import type { Access } from "../access/access.js";
-import type { ApplyRequests } from "../alerts/apply-requests.js";
+import { ApplyRequests } from "../alerts/apply-requests.js";
+import { requestApply, watchJobs } from "../alerts/state-watcher.js";
 import type { Config } from "../config/index.js";
-import type { DerivedSettings } from "../config/derived.js";
-import type { GreenApiClient } from "../green-api/client.js";
-import type { Queues } from "../jobs/queues.js";
-import type { Metrics } from "../observability/metrics.js";
-import type { ChatPacer, ChatSlots } from "../telegram/pacing/index.js";
-import type { SessionStore } from "../qr-session/session-store.js";
+import { type DerivedSettings, derivedSettings } from "../config/derived.js";
+import { GreenApiClient } from "../green-api/client.js";
+import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
+import { Queues } from "../jobs/queues.js";
+import { Metrics } from "../observability/metrics.js";
+import { ChatPacer, ChatSlots, paceChats } from "../telegram/pacing/index.js";
+import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
-import type { Connections } from "./connections.js";
-import type { TelegramApiFactory } from "./telegram-api.js";
+import { Connections } from "./connections.js";
+import { type TelegramApiFactory, telegramApiFactory } from "./telegram-api.js";
 
 /** What every part of the process shares, built once in app/index.ts. */
 export interface Shared {
@@ -37,4 +39,57 @@ export interface Shared {
 export interface Part {
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * What every part of the process shares, built once: the connections, one Telegram budget, one
+ * GREEN-API client with its limiter, the queues. Called by the composition root (index.ts) only.
+ */
+export function createShared(config: Config, logger: Logger, access: Access): Shared {
+  const { env } = config;
+  const settings = derivedSettings(env);
+  const connections = new Connections(env, logger);
+  const redis = connections.main;
+  const prefix = env.REDIS_PREFIX;
+  const metrics = new Metrics();
+  // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
+  const pacer = new ChatPacer(redis, {
+    prefix,
+    botPerSecond: env.TELEGRAM_BOT_SENDS_PER_SECOND,
+    groupPerMinute: env.TELEGRAM_GROUP_SENDS_PER_MINUTE,
+    privatePerSecond: env.TELEGRAM_PRIVATE_SENDS_PER_SECOND,
+  });
+  const pacing = paceChats(pacer);
+  // Fails fast, like the store: /qr during an outage must not wait for Redis to return, and the
+  // webhook gives up at once (and still answers 200).
+  const queues = new Queues(connections.failFast(), prefix, logger);
+  return {
+    config,
+    settings,
+    logger,
+    connections,
+    access,
+    metrics,
+    greenApi: new GreenApiClient({
+      timeoutMs: env.GREEN_API_TIMEOUT_MS,
+      fetch: metrics.countingFetch(),
+      // One limiter per instance and method for every caller of every process.
+      gate: new GreenApiRateLimiter(redis, { prefix, logger }),
+    }),
+    pacer,
+    pacing,
+    telegram: telegramApiFactory(env, pacing),
+    store: new SessionStore(redis, {
+      prefix,
+      leaseMs: settings.leaseMs,
+      staleMs: settings.sessionStaleMs,
+    }),
+    chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
+    queues,
+    watchApply: new ApplyRequests(
+      () => requestApply(queues.of(watchJobs), settings.applyWindowMs),
+      settings.applyWindowMs,
+      logger,
+    ),
+  };
 }
