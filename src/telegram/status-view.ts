@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { FleetPage, FleetRow } from "../alerts/fleet-overview.js";
 import { buttonPhone } from "../pairing/known-phones.js";
 import { codeCallbacks, qrCallbacks, statusCallbacks } from "./callback-data.js";
+import { utcDate } from "./i18n/en/fleet.js";
 import { bold, type Texts } from "./i18n/index.js";
 
 /** What /status shows beside each instance's state, all read from Redis or memory (no GREEN-API). */
@@ -16,10 +17,10 @@ export interface FleetExtras {
   watcherOff: boolean;
 }
 
-const full = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-/** Page lines are short (20 of them fit 4096 characters): "12-02 14:05", UTC as the header says. */
-const short = (ms: number) => full(ms).slice(5);
-const day = (ms: number) => full(ms).slice(0, 10);
+/** "2026-12-02 14:05", UTC: /status says its times are UTC (live list and fleet pages alike). */
+export const utcMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+/** Page lines are short (20 of them fit 4096 characters): "12-02 14:05". */
+const short = (ms: number) => utcMinute(ms).slice(5);
 
 function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
   const f = t.toolkit.status.fleet;
@@ -31,7 +32,7 @@ function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
   const details = [
     ...(muted ? [f.muted(short(muted))] : []),
     ...(quota ? [f.quota(short(quota))] : []),
-    ...(paid !== undefined ? [t.fleet.paidUntil(day(paid))] : []),
+    ...(paid !== undefined ? [t.fleet.paidUntil(utcDate(paid))] : []),
   ];
   return (
     t.toolkit.status.line(row.name, state + (row.since ? f.since(short(row.since)) : "")) +
@@ -53,7 +54,7 @@ export function renderFleetPage(
   const counts = view.counts.map(({ key, count }) => f.counts[key](number.format(count)));
   const age =
     view.oldestCheck !== undefined && view.newestCheck !== undefined
-      ? f.checked(full(view.oldestCheck), full(view.newestCheck))
+      ? f.checked(utcMinute(view.oldestCheck), utcMinute(view.newestCheck))
       : f.neverChecked;
   const text = [
     f.summary(number.format(view.total), counts),

@@ -384,6 +384,11 @@ export class FakeGreenApi {
     this.apiUrl = `http://127.0.0.1:${port}`;
     this.scanTimeoutMs = opts.scanTimeoutMs ?? 100_000;
     this.enforceRateLimits = opts.enforceRateLimits ?? false;
+    this.serve(server);
+  }
+
+  /** The fake's HTTP and WebSocket handling on a server (its own, or one from alsoListen). */
+  private serve(server: Server): void {
     server.on("request", (req, res) => void this.handle(req, res));
     server.on("upgrade", (req, socket, head) => this.upgrade(req, socket, head));
   }
@@ -394,8 +399,7 @@ export class FakeGreenApi {
    */
   async alsoListen(): Promise<string> {
     const server = createServer();
-    server.on("request", (req, res) => void this.handle(req, res));
-    server.on("upgrade", (req, socket, head) => this.upgrade(req, socket, head));
+    this.serve(server);
     const port = await listen(server);
     this.moreServers.push(server);
     return `http://127.0.0.1:${port}`;

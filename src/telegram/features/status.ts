@@ -15,7 +15,7 @@ import { phoneVisibilityIn } from "../phone-privacy.js";
 import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
 import { utcDate } from "../i18n/en/fleet.js";
-import { addLinkButtons, renderFleetPage } from "../status-view.js";
+import { addLinkButtons, renderFleetPage, utcMinute as utc } from "../status-view.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -63,8 +63,6 @@ const NOT_LINKABLE = new Set<InstanceReport["kind"]>(["rejected", "forbidden", "
  * watchers, another /status) are asking too: a few turns. Past it: "busy", never "unreachable".
  */
 const STATUS_MAX_TURN_WAIT_MS = 8_000;
-
-const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
 function paidLine(expiresAt: number | undefined, t: Texts): string {
   return expiresAt === undefined ? "" : `\n   ${t.fleet.paidUntil(utcDate(expiresAt))}`;
