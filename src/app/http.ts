@@ -1,9 +1,8 @@
 import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
-import { AlertStore } from "../alerts/alert-store.js";
-import { ObservationInbox } from "../alerts/observation-inbox.js";
+import type { AlertStore } from "../alerts/alert-store.js";
+import type { AlertIntake } from "../alerts/intake.js";
 import { watchJobs } from "../alerts/state-watcher.js";
-import type { ApplyRequests } from "../alerts/apply-requests.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
@@ -28,7 +27,7 @@ export interface HttpPart {
 
 /**
  * Starts the HTTP server of this process (HTTP_PORT set): GREEN-API's webhook hands states to the
- * watcher queue, /healthz and /metrics read Redis and the queues. The queues' connection fails
+ * alerts' intake, /healthz and /metrics read Redis and the queues. The queues' connection fails
  * fast (no offline queue): during an outage the webhook gives up at once (and still answers 200).
  */
 export async function startHttp(deps: {
@@ -36,8 +35,10 @@ export async function startHttp(deps: {
   instances: InstanceRegistry;
   redis: Redis;
   queues: Queues;
-  /** The process's one way to ask for the watcher's apply runs (app/index.ts). */
-  watchApply: ApplyRequests;
+  /** The alerts' one way in: webhook states join the shard checks' inbox. */
+  alertIntake: AlertIntake;
+  /** When the watcher last ran, for /healthz. */
+  alertStore: AlertStore;
   metrics: Metrics;
   logger: Logger;
 }): Promise<HttpPart> {
@@ -47,12 +48,8 @@ export async function startHttp(deps: {
   const watchQueue = deps.queues.of(watchJobs);
   const qrQueue = deps.queues.of(qrJobs);
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
-  const alertStore = new AlertStore(deps.redis, env.REDIS_PREFIX);
+  const { alertIntake, alertStore } = deps;
   const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
-  // Webhook states join the shard checks' inbox: the watch job takes a burst in one run (one
-  // grouped alert, one digest) instead of one job per notification, which could not keep up
-  // with hundreds a second.
-  const inbox = new ObservationInbox(deps.queues.connection, env.REDIS_PREFIX);
 
   const server = new HttpServer({
     logger,
@@ -75,10 +72,7 @@ export async function startHttp(deps: {
           greenApiWebhook: {
             secret: env.WEBHOOK_SECRET,
             instances: deps.instances,
-            enqueue: async (instance, state, at) => {
-              await inbox.push([[instance, { kind: "state", state, at, source: "webhook" }]]);
-              await deps.watchApply.request();
-            },
+            enqueue: (instance, state, at) => alertIntake.webhookState(instance, state, at),
             recordQuota: (instance, quota) => quotas.record(instance, quota),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,
