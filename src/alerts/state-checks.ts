@@ -10,11 +10,11 @@ import type { CheckTurns } from "./check-turns.js";
 import type { StateProbe } from "./state-probe.js";
 import type { AlertIntake } from "./intake.js";
 
-export const CHECK_QUEUE_NAME = "state-check";
+const CHECK_QUEUE_NAME = "state-check";
 /** A shard job handed back to take turns is due again this soon (the other worker races for it). */
 const TURN_RETRY_MS = 25;
 
-export const checkJobSchema = z.union([
+const checkJobSchema = z.union([
   /** A shard's checks, every interval (check-shards.ts). */
   z.object({
     shard: z.number().int().nonnegative(),

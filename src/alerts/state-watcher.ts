@@ -8,7 +8,7 @@ import type { Alerter } from "./alerter.js";
 import type { AlertIntake } from "./intake.js";
 import type { CheckJob, StateChecks } from "./state-checks.js";
 
-export const WATCH_QUEUE_NAME = "state-watch";
+const WATCH_QUEUE_NAME = "state-watch";
 /** Before 0.3 one scheduled job checked the whole fleet; removed at start where it lingers. */
 const LEGACY_SCHEDULER_ID = "state-watch-poll";
 
@@ -17,7 +17,7 @@ const LEGACY_SCHEDULER_ID = "state-watch-poll";
  * kind is gone (webhook states come through the intake): such a job left in Redis fails its
  * check and is not run (CHANGELOG 0.3.0).
  */
-export const watchJobSchema = z.object({ kind: z.enum(["apply", "poll"]) });
+const watchJobSchema = z.object({ kind: z.enum(["apply", "poll"]) });
 export type WatchJob = z.infer<typeof watchJobSchema>;
 
 /**
