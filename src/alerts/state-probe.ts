@@ -25,12 +25,12 @@ const UNREACHABLE: ReadonlySet<GreenApiFailure> = new Set([
 export interface CheckOptions {
   /** Per getStateInstance call. */
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /**
    * Waits for the fleet's turn (GREEN_API_REQUESTS_PER_SECOND across processes); false: no turn
    * in time, this instance is checked at the next run instead.
    */
-  beforeCheck?: () => Promise<boolean>;
+  beforeCheck: () => Promise<boolean>;
 }
 
 /**
@@ -61,7 +61,7 @@ export class StateProbe {
       instances.map(async (instance) => {
         const checkedAt = watches.get(instance.name)?.checkedAt ?? 0;
         if (started - checkedAt < MIN_CHECK_SPACING_MS) return undefined;
-        if (options.beforeCheck && !(await options.beforeCheck())) return undefined;
+        if (!(await options.beforeCheck())) return undefined;
         const observation = await this.check(instance, options);
         return observation && ([instance.name, observation] as const);
       }),
@@ -78,7 +78,7 @@ export class StateProbe {
       });
       return { kind: "state", state, at: Date.now(), source: "poll" };
     } catch (error) {
-      if (options.signal?.aborted) return undefined;
+      if (options.signal.aborted) return undefined;
       const log = this.deps.logger.child({ instance: instance.name });
       if (error instanceof GreenApiError && UNREACHABLE.has(error.failure)) {
         log.warn({ failure: error.failure, status: error.status }, "state check got no answer");
