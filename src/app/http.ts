@@ -25,6 +25,25 @@ export interface HttpPart {
   close(): Promise<void>;
 }
 
+/** What /healthz reads: Redis, the workers on the watch queue, the watcher's last run. */
+function healthOf(deps: { env: Env; redis: Redis; queues: Queues; alertStore: AlertStore }) {
+  const { env } = deps;
+  const startedAt = Date.now();
+  const watchQueue = deps.queues.of(watchJobs);
+  return () =>
+    checkHealth({
+      redis: deps.redis,
+      workerCount: () => watchQueue.getWorkersCount(),
+      lastWatcherRun: () => deps.alertStore.lastRun(),
+      // Three missed runs, plus the longest a run's checks may take; nothing when it is off.
+      watcherStaleAfterMs:
+        env.STATE_POLL_INTERVAL_MS > 0
+          ? 3 * env.STATE_POLL_INTERVAL_MS + env.GREEN_API_TIMEOUT_MS
+          : undefined,
+      startedAt,
+    });
+}
+
 /**
  * Starts the HTTP server of this process (HTTP_PORT set): GREEN-API's webhook hands states to the
  * alerts' intake, /healthz and /metrics read Redis and the queues. The queues' connection fails
@@ -44,29 +63,16 @@ export async function startHttp(deps: {
 }): Promise<HttpPart> {
   const { env, metrics } = deps;
   const logger = deps.logger.child({ part: "http" });
-  const startedAt = Date.now();
-  const watchQueue = deps.queues.of(watchJobs);
   const qrQueue = deps.queues.of(qrJobs);
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
-  const { alertIntake, alertStore } = deps;
+  const { alertIntake } = deps;
   const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
 
   const server = new HttpServer({
     logger,
     metrics,
     metricsToken: env.METRICS_TOKEN,
-    health: () =>
-      checkHealth({
-        redis: deps.redis,
-        workerCount: () => watchQueue.getWorkersCount(),
-        lastWatcherRun: () => alertStore.lastRun(),
-        // Three missed runs, plus the longest a run's checks may take; nothing when it is off.
-        watcherStaleAfterMs:
-          env.STATE_POLL_INTERVAL_MS > 0
-            ? 3 * env.STATE_POLL_INTERVAL_MS + env.GREEN_API_TIMEOUT_MS
-            : undefined,
-        startedAt,
-      }),
+    health: healthOf(deps),
     ...(env.WEBHOOK_SECRET
       ? {
           greenApiWebhook: {
