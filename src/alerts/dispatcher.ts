@@ -35,7 +35,7 @@ export interface DispatcherDeps {
   logger: Logger;
 }
 
-/** How one chat's new alert went: told (in a message, or dropped for a chat gone for good), or not yet. */
+/** One chat's new alert: told (in a message; or dropped, the chat gone for good), or not yet. */
 type Delivery = { told: true; ref?: MessageRef } | { told: false };
 
 /**

@@ -7,8 +7,8 @@ import { JobWorker, type LoopEnd } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
 import { SHARD_SIZE, shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
 import type { CheckTurns } from "./check-turns.js";
-import type { StateProbe } from "./state-probe.js";
 import type { AlertIntake } from "./intake.js";
+import type { StateProbe } from "./state-probe.js";
 
 const CHECK_QUEUE_NAME = "state-check";
 /** A shard job handed back to take turns is due again this soon (the other worker races for it). */

@@ -22,8 +22,8 @@ export type WatchJob = z.infer<typeof watchJobSchema>;
 
 /**
  * The watcher's queue: a global concurrency of 1 makes its apply runs one at a time across every
- * worker process, so the watch records and the alert messages never see two writers. The checks themselves run in parallel
- * on every worker (StateChecks); only their results come through here.
+ * worker process, so the watch records and the alert messages never see two writers. The checks
+ * themselves run in parallel on every worker (StateChecks); only their results come through here.
  */
 export const watchJobs = defineJobKind<WatchJob>({
   queueName: WATCH_QUEUE_NAME,
@@ -57,7 +57,8 @@ export interface StateWatcherOptions {
 /**
  * The state watcher of a worker process: runs its share of the fleet's checks (StateChecks) and,
  * one at a time across every process, the watch jobs that turn what the intake holds (checks and
- * webhooks) into memory and alerts (Alerter). Every piece of its schedule lives in Redis and survives restarts.
+ * webhooks) into memory and alerts (Alerter). Every piece of its schedule lives in Redis and
+ * survives restarts.
  */
 export class StateWatcher {
   private readonly worker: JobWorker<WatchJob>;

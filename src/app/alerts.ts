@@ -15,6 +15,7 @@ import { type AlertRules, DEFAULT_RULES } from "../alerts/transitions.js";
 import { AuditLog } from "../audit/audit-log.js";
 import type { Env } from "../config/index.js";
 import { FleetLimit } from "../green-api/fleet-limit.js";
+import type { Logger } from "../shared/logger.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import { linking } from "./linking.js";
@@ -37,7 +38,7 @@ function alertRules(env: Env): AlertRules {
 }
 
 /** The watch run's pipeline: transitions in the Alerter, follow-ups and the dispatcher out. */
-function alerter(shared: Shared, logger: Shared["logger"]): Alerter {
+function alerter(shared: Shared, logger: Logger): Alerter {
   const { config, connections, access, metrics, settings, alertStore: store } = shared;
   const { env, instances } = config;
   const redis = connections.main;

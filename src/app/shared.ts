@@ -34,9 +34,9 @@ export interface Shared {
   chatSlots: ChatSlots;
   /** Every BullMQ queue this process adds to, opened once (src/jobs). */
   queues: Queues;
-  /** The alerts' one way in (shard checks and webhooks alike); asks for watch runs, a few a second at most. */
+  /** The alerts' one way in (shard checks and webhooks alike); asks for watch runs. */
   alertIntake: AlertIntake;
-  /** The watcher's records in Redis: written by the watch job, read by /status, claims, /healthz. */
+  /** The watcher's records: written by the watch job, read by /status, claims, /healthz. */
   alertStore: AlertStore;
 }
 
