@@ -34,6 +34,14 @@ module.exports = {
       to: { path: "^src/", pathNot: "^src/(observability|green-api|render|config|shared|jobs)/" },
     },
     {
+      name: "http-imports-foundations-only",
+      comment:
+        "http/ serves what app/ hands it (the alerts' intake, the quota store, metrics) through functions and ports of its own (http/ports.ts): it imports no feature core, no telegram/ and no observability/.",
+      severity: "error",
+      from: { path: "^src/http/" },
+      to: { path: "^src/", pathNot: "^src/(http|green-api|render|config|shared|jobs)/" },
+    },
+    {
       name: "only-main-imports-app",
       comment:
         "app/ is the composition root: within src/, only main.ts builds the app (tests and the bench are mains of their own).",
