@@ -26,6 +26,22 @@ module.exports = {
       },
     },
     {
+      name: "observability-knows-no-feature",
+      comment:
+        "observability/ is a foundation: features count through ports of their own, which its Metrics fits, and app/ passes it in. It imports foundations only (never a feature core, http/, telegram/ or app/).",
+      severity: "error",
+      from: { path: "^src/observability/" },
+      to: { path: "^src/", pathNot: "^src/(observability|green-api|render|config|shared|jobs)/" },
+    },
+    {
+      name: "http-imports-foundations-only",
+      comment:
+        "http/ serves what app/ hands it (the alerts' intake, the quota store, metrics) through functions and ports of its own (http/ports.ts): it imports no feature core, no telegram/ and no observability/.",
+      severity: "error",
+      from: { path: "^src/http/" },
+      to: { path: "^src/", pathNot: "^src/(http|green-api|render|config|shared|jobs)/" },
+    },
+    {
       name: "only-main-imports-app",
       comment:
         "app/ is the composition root: within src/, only main.ts builds the app (tests and the bench are mains of their own).",

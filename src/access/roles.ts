@@ -20,8 +20,6 @@ export type Role = "viewer" | "operator" | "admin";
 /** What an action needs: see the instance, act on it, or change it for everyone. */
 export type Right = "view" | "operate" | "administer";
 
-export const ROLES: readonly Role[] = ["viewer", "operator", "admin"];
-
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 const LEAST_ROLE: Record<Right, Role> = {
   view: "viewer",

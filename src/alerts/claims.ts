@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { AlertStore } from "./alert-store.js";
+import { sameRef } from "./message-items.js";
 import type { AlertMessage, MessageRef } from "./watch-state.js";
 
 /** A claim outlives any incident worth claiming; it names the incident by when it began. */
@@ -60,6 +61,3 @@ export class AlertClaims {
     return (await this.redis.get(this.key(instance, since))) ?? undefined;
   }
 }
-
-const sameRef = (a: MessageRef, b: MessageRef) =>
-  a.chatId === b.chatId && a.messageId === b.messageId;

@@ -22,7 +22,7 @@ export interface AlertChannel {
   ): Promise<ScreenOutcome>;
 }
 
-/** What the alerter counts (observability/metrics.ts implements it). */
+/** What the dispatcher counts (app/ wires observability's Metrics in). */
 export interface AlertCounters {
   alertSent(kind: AlertItem["kind"]): void;
 }
@@ -47,8 +47,24 @@ export interface AlertLinks {
   linkedSince(instance: string, since: number): Promise<LinkRecord | undefined>;
 }
 
-/** AUTO_REBOOT_STARTING: the watcher reboots an instance stuck starting, once per incident. */
-export interface AutoRebooter {
-  /** Reboots and records it in the audit log; true when GREEN-API said it reboots. */
+/** AUTO_REBOOT_STARTING's reboot of an instance stuck starting (green-api/client.ts). */
+export interface InstanceRebooter {
+  /** True when GREEN-API said it reboots. */
   reboot(instance: Instance): Promise<boolean>;
+}
+
+/** Where the watcher's own actions go on record, like an operator's (audit/audit-log.ts). */
+export interface AlertAuditTrail {
+  record(entry: {
+    action: "reboot";
+    userId: number;
+    chatId: number;
+    instance: string;
+    result: string;
+  }): Promise<void>;
+}
+
+/** "I'm on it" presses (claims.ts): a claimed incident is not escalated. */
+export interface IncidentClaims {
+  claimedBy(instance: string, since: number): Promise<string | undefined>;
 }

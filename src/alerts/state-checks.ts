@@ -5,16 +5,16 @@ import type { FleetLimit } from "../green-api/fleet-limit.js";
 import { defineJobKind } from "../jobs/job-kind.js";
 import { JobWorker, type LoopEnd } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
-import type { Alerter } from "./alerter.js";
 import { SHARD_SIZE, shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
 import type { CheckTurns } from "./check-turns.js";
-import type { ObservationInbox } from "./observation-inbox.js";
+import type { AlertIntake } from "./intake.js";
+import type { StateProbe } from "./state-probe.js";
 
-export const CHECK_QUEUE_NAME = "state-check";
+const CHECK_QUEUE_NAME = "state-check";
 /** A shard job handed back to take turns is due again this soon (the other worker races for it). */
 const TURN_RETRY_MS = 25;
 
-export const checkJobSchema = z.union([
+const checkJobSchema = z.union([
   /** A shard's checks, every interval (check-shards.ts). */
   z.object({
     shard: z.number().int().nonnegative(),
@@ -47,8 +47,9 @@ export interface StateChecksOptions {
 
 /**
  * The fleet's state checks, spread as BullMQ jobs (one scheduler per shard, see check-shards.ts)
- * so that every worker process takes a share. A shard job only asks GREEN-API: its observations
- * go to the inbox, and the single watch job (StateWatcher) turns them into memory and alerts.
+ * so that every worker process takes a share. A shard job only asks GREEN-API (StateProbe): its
+ * observations go to the intake, and the single watch job (StateWatcher) turns them into memory
+ * and alerts.
  */
 export class StateChecks {
   private readonly worker: JobWorker<CheckJob>;
@@ -59,14 +60,13 @@ export class StateChecks {
 
   constructor(
     private readonly deps: {
-      alerter: Alerter;
+      probe: StateProbe;
       instances: InstanceRegistry;
-      inbox: ObservationInbox;
+      /** Where a shard's observations go (the watch job takes them from there). */
+      intake: Pick<AlertIntake, "checked">;
       fleet: FleetLimit;
-      /** Called after a shard's observations are in the inbox (the watch job takes them). */
-      observed: () => Promise<void>;
-      /** Fair shares between worker processes (check-turns.ts); none: every job is run here. */
-      turns?: CheckTurns;
+      /** Fair shares between worker processes (check-turns.ts). */
+      turns: CheckTurns;
       logger: Logger;
     },
     private readonly options: StateChecksOptions,
@@ -149,7 +149,7 @@ export class StateChecks {
    */
   private async runInTurn(job: CheckJob, signal: AbortSignal, jobId: string): Promise<LoopEnd> {
     const turns = this.deps.turns;
-    if (turns && !("recheck" in job)) {
+    if (!("recheck" in job)) {
       const now = Date.now();
       const since = this.deferredSince.get(jobId) ?? now;
       const waitedEnough = now - since >= this.maxDeferMs;
@@ -181,15 +181,13 @@ export class StateChecks {
         : this.shardMembers(job.shard, job.shards);
     if (members.length === 0) return;
     const timeoutMs = this.options.checkTimeoutMs;
-    const observations = await this.deps.alerter.checkEach(members, {
+    const observations = await this.deps.probe.checkEach(members, {
       timeoutMs,
       signal,
       // A check with no fleet turn within its timeout waits for the next interval.
       beforeCheck: () => this.deps.fleet.take(timeoutMs, signal),
     });
     if (signal.aborted) return; // shutting down: timeouts now would count as failures
-    if (observations.length === 0) return;
-    await this.deps.inbox.push(observations);
-    await this.deps.observed();
+    await this.deps.intake.checked(observations);
   }
 }

@@ -1,49 +1,35 @@
 import type { ConnectionOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { stateInstanceSchema } from "../green-api/schemas.js";
 import { defineJobKind } from "../jobs/job-kind.js";
 import { JobWorker } from "../jobs/job-worker.js";
 import type { Logger } from "../shared/logger.js";
 import type { Alerter } from "./alerter.js";
-import type { ObservationInbox } from "./observation-inbox.js";
+import type { AlertIntake } from "./intake.js";
 import type { CheckJob, StateChecks } from "./state-checks.js";
 
-export const WATCH_QUEUE_NAME = "state-watch";
+const WATCH_QUEUE_NAME = "state-watch";
 /** Before 0.3 one scheduled job checked the whole fleet; removed at start where it lingers. */
 const LEGACY_SCHEDULER_ID = "state-watch-poll";
 
-export const watchJobSchema = z.discriminatedUnion("kind", [
-  /** Take in what the shard jobs observed ("poll": the name of this job before 0.3). */
-  z.object({ kind: z.enum(["apply", "poll"]) }),
-  z.object({
-    kind: z.literal("webhook"),
-    instance: z.string().min(1),
-    state: stateInstanceSchema,
-    at: z.number().int(),
-  }),
-]);
+/**
+ * Take in what the intake holds ("poll": the name of this job before 0.3). The 0.2 "webhook"
+ * kind is gone (webhook states come through the intake): such a job left in Redis fails its
+ * check and is not run (CHANGELOG 0.3.0).
+ */
+const watchJobSchema = z.object({ kind: z.enum(["apply", "poll"]) });
 export type WatchJob = z.infer<typeof watchJobSchema>;
 
 /**
- * The watcher's queue: applying observations and the webhook's states share it, and a global
- * concurrency of 1 makes them run one at a time across every worker process, so the watch
- * records and the alert messages never see two writers. The checks themselves run in parallel
- * on every worker (StateChecks); only their results come through here.
+ * The watcher's queue: a global concurrency of 1 makes its apply runs one at a time across every
+ * worker process, so the watch records and the alert messages never see two writers. The checks
+ * themselves run in parallel on every worker (StateChecks); only their results come through here.
  */
 export const watchJobs = defineJobKind<WatchJob>({
   queueName: WATCH_QUEUE_NAME,
   schema: watchJobSchema,
   defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
 });
-
-/** A webhook's state change, to be handled by the watcher (the HTTP answer does not wait). */
-export async function enqueueWebhookState(
-  queue: Queue<WatchJob>,
-  job: Extract<WatchJob, { kind: "webhook" }>,
-): Promise<void> {
-  await queue.add("webhook", job, { attempts: 3, backoff: { type: "fixed", delay: 500 } });
-}
 
 /**
  * Asks for one apply run shortly: adds within `windowMs` of the first one are merged (BullMQ
@@ -70,8 +56,9 @@ export interface StateWatcherOptions {
 
 /**
  * The state watcher of a worker process: runs its share of the fleet's checks (StateChecks) and,
- * one at a time across every process, the watch jobs that turn observations and webhooks into
- * memory and alerts (Alerter). Every piece of its schedule lives in Redis and survives restarts.
+ * one at a time across every process, the watch jobs that turn what the intake holds (checks and
+ * webhooks) into memory and alerts (Alerter). Every piece of its schedule lives in Redis and
+ * survives restarts.
  */
 export class StateWatcher {
   private readonly worker: JobWorker<WatchJob>;
@@ -81,14 +68,14 @@ export class StateWatcher {
     private readonly deps: {
       alerter: Alerter;
       checks: StateChecks;
-      inbox: ObservationInbox;
+      intake: Pick<AlertIntake, "drain">;
       logger: Logger;
     },
     private readonly options: StateWatcherOptions,
   ) {
     this.worker = new JobWorker(
       watchJobs,
-      (data) => this.process(data),
+      () => this.process(),
       { connection: options.workerConnection, prefix: options.prefix, concurrency: 1 },
       deps.logger,
     );
@@ -118,12 +105,8 @@ export class StateWatcher {
     }
   }
 
-  private async process(data: WatchJob): Promise<void> {
-    if (data.kind === "webhook") {
-      await this.deps.alerter.webhook(data.instance, data.state, data.at);
-    } else {
-      const recheck = await this.deps.alerter.ingest(await this.deps.inbox.drain());
-      if (recheck.length > 0) await this.deps.checks.recheck(this.options.checkQueue, recheck);
-    }
+  private async process(): Promise<void> {
+    const recheck = await this.deps.alerter.ingest(await this.deps.intake.drain());
+    if (recheck.length > 0) await this.deps.checks.recheck(this.options.checkQueue, recheck);
   }
 }

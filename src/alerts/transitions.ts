@@ -76,20 +76,10 @@ export function observe(
   rules: AlertRules,
 ): Outcome {
   const watch: InstanceWatch = { failures: 0, ...previous };
+  if (observation.kind === "unreachable") return unanswered(watch, observation.at, rules);
+
   const ended: EndedIncident[] = [];
-  const at = observation.at;
-
-  if (observation.kind === "unreachable") {
-    watch.failures += 1;
-    watch.failingSince ??= at;
-    watch.checkedAt = at;
-    if (!watch.unreachable && watch.failures >= rules.unreachableAfter) {
-      watch.unreachable = openIncident(watch.failingSince, rules);
-    }
-    return { watch, ended };
-  }
-
-  const { state, source } = observation;
+  const { state, source, at } = observation;
   const firstSeen = watch.state === undefined;
   // Only a poll proves GREEN-API answers again; a webhook comes through another path.
   if (source === "poll") {
@@ -124,7 +114,32 @@ export function observe(
     watch.down = { ...watch.down, state };
     return { watch, ended, restated: watch.down, ...extra };
   }
+  suspectOrDown(watch, observation, firstSeen, rules);
+  return { watch, ended, ...extra };
+}
 
+/** A check with no usable answer: "cannot reach GREEN-API" after `unreachableAfter` in a row. */
+function unanswered(watch: InstanceWatch, at: number, rules: AlertRules): Outcome {
+  watch.failures += 1;
+  watch.failingSince ??= at;
+  watch.checkedAt = at;
+  if (!watch.unreachable && watch.failures >= rules.unreachableAfter) {
+    watch.unreachable = openIncident(watch.failingSince, rules);
+  }
+  return { watch, ended: [] };
+}
+
+/**
+ * A bad state with no incident open: trusted (a `down` incident opens) when it held for
+ * `confirmChecks` polls, on the very first check, or from a webhook; a transient state only once
+ * it also outlasted its grace. Otherwise it stays a suspect, a blip until proven.
+ */
+function suspectOrDown(
+  watch: InstanceWatch,
+  { state, source, at }: Extract<Observation, { kind: "state" }>,
+  firstSeen: boolean,
+  rules: AlertRules,
+): void {
   const suspect = {
     state,
     since: watch.suspect?.since ?? at,
@@ -144,7 +159,6 @@ export function observe(
   } else {
     watch.suspect = suspect;
   }
-  return { watch, ended, ...extra };
 }
 
 /**

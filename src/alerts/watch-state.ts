@@ -7,14 +7,14 @@ import { stateInstanceSchema } from "../green-api/schemas.js";
  * trusted.
  */
 
-export const messageRefSchema = z.object({
+const messageRefSchema = z.object({
   chatId: z.number().int(),
   messageId: z.number().int(),
 });
 export type MessageRef = z.infer<typeof messageRefSchema>;
 
 /** An open problem of one instance: it is down, or GREEN-API cannot be reached for it. */
-export const incidentSchema = z.object({
+const incidentSchema = z.object({
   /** For "down": the bad state; updated while the incident stays open. */
   state: stateInstanceSchema.optional(),
   since: z.number().int(),
@@ -34,7 +34,7 @@ export const incidentSchema = z.object({
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
-export const incidentKinds = ["down", "unreachable"] as const;
+const incidentKinds = ["down", "unreachable"] as const;
 export type IncidentKind = (typeof incidentKinds)[number];
 
 export const instanceWatchSchema = z.object({
@@ -74,10 +74,9 @@ export const instanceWatchSchema = z.object({
 export type InstanceWatch = z.infer<typeof instanceWatchSchema>;
 
 /** What one line of an alert message is about: an incident, or an early warning (phone offline). */
-export const alertItemKinds = [...incidentKinds, "offline"] as const;
-export type AlertItemKind = (typeof alertItemKinds)[number];
+const alertItemKinds = [...incidentKinds, "offline"] as const;
 
-export const alertItemSchema = z.object({
+const alertItemSchema = z.object({
   kind: z.enum(alertItemKinds),
   instance: z.string(),
   state: stateInstanceSchema.optional(),

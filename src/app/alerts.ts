@@ -1,79 +1,99 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { AlertStore } from "../alerts/alert-store.js";
+import { Alerter } from "../alerts/alerter.js";
+import { AlertAudience } from "../alerts/audience.js";
 import { CheckTurns } from "../alerts/check-turns.js";
 import { AlertClaims } from "../alerts/claims.js";
-import { Alerter } from "../alerts/alerter.js";
 import { DigestStore } from "../alerts/digest.js";
+import { AlertDispatcher } from "../alerts/dispatcher.js";
+import { FollowUps } from "../alerts/follow-ups.js";
 import { MuteStore } from "../alerts/mute-store.js";
-import { ObservationInbox } from "../alerts/observation-inbox.js";
 import { checkJobs, StateChecks } from "../alerts/state-checks.js";
+import { StateProbe } from "../alerts/state-probe.js";
 import { StateWatcher, watchJobs } from "../alerts/state-watcher.js";
+import { type AlertRules, DEFAULT_RULES } from "../alerts/transitions.js";
+import { AuditLog } from "../audit/audit-log.js";
+import type { Env } from "../config/index.js";
 import { FleetLimit } from "../green-api/fleet-limit.js";
-import { DEFAULT_RULES } from "../alerts/transitions.js";
+import type { Logger } from "../shared/logger.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
-import { autoRebooter, linking } from "./linking.js";
+import { linking } from "./linking.js";
 import type { Part, Shared } from "./shared.js";
 
 /** A run's checks must end well before the next run is due, and never hang. */
 const MAX_CHECK_TIMEOUT_MS = 10_000;
 
+/** The alert rules the settings ask for. */
+function alertRules(env: Env): AlertRules {
+  return {
+    ...DEFAULT_RULES,
+    alertChats: env.ALERT_CHAT_IDS ?? [],
+    startingTooLongMs: env.STARTING_TOO_LONG_MS,
+    autoRebootStarting: env.AUTO_REBOOT_STARTING === "1",
+    offlineWarnAfterMs: env.OFFLINE_WARN_AFTER_MS,
+    escalateAfterMs: env.ESCALATE_AFTER_MS,
+    escalationChats: env.ESCALATION_CHAT_IDS ?? [],
+  };
+}
+
+/** The watch run's pipeline: transitions in the Alerter, follow-ups and the dispatcher out. */
+function alerter(shared: Shared, logger: Logger): Alerter {
+  const { config, connections, access, metrics, settings, alertStore: store } = shared;
+  const { env, instances } = config;
+  const redis = connections.main;
+  const prefix = env.REDIS_PREFIX;
+  const { knownPhones, closures } = linking(shared);
+  const rules = alertRules(env);
+  const audience = new AlertAudience(instances, access, env.ALERT_CHAT_IDS);
+  const followUps = new FollowUps({
+    store,
+    instances,
+    rules,
+    links: closures,
+    claims: new AlertClaims(store, redis, prefix),
+    rebooter: shared.greenApi,
+    audit: new AuditLog(redis, prefix, shared.logger.child({ part: "audit" })),
+    logger,
+  });
+  const dispatcher = new AlertDispatcher({
+    store,
+    mutes: new MuteStore(redis, prefix),
+    channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),
+    digests: new DigestStore(redis, prefix),
+    gatherMs: settings.alertGatherMs,
+    phones: knownPhones,
+    buttonsIn: (chatId) => audience.buttonsIn(chatId),
+    counters: metrics,
+    logger,
+  });
+  return new Alerter({
+    store,
+    instances,
+    rules,
+    alertChatsFor: (name) => audience.chatsFor(name),
+    followUps,
+    dispatcher,
+    phones: knownPhones,
+    logger,
+  });
+}
+
 /** The state watcher (alerts) of a process with the worker role. */
 export function alertsPart(shared: Shared): Part {
-  const { config, connections, access, metrics, settings } = shared;
+  const { config, connections, settings, alertIntake: intake } = shared;
   const { env, instances } = config;
   const logger = shared.logger.child({ part: "alerts" });
-  const { knownPhones, closures } = linking(shared);
-  const alerter = new Alerter({
-    store: new AlertStore(connections.main, env.REDIS_PREFIX),
-    mutes: new MuteStore(connections.main, env.REDIS_PREFIX),
-    digests: new DigestStore(connections.main, env.REDIS_PREFIX),
-    gatherMs: settings.alertGatherMs,
-    instances,
-    greenApi: shared.greenApi,
-    channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),
-    // Configured chats hear of every instance; by default, each team member who may see it.
-    rules: {
-      ...DEFAULT_RULES,
-      alertChats: env.ALERT_CHAT_IDS ?? [],
-      startingTooLongMs: env.STARTING_TOO_LONG_MS,
-      autoRebootStarting: env.AUTO_REBOOT_STARTING === "1",
-      offlineWarnAfterMs: env.OFFLINE_WARN_AFTER_MS,
-      escalateAfterMs: env.ESCALATE_AFTER_MS,
-      escalationChats: env.ESCALATION_CHAT_IDS ?? [],
-    },
-    phones: knownPhones,
-    claims: new AlertClaims(
-      new AlertStore(connections.main, env.REDIS_PREFIX),
-      connections.main,
-      env.REDIS_PREFIX,
-    ),
-    links: closures,
-    ...(env.AUTO_REBOOT_STARTING === "1" ? { rebooter: autoRebooter(shared) } : {}),
-    ...(env.ALERT_CHAT_IDS ? {} : { alertChatsFor: (name: string) => access.viewersOf(name) }),
-    // A private chat gets the QR / Code buttons only if its user may link the instance; a group
-    // gets them, and the access model checks whoever presses.
-    actionable: (chatId: number, name: string) => {
-      const instance = instances.find(name);
-      return chatId < 0 || (instance !== undefined && access.may(chatId, instance, "operate"));
-    },
-    logger,
-    counters: metrics,
-  });
-  const inbox = new ObservationInbox(connections.main, env.REDIS_PREFIX);
-  const watchQueue = shared.queues.of(watchJobs);
   const checks = new StateChecks(
     {
-      alerter,
+      probe: new StateProbe({ store: shared.alertStore, greenApi: shared.greenApi, logger }),
       instances,
-      inbox,
+      intake,
       fleet: new FleetLimit(connections.main, {
         prefix: env.REDIS_PREFIX,
         perSecond: env.GREEN_API_REQUESTS_PER_SECOND,
         logger,
       }),
-      observed: () => shared.watchApply.request(),
       turns: new CheckTurns(connections.main, {
         prefix: env.REDIS_PREFIX,
         me: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -92,10 +112,10 @@ export function alertsPart(shared: Shared): Part {
     },
   );
   const watcher = new StateWatcher(
-    { alerter, checks, inbox, logger },
+    { alerter: alerter(shared, logger), checks, intake, logger },
     {
       workerConnection: connections.forBullMq(),
-      queue: watchQueue,
+      queue: shared.queues.of(watchJobs),
       checkQueue: shared.queues.of(checkJobs),
       queueConnection: shared.queues.connection,
       prefix: env.REDIS_PREFIX,

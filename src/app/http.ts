@@ -1,9 +1,8 @@
 import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
-import { AlertStore } from "../alerts/alert-store.js";
-import { ObservationInbox } from "../alerts/observation-inbox.js";
+import type { AlertStore } from "../alerts/alert-store.js";
+import type { AlertIntake } from "../alerts/intake.js";
 import { watchJobs } from "../alerts/state-watcher.js";
-import type { ApplyRequests } from "../alerts/apply-requests.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
@@ -26,9 +25,28 @@ export interface HttpPart {
   close(): Promise<void>;
 }
 
+/** What /healthz reads: Redis, the workers on the watch queue, the watcher's last run. */
+function healthOf(deps: { env: Env; redis: Redis; queues: Queues; alertStore: AlertStore }) {
+  const { env } = deps;
+  const startedAt = Date.now();
+  const watchQueue = deps.queues.of(watchJobs);
+  return () =>
+    checkHealth({
+      redis: deps.redis,
+      workerCount: () => watchQueue.getWorkersCount(),
+      lastWatcherRun: () => deps.alertStore.lastRun(),
+      // Three missed runs, plus the longest a run's checks may take; nothing when it is off.
+      watcherStaleAfterMs:
+        env.STATE_POLL_INTERVAL_MS > 0
+          ? 3 * env.STATE_POLL_INTERVAL_MS + env.GREEN_API_TIMEOUT_MS
+          : undefined,
+      startedAt,
+    });
+}
+
 /**
  * Starts the HTTP server of this process (HTTP_PORT set): GREEN-API's webhook hands states to the
- * watcher queue, /healthz and /metrics read Redis and the queues. The queues' connection fails
+ * alerts' intake, /healthz and /metrics read Redis and the queues. The queues' connection fails
  * fast (no offline queue): during an outage the webhook gives up at once (and still answers 200).
  */
 export async function startHttp(deps: {
@@ -36,49 +54,31 @@ export async function startHttp(deps: {
   instances: InstanceRegistry;
   redis: Redis;
   queues: Queues;
-  /** The process's one way to ask for the watcher's apply runs (app/index.ts). */
-  watchApply: ApplyRequests;
+  /** The alerts' one way in: webhook states join the shard checks' inbox. */
+  alertIntake: AlertIntake;
+  /** When the watcher last ran, for /healthz. */
+  alertStore: AlertStore;
   metrics: Metrics;
   logger: Logger;
 }): Promise<HttpPart> {
   const { env, metrics } = deps;
   const logger = deps.logger.child({ part: "http" });
-  const startedAt = Date.now();
-  const watchQueue = deps.queues.of(watchJobs);
   const qrQueue = deps.queues.of(qrJobs);
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
-  const alertStore = new AlertStore(deps.redis, env.REDIS_PREFIX);
+  const { alertIntake } = deps;
   const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
-  // Webhook states join the shard checks' inbox: the watch job takes a burst in one run (one
-  // grouped alert, one digest) instead of one job per notification, which could not keep up
-  // with hundreds a second.
-  const inbox = new ObservationInbox(deps.queues.connection, env.REDIS_PREFIX);
 
   const server = new HttpServer({
     logger,
     metrics,
     metricsToken: env.METRICS_TOKEN,
-    health: () =>
-      checkHealth({
-        redis: deps.redis,
-        workerCount: () => watchQueue.getWorkersCount(),
-        lastWatcherRun: () => alertStore.lastRun(),
-        // Three missed runs, plus the longest a run's checks may take; nothing when it is off.
-        watcherStaleAfterMs:
-          env.STATE_POLL_INTERVAL_MS > 0
-            ? 3 * env.STATE_POLL_INTERVAL_MS + env.GREEN_API_TIMEOUT_MS
-            : undefined,
-        startedAt,
-      }),
+    health: healthOf(deps),
     ...(env.WEBHOOK_SECRET
       ? {
           greenApiWebhook: {
             secret: env.WEBHOOK_SECRET,
             instances: deps.instances,
-            enqueue: async (instance, state, at) => {
-              await inbox.push([[instance, { kind: "state", state, at, source: "webhook" }]]);
-              await deps.watchApply.request();
-            },
+            enqueue: (instance, state, at) => alertIntake.webhookState(instance, state, at),
             recordQuota: (instance, quota) => quotas.record(instance, quota),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,

@@ -65,13 +65,14 @@ export function createGreenlight(
       await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
-        const { watchApply } = shared;
+        const { alertIntake, alertStore } = shared;
         http = await startHttp({
           env: httpEnv,
           instances,
           redis,
           queues,
-          watchApply,
+          alertIntake,
+          alertStore,
           metrics,
           logger,
         });
@@ -86,7 +87,7 @@ export function createGreenlight(
       await http?.close();
       await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
       await fleet.stop();
-      await shared.watchApply.flush();
+      await shared.alertIntake.flush();
       await queues.close();
       connections.closeAll();
     },

@@ -1,5 +1,4 @@
 import { UserNames } from "../access/user-names.js";
-import { AuditLog } from "../audit/audit-log.js";
 import type { Instance } from "../config/index.js";
 import { Closures } from "../pairing/closures.js";
 import { KnownPhones } from "../pairing/known-phones.js";
@@ -40,27 +39,5 @@ export function linking(shared: Shared) {
     closures,
     onLinked: (instance: Instance, userId: number, phone?: string) =>
       closures.linked(instance, userId, phone),
-  };
-}
-
-/** AUTO_REBOOT_STARTING's reboot, in the audit log like an admin's (user 0: greenlight itself). */
-export function autoRebooter(shared: Shared) {
-  const audit = new AuditLog(
-    shared.connections.main,
-    shared.config.env.REDIS_PREFIX,
-    shared.logger.child({ part: "audit" }),
-  );
-  return {
-    async reboot(instance: Instance): Promise<boolean> {
-      const ok = await shared.greenApi.reboot(instance).catch(() => false);
-      await audit.record({
-        action: "reboot",
-        userId: 0,
-        chatId: 0,
-        instance: instance.name,
-        result: ok ? "auto: stuck starting" : "auto: failed",
-      });
-      return ok;
-    },
   };
 }

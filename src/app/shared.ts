@@ -1,6 +1,9 @@
 import type { Transformer } from "grammy";
 import type { Access } from "../access/access.js";
+import { AlertStore } from "../alerts/alert-store.js";
 import { ApplyRequests } from "../alerts/apply-requests.js";
+import { AlertIntake } from "../alerts/intake.js";
+import { ObservationInbox } from "../alerts/observation-inbox.js";
 import { requestApply, watchJobs } from "../alerts/state-watcher.js";
 import type { Config } from "../config/index.js";
 import { type DerivedSettings, derivedSettings } from "../config/derived.js";
@@ -31,8 +34,10 @@ export interface Shared {
   chatSlots: ChatSlots;
   /** Every BullMQ queue this process adds to, opened once (src/jobs). */
   queues: Queues;
-  /** Asks for the watcher's apply runs (shard checks and webhooks alike), a few a second at most. */
-  watchApply: ApplyRequests;
+  /** The alerts' one way in (shard checks and webhooks alike); asks for watch runs. */
+  alertIntake: AlertIntake;
+  /** The watcher's records: written by the watch job, read by /status, claims, /healthz. */
+  alertStore: AlertStore;
 }
 
 /** One part of the process: it starts, and it stops (letting work in flight end, or handing it back). */
@@ -86,10 +91,14 @@ export function createShared(config: Config, logger: Logger, access: Access): Sh
     }),
     chatSlots: new ChatSlots(redis, { prefix, perGroup: env.QR_MAX_SESSIONS_PER_GROUP }),
     queues,
-    watchApply: new ApplyRequests(
-      () => requestApply(queues.of(watchJobs), settings.applyWindowMs),
-      settings.applyWindowMs,
-      logger,
-    ),
+    alertIntake: new AlertIntake({
+      inbox: new ObservationInbox(redis, prefix),
+      requestApply: new ApplyRequests(
+        () => requestApply(queues.of(watchJobs), settings.applyWindowMs),
+        settings.applyWindowMs,
+        logger,
+      ),
+    }),
+    alertStore: new AlertStore(redis, prefix),
   };
 }

@@ -7,7 +7,7 @@ import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
 import { type IgnoreReason, isAuthorized, judgeNotification } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
-import type { Metrics } from "../observability/metrics.js";
+import type { HttpMetrics } from "./ports.js";
 import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
@@ -17,7 +17,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpServerDeps {
   logger: Logger;
-  metrics: Metrics;
+  metrics: HttpMetrics;
   health: () => Promise<HealthReport>;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;

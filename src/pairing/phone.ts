@@ -1,6 +1,5 @@
 import {
   type CountryCode,
-  isSupportedCountry,
   type NumberType,
   type PhoneNumber,
   parsePhoneNumberFromString,
@@ -15,11 +14,6 @@ import {
  */
 
 export type { CountryCode };
-
-/** An ISO 3166 alpha-2 code that libphonenumber-js has numbering rules for ("RU", "DE", …). */
-export function isPhoneCountry(code: string): code is CountryCode {
-  return isSupportedCountry(code);
-}
 
 export interface PhoneParseOptions {
   /** DEFAULT_PHONE_COUNTRY: how numbers typed without "+" or "00" are read. */

@@ -11,11 +11,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
   });
 }
-
-/** "4:05" for a countdown shown to a person. */
-export function formatMinutesSeconds(ms: number): string {
-  const totalSeconds = Math.max(0, Math.round(ms / 1000));
-  const minutes = Math.floor(totalSeconds / 60);
-  const seconds = totalSeconds % 60;
-  return `${minutes}:${String(seconds).padStart(2, "0")}`;
-}

@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { ExpiryNotice, FleetChannel } from "../fleet/ports.js";
 import type { Logger } from "../shared/logger.js";
 import type { Texts } from "./i18n/index.js";
-import { utcDate } from "./i18n/en/fleet.js";
+import { utcDate } from "../shared/time-format.js";
 
 /** The fleet's news, in the alerts' language, to each admin's private chat. */
 export class TelegramFleetChannel implements FleetChannel {

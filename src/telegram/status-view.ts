@@ -1,8 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { FleetPage, FleetRow } from "../alerts/fleet-overview.js";
 import { buttonPhone } from "../pairing/known-phones.js";
+import { utcDate } from "../shared/time-format.js";
 import { codeCallbacks, qrCallbacks, statusCallbacks } from "./callback-data.js";
-import { utcDate } from "./i18n/en/fleet.js";
 import { bold, type Texts } from "./i18n/index.js";
 
 /** What /status shows beside each instance's state, all read from Redis or memory (no GREEN-API). */

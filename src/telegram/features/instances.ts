@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { InstanceRegistry } from "../../config/index.js";
 import type { BotContext } from "../context.js";
-import { utcDate } from "../i18n/en/fleet.js";
+import { utcDate } from "../../shared/time-format.js";
 
 /** Lines /instances lists: Telegram's limit is 4096 characters. */
 const SHOWN = 60;

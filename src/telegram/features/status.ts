@@ -14,7 +14,7 @@ import { missText } from "../instance-replies.js";
 import { phoneVisibilityIn } from "../phone-privacy.js";
 import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
-import { utcDate } from "../i18n/en/fleet.js";
+import { utcDate } from "../../shared/time-format.js";
 import { addLinkButtons, renderFleetPage, utcMinute as utc } from "../status-view.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */

@@ -1,5 +1,5 @@
 import type { PhoneRefusalReason } from "../../../pairing/phone.js";
-import { formatMinutesSeconds } from "../../../shared/time.js";
+import { formatMinutesSeconds } from "../../../shared/time-format.js";
 import { bold as b, codeList, escapeHtml, quoteInput } from "../html.js";
 
 const example = "<code>+7 900 123-45-67</code>";

@@ -1,8 +1,5 @@
 import { bold as b, code, codeList } from "../html.js";
 
-/** Shown as "2026-12-01" (UTC): a paid period ends on a date, not at an hour. */
-export const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** Names listed in one line before "…": an announcement stays short at fleet scale. */
 const LISTED = 20;
 const names = (list: readonly string[]) =>

@@ -1,4 +1,4 @@
-import { formatMinutesSeconds } from "../../../shared/time.js";
+import { formatMinutesSeconds } from "../../../shared/time-format.js";
 import { bold as b, codeList, escapeHtml } from "../html.js";
 
 export const qr = {

@@ -1,4 +1,4 @@
-import { formatMinutesSeconds } from "../../../shared/time.js";
+import { formatMinutesSeconds } from "../../../shared/time-format.js";
 import { bold as b, codeList, escapeHtml, quoteInput } from "../html.js";
 import type { Texts } from "../texts.js";
 
