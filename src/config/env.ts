@@ -37,7 +37,10 @@ export const envSchema = z.object({
   SECRET_CHAT_IDS: telegramIdList.optional(),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "use at least 16 characters").max(256).optional(),
-  /** `1`: apiUrl and TELEGRAM_API_ROOT may be plain http (local fakes, a Bot API server on loopback). */
+  /**
+   * `1`: apiUrl, TELEGRAM_API_ROOT, GREEN_API_PARTNER_URL, GREEN_API_URL and WEBHOOK_URL may be
+   * plain http, and WEBHOOK_URL any port (local fakes, a Bot API server on loopback).
+   */
   ALLOW_INSECURE_HTTP: z.enum(["0", "1"]).default("0"),
   INSTANCES_FILE: z.string().min(1).default("./instances.json"),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
@@ -208,6 +211,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   checkHttps(result.data);
   checkWebhookMode(result.data);
+  checkTelegramWebhookPort(result.data);
   return result.data;
 }
 
@@ -219,12 +223,43 @@ export function inSetupMode(env: Env): boolean {
   return !env.OPERATOR_IDS && !env.ADMIN_IDS;
 }
 
-/** The bot token travels in every Bot API URL: plain http would show it to the network. */
+/**
+ * Tokens travel in URL paths: the bot token in every Bot API URL, the partner token and every
+ * instance token in GREEN-API's. Plain http would show them to the network.
+ */
+const HTTPS_ONLY = [
+  "TELEGRAM_API_ROOT",
+  "GREEN_API_PARTNER_URL",
+  "GREEN_API_URL",
+  "WEBHOOK_URL",
+] as const;
+
 function checkHttps(env: Env): void {
   if (env.ALLOW_INSECURE_HTTP === "1") return;
-  if (!env.TELEGRAM_API_ROOT.startsWith("https://"))
+  for (const name of HTTPS_ONLY) {
+    const url = env[name];
+    if (url !== undefined && !url.startsWith("https://"))
+      throw new ConfigError(
+        `${name}: must be https (ALLOW_INSECURE_HTTP=1 allows http, for a server on loopback)`,
+      );
+  }
+}
+
+/** Telegram delivers webhooks only to these ports (core.telegram.org/bots/api#setwebhook). */
+export const TELEGRAM_WEBHOOK_PORTS: readonly number[] = [443, 80, 88, 8443];
+
+/**
+ * The port of WEBHOOK_URL as Telegram would call it. A local Bot API server (ALLOW_INSECURE_HTTP=1)
+ * accepts any port, so the rule is Telegram's own, checked only without that switch.
+ */
+function checkTelegramWebhookPort(env: Env): void {
+  if (env.BOT_MODE !== "webhook" || env.WEBHOOK_URL === undefined) return;
+  if (env.ALLOW_INSECURE_HTTP === "1") return;
+  const url = new URL(env.WEBHOOK_URL);
+  const port = url.port === "" ? 443 : Number(url.port);
+  if (!TELEGRAM_WEBHOOK_PORTS.includes(port))
     throw new ConfigError(
-      "TELEGRAM_API_ROOT: must be https (set ALLOW_INSECURE_HTTP=1 for a Bot API server on plain http)",
+      `WEBHOOK_URL: Telegram sends webhooks only to port 443, 80, 88 or 8443 (not ${port}); forward one of them to HTTP_PORT`,
     );
 }
 
