@@ -73,8 +73,20 @@ export const envSchema = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** Loopback unless told otherwise: /metrics and the webhooks are not for the whole network. */
   HTTP_HOST: z.string().min(1).default("127.0.0.1"),
-  /** Authenticates GREEN-API's webhook (its webhookUrlToken) and derives Telegram's secret_token. */
+  /**
+   * Turns GREEN-API's webhook on; each instance's webhookUrlToken is derived from it
+   * (config/webhook-secrets.ts, `npm run webhook-tokens`). Before 0.3.0 it was the token of every
+   * instance: that still works in 0.3.x, with a warning.
+   */
   WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  /** Telegram's secret_token in BOT_MODE=webhook. Unset: derived from BOT_TOKEN. */
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{16,256}$/,
+      "use 16 to 256 characters of A-Z a-z 0-9 _ - (Telegram's rule)",
+    )
+    .optional(),
   /**
    * GREEN-API notifications held between their 200 and the Redis write; beyond it the webhook
    * answers 503 and GREEN-API sends the notification again (about a minute later).
@@ -277,10 +289,13 @@ export function secretChatsOf(env: Env): readonly number[] {
   return env.SECRET_CHAT_IDS ?? env.ALERT_CHAT_IDS ?? [];
 }
 
-/** BOT_MODE=webhook needs the server, its public URL and the secret. */
+/**
+ * BOT_MODE=webhook needs the server and its public URL. Telegram's secret no longer comes from
+ * WEBHOOK_SECRET (it was readable by GREEN-API), so that one is GREEN-API's alone.
+ */
 function checkWebhookMode(env: Env): void {
   if (env.BOT_MODE !== "webhook") return;
-  for (const name of ["HTTP_PORT", "WEBHOOK_URL", "WEBHOOK_SECRET"] as const) {
+  for (const name of ["HTTP_PORT", "WEBHOOK_URL"] as const) {
     if (env[name] === undefined)
       throw new ConfigError(`${name}: is required with BOT_MODE=webhook`);
   }
