@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { Access } from "../../access/access.js";
+import { parseCommand } from "../../access/command.js";
 import type { ReplyCooldown } from "../../access/reply-cooldown.js";
 import {
   buttonRight,
@@ -29,7 +30,7 @@ export function accessGuard(deps: {
   return async (ctx, next) => {
     const userId = ctx.from?.id;
     const data = ctx.callbackQuery?.data;
-    const command = commandOf(ctx);
+    const command = parseCommand(ctx.message, ctx.me.username);
     const needs: Requirement | undefined = data
       ? buttonRight(data)
       : command
@@ -45,6 +46,7 @@ export function accessGuard(deps: {
         await ctx.answerCallbackQuery({ text: ctx.t.callbacks.notAllowed });
       } else if (
         command?.name === "start" &&
+        command.toUs &&
         ctx.chat?.type === "private" &&
         userId !== undefined &&
         deps.strangerReplies.take(userId)
@@ -55,6 +57,7 @@ export function accessGuard(deps: {
       return;
     }
     if (command && !command.toUs) return; // another bot's command in a group
+    if (command) ctx.command = command;
     if (needs === undefined) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
       if (ctx.message || ctx.callbackQuery) denied("not in the access tables");
@@ -70,14 +73,4 @@ export function accessGuard(deps: {
     };
     return next();
   };
-}
-
-/** The command at the start of a message: `/qr@greenlight_bot shop` → qr, addressed to us. */
-function commandOf(ctx: BotContext): { name: string; toUs: boolean } | undefined {
-  const message = ctx.message;
-  const text = message?.text ?? message?.caption;
-  const entity = (message?.entities ?? message?.caption_entities)?.[0];
-  if (!text || entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
-  const [name = "", mention] = text.slice(1, entity.length).toLowerCase().split("@");
-  return { name, toUs: !mention || mention === ctx.me.username.toLowerCase() };
 }
