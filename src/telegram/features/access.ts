@@ -9,6 +9,7 @@ import {
   TYPED_REPLY_RIGHT,
 } from "../../access/rights.js";
 import type { Logger } from "../../shared/logger.js";
+import type { RefusalCounter, RefusalReason } from "../../shared/refusals.js";
 import type { BotContext } from "../context.js";
 
 /**
@@ -24,6 +25,7 @@ import type { BotContext } from "../context.js";
 export function accessGuard(deps: {
   access: Access;
   strangerReplies: ReplyCooldown;
+  refusals: RefusalCounter;
   logger: Logger;
 }): MiddlewareFn<BotContext> {
   const { access, logger } = deps;
@@ -38,8 +40,10 @@ export function accessGuard(deps: {
         : ctx.message
           ? TYPED_REPLY_RIGHT
           : undefined;
-    const denied = (reason: string) =>
+    const denied = (reason: string, counted: RefusalReason) => {
+      deps.refusals.refused("bot", counted);
       logger.debug({ userId, chatId: ctx.chat?.id, reason, denied: true }, "update denied");
+    };
 
     if (userId === undefined || !access.isOnTeam(userId)) {
       if (ctx.callbackQuery) {
@@ -53,14 +57,14 @@ export function accessGuard(deps: {
       ) {
         await ctx.reply(ctx.t.toolkit.strangerStart(userId), { parse_mode: "HTML" });
       }
-      if (ctx.message || ctx.callbackQuery) denied("not on the team");
+      if (ctx.message || ctx.callbackQuery) denied("not on the team", "not-on-team");
       return;
     }
     if (command && !command.toUs) return; // another bot's command in a group
     if (command) ctx.command = command;
     if (needs === undefined) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-      if (ctx.message || ctx.callbackQuery) denied("not in the access tables");
+      if (ctx.message || ctx.callbackQuery) denied("not in the access tables", "unknown-action");
       return;
     }
     const right = needs === "team" ? "view" : needs;
