@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { RefusalReason, RefusalWhere } from "../shared/refusals.js";
 
 /**
  * greenlight's Prometheus metrics, one registry per app (tests run several apps in one process).
@@ -58,6 +59,13 @@ export class Metrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  /** Requests and updates refused for want of a secret or a right (shared/refusals.ts). */
+  readonly refusals = new Counter({
+    name: "greenlight_refusals_total",
+    help: "Webhook requests and bot updates refused before any work, by where and why",
+    labelNames: ["where", "reason"] as const,
+    registers: [this.registry],
+  });
   private activeSessionsSource: () => Promise<number> = async () => 0;
 
   constructor() {
@@ -108,6 +116,11 @@ export class Metrics {
 
   webhookDropped(reason: "shutdown", count: number): void {
     this.webhooksDropped.inc({ reason }, count);
+  }
+
+  /** One refused request or update, by where and why (fixed words: bounded labels). */
+  refused(where: RefusalWhere, reason: RefusalReason): void {
+    this.refusals.inc({ where, reason });
   }
 
   /** One item of an alert message sent: "down", "unreachable" or "offline". */
