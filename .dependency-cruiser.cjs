@@ -3,7 +3,7 @@
  * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
-const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit|fleet)/";
+const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit|fleet|instance-actions|status)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -22,7 +22,7 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(green-api|render|config|shared|jobs)/" },
       to: {
-        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|fleet|observability)/",
+        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|fleet|instance-actions|status|observability)/",
       },
     },
     {
