@@ -6,6 +6,7 @@ import { AlertClaims } from "../alerts/claims.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { secretChatsOf } from "../config/index.js";
+import { InstanceActions } from "../instance-actions/instance-actions.js";
 import { QuotaStore } from "../green-api/quota-store.js";
 import type { PairingJob } from "../pairing/pairing-queue.js";
 import { PairingService } from "../pairing/pairing-service.js";
@@ -37,6 +38,7 @@ export function botFeatureDeps(
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
   const pairingStore = new PairingStore(redis, prefix);
   const { knownPhones, userNames } = linking(shared);
+  const actions = new InstanceActions({ calls: greenApi, audit, logger });
   return {
     // "I'm on it" on alerts (without the watcher there is no incident: a press says so).
     alertClaims: new AlertClaims(new AlertStore(redis, prefix), redis, prefix),
@@ -53,6 +55,7 @@ export function botFeatureDeps(
     greenApi,
     screen,
     audit,
+    actions,
     logger,
     pairingStore,
     starter: new SessionStarter({

@@ -5,7 +5,7 @@ import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { accessGuard } from "./features/access.js";
-import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
+import { type AdminFeatureDeps, adminFeature } from "./features/admin/index.js";
 import { auditFeature } from "./features/audit.js";
 import { type ClaimFeatureDeps, claimFeature } from "./features/claim.js";
 import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/digest-pager.js";

@@ -319,7 +319,8 @@ describe("the access matrix covers every command and button", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(Object.keys(COMMAND_RIGHTS).sort());
     const featuresDir = new URL("../../src/telegram/features/", import.meta.url);
     const handled = new Set<string>();
-    for (const file of readdirSync(featuresDir)) {
+    const files = readdirSync(featuresDir, { recursive: true, encoding: "utf8" });
+    for (const file of files.filter((name) => name.endsWith(".ts"))) {
       const source = readFileSync(new URL(file, featuresDir), "utf8");
       for (const match of source.matchAll(/\.command\(\s*(\[[^\]]*\]|"[^"]+")/g)) {
         for (const name of (match[1] ?? "").matchAll(/"([^"]+)"/g)) handled.add(name[1] ?? "");
