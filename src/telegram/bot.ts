@@ -14,7 +14,7 @@ import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
 import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { pastedTokens } from "./features/pasted-tokens.js";
-import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
+import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
 import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
 import { lateCallbackAnswers } from "./late-answers.js";
 
