@@ -10,7 +10,7 @@ import { auditFeature } from "./features/audit.js";
 import { type ClaimFeatureDeps, claimFeature } from "./features/claim.js";
 import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/digest-pager.js";
 import { instancesFeature } from "./features/instances.js";
-import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
+import { type CodeFeatureDeps, codeFeature } from "./features/code/index.js";
 import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { pastedTokens } from "./features/pasted-tokens.js";

@@ -12,7 +12,7 @@ import type { BotContext } from "../context.js";
 import { escapeHtml, type Texts } from "../i18n/index.js";
 import { missText } from "../instance-replies.js";
 import { phoneVisibilityIn } from "../phone-privacy.js";
-import type { KnownPhoneSource } from "./code.js";
+import type { KnownPhoneSource } from "./code/index.js";
 import { classifyTelegramError } from "../telegram-errors.js";
 import { utcDate } from "../i18n/en/fleet.js";
 import { addLinkButtons, renderFleetPage, utcMinute as utc } from "../status-view.js";
