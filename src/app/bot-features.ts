@@ -7,6 +7,7 @@ import { MuteStore } from "../alerts/mute-store.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { secretChatsOf } from "../config/index.js";
 import { InstanceActions } from "../instance-actions/instance-actions.js";
+import { LiveCheck } from "../status/live-check.js";
 import { QuotaStore } from "../green-api/quota-store.js";
 import type { PairingJob } from "../pairing/pairing-queue.js";
 import { PairingService } from "../pairing/pairing-service.js";
@@ -52,7 +53,6 @@ export function botFeatureDeps(
     watcherOff: env.STATE_POLL_INTERVAL_MS === 0,
     instances: config.instances,
     store,
-    greenApi,
     screen,
     audit,
     actions,
@@ -84,6 +84,6 @@ export function botFeatureDeps(
     confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
     trustedChatIds: secretChatsOf(env),
     defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
-    timeoutMs: settings.statusTimeoutMs,
+    live: new LiveCheck(greenApi, { timeoutMs: settings.statusTimeoutMs }),
   };
 }

@@ -15,7 +15,7 @@ import { helpFeature } from "./features/help.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
 import { pastedTokens } from "./features/pasted-tokens.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
-import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
+import { type StatusFeatureDeps, statusFeature } from "./features/status/index.js";
 import { lateCallbackAnswers } from "./late-answers.js";
 
 /** Everything the features need, wired once in app.ts. */

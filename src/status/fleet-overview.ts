@@ -1,5 +1,5 @@
 import type { StateInstance } from "../green-api/schemas.js";
-import type { InstanceWatch } from "./watch-state.js";
+import type { InstanceWatch } from "../alerts/watch-state.js";
 
 /**
  * /status for a fleet (issue #14), decided from what the state watcher already knows (its watch
