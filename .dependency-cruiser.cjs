@@ -17,6 +17,14 @@ module.exports = {
       to: { path: "^src/(telegram|http|app)/" },
     },
     {
+      name: "telegram-imports-green-api",
+      comment:
+        "Telegram features and screens reach GREEN-API through a core (instance-actions/, status/, qr-session/, pairing/), never directly.",
+      severity: "error",
+      from: { path: "^src/telegram/" },
+      to: { path: "^src/green-api/" },
+    },
+    {
       name: "foundations-import-upwards",
       comment: "green-api/, render/, config/, shared/, jobs/ and observability/ know no feature.",
       severity: "error",

@@ -8,3 +8,9 @@ export interface StatusCalls {
   getWaSettings(instance: Instance, options?: CallOptions): Promise<WaSettings>;
   getStateInstanceHistory(instance: Instance, options?: CallOptions): Promise<StateHistory>;
 }
+
+/** A quotaExceeded notification GREEN-API sent, as the webhook stored it (green-api/quota-store.ts). */
+export type { QuotaNotice } from "../green-api/quota-store.js";
+
+/** The states GREEN-API reports for an instance (getStateInstance), as /status and alerts word them. */
+export type { StateInstance } from "../green-api/schemas.js";

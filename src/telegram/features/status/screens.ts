@@ -1,10 +1,10 @@
 import type { InlineKeyboard } from "grammy";
 import type { Instance, KnownInstance } from "../../../config/index.js";
-import type { QuotaNotice } from "../../../green-api/quota-store.js";
 import type { PhoneVisibility } from "../../../pairing/phone.js";
 import type { InstanceWatch } from "../../../alerts/watch-state.js";
 import { fleetOverview, STATUS_LIVE_MAX } from "../../../status/fleet-overview.js";
 import type { LiveCheck } from "../../../status/live-check.js";
+import type { QuotaNotice } from "../../../status/ports.js";
 import type { BotContext } from "../../context.js";
 import type { KnownPhoneSource } from "../code/index.js";
 import { phoneVisibilityIn } from "../../phone-privacy.js";

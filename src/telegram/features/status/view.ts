@@ -1,6 +1,6 @@
-import { describeQuota, type QuotaNotice } from "../../../green-api/quota-store.js";
 import { formatPhone, type PhoneVisibility } from "../../../pairing/phone.js";
 import type { InstanceReport } from "../../../status/live-check.js";
+import type { QuotaNotice } from "../../../status/ports.js";
 import { utcDate } from "../../i18n/en/fleet.js";
 import { escapeHtml, type Texts } from "../../i18n/index.js";
 
@@ -15,6 +15,17 @@ export interface LiveExtras {
   paidUntil: (instance: string) => number | undefined;
   /** Whole numbers only where the reader may see them (features/status/index.ts). */
   phones: (instance: string) => PhoneVisibility;
+}
+
+/** "correspondents 3/3, CORRESPONDENTS_QUOTA_EXCEEDED": what a person can read of a notice. */
+function describeQuota(notice: QuotaNotice): string {
+  const counts =
+    notice.used !== undefined || notice.total !== undefined
+      ? `${notice.used ?? "?"}/${notice.total ?? "?"}`
+      : "";
+  return [[notice.method, counts].filter(Boolean).join(" "), notice.status]
+    .filter(Boolean)
+    .join(", ");
 }
 
 function stateLine(report: InstanceReport, t: Texts, phones: LiveExtras["phones"]): string {
