@@ -3,7 +3,8 @@
  * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
-const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit|fleet|instance-actions|status)/";
+const FEATURE_CORES =
+  "^src/(qr-session|pairing|alerts|access|audit|fleet|instance-actions|status)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

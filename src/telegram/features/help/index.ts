@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
-import type { BotContext } from "../context.js";
-import { LOCALES, textsFor } from "../i18n/index.js";
+import type { BotContext } from "../../context.js";
+import { LOCALES, textsFor } from "../../i18n/index.js";
 
 /**
  * `/start` and `/help` for the team: what the bot does, each command the reader may use with an

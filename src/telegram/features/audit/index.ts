@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
-import type { AuditEntry, AuditLog } from "../../audit/audit-log.js";
-import type { BotContext } from "../context.js";
-import type { Texts } from "../i18n/index.js";
+import type { AuditEntry, AuditLog } from "../../../audit/audit-log.js";
+import type { BotContext } from "../../context.js";
+import type { Texts } from "../../i18n/index.js";
 
 /** How many actions /audit shows (AuditLog keeps more). */
 export const AUDIT_SHOWN = 20;
@@ -25,7 +25,11 @@ const AUDIT_SCANNED = 200;
  * `/audit`: the last actions on the instances the reader administers (all of them for ADMIN_IDS),
  * and nothing of the others: not even that they exist.
  */
-export function auditFeature(deps: { audit: AuditLog }): Composer<BotContext> {
+export interface AuditFeatureDeps {
+  audit: AuditLog;
+}
+
+export function auditFeature(deps: AuditFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("audit", async (ctx) => {
     const mine = new Set(ctx.access.names());

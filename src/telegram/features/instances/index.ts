@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
-import type { InstanceRegistry } from "../../config/index.js";
-import type { BotContext } from "../context.js";
-import { utcDate } from "../i18n/en/fleet.js";
+import type { InstanceRegistry } from "../../../config/index.js";
+import type { BotContext } from "../../context.js";
+import { utcDate } from "../../i18n/en/fleet.js";
 
 /** Lines /instances lists: Telegram's limit is 4096 characters. */
 const SHOWN = 60;
@@ -10,7 +10,11 @@ const SHOWN = 60;
  * `/instances` (admins): every instance the reader administers, with where greenlight learned of
  * it (the instances file or the GREEN-API partner account) and, from the account, its paid date.
  */
-export function instancesFeature(deps: { instances: InstanceRegistry }): Composer<BotContext> {
+export interface InstancesFeatureDeps {
+  instances: InstanceRegistry;
+}
+
+export function instancesFeature(deps: InstancesFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("instances", async (ctx) => {
     const mine = new Set(ctx.access.names());
