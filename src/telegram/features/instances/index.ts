@@ -6,14 +6,14 @@ import { utcDate } from "../../i18n/en/fleet.js";
 /** Lines /instances lists: Telegram's limit is 4096 characters. */
 const SHOWN = 60;
 
-/**
- * `/instances` (admins): every instance the reader administers, with where greenlight learned of
- * it (the instances file or the GREEN-API partner account) and, from the account, its paid date.
- */
 export interface InstancesFeatureDeps {
   instances: InstanceRegistry;
 }
 
+/**
+ * `/instances` (admins): every instance the reader administers, with where greenlight learned of
+ * it (the instances file or the GREEN-API partner account) and, from the account, its paid date.
+ */
 export function instancesFeature(deps: InstancesFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("instances", async (ctx) => {
