@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { type CallbackQueryContext, Composer } from "grammy";
 import type { ConfirmationStore, MessageAddress } from "../../../access/confirmation-store.js";
 import type { Instance } from "../../../config/index.js";
 import { askToConfirm, confirmedAction } from "../../../instance-actions/confirmed-action.js";
@@ -22,14 +22,6 @@ export interface AdminFeatureDeps {
 export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
-  /** The question on `messageId`, armed for the asker. */
-  const ask = (ctx: BotContext, messageId: number, action: AdminAction, instance: string) =>
-    askToConfirm(
-      deps.confirmations,
-      { chatId: ctx.chat?.id ?? 0, messageId },
-      { action, instance, userId: ctx.from?.id ?? 0 },
-    );
-
   for (const action of ["logout", "reboot"] as const) {
     composer.command(action, async (ctx) => {
       const visible = ctx.access.names();
@@ -46,53 +38,11 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       if (!found.found) return ctx.reply(missText(ctx, found, argument), { parse_mode: "HTML" });
       const { text, keyboard } = confirmation(action, found.instance.name, ctx.t);
       const message = await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
-      await ask(ctx, message.message_id, action, found.instance.name);
+      await ask(deps, ctx, message.message_id, action, found.instance.name);
     });
   }
 
-  composer.callbackQuery(adminCallbacks.pattern, async (ctx) => {
-    const callback = adminCallbacks.decode(ctx.callbackQuery.data);
-    const message = ctx.callbackQuery.message;
-    if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    const found = ctx.access.lookup(callback.instance);
-    if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
-    const instance = found.instance;
-    const { t } = ctx;
-    const where = { chatId: message.chat.id, messageId: message.message_id };
-    switch (callback.action) {
-      case "logout":
-      case "reboot": {
-        await ctx.answerCallbackQuery();
-        const { text, keyboard } = confirmation(callback.action, instance.name, t);
-        await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
-        return ask(ctx, where.messageId, callback.action, instance.name);
-      }
-      case "reboot-ask": {
-        // From an alert: the alert stays as it is (others read it); the question comes below it.
-        await ctx.answerCallbackQuery();
-        const { text, keyboard } = confirmation("reboot", instance.name, t);
-        const asked = await ctx.reply(text, {
-          parse_mode: "HTML",
-          reply_markup: keyboard,
-          reply_parameters: { message_id: where.messageId, allow_sending_without_reply: true },
-        });
-        return ask(ctx, asked.message_id, "reboot", instance.name);
-      }
-      case "no": {
-        const decision = await deps.confirmations.withdraw(where, ctx.from.id);
-        if (decision === "not-yours")
-          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
-        await ctx.answerCallbackQuery();
-        await ctx.editMessageText(t.toolkit.confirm.kept(instance.name), { parse_mode: "HTML" });
-        return;
-      }
-      case "logout-yes":
-      case "reboot-yes": {
-        const action = callback.action === "logout-yes" ? "logout" : "reboot";
-        return confirmYes(deps, ctx, action, instance, where);
-      }
-    }
-  });
+  composer.callbackQuery(adminCallbacks.pattern, (ctx) => onButton(deps, ctx));
 
   return composer;
 }
@@ -126,5 +76,65 @@ async function confirmYes(
       await ctx.editMessageText(resultText(action, instance.name, outcome.result, t), {
         parse_mode: "HTML",
       });
+  }
+}
+
+/** The question on `messageId`, armed for the asker. */
+function ask(
+  deps: AdminFeatureDeps,
+  ctx: BotContext,
+  messageId: number,
+  action: AdminAction,
+  instance: string,
+) {
+  return askToConfirm(
+    deps.confirmations,
+    { chatId: ctx.chat?.id ?? 0, messageId },
+    { action, instance, userId: ctx.from?.id ?? 0 },
+  );
+}
+
+/** Picker, Yes and No buttons (and an alert's Reboot): the instance is checked again first. */
+async function onButton(deps: AdminFeatureDeps, ctx: CallbackQueryContext<BotContext>) {
+  const callback = adminCallbacks.decode(ctx.callbackQuery.data);
+  const message = ctx.callbackQuery.message;
+  if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+  const found = ctx.access.lookup(callback.instance);
+  if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
+  const instance = found.instance;
+  const { t } = ctx;
+  const where = { chatId: message.chat.id, messageId: message.message_id };
+  switch (callback.action) {
+    case "logout":
+    case "reboot": {
+      await ctx.answerCallbackQuery();
+      const { text, keyboard } = confirmation(callback.action, instance.name, t);
+      await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
+      return ask(deps, ctx, where.messageId, callback.action, instance.name);
+    }
+    case "reboot-ask": {
+      // From an alert: the alert stays as it is (others read it); the question comes below it.
+      await ctx.answerCallbackQuery();
+      const { text, keyboard } = confirmation("reboot", instance.name, t);
+      const asked = await ctx.reply(text, {
+        parse_mode: "HTML",
+        reply_markup: keyboard,
+        reply_parameters: { message_id: where.messageId, allow_sending_without_reply: true },
+      });
+      return ask(deps, ctx, asked.message_id, "reboot", instance.name);
+    }
+    case "no": {
+      const decision = await deps.confirmations.withdraw(where, ctx.from.id);
+      if (decision === "not-yours")
+        return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageText(t.toolkit.confirm.kept(instance.name), { parse_mode: "HTML" });
+      return;
+    }
+    case "logout-yes":
+    case "reboot-yes": {
+      const action = callback.action === "logout-yes" ? "logout" : "reboot";
+      return confirmYes(deps, ctx, action, instance, where);
+    }
   }
 }

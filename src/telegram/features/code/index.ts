@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { type CallbackQueryContext, Composer } from "grammy";
 import type { SessionStarter } from "../../../qr-session/session-starter.js";
 import { codeCallbacks } from "../../callback-data.js";
 import type { BotContext } from "../../context.js";
@@ -72,52 +72,7 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
     await requestForTypedPhone(ctx, deps, found.instance, ctx.msg.text);
   });
 
-  composer.callbackQuery(codeCallbacks.pattern, async (ctx) => {
-    const callback = codeCallbacks.decode(ctx.callbackQuery.data);
-    const message = ctx.callbackQuery.message;
-    if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    const found = ctx.access.lookup(callback.instance);
-    if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
-    const instance = found.instance;
-    const target = { chatId: message.chat.id, messageId: message.message_id };
-    const { t } = ctx;
-    const logout = codeLogout(deps, ctx, target);
-    switch (callback.action) {
-      case "ask": {
-        await ctx.answerCallbackQuery();
-        return askPhone(ctx, deps, instance);
-      }
-      case "known": {
-        // One tap from an alert or /status: the number the instance had while it was linked.
-        const known = await deps.knownPhones.get(instance.name).catch(() => undefined);
-        if (!known) {
-          await ctx.answerCallbackQuery({ text: t.code.callbacks.noKnownPhone });
-          return askPhone(ctx, deps, instance);
-        }
-        await ctx.answerCallbackQuery({ text: t.code.callbacks.requesting });
-        await requestCode(ctx, deps, instance, known.phone, {});
-        return;
-      }
-      case "new": {
-        const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
-        if (!phone) return ctx.answerCallbackQuery({ text: t.code.callbacks.noPhone });
-        await ctx.answerCallbackQuery({ text: t.code.callbacks.requesting });
-        await requestCode(ctx, deps, instance, phone, { target });
-        return;
-      }
-      case "logout":
-        return logout.ask(instance.name);
-      case "logout-no":
-        return logout.no(instance.name);
-      case "logout-yes":
-        return logout.yes(instance, (phone) =>
-          requestCode(ctx, deps, instance, phone, { target, afterLogout: true }),
-        );
-      case "qr":
-        await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
-        return qrInstead(ctx, deps, instance.name);
-    }
-  });
+  composer.callbackQuery(codeCallbacks.pattern, (ctx) => onButton(deps, ctx));
 
   return composer;
 }
@@ -136,4 +91,52 @@ function qrInstead(ctx: BotContext, deps: CodeFeatureDeps, instance: string) {
         chatId,
       }),
   });
+}
+
+/** The buttons of code messages, alerts and /status: the instance is checked again first. */
+async function onButton(deps: CodeFeatureDeps, ctx: CallbackQueryContext<BotContext>) {
+  const callback = codeCallbacks.decode(ctx.callbackQuery.data);
+  const message = ctx.callbackQuery.message;
+  if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+  const found = ctx.access.lookup(callback.instance);
+  if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
+  const instance = found.instance;
+  const target = { chatId: message.chat.id, messageId: message.message_id };
+  const { t } = ctx;
+  const logout = codeLogout(deps, ctx, target);
+  switch (callback.action) {
+    case "ask": {
+      await ctx.answerCallbackQuery();
+      return askPhone(ctx, deps, instance);
+    }
+    case "known": {
+      // One tap from an alert or /status: the number the instance had while it was linked.
+      const known = await deps.knownPhones.get(instance.name).catch(() => undefined);
+      if (!known) {
+        await ctx.answerCallbackQuery({ text: t.code.callbacks.noKnownPhone });
+        return askPhone(ctx, deps, instance);
+      }
+      await ctx.answerCallbackQuery({ text: t.code.callbacks.requesting });
+      await requestCode(ctx, deps, instance, known.phone, {});
+      return;
+    }
+    case "new": {
+      const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
+      if (!phone) return ctx.answerCallbackQuery({ text: t.code.callbacks.noPhone });
+      await ctx.answerCallbackQuery({ text: t.code.callbacks.requesting });
+      await requestCode(ctx, deps, instance, phone, { target });
+      return;
+    }
+    case "logout":
+      return logout.ask(instance.name);
+    case "logout-no":
+      return logout.no(instance.name);
+    case "logout-yes":
+      return logout.yes(instance, (phone) =>
+        requestCode(ctx, deps, instance, phone, { target, afterLogout: true }),
+      );
+    case "qr":
+      await ctx.answerCallbackQuery({ text: t.qr.callbacks.starting });
+      return qrInstead(ctx, deps, instance.name);
+  }
 }

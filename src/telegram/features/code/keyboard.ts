@@ -2,7 +2,10 @@ import { InlineKeyboard } from "grammy";
 import { adminCallbacks, codeCallbacks } from "../../callback-data.js";
 import type { Texts } from "../../i18n/index.js";
 
-/** Buttons of pairing-code messages. */
+/**
+ * Buttons of pairing-code messages. A table of keyboards, one short entry each: longer than a
+ * function should be, not harder to read.
+ */
 export function codeKeyboards(t: Texts) {
   return {
     afterCode: (instance: string) =>

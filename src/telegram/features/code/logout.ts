@@ -18,6 +18,9 @@ export interface CodeLogoutDeps {
  * "Log out & get a code" on a code message of a linked instance: a Yes/No on the same message,
  * and on Yes the log out, then a code for the number the message was for (`codeAfter`). A
  * failed log out says why and keeps the button.
+ *
+ * Longer than a handler should be as a whole: it is three short ones (ask, no, yes) sharing one
+ * press's message and reader, which is why they sit together.
  */
 export function codeLogout(deps: CodeLogoutDeps, ctx: BotContext, target: MessageRef) {
   const { t } = ctx;

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { type CallbackQueryContext, Composer } from "grammy";
 import type { AuditLog } from "../../../audit/audit-log.js";
 import type { SessionStarter, StartResult } from "../../../qr-session/session-starter.js";
 import { decodeQrCallback, encodeQrCallback, QR_CALLBACK_PATTERN } from "../../callback-data.js";
@@ -52,38 +52,7 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
     onStartLink("qr", (ctx, instance) => startQr(deps, ctx, instance.name, {})),
   );
 
-  composer.callbackQuery(QR_CALLBACK_PATTERN, async (ctx) => {
-    const callback = decodeQrCallback(ctx.callbackQuery.data);
-    const message = ctx.callbackQuery.message;
-    if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    const found = ctx.access.lookup(callback.instance);
-    if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
-    const instance = found.instance;
-    const target = { chatId: message.chat.id, messageId: message.message_id };
-    const logout = qrLogout(deps, ctx, target);
-    switch (callback.action) {
-      case "start":
-      case "new":
-        await ctx.answerCallbackQuery({ text: ctx.t.qr.callbacks.starting });
-        // New QR reuses its message; a picker's button starts a new one.
-        return startQr(
-          deps,
-          ctx,
-          instance.name,
-          callback.action === "new" ? { onMessage: target } : {},
-        );
-      case "cancel":
-        return cancelQr(deps, ctx, instance.name, target);
-      case "logout":
-        return logout.ask(instance.name);
-      case "logout-no":
-        return logout.no(instance.name);
-      case "logout-yes":
-        return logout.yes(instance, (graceMs) =>
-          startQr(deps, ctx, instance.name, { onMessage: target, graceMs }),
-        );
-    }
-  });
+  composer.callbackQuery(QR_CALLBACK_PATTERN, (ctx) => onButton(deps, ctx));
 
   return composer;
 }
@@ -127,4 +96,38 @@ async function startQr(
       ? `${result.started}${delivery === "privately" ? " (privately)" : ""}`
       : "refused: no private chat",
   });
+}
+
+/** The buttons of QR messages, pickers, alerts and /status: the instance is checked again first. */
+async function onButton(deps: QrFeatureDeps, ctx: CallbackQueryContext<BotContext>) {
+  const callback = decodeQrCallback(ctx.callbackQuery.data);
+  const message = ctx.callbackQuery.message;
+  if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+  const found = ctx.access.lookup(callback.instance);
+  if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
+  const instance = found.instance;
+  const target = { chatId: message.chat.id, messageId: message.message_id };
+  const logout = qrLogout(deps, ctx, target);
+  switch (callback.action) {
+    case "start":
+    case "new":
+      await ctx.answerCallbackQuery({ text: ctx.t.qr.callbacks.starting });
+      // New QR reuses its message; a picker's button starts a new one.
+      return startQr(
+        deps,
+        ctx,
+        instance.name,
+        callback.action === "new" ? { onMessage: target } : {},
+      );
+    case "cancel":
+      return cancelQr(deps, ctx, instance.name, target);
+    case "logout":
+      return logout.ask(instance.name);
+    case "logout-no":
+      return logout.no(instance.name);
+    case "logout-yes":
+      return logout.yes(instance, (graceMs) =>
+        startQr(deps, ctx, instance.name, { onMessage: target, graceMs }),
+      );
+  }
 }

@@ -19,6 +19,8 @@ export interface QrLogoutDeps {
  * "Log out & new QR" on a QR message whose instance holds a dead login ("need logout") or is
  * already authorized: a Yes/No on the same message, and on Yes the log out, then a new session
  * (`startAfter`) on it. A failed log out says why and keeps the button.
+ *
+ * Three short handlers (ask, no, yes) sharing one press's message and reader.
  */
 export function qrLogout(deps: QrLogoutDeps, ctx: BotContext, target: MessageRef) {
   const { t } = ctx;

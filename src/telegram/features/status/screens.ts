@@ -44,6 +44,9 @@ export type Screen = { text: string; keyboard: InlineKeyboard };
  * The three /status screens for one reader: the live list (up to STATUS_LIVE_MAX instances), a
  * page of the fleet view (above it: the watcher's records, no GREEN-API call), and one instance
  * in detail. What each shows beside the states (mutes, quotas, numbers) is read best effort.
+ *
+ * Longer than a function should be as a whole: it is three short ones sharing one reader's
+ * rights and best-effort reads, which is why they sit together.
  */
 export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
   const linkable = new Set(ctx.access.names("operate"));
