@@ -3,7 +3,8 @@
  * main → app/ (composition root) → telegram/, http/ → feature cores → green-api/, render/,
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
-const FEATURE_CORES = "^src/(qr-session|pairing|alerts|access|audit|fleet)/";
+const FEATURE_CORES =
+  "^src/(qr-session|pairing|alerts|access|audit|fleet|instance-actions|status)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -17,12 +18,20 @@ module.exports = {
       to: { path: "^src/(telegram|http|app)/" },
     },
     {
+      name: "telegram-imports-green-api",
+      comment:
+        "Telegram features and screens reach GREEN-API through a core (instance-actions/, status/, qr-session/, pairing/), never directly.",
+      severity: "error",
+      from: { path: "^src/telegram/" },
+      to: { path: "^src/green-api/" },
+    },
+    {
       name: "foundations-import-upwards",
       comment: "green-api/, render/, config/, shared/, jobs/ and observability/ know no feature.",
       severity: "error",
       from: { path: "^src/(green-api|render|config|shared|jobs)/" },
       to: {
-        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|fleet|observability)/",
+        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|fleet|instance-actions|status|observability)/",
       },
     },
     {

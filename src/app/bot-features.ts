@@ -1,62 +1,79 @@
 import type { Queue } from "bullmq";
 import type { Api } from "grammy";
 import { ConfirmationStore } from "../access/confirmation-store.js";
-import { AlertStore } from "../alerts/alert-store.js";
 import { AlertClaims } from "../alerts/claims.js";
 import { MuteStore } from "../alerts/mute-store.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { secretChatsOf } from "../config/index.js";
 import { QuotaStore } from "../green-api/quota-store.js";
+import { InstanceActions } from "../instance-actions/instance-actions.js";
 import type { PairingJob } from "../pairing/pairing-queue.js";
 import { PairingService } from "../pairing/pairing-service.js";
 import { PairingStore } from "../pairing/pairing-store.js";
 import type { QrJob } from "../qr-session/qr-queue.js";
 import { SessionStarter } from "../qr-session/session-starter.js";
+import { LiveCheck } from "../status/live-check.js";
 import type { FeatureDeps } from "../telegram/bot.js";
+import type { AdminFeatureDeps } from "../telegram/features/admin/index.js";
+import type { ClaimFeatureDeps } from "../telegram/features/claim/index.js";
+import type { CodeFeatureDeps } from "../telegram/features/code/index.js";
+import type { DigestPagerFeatureDeps } from "../telegram/features/digest-pager/index.js";
+import type { QrFeatureDeps } from "../telegram/features/qr/index.js";
+import type { StatusFeatureDeps } from "../telegram/features/status/index.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
+type BotQueues = { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: number };
+
 /**
- * What the bot's features need, on the bot's own Api (paced, capped retries): the feature cores
- * behind each command, wired once.
+ * What the bot's features need, on the bot's own Api (paced, capped retries): what several
+ * features share is built once (botBase), then each feature's deps by its own factory below.
  */
-export function botFeatureDeps(
-  shared: Shared,
-  api: Api,
-  queues: { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: number },
-): FeatureDeps {
-  const { config, settings, connections, store, greenApi } = shared;
+export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): FeatureDeps {
+  const base = botBase(shared, api, queues);
+  const { audit, mutes } = base;
+  return {
+    qr: qrDeps(base),
+    code: codeDeps(base, api, queues),
+    status: statusDeps(base),
+    admin: adminDeps(base),
+    audit: { audit },
+    instances: { instances: shared.config.instances },
+    mute: { mutes, audit },
+    claim: claimDeps(base),
+    digestPager: digestPagerDeps(base),
+  };
+}
+
+/** The stores and services more than one feature uses, one of each. */
+function botBase(shared: Shared, api: Api, queues: BotQueues) {
+  const { config, connections, settings } = shared;
   const { env } = config;
   const redis = connections.main;
   const prefix = env.REDIS_PREFIX;
   const logger = shared.logger.child({ part: "bot" });
-  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
-  const pairingStore = new PairingStore(redis, prefix);
+  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
   const { knownPhones, userNames } = linking(shared);
   return {
-    // "I'm on it" on alerts (without the watcher there is no incident: a press says so).
-    alertClaims: new AlertClaims(new AlertStore(redis, prefix), redis, prefix),
-    alertTexts: textsFor(env.ALERT_LANGUAGE),
-    // The digest's "Show all" pages through the watcher's record of it.
-    alertMessages: new AlertStore(redis, prefix),
+    shared,
+    logger,
+    audit,
     knownPhones,
     userNames,
-    // /status for more than a few instances reads the watcher's records (no GREEN-API call).
-    watches: new AlertStore(redis, prefix),
-    watcherOff: env.STATE_POLL_INTERVAL_MS === 0,
-    instances: config.instances,
-    store,
-    greenApi,
     screen,
-    audit,
-    logger,
-    pairingStore,
+    // The watcher's records: alert messages (claims, the digest's pages), /status for a fleet.
+    alerts: shared.alertStore,
+    mutes: new MuteStore(redis, prefix),
+    pairingStore: new PairingStore(redis, prefix),
+    confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
+    actions: new InstanceActions({ calls: shared.greenApi, audit, logger }),
+    trustedChatIds: secretChatsOf(env),
     starter: new SessionStarter({
-      store,
+      store: shared.store,
       queue: queues.qr,
       screen,
       timeoutMs: env.QR_TIMEOUT_MS,
@@ -65,22 +82,80 @@ export function botFeatureDeps(
       chatHoldMs: settings.chatHoldMs,
       logger,
     }),
-    pairing: new PairingService(
-      {
-        greenApi,
-        store: pairingStore,
-        queue: queues.pairing,
-        screen: new PairingScreen(api),
-        audit,
-        logger,
-      },
-      { codeTtlMs: env.PAIRING_CODE_TTL_MS, cooldownMs: env.PAIRING_CODE_COOLDOWN_MS },
-    ),
-    mutes: new MuteStore(redis, prefix),
-    quotas: new QuotaStore(redis, prefix),
-    confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
-    trustedChatIds: secretChatsOf(env),
-    defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
-    timeoutMs: settings.statusTimeoutMs,
+    alertTexts: textsFor(env.ALERT_LANGUAGE),
   };
+}
+type BotBase = ReturnType<typeof botBase>;
+
+function qrDeps(base: BotBase): QrFeatureDeps {
+  const { starter, screen, audit, confirmations, actions, trustedChatIds, logger } = base;
+  const store = base.shared.store;
+  return {
+    starter,
+    store,
+    screen,
+    audit,
+    confirmations,
+    actions,
+    trustedChatIds,
+    logger,
+    userNames: base.userNames,
+  };
+}
+
+function codeDeps(base: BotBase, api: Api, queues: BotQueues): CodeFeatureDeps {
+  const { shared, audit, logger, pairingStore } = base;
+  const { env } = shared.config;
+  const pairing = new PairingService(
+    {
+      greenApi: shared.greenApi,
+      store: pairingStore,
+      queue: queues.pairing,
+      screen: new PairingScreen(api),
+      audit,
+      logger,
+    },
+    { codeTtlMs: env.PAIRING_CODE_TTL_MS, cooldownMs: env.PAIRING_CODE_COOLDOWN_MS },
+  );
+  return {
+    pairing,
+    pairingStore,
+    starter: base.starter,
+    confirmations: base.confirmations,
+    actions: base.actions,
+    trustedChatIds: base.trustedChatIds,
+    defaultPhoneCountry: env.DEFAULT_PHONE_COUNTRY,
+    knownPhones: base.knownPhones,
+    userNames: base.userNames,
+  };
+}
+
+function statusDeps(base: BotBase): StatusFeatureDeps {
+  const { shared } = base;
+  const { connections, config, settings } = shared;
+  return {
+    live: new LiveCheck(shared.greenApi, { timeoutMs: settings.statusTimeoutMs }),
+    // Above a few instances /status reads the watcher's records (no GREEN-API call).
+    watches: base.alerts,
+    watcherOff: config.env.STATE_POLL_INTERVAL_MS === 0,
+    knownPhones: base.knownPhones,
+    mutes: base.mutes,
+    quotas: new QuotaStore(connections.main, config.env.REDIS_PREFIX),
+  };
+}
+
+function adminDeps(base: BotBase): AdminFeatureDeps {
+  return { confirmations: base.confirmations, actions: base.actions };
+}
+
+/** "I'm on it" on alerts (without the watcher there is no incident: a press says so). */
+function claimDeps(base: BotBase): ClaimFeatureDeps {
+  const { connections, config } = base.shared;
+  const claims = new AlertClaims(base.alerts, connections.main, config.env.REDIS_PREFIX);
+  return { alertClaims: claims, alertTexts: base.alertTexts, userNames: base.userNames };
+}
+
+/** The digest's "Show all" pages through the watcher's record of it. */
+function digestPagerDeps(base: BotBase): DigestPagerFeatureDeps {
+  return { alertMessages: base.alerts, alertTexts: base.alertTexts };
 }

@@ -4,7 +4,7 @@ import { applySessionCapacity, qrJobs, sessionCapacity } from "../qr-session/qr-
 import { InFlight } from "../shared/in-flight.js";
 import { createBot } from "../telegram/bot.js";
 import { connectTelegramFrom } from "../telegram/connect.js";
-import { commandMenus } from "../telegram/features/help.js";
+import { commandMenus } from "../telegram/features/help/index.js";
 import { botFeatureDeps } from "./bot-features.js";
 import type { HttpPart } from "./http.js";
 import type { Shared } from "./shared.js";

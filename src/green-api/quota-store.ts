@@ -62,14 +62,3 @@ export class QuotaStore {
     return notices;
   }
 }
-
-/** "correspondents 3/3, CORRESPONDENTS_QUOTA_EXCEEDED": what a person can read of a notice. */
-export function describeQuota(notice: QuotaNotice): string {
-  const counts =
-    notice.used !== undefined || notice.total !== undefined
-      ? `${notice.used ?? "?"}/${notice.total ?? "?"}`
-      : "";
-  return [[notice.method, counts].filter(Boolean).join(" "), notice.status]
-    .filter(Boolean)
-    .join(", ");
-}

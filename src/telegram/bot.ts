@@ -1,32 +1,35 @@
 import { type Api, Bot, type BotError, type Transformer } from "grammy";
 import type { Access } from "../access/access.js";
-import type { InstanceRegistry } from "../config/index.js";
 import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
 import { type RefusalCounter, uncounted } from "../shared/refusals.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { accessGuard } from "./features/access.js";
-import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
-import { auditFeature } from "./features/audit.js";
-import { type ClaimFeatureDeps, claimFeature } from "./features/claim.js";
-import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/digest-pager.js";
-import { instancesFeature } from "./features/instances.js";
-import { type CodeFeatureDeps, codeFeature } from "./features/code.js";
-import { helpFeature } from "./features/help.js";
-import { type MuteFeatureDeps, muteFeature } from "./features/mute.js";
-import { pastedTokens } from "./features/pasted-tokens.js";
-import { type QrFeatureDeps, qrFeature } from "./features/qr.js";
-import { type StatusFeatureDeps, statusFeature } from "./features/status.js";
+import { type AdminFeatureDeps, adminFeature } from "./features/admin/index.js";
+import { type AuditFeatureDeps, auditFeature } from "./features/audit/index.js";
+import { type ClaimFeatureDeps, claimFeature } from "./features/claim/index.js";
+import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/digest-pager/index.js";
+import { type InstancesFeatureDeps, instancesFeature } from "./features/instances/index.js";
+import { type CodeFeatureDeps, codeFeature } from "./features/code/index.js";
+import { helpFeature } from "./features/help/index.js";
+import { type MuteFeatureDeps, muteFeature } from "./features/mute/index.js";
+import { pastedTokens } from "./features/pasted-tokens/index.js";
+import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
+import { type StatusFeatureDeps, statusFeature } from "./features/status/index.js";
 import { lateCallbackAnswers } from "./late-answers.js";
 
-/** Everything the features need, wired once in app.ts. */
-export type FeatureDeps = ClaimFeatureDeps &
-  DigestPagerFeatureDeps &
-  QrFeatureDeps &
-  CodeFeatureDeps &
-  StatusFeatureDeps &
-  AdminFeatureDeps &
-  MuteFeatureDeps & { instances: InstanceRegistry };
+/** What each feature needs, each built by its own small factory in app/bot-features.ts. */
+export interface FeatureDeps {
+  qr: QrFeatureDeps;
+  code: CodeFeatureDeps;
+  status: StatusFeatureDeps;
+  admin: AdminFeatureDeps;
+  audit: AuditFeatureDeps;
+  instances: InstancesFeatureDeps;
+  mute: MuteFeatureDeps;
+  claim: ClaimFeatureDeps;
+  digestPager: DigestPagerFeatureDeps;
+}
 
 export interface BotOptions {
   token: string;
@@ -64,16 +67,16 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
   bot.errorBoundary(
     (error) => apologize(error, logger),
     // Before help: they answer `/start qr-shop` deep links, help answers the plain /start.
-    qrFeature(deps),
-    codeFeature(deps),
+    qrFeature(deps.qr),
+    codeFeature(deps.code),
     helpFeature(),
-    statusFeature(deps),
-    adminFeature(deps),
-    auditFeature(deps),
-    instancesFeature(deps),
-    muteFeature(deps),
-    claimFeature(deps),
-    digestPagerFeature(deps),
+    statusFeature(deps.status),
+    adminFeature(deps.admin),
+    auditFeature(deps.audit),
+    instancesFeature(deps.instances),
+    muteFeature(deps.mute),
+    claimFeature(deps.claim),
+    digestPagerFeature(deps.digestPager),
   );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));

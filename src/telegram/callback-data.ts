@@ -31,7 +31,7 @@ function defineCallbacks<const Action extends string>(
   };
 }
 
-/** QR session buttons (features/qr.ts). */
+/** QR session buttons (features/qr/). */
 export const qrCallbacks = defineCallbacks("qr", [
   "start", // start a session in a new message (from an alert or a list)
   "cancel", // stop the running session
@@ -43,7 +43,7 @@ export const qrCallbacks = defineCallbacks("qr", [
 export type QrCallback = NonNullable<ReturnType<typeof qrCallbacks.decode>>;
 export type QrAction = QrCallback["action"];
 
-/** Pairing-code buttons (features/code.ts). */
+/** Pairing-code buttons (features/code/). */
 export const codeCallbacks = defineCallbacks("code", [
   "ask", // ask for the phone number, then request a code
   "new", // a new code for the phone number of this message

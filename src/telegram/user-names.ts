@@ -10,8 +10,8 @@ export interface UserNameSink {
  * an incident, for "linked by Ivan" and "Ivan is on it". Only then: a refused press or a mere
  * /status writes nothing. A failure to write it never stops the action.
  */
-export async function rememberName(ctx: BotContext, names: UserNameSink | undefined) {
+export async function rememberName(ctx: BotContext, names: UserNameSink) {
   const from = ctx.from;
-  if (!from || from.is_bot || !names) return;
+  if (!from || from.is_bot) return;
   await names.remember(from.id, from.first_name).catch(() => undefined);
 }

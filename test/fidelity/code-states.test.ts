@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
+import { auditedResults } from "../kit/audit.js";
 import { buttonsOf, press, waitForText } from "../kit/chat.js";
 import { eventually } from "../kit/wait.js";
 
@@ -41,6 +42,24 @@ describe("/code asks for the instance's state first", () => {
     });
     const code = shop().authorizationCodes()[0] as string;
     expect(issued.text).toContain(`${code.slice(0, 4)}-${code.slice(4)}`);
+  });
+
+  it("a log out GREEN-API answers isLogout: false is a failure: said so, audited as failed, no code asked for", async () => {
+    h = await startHarness();
+    shop().authorize();
+    h.greenApi.script(SHOP.idInstance, "logout", { json: { isLogout: false } });
+    send("/code shop +79001234567");
+    const linked = await waitForText(h, "is already linked");
+    press(h, linked, "🚪 Log out & get a code");
+    const confirm = await waitForText(h, "Log out shop and get a pairing code");
+    press(h, confirm, "✅ Yes, log out");
+    const failed = await waitForText(h, "Could not log out shop");
+    expect(failed.text).toContain("GREEN-API answered that it did not do it");
+    expect(buttonsOf(failed)).toEqual(["🚪 Log out & get a code"]);
+    const audit = await auditedResults(h);
+    expect(audit).toContain("logout: failed: declined");
+    expect(audit).not.toContain("logout: done");
+    expect(h.greenApi.callsOf("getAuthorizationCode")).toHaveLength(0);
   });
 
   it("on an authorized instance, No keeps it linked and keeps the button at hand", async () => {

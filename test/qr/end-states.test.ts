@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
+import { auditedResults } from "../kit/audit.js";
 import { buttonsOf, photoMessages, press, waitForCaption, waitForQr } from "../kit/chat.js";
 import { scanPng } from "../kit/qr-decode.js";
 import { eventually, pause } from "../kit/wait.js";
@@ -34,6 +35,44 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     expect(h.greenApi.callsOf("logout", SHOP.idInstance)).toHaveLength(1);
     expect(photoMessages(h)).toHaveLength(1);
     expect(buttonsOf(fresh)).toEqual(["✖️ Cancel"]);
+  });
+
+  it("a log out GREEN-API answers isLogout: false is a failure: said so, audited as failed, no new QR", async () => {
+    shop().needsLogout = true;
+    h.greenApi.script(SHOP.idInstance, "logout", { json: { isLogout: false } });
+    ask();
+    const message = await waitForCaption(h, "old WhatsApp login");
+    press(h, message, "🚪 Log out & new QR");
+    const confirm = await waitForCaption(h, "Log out shop?");
+    press(h, confirm, "✅ Yes, log out");
+    const failed = await waitForCaption(h, "Could not log out shop");
+    expect(failed.caption).toContain("GREEN-API answered that it did not do it");
+    expect(buttonsOf(failed)).toEqual(["🚪 Log out & new QR"]);
+    expect(await auditedResults(h)).toContain("logout: failed: declined");
+    expect(await auditedResults(h)).not.toContain("logout: done");
+    await pause(300);
+    expect(h.greenApi.callsOf("logout", SHOP.idInstance)).toHaveLength(1);
+    expect(h.greenApi.callsOf("qr").length).toBe(1);
+  });
+
+  it("a failed log out is told in the reader's language, never in GREEN-API's own English", async () => {
+    shop().needsLogout = true;
+    h.greenApi.script(SHOP.idInstance, "logout", { status: 500 });
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/qr shop",
+      languageCode: "ru",
+    });
+    const message = await waitForCaption(h, "старые данные входа");
+    press(h, message, "🚪 Выйти и новый QR");
+    const confirm = await waitForCaption(h, "Выйти из shop?");
+    press(h, confirm, "✅ Да, выйти");
+    const failed = await waitForCaption(h, "Не удалось выйти из shop");
+    expect(failed.caption).toContain("ошибка на сервере GREEN-API");
+    expect(failed.caption).not.toContain("GREEN-API logout for shop failed");
+    expect(failed.caption).not.toContain("HTTP 500");
+    expect(await auditedResults(h)).toContain("logout: failed: server-error");
   });
 
   it("'No' on the confirmation logs nothing out and keeps the fix at hand", async () => {

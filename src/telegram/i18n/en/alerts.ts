@@ -1,4 +1,4 @@
-import type { StateInstance } from "../../../green-api/schemas.js";
+import type { StateInstance } from "../../../status/ports.js";
 import { bold as b, codeList, escapeHtml } from "../html.js";
 
 /** Whole minutes, hours and days, the way a person reads an outage. */

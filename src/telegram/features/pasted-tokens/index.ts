@@ -1,10 +1,10 @@
 import type { MiddlewareFn } from "grammy";
-import type { Access } from "../../access/access.js";
-import { findPastedSecret } from "../../access/pasted-secrets.js";
-import type { ReplyCooldown } from "../../access/reply-cooldown.js";
-import type { Logger } from "../../shared/logger.js";
-import type { RefusalCounter } from "../../shared/refusals.js";
-import type { BotContext } from "../context.js";
+import type { Access } from "../../../access/access.js";
+import { findPastedSecret } from "../../../access/pasted-secrets.js";
+import type { ReplyCooldown } from "../../../access/reply-cooldown.js";
+import type { Logger } from "../../../shared/logger.js";
+import type { BotContext } from "../../context.js";
+import type { RefusalCounter } from "../../../shared/refusals.js";
 
 /**
  * A message that contains something shaped like a token is deleted where the bot may delete it

@@ -1,9 +1,10 @@
 import { InlineKeyboard } from "grammy";
-import type { FleetPage, FleetRow } from "../alerts/fleet-overview.js";
-import { buttonPhone } from "../pairing/known-phones.js";
-import { utcDate } from "../shared/time-format.js";
-import { codeCallbacks, qrCallbacks, statusCallbacks } from "./callback-data.js";
-import { bold, type Texts } from "./i18n/index.js";
+import type { FleetPage, FleetRow } from "../../../status/fleet-overview.js";
+import { statusCallbacks } from "../../callback-data.js";
+import { utcDate } from "../../../shared/time-format.js";
+import { bold, type Texts } from "../../i18n/index.js";
+import { addLinkButtons } from "./keyboard.js";
+import { utcMinute } from "./view.js";
 
 /** What /status shows beside each instance's state, all read from Redis or memory (no GREEN-API). */
 export interface FleetExtras {
@@ -17,8 +18,6 @@ export interface FleetExtras {
   watcherOff: boolean;
 }
 
-/** "2026-12-02 14:05", UTC: /status says its times are UTC (live list and fleet pages alike). */
-export const utcMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 /** Page lines are short (20 of them fit 4096 characters): "12-02 14:05". */
 const short = (ms: number) => utcMinute(ms).slice(5);
 
@@ -81,25 +80,4 @@ export function renderFleetPage(
     keyboard.text(f.next, statusCallbacks.encode({ action: "page", page: view.page + 1 }));
   }
   return { text, keyboard };
-}
-
-/**
- * One row of QR and Code for an instance (/status, live or from the watcher's records): Code goes
- * to the remembered number in one tap when there is one, else it asks for a number.
- */
-export function addLinkButtons(
-  keyboard: InlineKeyboard,
-  t: Texts,
-  instance: string,
-  phone: string | undefined,
-): void {
-  keyboard
-    .text(t.toolkit.status.qr(instance), qrCallbacks.encode({ action: "start", instance }))
-    .text(
-      phone
-        ? t.alerts.buttons.codeToFor(instance, buttonPhone(phone))
-        : t.toolkit.status.code(instance),
-      codeCallbacks.encode({ action: phone ? "known" : "ask", instance }),
-    )
-    .row();
 }

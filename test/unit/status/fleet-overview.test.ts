@@ -3,12 +3,12 @@ import {
   type FleetPage,
   fleetOverview,
   STATUS_PAGE_SIZE,
-} from "../../src/alerts/fleet-overview.js";
-import type { InstanceWatch } from "../../src/alerts/watch-state.js";
-import type { StateInstance } from "../../src/green-api/schemas.js";
-import { statusCallbacks } from "../../src/telegram/callback-data.js";
-import { LOCALES, textsFor } from "../../src/telegram/i18n/index.js";
-import { renderFleetPage } from "../../src/telegram/status-view.js";
+} from "../../../src/status/fleet-overview.js";
+import type { InstanceWatch } from "../../../src/alerts/watch-state.js";
+import type { StateInstance } from "../../../src/green-api/schemas.js";
+import { statusCallbacks } from "../../../src/telegram/callback-data.js";
+import { LOCALES, textsFor } from "../../../src/telegram/i18n/index.js";
+import { renderFleetPage } from "../../../src/telegram/features/status/fleet-view.js";
 
 const T0 = Date.UTC(2026, 11, 2, 9, 0);
 const incident = (since: number) => ({ since, initial: false, unsent: [], messages: [] });

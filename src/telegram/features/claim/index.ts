@@ -1,19 +1,19 @@
 import { Composer } from "grammy";
-import type { AlertClaims } from "../../alerts/claims.js";
-import { renderAlert } from "../alert-view.js";
-import { alertCallbacks } from "../callback-data.js";
-import type { BotContext } from "../context.js";
-import type { Texts } from "../i18n/index.js";
-import { missAnswer } from "../instance-replies.js";
-import { classifyTelegramError } from "../telegram-errors.js";
-import { rememberName, type UserNameSink } from "../user-names.js";
+import type { AlertClaims } from "../../../alerts/claims.js";
+import { renderAlert } from "../../alert-view.js";
+import { alertCallbacks } from "../../callback-data.js";
+import type { BotContext } from "../../context.js";
+import type { Texts } from "../../i18n/index.js";
+import { missAnswer } from "../../instance-replies.js";
+import { classifyTelegramError } from "../../telegram-errors.js";
+import { rememberName, type UserNameSink } from "../../user-names.js";
 
 export interface ClaimFeatureDeps {
-  /** Absent when alerts are off (STATE_POLL_INTERVAL_MS=0): the button is then never drawn. */
-  alertClaims?: AlertClaims;
+  /** Without the watcher there is no incident to claim: a press then says so. */
+  alertClaims: AlertClaims;
   /** Alert messages are in ALERT_LANGUAGE, whoever presses. */
-  alertTexts?: Texts;
-  userNames?: UserNameSink;
+  alertTexts: Texts;
+  userNames: UserNameSink;
 }
 
 /**
@@ -26,7 +26,7 @@ export function claimFeature(deps: ClaimFeatureDeps): Composer<BotContext> {
   composer.callbackQuery(alertCallbacks.pattern, async (ctx) => {
     const callback = alertCallbacks.decode(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
-    if (!callback || !message || !deps.alertClaims) {
+    if (!callback || !message) {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
     const found = ctx.access.lookup(callback.instance);
@@ -41,7 +41,7 @@ export function claimFeature(deps: ClaimFeatureDeps): Composer<BotContext> {
     if (outcome.kind === "taken") return ctx.answerCallbackQuery({ text: a.taken(outcome.by) });
     await ctx.answerCallbackQuery({ text: a.yours(instance) });
     if (!outcome.message) return;
-    const view = renderAlert(outcome.message.items, deps.alertTexts ?? ctx.t, () => true, {
+    const view = renderAlert(outcome.message.items, deps.alertTexts, () => true, {
       claimable: pressed.chatId < 0,
     });
     await ctx

@@ -1,10 +1,10 @@
 import type { StateInstance } from "../green-api/schemas.js";
-import type { InstanceWatch } from "./watch-state.js";
+import type { InstanceWatch } from "../alerts/watch-state.js";
 
 /**
  * /status for a fleet (issue #14), decided from what the state watcher already knows (its watch
  * records), without a GREEN-API call: how many instances stand how, how old that knowledge is,
- * and one page of them, problems first. Pure; test/toolkit/fleet-overview.test.ts.
+ * and one page of them, problems first. Pure; test/unit/status/fleet-overview.test.ts.
  */
 
 /**
@@ -15,7 +15,7 @@ import type { InstanceWatch } from "./watch-state.js";
  */
 export const STATUS_LIVE_MAX = 20;
 
-/** Instances on one page of the fleet view (fits 4096 characters: test/toolkit/fleet-overview). */
+/** Instances on one page of the fleet view (fits 4096 characters: test/unit/status/fleet-overview). */
 export const STATUS_PAGE_SIZE = 20;
 
 /** How one instance stands by the watcher's record. */

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
-import type { BotContext } from "../context.js";
-import { LOCALES, textsFor } from "../i18n/index.js";
-import { onCommand } from "../commands.js";
+import type { BotContext } from "../../context.js";
+import { LOCALES, textsFor } from "../../i18n/index.js";
+import { onCommand } from "../../commands.js";
 
 /**
  * `/start` and `/help` for the team: what the bot does, each command the reader may use with an

@@ -1,17 +1,21 @@
 import { Composer } from "grammy";
-import type { InstanceRegistry } from "../../config/index.js";
-import type { BotContext } from "../context.js";
-import { utcDate } from "../../shared/time-format.js";
-import { onCommand } from "../commands.js";
+import type { InstanceRegistry } from "../../../config/index.js";
+import type { BotContext } from "../../context.js";
+import { utcDate } from "../../../shared/time-format.js";
+import { onCommand } from "../../commands.js";
 
 /** Lines /instances lists: Telegram's limit is 4096 characters. */
 const SHOWN = 60;
+
+export interface InstancesFeatureDeps {
+  instances: InstanceRegistry;
+}
 
 /**
  * `/instances` (admins): every instance the reader administers, with where greenlight learned of
  * it (the instances file or the GREEN-API partner account) and, from the account, its paid date.
  */
-export function instancesFeature(deps: { instances: InstanceRegistry }): Composer<BotContext> {
+export function instancesFeature(deps: InstancesFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   onCommand(composer, "instances", async (ctx) => {
     // Asked here too, not only through the access tables: admin-only whatever the guard decided.

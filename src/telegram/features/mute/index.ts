@@ -1,11 +1,11 @@
 import { Composer } from "grammy";
-import { clock } from "../alert-view.js";
-import { parseDuration } from "../../alerts/duration.js";
-import type { MuteStore } from "../../alerts/mute-store.js";
-import type { AuditLog } from "../../audit/audit-log.js";
-import type { BotContext } from "../context.js";
-import { missText } from "../instance-replies.js";
-import { onCommand } from "../commands.js";
+import { clock } from "../../alert-view.js";
+import { parseDuration } from "../../../alerts/duration.js";
+import type { MuteStore } from "../../../alerts/mute-store.js";
+import type { AuditLog } from "../../../audit/audit-log.js";
+import type { BotContext } from "../../context.js";
+import { missText } from "../../instance-replies.js";
+import { onCommand } from "../../commands.js";
 
 export interface MuteFeatureDeps {
   mutes: MuteStore;

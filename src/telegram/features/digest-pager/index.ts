@@ -1,16 +1,16 @@
 import { Composer } from "grammy";
-import type { AlertMessage, MessageRef } from "../../alerts/watch-state.js";
-import { renderDigestPage } from "../alert-view.js";
-import { digestCallbacks } from "../callback-data.js";
-import type { BotContext } from "../context.js";
-import type { Texts } from "../i18n/index.js";
-import { classifyTelegramError } from "../telegram-errors.js";
+import type { AlertMessage, MessageRef } from "../../../alerts/watch-state.js";
+import { renderDigestPage } from "../../alert-view.js";
+import { digestCallbacks } from "../../callback-data.js";
+import type { BotContext } from "../../context.js";
+import type { Texts } from "../../i18n/index.js";
+import { classifyTelegramError } from "../../telegram-errors.js";
 
 export interface DigestPagerFeatureDeps {
   /** The alert messages the watcher keeps (alerts/alert-store.ts): the digest's items. */
-  alertMessages?: { message(ref: MessageRef): Promise<AlertMessage | undefined> };
+  alertMessages: { message(ref: MessageRef): Promise<AlertMessage | undefined> };
   /** Alert messages are in ALERT_LANGUAGE, whoever presses. */
-  alertTexts?: Texts;
+  alertTexts: Texts;
 }
 
 /**
@@ -24,10 +24,10 @@ export function digestPagerFeature(deps: DigestPagerFeatureDeps): Composer<BotCo
   composer.callbackQuery(digestCallbacks.pattern, async (ctx) => {
     const callback = digestCallbacks.decode(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
-    if (!callback || !message || !deps.alertMessages) {
+    if (!callback || !message) {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
-    const t = deps.alertTexts ?? ctx.t;
+    const t = deps.alertTexts;
     const digestId = callback.action === "all" ? message.message_id : callback.digest;
     const alert = await deps.alertMessages.message({
       chatId: message.chat.id,

@@ -1,0 +1,58 @@
+import type { ConfirmationStore, MessageAddress } from "../access/confirmation-store.js";
+import type { ActionRequest, InstanceActions } from "./instance-actions.js";
+import type { ActionResult, InstanceAction } from "./outcome.js";
+
+/**
+ * The name each action is armed under on its Yes/No message. Kept as they were before the actions
+ * had one flow, so that a question asked just before an upgrade is still answered after it.
+ */
+const ARMED_AS: Record<InstanceAction, string> = {
+  logout: "logout",
+  reboot: "reboot",
+  "logout-for-qr": "logout",
+  "logout-for-code": "code-logout",
+};
+
+export interface ConfirmedActionDeps {
+  confirmations: ConfirmationStore;
+  actions: InstanceActions;
+}
+
+export type ConfirmedOutcome =
+  | { kind: "not-yours" }
+  | { kind: "already-done" }
+  /** Too late, or the message now asks about something else: nothing happened. */
+  | { kind: "expired" }
+  /** Confirmed, but the caller found it could not go on (`onConfirmed` said false). */
+  | { kind: "stopped" }
+  | { kind: "ran"; result: ActionResult };
+
+/** Shows the Yes/No on `message` for this user, action and instance (again, if it was shown). */
+export function askToConfirm(
+  confirmations: ConfirmationStore,
+  message: MessageAddress,
+  press: { action: InstanceAction; instance: string; userId: number },
+): Promise<void> {
+  return confirmations.arm(message, { ...press, action: ARMED_AS[press.action] });
+}
+
+/**
+ * A press on Yes: the action runs once, only for the user who asked and only in time (the
+ * confirmation decides, access/confirmation.ts). `onConfirmed` runs first, once the press counted
+ * (say "working…"; false: it cannot go on).
+ */
+export async function confirmedAction(
+  deps: ConfirmedActionDeps,
+  message: MessageAddress,
+  request: ActionRequest,
+  onConfirmed: () => Promise<boolean | void>,
+): Promise<ConfirmedOutcome> {
+  const decision = await deps.confirmations.take(message, {
+    action: ARMED_AS[request.action],
+    instance: request.instance.name,
+    userId: request.userId,
+  });
+  if (decision !== "confirmed") return { kind: decision };
+  if ((await onConfirmed()) === false) return { kind: "stopped" };
+  return { kind: "ran", result: await deps.actions.run(request) };
+}

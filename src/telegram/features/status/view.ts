@@ -1,0 +1,92 @@
+import { formatPhone, type PhoneVisibility } from "../../../pairing/phone.js";
+import type { InstanceReport } from "../../../status/live-check.js";
+import type { QuotaNotice } from "../../../status/ports.js";
+import { utcDate } from "../../../shared/time-format.js";
+import { escapeHtml, type Texts } from "../../i18n/index.js";
+
+/** "2026-12-02 14:05", UTC: /status says its times are UTC (live list and fleet pages alike). */
+export const utcMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+
+/** What the live list shows beside each instance's state (Redis, memory: no GREEN-API). */
+export interface LiveExtras {
+  mutes: ReadonlyMap<string, number>;
+  quotas: ReadonlyMap<string, QuotaNotice>;
+  /** When the instance's paid period ends, as the partner account says (fleet sync). */
+  paidUntil: (instance: string) => number | undefined;
+  /** Whole numbers only where the reader may see them (features/status/index.ts). */
+  phones: (instance: string) => PhoneVisibility;
+}
+
+/** "correspondents 3/3, CORRESPONDENTS_QUOTA_EXCEEDED": what a person can read of a notice. */
+function describeQuota(notice: QuotaNotice): string {
+  const counts =
+    notice.used !== undefined || notice.total !== undefined
+      ? `${notice.used ?? "?"}/${notice.total ?? "?"}`
+      : "";
+  return [[notice.method, counts].filter(Boolean).join(" "), notice.status]
+    .filter(Boolean)
+    .join(", ");
+}
+
+function stateLine(report: InstanceReport, t: Texts, phones: LiveExtras["phones"]): string {
+  const s = t.toolkit.status;
+  switch (report.kind) {
+    case "unreachable":
+      return s.unreachable;
+    case "busy":
+      return t.greenApi.status.busy;
+    case "rejected":
+      return s.rejected;
+    case "forbidden":
+    case "quota-exceeded":
+      return t.greenApi.status[report.kind];
+    case "state": {
+      const state = t.toolkit.states[report.state] ?? escapeHtml(report.state);
+      const phone = report.phone ? s.phone(formatPhone(report.phone, phones(report.name))) : "";
+      return state + phone;
+    }
+  }
+}
+
+/** One line per instance, in the order given, under `title`, with the time of the check. */
+export function liveListText(
+  reports: readonly InstanceReport[],
+  checkedAt: number,
+  t: Texts,
+  extras: LiveExtras,
+  title = t.toolkit.status.title,
+): string {
+  const s = t.toolkit.status;
+  const lines = reports.map((report) => {
+    const muted = extras.mutes.get(report.name);
+    const quota = extras.quotas.get(report.name);
+    const paid = extras.paidUntil(report.name);
+    return (
+      s.line(report.name, stateLine(report, t, extras.phones)) +
+      (muted ? `\n   ${s.muted(utcMinute(muted))}` : "") +
+      (quota ? `\n   ${t.greenApi.quotaNotice(utcMinute(quota.at), describeQuota(quota))}` : "") +
+      (paid === undefined ? "" : `\n   ${t.fleet.paidUntil(utcDate(paid))}`)
+    );
+  });
+  return [title, "", ...lines, "", s.checkedAt(utcMinute(checkedAt))].join("\n");
+}
+
+/** /status <instance>: its line, then GREEN-API's recent states. */
+export function detailText(
+  report: InstanceReport,
+  history: ReadonlyArray<{ at: number; state: string }>,
+  checkedAt: number,
+  t: Texts,
+  extras: LiveExtras,
+): string {
+  const s = t.toolkit.status;
+  return [
+    liveListText([report], checkedAt, t, extras, s.detailTitle(report.name)),
+    "",
+    history.length ? s.history : s.noHistory,
+    ...history.map(
+      (entry) =>
+        `• ${utcMinute(entry.at)} — ${t.toolkit.states[entry.state] ?? escapeHtml(entry.state)}`,
+    ),
+  ].join("\n");
+}
