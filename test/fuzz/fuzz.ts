@@ -1,0 +1,67 @@
+// Runs sequences of steps against one world and turns a broken rule into a readable script.
+import fc from "fast-check";
+import {
+  describeSequence,
+  describeStep,
+  type FuzzKind,
+  sequence,
+  type Step,
+} from "./generators.js";
+import { METRICS_TOKEN, type World } from "./harness.js";
+import { checkSequenceEnd, checkStep, SequenceState } from "./invariants.js";
+import { playStep } from "./steps.js";
+
+export class RuleBroken extends Error {}
+
+/** Plays the steps from a clean state; the problems of the first step that broke a rule. */
+export async function runSequence(world: World, steps: Step[]): Promise<string[]> {
+  await world.reset();
+  const state = new SequenceState();
+  for (const [index, step] of steps.entries()) {
+    const played = await playStep(world, step);
+    const problems = await checkStep(world, played, state);
+    if (problems.length)
+      return problems.map((p) => `step ${index + 1} (${describeStep(step)}): ${p}`);
+  }
+  return checkSequenceEnd(world, METRICS_TOKEN);
+}
+
+/** Throws with the script if the steps break a rule. */
+export async function assertSequence(world: World, steps: Step[], named = false): Promise<void> {
+  const problems = await runSequence(world, steps);
+  if (problems.length)
+    throw new RuleBroken(
+      `${problems.join("\n")}${named ? `\nscript:\n${describeSequence(steps)}` : ""}`,
+    );
+}
+
+export interface FuzzOptions {
+  runs: number;
+  seed: number;
+  maxSteps: number;
+  without?: FuzzKind[];
+  onProgress?: (done: number) => void;
+}
+
+/** fast-check over sequences; a failure's message is the shrunk sequence as a script. */
+export async function fuzz(world: World, options: FuzzOptions): Promise<void> {
+  let done = 0;
+  const result = await fc.check(
+    fc.asyncProperty(sequence(options.maxSteps, options.without), async (steps) => {
+      await assertSequence(world, steps);
+      done += 1;
+      options.onProgress?.(done);
+    }),
+    { numRuns: options.runs, seed: options.seed, endOnFailure: false, verbose: 0 },
+  );
+  if (result.failed) {
+    const steps = result.counterexample?.[0] as Step[] | undefined;
+    const error =
+      result.errorInstance instanceof Error
+        ? result.errorInstance.message
+        : String(result.errorInstance);
+    throw new RuleBroken(
+      `the fuzzer broke a rule (seed ${result.seed}, path ${result.counterexamplePath ?? "?"}, after ${result.numRuns} runs, ${result.numShrinks} shrinks):\n${error}\n${steps ? `shrunk script:\n${describeSequence(steps)}` : ""}`,
+    );
+  }
+}
