@@ -8,11 +8,8 @@ import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
 import { QuotaStore } from "../green-api/quota-store.js";
-import {
-  TELEGRAM_WEBHOOK_PATH,
-  telegramSecretToken,
-  telegramWebhookHandler,
-} from "../http/telegram-webhook.js";
+import { TELEGRAM_WEBHOOK_PATH, telegramWebhookHandler } from "../http/telegram-webhook.js";
+import { telegramSecretToken } from "../config/webhook-secrets.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Queues } from "../jobs/queues.js";
 import { qrJobs } from "../qr-session/qr-queue.js";
@@ -95,8 +92,9 @@ export async function startHttp(deps: {
   return {
     port,
     async serveTelegram(bot) {
-      const secret = telegramSecretToken(env.WEBHOOK_SECRET ?? "");
-      server.serveTelegram(telegramWebhookHandler(bot, secret));
+      // Not WEBHOOK_SECRET's: GREEN-API and every instance-token holder can read that one.
+      const secret = telegramSecretToken(env);
+      server.serveTelegram(telegramWebhookHandler(bot, secret), secret);
       await bot.api.setWebhook(`${env.WEBHOOK_URL}${TELEGRAM_WEBHOOK_PATH}`, {
         secret_token: secret,
         allowed_updates: ["message", "edited_message", "callback_query"],

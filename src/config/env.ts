@@ -37,7 +37,10 @@ export const envSchema = z.object({
   SECRET_CHAT_IDS: telegramIdList.optional(),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "use at least 16 characters").max(256).optional(),
-  /** `1`: apiUrl and TELEGRAM_API_ROOT may be plain http (local fakes, a Bot API server on loopback). */
+  /**
+   * `1`: apiUrl, TELEGRAM_API_ROOT, GREEN_API_PARTNER_URL, GREEN_API_URL and WEBHOOK_URL may be
+   * plain http, and WEBHOOK_URL any port (local fakes, a Bot API server on loopback).
+   */
   ALLOW_INSECURE_HTTP: z.enum(["0", "1"]).default("0"),
   INSTANCES_FILE: z.string().min(1).default("./instances.json"),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
@@ -70,8 +73,20 @@ export const envSchema = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** Loopback unless told otherwise: /metrics and the webhooks are not for the whole network. */
   HTTP_HOST: z.string().min(1).default("127.0.0.1"),
-  /** Authenticates GREEN-API's webhook (its webhookUrlToken) and derives Telegram's secret_token. */
+  /**
+   * Turns GREEN-API's webhook on; each instance's webhookUrlToken is derived from it
+   * (config/webhook-secrets.ts, `npm run webhook-tokens`). Before 0.3.0 it was the token of every
+   * instance: that still works in 0.3.x, with a warning.
+   */
   WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  /** Telegram's secret_token in BOT_MODE=webhook. Unset: derived from BOT_TOKEN. */
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{16,256}$/,
+      "use 16 to 256 characters of A-Z a-z 0-9 _ - (Telegram's rule)",
+    )
+    .optional(),
   /**
    * GREEN-API notifications held between their 200 and the Redis write; beyond it the webhook
    * answers 503 and GREEN-API sends the notification again (about a minute later).
@@ -208,6 +223,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   checkHttps(result.data);
   checkWebhookMode(result.data);
+  checkTelegramWebhookPort(result.data);
   return result.data;
 }
 
@@ -219,12 +235,43 @@ export function inSetupMode(env: Env): boolean {
   return !env.OPERATOR_IDS && !env.ADMIN_IDS;
 }
 
-/** The bot token travels in every Bot API URL: plain http would show it to the network. */
+/**
+ * Tokens travel in URL paths: the bot token in every Bot API URL, the partner token and every
+ * instance token in GREEN-API's. Plain http would show them to the network.
+ */
+const HTTPS_ONLY = [
+  "TELEGRAM_API_ROOT",
+  "GREEN_API_PARTNER_URL",
+  "GREEN_API_URL",
+  "WEBHOOK_URL",
+] as const;
+
 function checkHttps(env: Env): void {
   if (env.ALLOW_INSECURE_HTTP === "1") return;
-  if (!env.TELEGRAM_API_ROOT.startsWith("https://"))
+  for (const name of HTTPS_ONLY) {
+    const url = env[name];
+    if (url !== undefined && !url.startsWith("https://"))
+      throw new ConfigError(
+        `${name}: must be https (ALLOW_INSECURE_HTTP=1 allows http, for a server on loopback)`,
+      );
+  }
+}
+
+/** Telegram delivers webhooks only to these ports (core.telegram.org/bots/api#setwebhook). */
+export const TELEGRAM_WEBHOOK_PORTS: readonly number[] = [443, 80, 88, 8443];
+
+/**
+ * The port of WEBHOOK_URL as Telegram would call it. A local Bot API server (ALLOW_INSECURE_HTTP=1)
+ * accepts any port, so the rule is Telegram's own, checked only without that switch.
+ */
+function checkTelegramWebhookPort(env: Env): void {
+  if (env.BOT_MODE !== "webhook" || env.WEBHOOK_URL === undefined) return;
+  if (env.ALLOW_INSECURE_HTTP === "1") return;
+  const url = new URL(env.WEBHOOK_URL);
+  const port = url.port === "" ? 443 : Number(url.port);
+  if (!TELEGRAM_WEBHOOK_PORTS.includes(port))
     throw new ConfigError(
-      "TELEGRAM_API_ROOT: must be https (set ALLOW_INSECURE_HTTP=1 for a Bot API server on plain http)",
+      `WEBHOOK_URL: Telegram sends webhooks only to port 443, 80, 88 or 8443 (not ${port}); forward one of them to HTTP_PORT`,
     );
 }
 
@@ -242,10 +289,13 @@ export function secretChatsOf(env: Env): readonly number[] {
   return env.SECRET_CHAT_IDS ?? env.ALERT_CHAT_IDS ?? [];
 }
 
-/** BOT_MODE=webhook needs the server, its public URL and the secret. */
+/**
+ * BOT_MODE=webhook needs the server and its public URL. Telegram's secret no longer comes from
+ * WEBHOOK_SECRET (it was readable by GREEN-API), so that one is GREEN-API's alone.
+ */
 function checkWebhookMode(env: Env): void {
   if (env.BOT_MODE !== "webhook") return;
-  for (const name of ["HTTP_PORT", "WEBHOOK_URL", "WEBHOOK_SECRET"] as const) {
+  for (const name of ["HTTP_PORT", "WEBHOOK_URL"] as const) {
     if (env[name] === undefined)
       throw new ConfigError(`${name}: is required with BOT_MODE=webhook`);
   }

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { InstanceRegistry } from "../config/index.js";
+import { instanceWebhookToken, sameSecret } from "../config/webhook-secrets.js";
 import { type QuotaNotice, quotaDataSchema } from "../green-api/quota-store.js";
 import { type StateInstance, stateInstanceSchema } from "../green-api/schemas.js";
 
@@ -39,20 +39,58 @@ export type WebhookVerdict =
   | { kind: "quota"; instance: string; quota: QuotaNotice }
   | { kind: "ignored"; reason: IgnoreReason; typeWebhook?: string };
 
-/** Constant time whatever the lengths: both sides are hashed first. */
-function sameSecret(given: string, secret: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(given), digest(secret));
+/**
+ * The token in an Authorization header: GREEN-API sends the instance's `webhookUrlToken` as
+ * "Bearer <token>" or, depending on how it was set up, bare. Both are accepted.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  const trimmed = header?.trim();
+  if (!trimmed) return undefined;
+  return /^bearer\s+(.+)$/i.exec(trimmed)?.[1] ?? trimmed;
+}
+
+export function isAuthorized(header: string | undefined, secret: string): boolean {
+  const token = bearerToken(header);
+  return token !== undefined && sameSecret(token, secret);
+}
+
+/** A per-instance token's shape (config/webhook-secrets.ts): 64 hex characters. */
+const INSTANCE_TOKEN = /^[0-9a-f]{64}$/;
+
+/**
+ * Worth reading the body for: a token shaped like a per-instance one, or the old shared secret.
+ * Anything else is refused on its headers alone, before a byte of the body is read.
+ */
+export function mayBeAuthentic(token: string | undefined, webhookSecret: string): boolean {
+  if (token === undefined) return false;
+  return INSTANCE_TOKEN.test(token) || sameSecret(token, webhookSecret);
 }
 
 /**
- * GREEN-API sends the instance's `webhookUrlToken` in the Authorization header; depending on
- * how it was set up that is "Bearer <token>" or the bare token. Both are accepted.
+ * Who vouches for a notification. "instance": the token of the instance the body names (a known
+ * one). "shared": WEBHOOK_SECRET itself, every instance's token before 0.3.0, accepted for this
+ * release only. Anything else, a token of another instance included, is refused.
  */
-export function isAuthorized(header: string | undefined, secret: string): boolean {
-  if (!header) return false;
-  const bearer = /^bearer\s+(.+)$/i.exec(header.trim());
-  return sameSecret(bearer?.[1] ?? header.trim(), secret);
+export type NotificationAuth = "instance" | "shared" | "refused";
+
+export function authenticateNotification(
+  token: string,
+  sender: { idInstance: string; known: boolean } | undefined,
+  webhookSecret: string,
+): NotificationAuth {
+  if (sender?.known && sameSecret(token, instanceWebhookToken(webhookSecret, sender.idInstance)))
+    return "instance";
+  return sameSecret(token, webhookSecret) ? "shared" : "refused";
+}
+
+/** The idInstance a body names, if it is a notification at all; never throws. */
+export function senderOf(raw: Buffer): string | undefined {
+  try {
+    const parsed = envelopeSchema.safeParse(JSON.parse(raw.toString("utf8")));
+    return parsed.success ? String(parsed.data.instanceData.idInstance) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -5,7 +5,17 @@ import type { InstanceRegistry } from "../config/index.js";
 import type { QuotaNotice } from "../green-api/quota-store.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
-import { type IgnoreReason, isAuthorized, judgeNotification } from "./green-api-webhook.js";
+import { sameSecret } from "../config/webhook-secrets.js";
+import type { RefusalReason } from "../shared/refusals.js";
+import {
+  authenticateNotification,
+  bearerToken,
+  type IgnoreReason,
+  isAuthorized,
+  judgeNotification,
+  mayBeAuthentic,
+  senderOf,
+} from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
 import type { Metrics } from "../observability/metrics.js";
 import { WebhookIngest } from "./webhook-ingest.js";
@@ -23,6 +33,7 @@ export interface HttpServerDeps {
   metricsToken?: string;
   /** Off (404) unless WEBHOOK_SECRET is set. */
   greenApiWebhook?: {
+    /** WEBHOOK_SECRET: each instance's token derives from it (config/webhook-secrets.ts). */
     secret: string;
     instances: InstanceRegistry;
     /** Hands the state to the watcher; the answer does not wait for the alert. */
@@ -40,6 +51,9 @@ export interface HttpServerDeps {
 
 /** A full ingest answers 503 with this: GREEN-API waits about a minute anyway (REAL-API.md). */
 const RETRY_AFTER_SECONDS = 60;
+
+/** The old shared secret is worth one warning per instance this often, not one per notification. */
+const SHARED_SECRET_WARN_EVERY_MS = 60 * 60_000;
 
 const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
 
@@ -73,7 +87,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export class HttpServer {
   private readonly server: Server;
   /** BOT_MODE=webhook only, set once the bot exists. */
-  private telegramWebhook?: TelegramWebhookHandler;
+  private telegramWebhook?: { handle: TelegramWebhookHandler; secret: string };
+  /** When each instance last warned about the old shared secret (bounded: known instances). */
+  private readonly sharedSecretWarned = new Map<string, number>();
   /** Present with the GREEN-API webhook: its notifications are handed on behind the 200. */
   private readonly ingest?: WebhookIngest;
 
@@ -96,8 +112,9 @@ export class HttpServer {
     this.server.headersTimeout = 10_000;
   }
 
-  serveTelegram(handler: TelegramWebhookHandler): void {
-    this.telegramWebhook = handler;
+  /** `secret`: Telegram's secret_token, checked on the headers before the body is read. */
+  serveTelegram(handle: TelegramWebhookHandler, secret: string): void {
+    this.telegramWebhook = { handle, secret };
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -175,17 +192,38 @@ export class HttpServer {
       );
       sendJson(res, status, { error: reason });
     };
-    if (!isAuthorized(req.headers.authorization, webhook.secret)) {
+    // Anyone can knock: a refusal before authentication is a debug line and a count, not a WARN.
+    const turnAway = (status: number, reason: RefusalReason) => {
+      metrics.webhooks.inc({ result: String(status) });
+      metrics.refused("green-api-webhook", reason);
+      logger.debug({ status, reason, remote: req.socket.remoteAddress }, "webhook refused");
+      sendJson(res, status, {
+        error: status === 413 ? "body too large" : "wrong or missing secret",
+      });
+    };
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined || !mayBeAuthentic(token, webhook.secret)) {
       req.resume();
-      return refuse(401, "wrong or missing secret");
+      return turnAway(401, "wrong-secret");
     }
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(413, "body too large");
+      if (error instanceof BodyTooLarge) return turnAway(413, "body-too-large");
       throw error;
     }
+    const idInstance = senderOf(body);
+    const sender =
+      idInstance === undefined
+        ? undefined
+        : {
+            idInstance,
+            known: webhook.instances.findById(idInstance) !== undefined,
+          };
+    const auth = authenticateNotification(token, sender, webhook.secret);
+    if (auth === "refused") return turnAway(401, "wrong-instance");
+    if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
     // Authenticated: 200 whatever comes of it. GREEN-API resends any other answer every minute
     // for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
@@ -226,11 +264,31 @@ export class HttpServer {
     sendJson(res, 200, { ok: true });
   }
 
+  /** One WARN per instance and hour while GREEN-API still sends the old shared WEBHOOK_SECRET. */
+  private warnSharedSecret(idInstance: string): void {
+    const now = Date.now();
+    const last = this.sharedSecretWarned.get(idInstance);
+    if (last !== undefined && now - last < SHARED_SECRET_WARN_EVERY_MS) return;
+    this.sharedSecretWarned.set(idInstance, now);
+    this.deps.logger.warn(
+      { idInstance },
+      "webhook: GREEN-API sent the shared WEBHOOK_SECRET; set this instance's own token (npm run webhook-tokens) before 0.4.0 stops accepting it",
+    );
+  }
+
   private async handleTelegram(
     req: IncomingMessage,
     res: ServerResponse,
-    handle: TelegramWebhookHandler,
+    webhook: { handle: TelegramWebhookHandler; secret: string },
   ): Promise<void> {
+    // The secret before the body: a stranger's post costs no read and no WARN.
+    const header = req.headers["x-telegram-bot-api-secret-token"];
+    if (typeof header !== "string" || !sameSecret(header, webhook.secret)) {
+      req.resume();
+      this.deps.metrics.refused("telegram-webhook", "wrong-secret");
+      this.deps.logger.debug({ remote: req.socket.remoteAddress }, "telegram webhook refused");
+      return sendJson(res, 401, { error: "unauthorized" });
+    }
     let json: unknown;
     try {
       json = JSON.parse((await readBody(req)).toString("utf8"));
@@ -241,11 +299,6 @@ export class HttpServer {
     // grammY reads the fields it needs; only the envelope is checked here.
     const update = telegramUpdateSchema.safeParse(json);
     if (!update.success) return sendJson(res, 400, { error: "not a Telegram update" });
-    const header = req.headers["x-telegram-bot-api-secret-token"];
-    await handle(
-      update.data as Parameters<TelegramWebhookHandler>[0],
-      typeof header === "string" ? header : undefined,
-      res,
-    );
+    await webhook.handle(update.data as Parameters<TelegramWebhookHandler>[0], header, res);
   }
 }

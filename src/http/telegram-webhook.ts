@@ -1,17 +1,8 @@
-import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { type Bot, type Context, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
-
-/**
- * Telegram's secret_token allows only A-Z, a-z, 0-9, _ and -: derive it from WEBHOOK_SECRET so
- * that one secret configures both webhooks whatever characters it has.
- */
-export function telegramSecretToken(webhookSecret: string): string {
-  return createHash("sha256").update(`telegram:${webhookSecret}`).digest("hex");
-}
 
 export type TelegramWebhookHandler = (
   update: Update,

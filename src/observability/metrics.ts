@@ -3,13 +3,14 @@ import type { AlertCounters } from "../alerts/ports.js";
 import type { AlertItem } from "../alerts/watch-state.js";
 import type { IngestMetrics } from "../http/webhook-ingest.js";
 import type { QrCounters } from "../qr-session/ports.js";
+import type { RefusalCounter, RefusalReason, RefusalWhere } from "../shared/refusals.js";
 
 /**
  * greenlight's Prometheus metrics, one registry per app (tests run several apps in one process).
  * Each process exposes its own on /metrics; counters count what that process did. Features count
  * through the narrow ports they declare (QrCounters, AlertCounters); HTTP serves the registry.
  */
-export class Metrics implements QrCounters, AlertCounters, IngestMetrics {
+export class Metrics implements QrCounters, AlertCounters, IngestMetrics, RefusalCounter {
   readonly registry = new Registry();
   /** QR edits that reached Telegram. */
   readonly qrEdits = new Counter({
@@ -59,6 +60,13 @@ export class Metrics implements QrCounters, AlertCounters, IngestMetrics {
     name: "greenlight_webhooks_dropped_total",
     help: "GREEN-API notifications acknowledged but never handed on, by reason",
     labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  /** Requests and updates refused for want of a secret or a right (shared/refusals.ts). */
+  readonly refusals = new Counter({
+    name: "greenlight_refusals_total",
+    help: "Webhook requests and bot updates refused before any work, by where and why",
+    labelNames: ["where", "reason"] as const,
     registers: [this.registry],
   });
   private activeSessionsSource: () => Promise<number> = async () => 0;
@@ -111,6 +119,10 @@ export class Metrics implements QrCounters, AlertCounters, IngestMetrics {
 
   webhookDropped(reason: "shutdown", count: number): void {
     this.webhooksDropped.inc({ reason }, count);
+  }
+
+  refused(where: RefusalWhere, reason: RefusalReason): void {
+    this.refusals.inc({ where, reason });
   }
 
   alertSent(kind: AlertItem["kind"]): void {

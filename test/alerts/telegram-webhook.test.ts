@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { telegramSecretToken } from "../../src/http/telegram-webhook.js";
+import { telegramSecretToken } from "../../src/config/webhook-secrets.js";
 import { type Harness, OPERATOR, STRANGER } from "../kit/app-harness.js";
 import { textMessages } from "../kit/chat.js";
 import { eventually } from "../kit/wait.js";
-import { httpUrl, startWatching, WEBHOOK_SECRET } from "./kit.js";
+import { httpUrl, startWatching } from "./kit.js";
 
 let updateId = 1;
 function commandUpdate(fromId: number, text: string) {
@@ -45,7 +45,7 @@ describe("BOT_MODE=webhook: Telegram posts updates to the HTTP server", () => {
       },
     });
     const setWebhook = h.telegram.callsOf("setWebhook")[0];
-    const secret = telegramSecretToken(WEBHOOK_SECRET);
+    const secret = telegramSecretToken(h.config.env);
     expect(setWebhook?.params.url).toBe("https://greenlight.example.com/telegram/webhook");
     expect(setWebhook?.params.secret_token).toBe(secret);
     expect(h.telegram.callsOf("getUpdates")).toEqual([]);
