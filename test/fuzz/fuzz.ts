@@ -7,23 +7,25 @@ import {
   sequence,
   type Step,
 } from "./generators.js";
+import { FLOWS } from "./flows.js";
 import { METRICS_TOKEN, type World } from "./harness.js";
 import { checkSequenceEnd, checkStep, SequenceState } from "./invariants.js";
-import { playStep } from "./steps.js";
+import { type Last, playStep } from "./steps.js";
 
 export class RuleBroken extends Error {}
 
 /** Plays the steps from a clean state; the problems of the first step that broke a rule. */
-export async function runSequence(world: World, steps: Step[]): Promise<string[]> {
+export async function runSequence(world: World, steps: Step[], ignore?: RegExp): Promise<string[]> {
   await world.reset();
   const state = new SequenceState();
+  const last: Last = { who: "stranger", stranger: 0, place: "private" };
   for (const [index, step] of steps.entries()) {
-    const played = await playStep(world, step);
-    const problems = await checkStep(world, played, state);
+    const played = await playStep(world, step, last);
+    const problems = (await checkStep(world, played, state)).filter((p) => !ignore?.test(p));
     if (problems.length)
       return problems.map((p) => `step ${index + 1} (${describeStep(step)}): ${p}`);
   }
-  return checkSequenceEnd(world, METRICS_TOKEN);
+  return (await checkSequenceEnd(world, METRICS_TOKEN)).filter((p) => !ignore?.test(p));
 }
 
 /** Throws with the script if the steps break a rule. */
@@ -40,6 +42,8 @@ export interface FuzzOptions {
   seed: number;
   maxSteps: number;
   without?: FuzzKind[];
+  /** Problems to look past (a known hole, while its fix is on the way). */
+  ignore?: RegExp;
   onProgress?: (done: number) => void;
 }
 
@@ -48,11 +52,16 @@ export async function fuzz(world: World, options: FuzzOptions): Promise<void> {
   let done = 0;
   const result = await fc.check(
     fc.asyncProperty(sequence(options.maxSteps, options.without), async (steps) => {
-      await assertSequence(world, steps);
+      const problems = await runSequence(world, steps, options.ignore);
+      if (problems.length) throw new RuleBroken(problems.join("\n"));
       done += 1;
       options.onProgress?.(done);
     }),
-    { numRuns: options.runs, seed: options.seed, endOnFailure: false, verbose: 0 },
+    {
+      numRuns: options.runs,
+      seed: options.seed,
+      examples: FLOWS.map((steps) => [steps] as [Step[]]),
+    },
   );
   if (result.failed) {
     const steps = result.counterexample?.[0] as Step[] | undefined;

@@ -19,16 +19,23 @@ export type Step =
       carrier: Carrier;
     }
   /** A typed reply to a bot message of this chat (the `pick`-th, whoever it was for). */
-  | { kind: "reply"; who: Person; stranger: number; place: Place; pick: number; text: string }
+  | {
+      kind: "reply";
+      who: Person | "same";
+      stranger: number;
+      place: Place | "same";
+      pick: number;
+      text: string;
+    }
   /**
    * A button press on the `pick`-th bot message of the chat, with data from that message, from
    * another message (`foreign`), or made up; `late`: pressed long ago.
    */
   | {
       kind: "press";
-      who: Person;
+      who: Person | "same";
       stranger: number;
-      place: Place;
+      place: Place | "same";
       pick: number;
       data: { from: "own" | "foreign"; index: number } | { from: "forged"; text: string };
       late: boolean;
@@ -60,33 +67,24 @@ export type ForgedSecret = "sha256-of-webhook-secret" | "webhook-secret" | "none
 export type NotifyToken = "missing" | "wrong" | "shared-old" | "own" | "other-instance";
 export type TelegramFailure = "429" | "400-not-found" | "403-blocked" | "400-bad";
 
-const COMMANDS = [
-  "start",
-  "help",
-  "status",
-  "qr",
-  "code",
-  "mute",
-  "unmute",
-  "logout",
-  "reboot",
-  "audit",
-  "instances",
-  "cancel",
-  "zz",
-];
+const NAMES = ["kiosk", "helpdesk", "kiosk", "helpdesk", "", "nope", "KIOSK"];
+/** Commands with arguments that mean something (mostly), so that flows get far enough to matter. */
+const COMMANDS: Record<string, string[]> = {
+  start: [""],
+  help: [""],
+  status: NAMES,
+  qr: NAMES,
+  code: [...NAMES, "kiosk +7 900 777 88 99", "helpdesk 79005556677", "kiosk +7 900 777 88 99"],
+  mute: ["kiosk 1h", "helpdesk 2h", "kiosk", "nope 1h"],
+  unmute: NAMES,
+  logout: NAMES,
+  reboot: NAMES,
+  audit: ["", "kiosk"],
+  instances: [""],
+  cancel: ["kiosk"],
+  zz: [""],
+};
 const MENTIONS = ["", "", "", "@greenlight_test_bot", "@other_bot"];
-const ARGS = [
-  "",
-  "kiosk",
-  "helpdesk",
-  "nope",
-  "kiosk 1h",
-  "helpdesk 2h",
-  "kiosk +7 900 777 88 99",
-  "helpdesk 79005556677",
-  "KIOSK",
-];
 /** /start payloads: what a deep link (t.me/bot?start=…) may carry, real-looking or not. */
 const START_PAYLOADS = ["qr-kiosk", "code-helpdesk", "qr_helpdesk", "x".repeat(64), "../../"];
 const PHONES = ["+7 900 777 88 99", "79005556677", "+1 555 0100", "hello", "0"];
@@ -109,16 +107,54 @@ const FORGED_DATA = [
   "x",
 ];
 
-export const person = fc.constantFrom(...PERSON_NAMES);
+/** The team acts more often than outsiders: that is where the flows are. */
+const PERSON_WEIGHTS: Record<Person, number> = {
+  stranger: 2,
+  viewer: 2,
+  "other-operator": 2,
+  operator: 4,
+  admin: 4,
+  removed: 1,
+};
+export const person = fc.oneof(
+  ...PERSON_NAMES.map((p) => ({ weight: PERSON_WEIGHTS[p], arbitrary: fc.constant(p) })),
+);
+/** Presses and replies: often the person who just spoke, where they spoke (a flow goes on). */
+const followerWho = fc.oneof(
+  { weight: 3, arbitrary: fc.constant("same" as const) },
+  { weight: 2, arbitrary: person },
+);
+const followerPlace = fc.oneof(
+  { weight: 3, arbitrary: fc.constant("same" as const) },
+  { weight: 1, arbitrary: fc.constantFrom(...PLACES) },
+);
+
+/** Which bot message of the chat, counted from the newest: mostly the last one or two. */
+const pick = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(0) },
+  { weight: 2, arbitrary: fc.constant(1) },
+  { weight: 1, arbitrary: fc.nat({ max: 30 }) },
+);
 const place = fc.constantFrom(...PLACES);
 const strangerIndex = fc.nat({ max: 2 });
 
+/** How often each command comes up: the ones that change something or show a secret, most. */
+const COMMAND_WEIGHTS: Record<string, number> = { qr: 3, code: 3, logout: 3, reboot: 2, status: 2 };
+const command = fc.oneof(
+  ...Object.keys(COMMANDS).map((c) => ({
+    weight: COMMAND_WEIGHTS[c] ?? 1,
+    arbitrary: fc.constant(c),
+  })),
+);
+
 const commandText = fc.oneof(
   {
-    weight: 6,
+    weight: 8,
     arbitrary: fc
-      .tuple(fc.constantFrom(...COMMANDS), fc.constantFrom(...MENTIONS), fc.constantFrom(...ARGS))
-      .map(([c, m, a]) => `/${c}${m}${a ? ` ${a}` : ""}`),
+      .tuple(command, fc.constantFrom(...MENTIONS))
+      .chain(([c, m]) =>
+        fc.constantFrom(...(COMMANDS[c] ?? [""])).map((a) => `/${c}${m}${a ? ` ${a}` : ""}`),
+      ),
   },
   { weight: 1, arbitrary: fc.constantFrom(...START_PAYLOADS).map((p) => `/start ${p}`) },
   { weight: 1, arbitrary: fc.constantFrom("hello", "kiosk", "+7 900 777 88 99", "a".repeat(50)) },
@@ -140,27 +176,31 @@ const say = fc.record({
   place,
   text: commandText,
   entities: fc.oneof(
-    { weight: 3, arbitrary: fc.constant(["bot_command"] as Entity[]) },
-    { weight: 2, arbitrary: entities },
+    { weight: 4, arbitrary: fc.constant(["bot_command"] as Entity[]) },
+    { weight: 1, arbitrary: entities },
   ),
-  carrier: fc.constantFrom<Carrier>("message", "message", "message", "edited", "caption"),
+  carrier: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<Carrier>("message") },
+    { weight: 1, arbitrary: fc.constant<Carrier>("edited") },
+    { weight: 1, arbitrary: fc.constant<Carrier>("caption") },
+  ),
 });
 
 const reply = fc.record({
   kind: fc.constant("reply" as const),
-  who: person,
+  who: followerWho,
   stranger: strangerIndex,
-  place,
-  pick: fc.nat({ max: 30 }),
+  place: followerPlace,
+  pick,
   text: fc.constantFrom(...PHONES),
 });
 
 const press = fc.record({
   kind: fc.constant("press" as const),
-  who: person,
+  who: followerWho,
   stranger: strangerIndex,
-  place,
-  pick: fc.nat({ max: 30 }),
+  place: followerPlace,
+  pick,
   data: fc.oneof(
     {
       weight: 4,
@@ -249,7 +289,8 @@ export function sequence(maxLength: number, without: FuzzKind[] = []): fc.Arbitr
 
 /** One line per step, as a person would write the script down. */
 export function describeStep(s: Step): string {
-  const who = (p: Person, stranger: number) => (p === "stranger" ? `stranger#${stranger}` : p);
+  const who = (p: Person | "same", stranger: number) =>
+    p === "stranger" ? `stranger#${stranger}` : p === "same" ? "the same person" : p;
   switch (s.kind) {
     case "say": {
       const extras =
@@ -260,13 +301,13 @@ export function describeStep(s: Step): string {
       return `${who(s.who, s.stranger)}@${s.place}: ${JSON.stringify(s.text).slice(1, -1)}${extras}${carrier}`;
     }
     case "reply":
-      return `${who(s.who, s.stranger)}@${s.place}: replies "${s.text}" to bot message #${s.pick}`;
+      return `${who(s.who, s.stranger)}@${s.place === "same" ? "the same place" : s.place}: replies "${s.text}" to bot message #${s.pick}`;
     case "press": {
       const data =
         s.data.from === "forged"
           ? `forged "${s.data.text}"`
           : `${s.data.from} button #${s.data.index}`;
-      return `${who(s.who, s.stranger)}@${s.place}: presses ${data} on bot message #${s.pick}${s.late ? " (late)" : ""}`;
+      return `${who(s.who, s.stranger)}@${s.place === "same" ? "the same place" : s.place}: presses ${data} on bot message #${s.pick}${s.late ? " (late)" : ""}`;
     }
     case "forge":
       return `stranger#${s.stranger} forges "${s.text}" as ${s.as}@${s.place} (secret: ${s.secret})`;

@@ -25,6 +25,18 @@ export const STRANGER_CALL_BUDGET = 3;
 /** Warnings outsiders may cause in one sequence: a flood of them must not be a log flood. */
 export const OUTSIDER_WARN_BUDGET = 2;
 
+/**
+ * What the fuzzer reached, over all sequences: a run that never logged anything out or showed a
+ * QR would prove nothing about them (access.fuzz.test.ts asserts on it).
+ */
+export const reached = {
+  mutations: {} as Record<string, number>,
+  qrCodes: 0,
+  pairingCodes: 0,
+  refusedUpdates: 0,
+  screens: {} as Record<string, number>,
+};
+
 /** What a sequence has seen so far: who legitimately spoke in each group, what was checked. */
 export class SequenceState {
   /** Instances named in a group by someone who may see them: the bot may name them there too. */
@@ -52,6 +64,10 @@ const mentions = (text: string, instance: FuzzInstance): string[] => {
   if (text.replace(/[\s()+-]/g, "").includes(instance.phone)) found.push(`phone ${instance.phone}`);
   return found;
 };
+
+/** The actor typed or pressed this word: the bot saying it back tells them nothing. */
+const echoed = (played: Played, word: string) =>
+  played.echo.toLowerCase().includes(word.toLowerCase());
 
 function codesOf(world: World, instance: FuzzInstance): string[] {
   return world.greenApi
@@ -81,6 +97,8 @@ export async function checkStep(
     const need = MUTATING[call.method];
     const instance = byId(call.idInstance);
     if (!need || !instance) continue;
+    if (call.status === 200)
+      reached.mutations[call.method] = (reached.mutations[call.method] ?? 0) + 1;
     if (actor === undefined || !may(actor, need, instance))
       problems.push(
         `GREEN-API ${call.method} on ${instance.name} though ${actor ?? "nobody"} may not ${need} it`,
@@ -92,6 +110,7 @@ export async function checkStep(
     if (!call.ok || !/^(sendMessage|editMessageText)$/.test(call.method)) continue;
     const text = String(call.params.text ?? "").replace(/<[^>]+>/g, "");
     for (const { command, need, screen } of PRIVILEGED_SCREENS) {
+      if (screen.test(text)) reached.screens[command] = (reached.screens[command] ?? 0) + 1;
       if (screen.test(text) && (actor === undefined || !mayOnAny(actor, need)))
         problems.push(
           `the ${command} screen reached chat ${String(call.params.chat_id)} for ${actor ?? "nobody"}, who may not ${need}`,
@@ -110,6 +129,7 @@ export async function checkStep(
         if (version.photo) {
           const payload = await decode(version.photo);
           if (payload !== null) {
+            reached.qrCodes += 1;
             const owner = INSTANCES.find((i) =>
               world.greenApi
                 .instance(i.idInstance)
@@ -123,12 +143,11 @@ export async function checkStep(
         }
         const text = `${version.text ?? ""}\n${version.caption ?? ""}`;
         for (const instance of INSTANCES) {
-          if (
-            codesOf(world, instance).some((code) => text.includes(code)) &&
-            !secretMayGoTo(chatId, instance)
-          )
+          const coded = codesOf(world, instance).some((code) => text.includes(code));
+          if (coded) reached.pairingCodes += 1;
+          if (coded && !secretMayGoTo(chatId, instance))
             problems.push(`a pairing code of ${instance.name} in chat ${chatId}`);
-          const named = mentions(text, instance).filter((m) => !played.echo.includes(m));
+          const named = mentions(text, instance).filter((m) => !echoed(played, m));
           const allowed =
             chatId > 0
               ? privateChatMaySee(chatId, instance)
@@ -145,7 +164,7 @@ export async function checkStep(
     if (call.method !== "answerCallbackQuery" || !call.params.text) continue;
     const text = String(call.params.text);
     for (const instance of INSTANCES) {
-      const named = mentions(text, instance).filter((m) => !played.echo.includes(m));
+      const named = mentions(text, instance).filter((m) => !echoed(played, m));
       if (named.length && (actor === undefined || !privateChatMaySee(actor, instance)))
         problems.push(`a button answer told ${actor} of ${instance.name}: ${JSON.stringify(text)}`);
     }
@@ -167,6 +186,7 @@ export async function checkStep(
     if (state.outsiderWarnings > OUTSIDER_WARN_BUDGET)
       problems.push(`outsiders caused ${state.outsiderWarnings} warnings in this sequence`);
   }
+  if (played.forged && observed.status === 401) reached.refusedUpdates += 1;
   if (played.forged && observed.status !== 401)
     problems.push(`a forged Telegram update was answered ${observed.status}, not 401`);
   if (

@@ -119,7 +119,8 @@ export function teamEnv(): Record<string, string> {
   };
 }
 
-export function chatOf(place: Place, userId: number): number {
+export function chatOf(place: Place | "same", userId: number): number {
+  if (place === "same") throw new Error("resolve the step first");
   return place === "private" ? userId : place === "trusted-group" ? TRUSTED_GROUP : UNTRUSTED_GROUP;
 }
 

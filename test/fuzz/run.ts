@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { startPrivateOrGivenRedis } from "../kit/redis-server.js";
 import { fuzz, RuleBroken } from "./fuzz.js";
 import { FUZZ_KINDS, type FuzzKind } from "./generators.js";
+import { reached } from "./invariants.js";
 import { startWorld } from "./harness.js";
 
 const { values } = parseArgs({
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: String(Date.now() % 2 ** 31) },
     steps: { type: "string", default: "8" },
     without: { type: "string", default: "" },
+    ignore: { type: "string" },
   },
 });
 const runs = Number(values.runs);
@@ -25,7 +27,7 @@ if (without.some((kind) => !FUZZ_KINDS.includes(kind))) {
 }
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !Number.isInteger(maxSteps)) {
   process.stderr.write(
-    "usage: npm run fuzz -- --runs N --seed S [--steps K] [--without kind,kind]\n",
+    "usage: npm run fuzz -- --runs N --seed S [--steps K] [--without kind,kind] [--ignore regex]\n",
   );
   process.exit(2);
 }
@@ -42,11 +44,13 @@ try {
     seed,
     maxSteps,
     without,
+    ignore: values.ignore ? new RegExp(values.ignore) : undefined,
     onProgress: (done) => {
       if (done % 100 === 0 || done === runs)
         process.stdout.write(`  ${done}/${runs} sequences, ${elapsed()} s\n`);
     },
   });
+  process.stdout.write(`reached: ${JSON.stringify(reached)}\n`);
   process.stdout.write(`ok: ${runs} sequences, no rule broken, in ${elapsed()} s (seed ${seed})\n`);
 } catch (error) {
   code = 1;

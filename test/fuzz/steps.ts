@@ -33,11 +33,13 @@ export interface Played {
   observed: Observed;
 }
 
-export function senderId(who: Person, stranger: number): number {
+export function senderId(who: Person | "same", stranger: number): number {
+  if (who === "same") throw new Error("resolve the step first");
   return who === "stranger" ? (STRANGER_IDS[stranger] ?? STRANGER_IDS[0]) : PEOPLE[who];
 }
 
-const chatType = (place: Place): "private" | "group" => (place === "private" ? "private" : "group");
+const chatType = (place: Place | "same"): "private" | "group" =>
+  place === "private" ? "private" : "group";
 
 function entitiesFor(text: string, list: Entity[]): unknown[] {
   const command = /^\/\S+/.exec(text)?.[0];
@@ -134,13 +136,35 @@ function buttonDataOf(message: StoredMessage): string[] {
     .flatMap((b) => (b.callback_data ? [b.callback_data] : []));
 }
 
+/** The bot's messages in the chat that are still there, newest first. */
 function liveBotMessages(world: World, chatId: number) {
-  return world.telegram.messagesIn(chatId).filter((m) => !m.deleted);
+  return world.telegram
+    .messagesIn(chatId)
+    .filter((m) => !m.deleted)
+    .reverse();
 }
 
 const nobody = { actor: undefined, chatId: undefined, echo: "", outsider: false };
 
-export async function playStep(world: World, step: Step): Promise<Played> {
+/** Who spoke last and where: what a "same" in a press or a reply means. */
+export interface Last {
+  who: Person;
+  stranger: number;
+  place: Place;
+}
+
+/** The step with "same" replaced by the last speaker and place (remembered for the next). */
+function resolve(step: Step, last: Last): Step {
+  if (step.kind !== "say" && step.kind !== "reply" && step.kind !== "press") return step;
+  const who = step.who === "same" ? last.who : step.who;
+  const stranger = step.who === "same" ? last.stranger : step.stranger;
+  const place = step.place === "same" ? last.place : step.place;
+  Object.assign(last, { who, stranger, place });
+  return { ...step, who, stranger, place } as Step;
+}
+
+export async function playStep(world: World, original: Step, last: Last): Promise<Played> {
+  const step = resolve(original, last);
   const from = {
     telegram: world.telegram.calls.length,
     greenApi: world.greenApi.calls.length,
