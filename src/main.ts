@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createGreenlight } from "./app/index.js";
 import { ConfigError, loadConfig, StartupError } from "./config/index.js";
-import { redisSecrets } from "./config/redis-connection.js";
+import { processSecrets } from "./config/secrets.js";
 import { createLogger } from "./shared/logger.js";
 import { Redactor } from "./shared/redact.js";
 
@@ -22,13 +22,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const redactor = new Redactor([
-    config.env.BOT_TOKEN,
-    ...config.instances.tokens(),
-    ...(config.env.METRICS_TOKEN ? [config.env.METRICS_TOKEN] : []),
-    ...(config.env.GREEN_API_PARTNER_TOKEN ? [config.env.GREEN_API_PARTNER_TOKEN] : []),
-    ...redisSecrets(config.env),
-  ]);
+  const redactor = new Redactor(processSecrets(config.env, config.instances.all()));
   const logger = createLogger({ level: config.env.LOG_LEVEL, redactor });
   const app = createGreenlight(config, logger, { onSecrets: (tokens) => redactor.add(tokens) });
 

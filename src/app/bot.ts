@@ -38,6 +38,7 @@ export function botPart(shared: Shared) {
           access: shared.access,
           logger: logger.child({ part: "bot" }),
           transformers: shared.telegram.repliesTransformers(),
+          refusals: shared.metrics,
         },
         (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }),
       );

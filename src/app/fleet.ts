@@ -1,4 +1,5 @@
 import { teamOf } from "../config/index.js";
+import { instanceSecrets } from "../config/secrets.js";
 import { InstanceDirectory } from "../fleet/instance-directory.js";
 import { PartnerClient } from "../green-api/partner.js";
 import { TelegramFleetChannel } from "../telegram/fleet-channel.js";
@@ -40,7 +41,8 @@ export function fleetPart(shared: Shared, onSecrets: (tokens: string[]) => void)
         adminChats,
         logger,
       ),
-      onSecrets,
+      // Their webhook tokens are secrets too, not only their apiTokenInstance.
+      onSecrets: (instances) => onSecrets(instances.flatMap((i) => instanceSecrets(env, i))),
       logger,
     },
     { syncEveryMs: env.PARTNER_SYNC_INTERVAL_MS },

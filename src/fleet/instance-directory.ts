@@ -34,8 +34,10 @@ export class InstanceDirectory {
       redis: Redis;
       prefix: string;
       channel: FleetChannel | undefined;
-      /** New instance tokens: masked in every log line from now on. */
-      onSecrets: (tokens: string[]) => void;
+      /** Instances learned from the account: their secrets are masked in every log line from now on. */
+      onSecrets: (
+        instances: ReadonlyArray<{ idInstance: string; apiTokenInstance: string }>,
+      ) => void;
       logger: Logger;
     },
     private readonly options: { syncEveryMs: number },
@@ -74,7 +76,7 @@ export class InstanceDirectory {
     if (!partner) return;
     const account = await partner.getInstances();
     const merged = mergeInstances(this.deps.file ?? [], account, this.deps.greenApiUrl);
-    this.deps.onSecrets(merged.map((instance) => instance.apiTokenInstance));
+    this.deps.onSecrets(merged);
     const before = registry.names();
     registry.replace(merged);
     const { added, removed } = changes(

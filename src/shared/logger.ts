@@ -1,18 +1,20 @@
 import { type Logger, pino } from "pino";
-import { type Redactor, redactBotTokens, redactGreenApiUrl } from "./redact.js";
+import { maskPhones, type Redactor, redactBotTokens, redactGreenApiUrl } from "./redact.js";
 
 export type { Logger } from "pino";
 
 /**
- * pino with every string that leaves through it scrubbed: known secrets (tokens from config) and
- * anything shaped like a GREEN-API or Bot API URL token, wherever it sits in the log object.
+ * pino with every string that leaves through it scrubbed: known secrets (config/secrets.ts),
+ * anything shaped like a GREEN-API or Bot API URL token and phone numbers, wherever they sit in
+ * the log object.
  */
 export function createLogger(options: {
   level: string;
   redactor: Redactor;
   destination?: pino.DestinationStream;
 }): Logger {
-  const scrub = (text: string) => redactBotTokens(redactGreenApiUrl(options.redactor.redact(text)));
+  const scrub = (text: string) =>
+    maskPhones(redactBotTokens(redactGreenApiUrl(options.redactor.redact(text))));
   return pino(
     {
       level: options.level,
@@ -20,8 +22,29 @@ export function createLogger(options: {
       hooks: {
         streamWrite: scrub,
       },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: serializeError },
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+/** How deep a serialized error's causes are searched for payloads. */
+const MAX_ERROR_DEPTH = 5;
+
+/**
+ * pino's error serializer, without any `payload`: a GrammyError carries the whole request (a
+ * /code reply's text with the full phone number, setWebhook's secret_token). What tells what
+ * went wrong stays: the method, error_code and description, the message and the stack.
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error as Error);
+  return withoutPayloads(serialized, 0);
+}
+
+function withoutPayloads(value: unknown, depth: number): unknown {
+  if (depth > MAX_ERROR_DEPTH || value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if ("payload" in record) delete record.payload;
+  for (const key of Object.keys(record)) withoutPayloads(record[key], depth + 1);
+  return value;
 }

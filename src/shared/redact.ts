@@ -29,16 +29,39 @@ export class Redactor {
   }
 }
 
-/** Longest first, so a secret that contains another is masked whole. */
+/**
+ * Longest first, so a secret that contains another is masked whole. Under 4 characters a
+ * "secret" would mask ordinary words everywhere, and guards nothing anyway.
+ */
 function sorted(secrets: Iterable<string>): string[] {
   return [...new Set(secrets)]
-    .filter((secret) => secret.length >= 6)
+    .filter((secret) => secret.length >= 4)
     .sort((a, b) => b.length - a.length);
 }
 
-/** Keeps a short prefix so that operators can still tell two tokens apart in a log. */
+/** Below this, even 4 characters of a secret are too much of it to show. */
+const PREFIX_KEPT_FROM = 16;
+
+/**
+ * Keeps a short prefix of a long secret, so that operators can still tell two tokens apart in a
+ * log; a short one is masked whole.
+ */
 export function mask(secret: string): string {
-  return `${secret.slice(0, 4)}…[redacted]`;
+  return secret.length < PREFIX_KEPT_FROM ? "[redacted]" : `${secret.slice(0, 4)}…[redacted]`;
+}
+
+/**
+ * Masks what looks like a phone number in a log line: "+" and 7 or more digits (spaces, dots,
+ * dashes, brackets between), or 11 to 15 digits on their own in a string ("79001234567",
+ * "79001234567@c.us"). A JSON number (a time, a chat id) is not one: it follows a ":" or a "-".
+ * Only the first two and the last two digits stay: "+79···67".
+ */
+export function maskPhones(text: string): string {
+  const keep = (digits: string, plus: string) =>
+    `${plus}${digits.slice(0, 2)}···${digits.slice(-2)}`;
+  return text
+    .replace(/\+\d[\d\s().-]{5,}\d(?!\d)/g, (match) => keep(match.replace(/\D/g, ""), "+"))
+    .replace(/(?<=["'\s(=])\d{11,15}(?!\d)/g, (match) => keep(match, ""));
 }
 
 /** Masks the token segment of a GREEN-API URL without knowing the token: /waInstance{id}/{method}/{token}. */

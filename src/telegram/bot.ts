@@ -3,6 +3,7 @@ import type { Access } from "../access/access.js";
 import type { InstanceRegistry } from "../config/index.js";
 import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
+import { type RefusalCounter, uncounted } from "../shared/refusals.js";
 import { type BotContext, withLanguage } from "./context.js";
 import { accessGuard } from "./features/access.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin.js";
@@ -34,6 +35,8 @@ export interface BotOptions {
   logger: Logger;
   /** Installed on the bot's Api in this order: pacing, then capped auto-retry (app/telegram-api). */
   transformers: readonly Transformer[];
+  /** Counts refused updates (the metrics); nothing by default. */
+  refusals?: RefusalCounter;
 }
 
 /**
@@ -48,10 +51,16 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
   const deps = wire(bot.api);
 
   const strangerReplies = new ReplyCooldown(STRANGER_REPLY_INTERVAL_MS);
+  const guarded = {
+    access: options.access,
+    strangerReplies,
+    refusals: options.refusals ?? uncounted,
+    logger,
+  };
   bot.use(timed(logger));
   bot.use(withLanguage);
-  bot.use(pastedTokens({ access: options.access, strangerReplies, logger }));
-  bot.use(accessGuard({ access: options.access, strangerReplies, logger }));
+  bot.use(pastedTokens(guarded));
+  bot.use(accessGuard(guarded));
   bot.errorBoundary(
     (error) => apologize(error, logger),
     // Before help: they answer `/start qr-shop` deep links, help answers the plain /start.

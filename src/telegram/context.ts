@@ -1,5 +1,6 @@
 import type { Context, MiddlewareFn } from "grammy";
 import type { Lookup } from "../access/access.js";
+import type { ParsedCommand } from "../access/command.js";
 import type { Right } from "../access/roles.js";
 import type { Instance } from "../config/index.js";
 import { type Locale, localeOf, type Texts, textsFor } from "./i18n/index.js";
@@ -18,8 +19,16 @@ export interface UserAccess {
   lookup(name: string, right?: Right): Lookup;
 }
 
-/** grammY's context plus the words of the sender's language (from Telegram's language_code). */
-export type BotContext = Context & { locale: Locale; t: Texts; access: UserAccess };
+/**
+ * grammY's context plus the words of the sender's language (from Telegram's language_code), and
+ * the command addressed to us, read once by the access guard (routing uses the same reading).
+ */
+export type BotContext = Context & {
+  locale: Locale;
+  t: Texts;
+  access: UserAccess;
+  command?: ParsedCommand;
+};
 
 export const withLanguage: MiddlewareFn<BotContext> = (ctx, next) => {
   ctx.locale = localeOf(ctx.from?.language_code);

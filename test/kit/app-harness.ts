@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { createGreenlight, type Greenlight } from "../../src/app/index.js";
 import { parseEnv } from "../../src/config/env.js";
 import { type Config, configFrom } from "../../src/config/index.js";
-import { redisSecrets } from "../../src/config/redis-connection.js";
+import { processSecrets } from "../../src/config/secrets.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { Redactor } from "../../src/shared/redact.js";
 import { FakeGreenApi } from "../fakes/fake-green-api.js";
@@ -133,12 +133,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const build = (overrides: Record<string, string>) => {
     const parsed = parseEnv({ ...env, ...overrides });
     const config: Config = configFrom(parsed);
-    const redactor = new Redactor([
-      parsed.BOT_TOKEN,
-      ...(parsed.GREEN_API_PARTNER_TOKEN ? [parsed.GREEN_API_PARTNER_TOKEN] : []),
-      ...config.instances.tokens(),
-      ...redisSecrets(parsed),
-    ]);
+    // What main.ts masks: every secret of the process, the derived ones included.
+    const redactor = new Redactor(processSecrets(parsed, config.instances.all()));
     const logger = createLogger({
       level: parsed.LOG_LEVEL,
       redactor,

@@ -40,14 +40,30 @@ describe("set-up mode (no OPERATOR_IDS)", () => {
   });
 
   it("answers every other command with 'not set up yet', and touches no instance", async () => {
-    for (const command of ["/qr shop", "/status", "/logout shop"]) {
-      const text = await reply(h.telegram, 4343, () =>
-        h.telegram.userSends({ chatId: 4343, fromId: 4343, text: command }),
+    // Three people: each is answered once per cooldown (issue #22).
+    for (const [userId, command] of [
+      [4343, "/qr shop"],
+      [4353, "/status"],
+      [4363, "/logout shop"],
+    ] as const) {
+      const text = await reply(h.telegram, userId, () =>
+        h.telegram.userSends({ chatId: userId, fromId: userId, text: command }),
       );
       expect(text).toMatch(/^⚙️ greenlight is not set up yet/);
-      expect(text).toContain("OPERATOR_IDS=4343");
+      expect(text).toContain(`OPERATOR_IDS=${userId}`);
     }
     expect(h.greenApi.calls).toHaveLength(0);
+  });
+
+  it("answers one person once per cooldown, however often they write (issue #22)", async () => {
+    for (let i = 0; i < 5; i++)
+      h.telegram.userSends({ chatId: 4545, fromId: 4545, text: i % 2 ? "/start" : "/qr shop" });
+    const sends = () =>
+      h.telegram.callsOf("sendMessage").filter((c) => c.params.chat_id === 4545).length;
+    const refused = () => h.logLines.filter((line) => line.includes("one reply per person")).length;
+    // All five handled: four refusals logged, or (0.2.0) more than one answer sent.
+    await expect.poll(() => refused() === 4 || sends() > 1).toBe(true);
+    expect(sends()).toBe(1);
   });
 
   it("speaks the user's language", async () => {

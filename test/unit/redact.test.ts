@@ -3,10 +3,13 @@ import { Redactor, redactBotTokens, redactGreenApiUrl } from "../../src/shared/r
 
 describe("redaction", () => {
   it("masks every known secret, longest first", () => {
-    const redactor = new Redactor(["abcdef123456", "abcdef123456789"]);
-    const out = redactor.redact("x abcdef123456789 y abcdef123456 z");
-    expect(out).not.toContain("abcdef123456");
-    expect(out).toContain("abcd…[redacted]");
+    const redactor = new Redactor(["abcdef1234567890", "abcdef1234567890789"]);
+    const out = redactor.redact("x abcdef1234567890789 y abcdef1234567890 z");
+    expect(out).not.toContain("abcdef1234567890");
+    expect(out).not.toContain("789");
+    // 16 characters and more keep a prefix to tell tokens apart; shorter ones are masked whole.
+    expect(out).toBe("x abcd…[redacted] y abcd…[redacted] z");
+    expect(new Redactor(["abcdef123456"]).redact("x abcdef123456 z")).toBe("x [redacted] z");
   });
 
   it("masks the token segment of any GREEN-API URL", () => {

@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { Access } from "../../access/access.js";
+import { parseCommand } from "../../access/command.js";
 import type { ReplyCooldown } from "../../access/reply-cooldown.js";
 import {
   buttonRight,
@@ -8,6 +9,7 @@ import {
   TYPED_REPLY_RIGHT,
 } from "../../access/rights.js";
 import type { Logger } from "../../shared/logger.js";
+import type { RefusalCounter, RefusalReason } from "../../shared/refusals.js";
 import type { BotContext } from "../context.js";
 
 /**
@@ -23,13 +25,14 @@ import type { BotContext } from "../context.js";
 export function accessGuard(deps: {
   access: Access;
   strangerReplies: ReplyCooldown;
+  refusals: RefusalCounter;
   logger: Logger;
 }): MiddlewareFn<BotContext> {
   const { access, logger } = deps;
   return async (ctx, next) => {
     const userId = ctx.from?.id;
     const data = ctx.callbackQuery?.data;
-    const command = commandOf(ctx);
+    const command = parseCommand(ctx.message, ctx.me.username);
     const needs: Requirement | undefined = data
       ? buttonRight(data)
       : command
@@ -37,27 +40,31 @@ export function accessGuard(deps: {
         : ctx.message
           ? TYPED_REPLY_RIGHT
           : undefined;
-    const denied = (reason: string) =>
+    const denied = (reason: string, counted: RefusalReason) => {
+      deps.refusals.refused("bot", counted);
       logger.debug({ userId, chatId: ctx.chat?.id, reason, denied: true }, "update denied");
+    };
 
     if (userId === undefined || !access.isOnTeam(userId)) {
       if (ctx.callbackQuery) {
         await ctx.answerCallbackQuery({ text: ctx.t.callbacks.notAllowed });
       } else if (
         command?.name === "start" &&
+        command.toUs &&
         ctx.chat?.type === "private" &&
         userId !== undefined &&
         deps.strangerReplies.take(userId)
       ) {
         await ctx.reply(ctx.t.toolkit.strangerStart(userId), { parse_mode: "HTML" });
       }
-      if (ctx.message || ctx.callbackQuery) denied("not on the team");
+      if (ctx.message || ctx.callbackQuery) denied("not on the team", "not-on-team");
       return;
     }
     if (command && !command.toUs) return; // another bot's command in a group
+    if (command) ctx.command = command;
     if (needs === undefined) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-      if (ctx.message || ctx.callbackQuery) denied("not in the access tables");
+      if (ctx.message || ctx.callbackQuery) denied("not in the access tables", "unknown-action");
       return;
     }
     const right = needs === "team" ? "view" : needs;
@@ -70,14 +77,4 @@ export function accessGuard(deps: {
     };
     return next();
   };
-}
-
-/** The command at the start of a message: `/qr@greenlight_bot shop` → qr, addressed to us. */
-function commandOf(ctx: BotContext): { name: string; toUs: boolean } | undefined {
-  const message = ctx.message;
-  const text = message?.text ?? message?.caption;
-  const entity = (message?.entities ?? message?.caption_entities)?.[0];
-  if (!text || entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
-  const [name = "", mention] = text.slice(1, entity.length).toLowerCase().split("@");
-  return { name, toUs: !mention || mention === ctx.me.username.toLowerCase() };
 }

@@ -9,6 +9,7 @@ import type { BotContext } from "../context.js";
 import type { Texts } from "../i18n/index.js";
 import { missAnswer, missText } from "../instance-replies.js";
 import { instancePicker } from "../keyboards.js";
+import { onCommand } from "../commands.js";
 
 export interface AdminFeatureDeps {
   greenApi: GreenApiClient;
@@ -48,9 +49,10 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   ) => deps.confirmations.arm({ chatId, messageId }, { action, instance, userId });
 
   for (const action of ["logout", "reboot"] as const) {
-    composer.command(action, async (ctx) => {
+    onCommand(composer, action, async (ctx) => {
       const userId = ctx.from?.id ?? 0;
-      const visible = ctx.access.names();
+      // Admin-only, asked here as well as in the access tables.
+      const visible = ctx.access.names("administer");
       const argument = ctx.match.trim();
       if (!argument) {
         if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
@@ -60,7 +62,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
           ),
         });
       }
-      const found = ctx.access.lookup(argument);
+      const found = ctx.access.lookup(argument, "administer");
       if (!found.found) return ctx.reply(missText(ctx, found, argument), { parse_mode: "HTML" });
       const instance = found.instance;
       const { text, keyboard } = confirmation(action, instance.name, ctx.t);
@@ -73,7 +75,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
     const callback = adminCallbacks.decode(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
     if (!callback || !message) return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
-    const found = ctx.access.lookup(callback.instance);
+    const found = ctx.access.lookup(callback.instance, "administer");
     if (!found.found) return ctx.answerCallbackQuery({ text: missAnswer(ctx, found) });
     const instance = found.instance;
     const { t } = ctx;

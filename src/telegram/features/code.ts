@@ -21,6 +21,7 @@ import { phoneForChat } from "../phone-privacy.js";
 import { deliverSecret, onStartLink } from "../secret-delivery.js";
 import { rememberName, type UserNameSink } from "../user-names.js";
 import type { MessageRef } from "../session-screen.js";
+import { onCommand } from "../commands.js";
 
 export interface CodeFeatureDeps {
   pairing: PairingService;
@@ -53,7 +54,7 @@ export interface KnownPhoneSource {
 export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
-  composer.command("code", async (ctx) => {
+  onCommand(composer, "code", async (ctx) => {
     const visible = ctx.access.names();
     const [name, ...phoneWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!name) {
@@ -76,7 +77,8 @@ export function codeFeature(deps: CodeFeatureDeps): Composer<BotContext> {
   });
 
   // The private chat a "press Start first" link opened: ask for the number there.
-  composer.command(
+  onCommand(
+    composer,
     "start",
     onStartLink("code", (ctx, instance) => askPhone(ctx, deps, instance)),
   );

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import { LOCALES, textsFor } from "../i18n/index.js";
+import { onCommand } from "../commands.js";
 
 /**
  * `/start` and `/help` for the team: what the bot does, each command the reader may use with an
@@ -8,7 +9,7 @@ import { LOCALES, textsFor } from "../i18n/index.js";
  */
 export function helpFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.command(["start", "help"], (ctx) => {
+  onCommand(composer, ["start", "help"], (ctx) => {
     const may = {
       operate: ctx.access.names("operate").length > 0,
       administer: ctx.access.names("administer").length > 0,

@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { InstanceRegistry } from "../../config/index.js";
 import type { BotContext } from "../context.js";
 import { utcDate } from "../i18n/en/fleet.js";
+import { onCommand } from "../commands.js";
 
 /** Lines /instances lists: Telegram's limit is 4096 characters. */
 const SHOWN = 60;
@@ -12,9 +13,10 @@ const SHOWN = 60;
  */
 export function instancesFeature(deps: { instances: InstanceRegistry }): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.command("instances", async (ctx) => {
-    const mine = new Set(ctx.access.names());
-    if (mine.size === 0) return ctx.reply(ctx.t.access.needs(ctx.access.right));
+  onCommand(composer, "instances", async (ctx) => {
+    // Asked here too, not only through the access tables: admin-only whatever the guard decided.
+    const mine = new Set(ctx.access.names("administer"));
+    if (mine.size === 0) return ctx.reply(ctx.t.access.needs("administer"));
     const f = ctx.t.fleet.list;
     const list = deps.instances.all().filter((instance) => mine.has(instance.name));
     const fromAccount = list.filter((instance) => instance.source === "account").length;

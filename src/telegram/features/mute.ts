@@ -5,6 +5,7 @@ import type { MuteStore } from "../../alerts/mute-store.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { BotContext } from "../context.js";
 import { missText } from "../instance-replies.js";
+import { onCommand } from "../commands.js";
 
 export interface MuteFeatureDeps {
   mutes: MuteStore;
@@ -15,7 +16,7 @@ export interface MuteFeatureDeps {
 export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
-  composer.command("mute", async (ctx) => {
+  onCommand(composer, "mute", async (ctx) => {
     const t = ctx.t;
     const names = ctx.access.names();
     const reply = replier(ctx);
@@ -39,7 +40,7 @@ export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
     return reply(t.alerts.mute.muted(instance.name, forMs, clock(until, t)));
   });
 
-  composer.command("unmute", async (ctx) => {
+  onCommand(composer, "unmute", async (ctx) => {
     const t = ctx.t;
     const names = ctx.access.names();
     const reply = replier(ctx);

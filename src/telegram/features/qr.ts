@@ -17,6 +17,7 @@ import { instancePicker, qrKeyboards } from "../keyboards.js";
 import { deliverSecret, onStartLink } from "../secret-delivery.js";
 import { rememberName, type UserNameSink } from "../user-names.js";
 import type { MessageRef, SessionScreen } from "../session-screen.js";
+import { onCommand } from "../commands.js";
 
 export interface QrFeatureDeps {
   starter: SessionStarter;
@@ -39,7 +40,7 @@ const AFTER_LOGOUT_GRACE_MS = 30_000;
 export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
-  composer.command("qr", async (ctx) => {
+  onCommand(composer, "qr", async (ctx) => {
     const names = ctx.access.names();
     const argument = ctx.match.trim();
     const replyOptions = {
@@ -62,7 +63,8 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
   });
 
   // The private chat a "press Start first" link opened: do what was asked in the group.
-  composer.command(
+  onCommand(
+    composer,
     "start",
     onStartLink("qr", (ctx, instance) => startQr(deps, ctx, instance.name, {})),
   );

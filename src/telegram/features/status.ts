@@ -16,6 +16,7 @@ import type { KnownPhoneSource } from "./code.js";
 import { classifyTelegramError } from "../telegram-errors.js";
 import { utcDate } from "../i18n/en/fleet.js";
 import { addLinkButtons, renderFleetPage, utcMinute as utc } from "../status-view.js";
+import { onCommand } from "../commands.js";
 
 /** Where muted instances come from (the alerts part); optional so /status works without it. */
 export interface MuteSource {
@@ -252,7 +253,7 @@ export function statusFeature(deps: StatusFeatureDeps): Composer<BotContext> {
     return { ...rendered, page: view.page, pages: view.pages };
   };
 
-  composer.command("status", async (ctx) => {
+  onCommand(composer, "status", async (ctx) => {
     const argument = ctx.match.trim();
     const visible = ctx.access.instances();
     if (visible.length === 0) return ctx.reply(ctx.t.toolkit.noInstances);
