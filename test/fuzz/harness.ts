@@ -11,7 +11,7 @@ import { ConfirmationStore } from "../../src/access/confirmation-store.js";
 import { createGreenlight, type Greenlight } from "../../src/app/index.js";
 import { parseEnv } from "../../src/config/env.js";
 import { configFrom } from "../../src/config/index.js";
-import { redisSecrets } from "../../src/config/redis-connection.js";
+import { processSecrets } from "../../src/config/secrets.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { Redactor } from "../../src/shared/redact.js";
 import type { GreenApiCall } from "../fakes/fake-green-api.js";
@@ -135,13 +135,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const build = (overrides: Record<string, string>) => {
     const parsed = parseEnv({ ...env, ...overrides });
     const config = configFrom(parsed);
-    // As main.ts builds it: the redactor knows the secrets the process holds.
-    const redactor = new Redactor([
-      parsed.BOT_TOKEN,
-      ...config.instances.tokens(),
-      ...(parsed.METRICS_TOKEN ? [parsed.METRICS_TOKEN] : []),
-      ...redisSecrets(parsed),
-    ]);
+    // As main.ts builds it: the redactor knows every secret the process holds.
+    const redactor = new Redactor(processSecrets(parsed, config.instances.all()));
     const logger = createLogger({
       level: parsed.LOG_LEVEL,
       redactor,
