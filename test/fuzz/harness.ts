@@ -198,8 +198,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       let last = busy();
       let quietSince = Date.now();
       const deadline = Date.now() + 1_500;
-      while (Date.now() < deadline && Date.now() - quietSince < 20) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+      while (Date.now() < deadline && Date.now() - quietSince < 10) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
         const now = busy();
         if (now !== last) {
           last = now;
