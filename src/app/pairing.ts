@@ -2,6 +2,7 @@ import { PairingStore } from "../pairing/pairing-store.js";
 import { PairingWatcher } from "../pairing/pairing-watcher.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { linking } from "./linking.js";
+import { secretRights } from "./secret-rights.js";
 import type { Part, Shared } from "./shared.js";
 
 /** Watches issued pairing codes (worker role): "authorized" or "expired" on their message. */
@@ -15,6 +16,7 @@ export function pairingWatcherPart(shared: Shared): Part {
       instances: config.instances,
       logger: shared.logger.child({ part: "pairing" }),
       onLinked: linking(shared).onLinked,
+      rights: secretRights(shared),
     },
     {
       connection: connections.forBullMq(),

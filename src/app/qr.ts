@@ -4,6 +4,7 @@ import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { linking } from "./linking.js";
+import { secretRights } from "./secret-rights.js";
 import type { Part, Shared } from "./shared.js";
 
 /** The QR session worker of a process with the worker role: polls GREEN-API, edits the photos. */
@@ -31,6 +32,7 @@ export function qrWorkerPart(shared: Shared): Part {
       chatSlots: shared.chatSlots,
       counters: shared.metrics,
       onLinked: linking(shared).onLinked,
+      rights: secretRights(shared),
     },
     {
       pollIntervalMs: env.QR_POLL_INTERVAL_MS,

@@ -1,3 +1,4 @@
+import type { SecretRights } from "../access/secret-place.js";
 import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { Closure } from "../shared/closure.js";
 import type { GreenApiClient } from "../green-api/client.js";
@@ -33,6 +34,8 @@ export class PairingWatcher extends JobWorker<PairingJob> {
         userId: number,
         phone?: string,
       ) => Promise<Closure | undefined>;
+      /** Asked when a watch starts or resumes: the asker's right and the chat's place. */
+      rights?: SecretRights;
     },
     private readonly options: PairingWatcherOptions,
   ) {
@@ -50,6 +53,7 @@ export class PairingWatcher extends JobWorker<PairingJob> {
     signal: AbortSignal,
   ): Promise<LoopEnd> {
     const { store, greenApi, screen } = this.deps;
+    if (await this.endIfRevoked(instanceName, sessionId)) return "expired";
     while (!signal.aborted) {
       const record = await store.get(instanceName);
       const instance = this.deps.instances.find(instanceName);
@@ -84,6 +88,26 @@ export class PairingWatcher extends JobWorker<PairingJob> {
       );
     }
     return { suspended: true };
+  }
+
+  /**
+   * A code whose asker lost the right, or whose chat its place, since it was asked for: its
+   * message is closed at once (as if expired: the code leaves the chat), not at its expiry.
+   */
+  private async endIfRevoked(instanceName: string, sessionId: string): Promise<boolean> {
+    const { store, screen, rights } = this.deps;
+    if (!rights) return false;
+    const record = await store.get(instanceName);
+    if (!record || record.sessionId !== sessionId) return false;
+    if (rights.mayContinue(record, instanceName)) return false;
+    this.deps.logger.info(
+      { instance: instanceName, startedBy: record.startedBy, chatId: record.chatId },
+      "pairing code closed: its asker or its chat no longer may see it",
+    );
+    await screen.showExpired(target(record), instanceName, localeOf(record.locale));
+    await store.finish(instanceName, sessionId);
+    await rights.revoked(record, instanceName, "code");
+    return true;
   }
 }
 

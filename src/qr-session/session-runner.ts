@@ -10,6 +10,7 @@ import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 import { localeOf } from "../shared/locale.js";
 import type { ChatLine, EditSlots, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
+import type { SecretRights } from "../access/secret-place.js";
 
 import { LeaseGuard } from "./lease-guard.js";
 import { PollSource, type QrSource, type QrSourceFactory } from "./qr-source.js";
@@ -45,6 +46,8 @@ export interface SessionRunnerDeps {
   now?: () => number;
   /** The instance got linked: remember who and the number, read the backlog (pairing/closures.ts). */
   onLinked?: (instance: Instance, userId: number, phone?: string) => Promise<Closure | undefined>;
+  /** Asked when a session starts or resumes: its starter's right and its chat's place. */
+  rights?: SecretRights;
 }
 
 /**
@@ -94,6 +97,8 @@ export class SessionRunner {
       await store.finish(instanceName, sessionId);
       return { kind: "replaced" };
     }
+
+    await this.cancelIfRevoked(instanceName, sessionId, logger);
 
     // Opened on the first poll this worker owns: a socket is GREEN-API's only one for the instance.
     let source: QrSource | undefined;
@@ -272,6 +277,25 @@ export class SessionRunner {
     lease.stop();
     await store.releaseLease(instanceName, lease.pollerId);
     return { kind: "suspended" };
+  }
+
+  /**
+   * A session whose starter lost the right (taken off the team) or whose chat lost its place (out
+   * of SECRET_CHAT_IDS) since it was asked for is cancelled: the machine then ends it like a
+   * Cancel press, with the ordinary card, once it holds the lease.
+   */
+  private async cancelIfRevoked(instance: string, sessionId: string, logger: Logger) {
+    const rights = this.deps.rights;
+    if (!rights) return;
+    const record = await this.deps.store.get(instance);
+    if (record?.sessionId !== sessionId || record.cancelledBy !== undefined) return;
+    if (rights.mayContinue(record, instance)) return;
+    logger.info(
+      { startedBy: record.startedBy, chatId: record.chatId },
+      "QR session ends: its starter or its chat no longer may see this instance's QR",
+    );
+    await this.deps.store.requestCancel(instance, sessionId, record.startedBy);
+    await rights.revoked(record, instance, "qr");
   }
 
   /** The heartbeat (takes or renews the lease) and, when held, the session's place in its chat's line. */
