@@ -125,6 +125,12 @@ export async function checkStep(
       const from = state.checkedVersions.get(key) ?? 0;
       const versions = message.history.slice(from);
       state.checkedVersions.set(key, message.history.length);
+      // What the message said before tells its reader nothing new when an edit says it again
+      // (a session they started, ended as "cancelled" after they left the team).
+      const before = message.history
+        .slice(0, from)
+        .map((v) => `${v.text ?? ""}\n${v.caption ?? ""}`)
+        .join("\n");
       for (const version of versions) {
         if (version.photo) {
           const payload = await decode(version.photo);
@@ -147,7 +153,10 @@ export async function checkStep(
           if (coded) reached.pairingCodes += 1;
           if (coded && !secretMayGoTo(chatId, instance))
             problems.push(`a pairing code of ${instance.name} in chat ${chatId}`);
-          const named = mentions(text, instance).filter((m) => !echoed(played, m));
+          const said = mentions(before, instance);
+          const named = mentions(text, instance).filter(
+            (m) => !echoed(played, m) && !said.includes(m),
+          );
           const allowed =
             chatId > 0
               ? privateChatMaySee(chatId, instance)
