@@ -234,6 +234,9 @@ const forge = fc.record({
     "/status",
     "/qr kiosk",
     "/code helpdesk",
+    // A press as the admin on the newest bot message of the chat: hole 1's late Yes.
+    "press adm:logout-yes:kiosk",
+    "press qr:logout-yes:helpdesk",
   ),
   secret: fc.constantFrom<ForgedSecret>(
     "sha256-of-webhook-secret",

@@ -245,12 +245,22 @@ async function play(
     case "forge": {
       const actor = senderId("stranger", step.stranger);
       const chatId = chatOf(step.place, actor);
-      telegram.userSends({
-        chatId,
-        fromId: PEOPLE[step.as],
-        chatType: chatType(step.place),
-        text: step.text,
-      });
+      const data = /^press (.+)$/.exec(step.text)?.[1];
+      const target = liveBotMessages(world, chatId)[0];
+      if (data && target)
+        telegram.userPresses({
+          chatId,
+          fromId: PEOPLE[step.as],
+          messageId: target.messageId,
+          data,
+        });
+      else
+        telegram.userSends({
+          chatId,
+          fromId: PEOPLE[step.as],
+          chatType: chatType(step.place),
+          text: step.text,
+        });
       const status = await world.postUpdate(taken(world), forgedSecret(world, step.secret));
       return { actor, chatId, echo: step.text, outsider: true, forged: true, status };
     }
