@@ -25,8 +25,21 @@ export async function runSequence(world: World, steps: Step[], ignore?: RegExp):
     if (problems.length)
       return problems.map((p) => `step ${index + 1} (${describeStep(step)}): ${p}`);
   }
-  return (await checkSequenceEnd(world, METRICS_TOKEN)).filter((p) => !ignore?.test(p));
+  // A QR session shows its QR a moment after its first photo: look once more after that moment.
+  const photos = world.telegram
+    .chatIds()
+    .some((id) => world.telegram.messagesIn(id).some((m) => m.kind === "photo"));
+  const after: Step = { kind: "wait", ms: photos ? QR_AFTERMATH_MS : 0 };
+  const played = await playStep(world, after, last);
+  const problems = [
+    ...(await checkStep(world, played, state)).map((p) => `after the last step: ${p}`),
+    ...(await checkSequenceEnd(world, METRICS_TOKEN)),
+  ];
+  return problems.filter((p) => !ignore?.test(p));
 }
+
+/** Enough for a session's first QR under load (it polls GREEN-API every 100 ms here). */
+const QR_AFTERMATH_MS = 400;
 
 /** Throws with the script if the steps break a rule. */
 export async function assertSequence(world: World, steps: Step[], named = false): Promise<void> {

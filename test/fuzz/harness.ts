@@ -120,7 +120,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     QR_TIMEOUT_MS: "5000",
     GREEN_API_TIMEOUT_MS: "1000",
     SESSION_LOCK_MS: "3000",
-    STATE_POLL_INTERVAL_MS: "0",
+    STATE_POLL_INTERVAL_MS: "60000",
     PAIRING_CODE_COOLDOWN_MS: "0",
     TELEGRAM_BOT_SENDS_PER_SECOND: "0",
     TELEGRAM_GROUP_SENDS_PER_MINUTE: "0",
