@@ -25,8 +25,9 @@ const pressSame = (index: number, who: Person | "same" = "same"): Step => ({
 export const FLOWS: Step[][] = [
   // An admin logs kiosk out with Yes; a viewer then presses the same Yes.
   [say("admin", "private", "/logout kiosk"), pressSame(0), pressSame(0, "viewer")],
-  // An operator asks a QR in an untrusted group: it goes to their private chat.
-  [say("operator", "untrusted-group", "/qr kiosk"), { kind: "wait", ms: 300 }],
+  // An operator asks a QR in an untrusted group: it goes to their private chat (time to show it,
+  // even under load: the run asserts it saw a QR).
+  [say("operator", "untrusted-group", "/qr kiosk"), { kind: "wait", ms: 1_500 }],
   // A code by typed reply; someone else replies to the same prompt.
   [
     say("operator", "private", "/code kiosk"),
