@@ -192,38 +192,8 @@ export class HttpServer {
       );
       sendJson(res, status, { error: reason });
     };
-    // Anyone can knock: a refusal before authentication is a debug line and a count, not a WARN.
-    const turnAway = (status: number, reason: RefusalReason) => {
-      metrics.webhooks.inc({ result: String(status) });
-      metrics.refused("green-api-webhook", reason);
-      logger.debug({ status, reason, remote: req.socket.remoteAddress }, "webhook refused");
-      sendJson(res, status, {
-        error: status === 413 ? "body too large" : "wrong or missing secret",
-      });
-    };
-    const token = bearerToken(req.headers.authorization);
-    if (token === undefined || !mayBeAuthentic(token, webhook.secret)) {
-      req.resume();
-      return turnAway(401, "wrong-secret");
-    }
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return turnAway(413, "body-too-large");
-      throw error;
-    }
-    const idInstance = senderOf(body);
-    const sender =
-      idInstance === undefined
-        ? undefined
-        : {
-            idInstance,
-            known: webhook.instances.findById(idInstance) !== undefined,
-          };
-    const auth = authenticateNotification(token, sender, webhook.secret);
-    if (auth === "refused") return turnAway(401, "wrong-instance");
-    if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
+    const body = await this.authenticatedBody(req, res, webhook);
+    if (body === undefined) return;
     // Authenticated: 200 whatever comes of it. GREEN-API resends any other answer every minute
     // for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
@@ -262,6 +232,48 @@ export class HttpServer {
     }
     metrics.webhooks.inc({ result: "accepted" });
     sendJson(res, 200, { ok: true });
+  }
+
+  /**
+   * The body of a notification whose token vouches for the instance it names (or, in 0.3.x, the
+   * old shared secret); undefined once the request is answered with a refusal. Anyone can knock:
+   * a refusal is a debug line and a count, not a WARN, and a token of neither shape is refused on
+   * the headers, before the body is read.
+   */
+  private async authenticatedBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    webhook: NonNullable<HttpServerDeps["greenApiWebhook"]>,
+  ): Promise<Buffer | undefined> {
+    const { logger, metrics } = this.deps;
+    const turnAway = (status: 401 | 413, reason: RefusalReason) => {
+      metrics.webhooks.inc({ result: String(status) });
+      metrics.refused("green-api-webhook", reason);
+      logger.debug({ status, reason, remote: req.socket.remoteAddress }, "webhook refused");
+      sendJson(res, status, {
+        error: status === 413 ? "body too large" : "wrong or missing secret",
+      });
+      return undefined;
+    };
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined || !mayBeAuthentic(token, webhook.secret)) {
+      req.resume();
+      return turnAway(401, "wrong-secret");
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return turnAway(413, "body-too-large");
+      throw error;
+    }
+    const idInstance = senderOf(body);
+    const known = idInstance !== undefined && webhook.instances.findById(idInstance) !== undefined;
+    const sender = idInstance === undefined ? undefined : { idInstance, known };
+    const auth = authenticateNotification(token, sender, webhook.secret);
+    if (auth === "refused") return turnAway(401, "wrong-instance");
+    if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
+    return body;
   }
 
   /** One WARN per instance and hour while GREEN-API still sends the old shared WEBHOOK_SECRET. */
