@@ -123,7 +123,7 @@ type PhotoSize = {
   height: number;
   file_size: number;
 };
-type Update = { update_id: number } & Record<string, unknown>;
+export type Update = { update_id: number } & Record<string, unknown>;
 
 interface ChatState {
   chat: Chat;
@@ -441,6 +441,28 @@ export class FakeTelegram {
     const list = this.failures.get(method.toLowerCase()) ?? [];
     list.push({ error, left: times });
     this.failures.set(method.toLowerCase(), list);
+  }
+
+  /** Forgets every failure scripted with failNext and not yet used (between fuzz sequences). */
+  clearScriptedFailures(): void {
+    this.failures.clear();
+  }
+
+  /** Forgets every chat, message, press and recorded call: a fresh Telegram for the next fuzz sequence. */
+  forgetEverything(): void {
+    this.chats.clear();
+    this.callbackQueries.clear();
+    this.calls.length = 0;
+  }
+
+  /**
+   * Takes the updates waiting for getUpdates out of the queue: a test in BOT_MODE=webhook posts
+   * them to the bot's webhook itself, as Telegram would.
+   */
+  takeQueuedUpdates(): Update[] {
+    const taken = this.queue;
+    this.queue = [];
+    return taken;
   }
 
   /** The user blocks the bot: every send or edit into their private chat answers 403 from now on. */
