@@ -674,9 +674,9 @@ function printRow(f: Figures, header: boolean): void {
     f.telegramCallsPerRotation.toFixed(2),
     f.greenApiPerSessionMinute.toFixed(1),
     f.cpuCores.toFixed(2),
-    f.cpuMsPerTick.toFixed(3),
+    f.ticks > 0 ? f.cpuMsPerTick.toFixed(3) : "–",
     f.maxRssMb.toFixed(0),
-    f.redisPerTick.toFixed(2),
+    f.ticks > 0 ? f.redisPerTick.toFixed(2) : "–",
     f.queued,
   ];
   console.log(`| ${cells.join(" | ")} |`);
