@@ -59,6 +59,8 @@ const MAX_KEPT = 8;
 export const JITTER_MS = 30;
 /** A window this narrow is polled once, at its end: every rotation inside it is caught there. */
 const NARROW_MS = 2 * JITTER_MS + 150;
+/** How late a poll may go out after its time and still count as on it. */
+const LATE_MS = 100;
 const MIN_PERIOD_MS = 2_000;
 const MAX_PERIOD_MS = 300_000;
 /** A window wider than this share of the period is no rhythm worth locking to. */
@@ -148,16 +150,18 @@ export function planPoll(rhythm: Rhythm, now: number, settings: RhythmSettings):
   const earliest = Math.max(now, base + fastMs);
   if (earliest <= firstInWindow) {
     const slow = base + slowMs(lock, firstInWindow, anchor, settings);
-    if (slow + fastMs <= firstInWindow) return { at: Math.max(now, slow), window: false };
+    // (A poll goes out a little after its time: a heartbeat first, a busy event loop.)
+    if (slow + fastMs + LATE_MS <= firstInWindow) return { at: Math.max(now, slow), window: false };
     // A slow poll so close to the window that it would push the window's first one back: skip it,
     // or move it a fast poll ahead of the window when skipping it would leave too long a gap.
     if (firstInWindow - base <= MAX_SLOW_FACTOR * settings.steadyMs)
       return { at: Math.max(now, firstInWindow), window: true };
     return { at: Math.max(earliest, firstInWindow - fastMs), window: false };
   }
-  // In the window (or past it, until a poll decides the rotation is late): on its grid.
-  const steps = Math.ceil((earliest - anchor) / fastMs);
-  return { at: anchor + steps * fastMs, window: true };
+  // In the window (or past it, until a poll decides the rotation is late): on its grid; a grid
+  // point missed by a little (the last poll went out late) is taken late rather than skipped.
+  const steps = Math.ceil((earliest - LATE_MS - anchor) / fastMs);
+  return { at: Math.max(earliest, anchor + steps * fastMs), window: true };
 }
 
 /** Between windows: the calls steady polling would make in a period, less the window's. */
