@@ -259,11 +259,6 @@ export class WatchedSocketSource implements QrSource {
     return !this.distrusted && this.socket.reportsLogin;
   }
 
-  /** Whether the socket was found wanting (then this session polls). */
-  get isDistrusted(): boolean {
-    return this.distrusted;
-  }
-
   async current(signal: AbortSignal): Promise<QrAnswer | undefined> {
     if (this.distrusted) return this.poll.current(signal);
     if (this.suspect) {
