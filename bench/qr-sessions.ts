@@ -1,4 +1,5 @@
-// npm run bench [-- --quick] [-- --only=poll-500] [-- --takeover]
+// npm run bench [-- --quick] [-- --only=phase-100,naive-100] [-- --set=freshness] [-- --takeover]
+//   [-- --settle=90 --window=60] (seconds: the pause after every first QR, the measured window)
 // npm run bench -- --fleet [--workers=2 | --webhooks | --logout] [--instances=N …] (see below)
 //
 // N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
@@ -10,7 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Api } from "grammy";
+import { Api, InputFile } from "grammy";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import QRCode from "qrcode";
@@ -28,12 +29,15 @@ import { FakeTelegram } from "../test/fakes/fake-telegram.js";
 import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
 import { measureRenders, type RenderFigures } from "./render.js";
 import { percentile, redisCommandCalls } from "./stats.js";
+import type { NaiveTarget } from "./naive-bot.js";
 import { buildBenchProcesses, startWorker, stopWorker, workerStats } from "./worker-process.js";
 
 interface Scenario {
   name: string;
   sessions: number;
-  source: "poll" | "websocket";
+  source: "poll" | "websocket" | "auto";
+  /** QR_POLL_SCHEDULE; `naive`: not greenlight but the reference bot (bench/naive-bot.ts). */
+  schedule: "steady" | "phase-locked" | "naive";
   /** The fake Telegram enforces ~30/s per bot, 1/s per chat, 20/min per group. */
   rateLimited: boolean;
 }
@@ -49,6 +53,10 @@ interface Figures {
   scenario: Scenario;
   rotations: number;
   latencies: number[];
+  /** Share of the window's session-time with a QR on screen that GREEN-API no longer serves. */
+  staleShare: number;
+  qrCallsPerRotation: number;
+  greenApi429s: number;
   missed: number;
   telegramCallsPerRotation: number;
   greenApiPerSessionMinute: number;
@@ -65,27 +73,75 @@ const quick = args.includes("--quick");
 const only = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 /** Only the takeover after kill -9 and the lease's cost (a few minutes). */
 const takeoverOnly = args.includes("--takeover");
+const seconds = (flag: string) => {
+  const value = args.find((arg) => arg.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+  return value === undefined ? undefined : Number(value) * 1000;
+};
 const timing: Timing = quick
   ? { rotateMs: 6_000, settleMs: 3_000, measureMs: 20_000 }
   : { rotateMs: 20_000, settleMs: 5_000, measureMs: 60_000 };
+/**
+ * Phase-locked polling learns from three rotations, then narrows its window rotation by rotation:
+ * every scenario of the comparison settles this long (4.5 rotations) before its window, so that
+ * all are measured in their steady state. `--settle=` overrides both.
+ */
+const LEARN_SETTLE_MS = quick ? 3_000 : 90_000;
+const settleOf = (scenario: Scenario) =>
+  seconds("settle") ??
+  (scenario.schedule === "phase-locked" || scenario.source === "auto"
+    ? LEARN_SETTLE_MS
+    : timing.settleMs);
+timing.measureMs = seconds("window") ?? timing.measureMs;
 const POLL_MS = 1_000;
 /** QR_EDITS_PER_SECOND's default: the bot-wide edit budget the worker runs with. */
 const EDITS_PER_SECOND = 28;
 
+/** Issue #28's comparison: the reference bot, steady and phase-locked polling, auto; 20/100/500. */
+const FRESHNESS: Scenario[] = [20, 100, 500].flatMap((sessions) => [
+  { name: `naive-${sessions}`, sessions, source: "poll", schedule: "naive", rateLimited: false },
+  { name: `steady-${sessions}`, sessions, source: "poll", schedule: "steady", rateLimited: false },
+  {
+    name: `phase-${sessions}`,
+    sessions,
+    source: "poll",
+    schedule: "phase-locked",
+    rateLimited: false,
+  },
+  {
+    name: `auto-${sessions}`,
+    sessions,
+    source: "auto",
+    schedule: "phase-locked",
+    rateLimited: false,
+  },
+]);
+
 const SCENARIOS: Scenario[] = [
-  { name: "poll-1", sessions: 1, source: "poll", rateLimited: false },
-  { name: "poll-100", sessions: 100, source: "poll", rateLimited: false },
-  { name: "poll-500", sessions: 500, source: "poll", rateLimited: false },
-  { name: "ws-1", sessions: 1, source: "websocket", rateLimited: false },
-  { name: "ws-100", sessions: 100, source: "websocket", rateLimited: false },
-  { name: "ws-500", sessions: 500, source: "websocket", rateLimited: false },
+  ...FRESHNESS,
+  {
+    name: "ws-100",
+    sessions: 100,
+    source: "websocket",
+    schedule: "phase-locked",
+    rateLimited: false,
+  },
+  {
+    name: "ws-500",
+    sessions: 500,
+    source: "websocket",
+    schedule: "phase-locked",
+    rateLimited: false,
+  },
   {
     name: "poll-700-limited",
     sessions: 700,
     source: "poll",
+    schedule: "phase-locked",
     rateLimited: true,
   },
 ];
+/** `--set=freshness`: issue #28's comparison only. */
+const set = args.find((arg) => arg.startsWith("--set="))?.slice("--set=".length);
 
 const silent = pino({ level: "silent" });
 
@@ -98,14 +154,16 @@ async function main(): Promise<void> {
     const results: Figures[] = [];
     const scenarios = takeoverOnly
       ? []
-      : SCENARIOS.filter((s) => !only || only.split(",").includes(s.name));
+      : (set === "freshness" ? FRESHNESS : SCENARIOS).filter(
+          (s) => !only || only.split(",").includes(s.name),
+        );
     for (const scenario of scenarios) {
       const figures = await runScenario(scenario, redis.url);
       results.push(figures);
       printRow(figures, results.length === 1);
     }
     // Printed by the whole bench and by --takeover; --only picks scenarios without it.
-    if (takeoverOnly || !only) {
+    if (takeoverOnly || (!only && !set)) {
       printTakeover([
         await runTakeover("restart", redis.url),
         await runTakeover("second worker", redis.url),
@@ -143,7 +201,8 @@ async function prepare(
     enforceRateLimits: scenario.rateLimited,
   });
   telegram.userStartedBot(1001); // the operator (alerts go to their private chat)
-  const greenApi = await FakeGreenApi.start();
+  // GREEN-API's per-instance limits enforced (qr 3/s): its 429s are counted, not hidden.
+  const greenApi = await FakeGreenApi.start({ enforceRateLimits: true });
   const prefix = `bench-${scenario.name}-${Date.now()}`;
   const names = Array.from({ length: scenario.sessions }, (_, i) => `i${i}`);
   const instances = names.map((name, i) => {
@@ -173,11 +232,15 @@ async function prepare(
     QR_POLL_INTERVAL_MS: String(POLL_MS),
     QR_TIMEOUT_MS: String(3_600_000),
     QR_SOURCE: scenario.source,
+    QR_POLL_SCHEDULE: scenario.schedule === "steady" ? "steady" : "phase-locked",
     WORKER_CONCURRENCY: "1000",
     LOG_LEVEL: "warn",
     ROLE: "worker",
     ...extraEnv,
   };
+  if (scenario.schedule === "naive") {
+    return prepareNaive(scenario, telegram, greenApi, instances, env, redisUrl);
+  }
   const worker = await startWorker(env);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -256,10 +319,63 @@ async function prepare(
   };
 }
 
+/**
+ * The reference bot's side of a scenario: one photo message per session, sent as greenlight's
+ * waiting card would be, then the naive bot (its own process) polling and editing them.
+ */
+async function prepareNaive(
+  scenario: Scenario,
+  telegram: FakeTelegram,
+  greenApi: FakeGreenApi,
+  instances: Prepared["instances"],
+  env: Record<string, string>,
+  redisUrl: string,
+): Promise<Prepared> {
+  const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
+  const placeholder = await renderQrCard({ qrPng: await qrPng("waiting"), label: "waiting" });
+  const messages: Prepared["messages"] = [];
+  const targets: NaiveTarget[] = [];
+  for (const [i, instance] of instances.entries()) {
+    const chatId = 10_000 + i;
+    telegram.userStartedBot(chatId);
+    const sent = await api.sendPhoto(chatId, new InputFile(placeholder, "qr.png"));
+    messages.push({ chatId, name: instance.name, queued: false });
+    targets.push({
+      name: instance.name,
+      qrUrl: `${instance.apiUrl}/waInstance${instance.idInstance}/qr/${instance.apiTokenInstance}`,
+      chatId,
+      messageId: sent.message_id,
+    });
+  }
+  const file = join(mkdtempSync(join(tmpdir(), "greenlight-naive-")), "targets.json");
+  writeFileSync(file, JSON.stringify(targets));
+  const worker = await startWorker({ ...env, NAIVE_TARGETS: file }, "naive-bot");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const firstQrDeadline = Date.now() + 120_000;
+  while (Date.now() < firstQrDeadline) {
+    if (messages.every((m) => (telegram.messagesIn(m.chatId)[0]?.editCount ?? 0) >= 1)) break;
+    await sleep(250);
+  }
+  return {
+    telegram,
+    greenApi,
+    instances,
+    messages,
+    env,
+    worker,
+    redis,
+    async close() {
+      redis.disconnect();
+      await telegram.close();
+      await greenApi.close();
+    },
+  };
+}
+
 async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figures> {
   const prepared = await prepare(scenario, redisUrl, timing.rotateMs);
   const { telegram, greenApi, instances, messages, worker, redis } = prepared;
-  await sleep(timing.settleMs);
+  await sleep(settleOf(scenario));
 
   const redisBefore = await redisCommandCalls(redis);
   const cpuBefore = await workerStats(worker);
@@ -275,35 +391,49 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
   const latencies: number[] = [];
   let rotations = 0;
   let missed = 0;
+  let staleMs = 0;
+  const naive = scenario.schedule === "naive";
   // A session told it waits in line is not expected to show its QRs yet: its rotations are not
   // counted (the "queued" column says how many there are). Every other one must show each QR.
   const queued = messages.filter((m) => m.queued).length;
   for (const [i, { chatId, name }] of messages.entries()) {
     if (messages[i]?.queued) continue;
     const message = telegram.messagesIn(chatId)[0];
+    // Which QR each photo shows: greenlight's by its rendered bytes, the naive bot's by the QR's
+    // sha1 in its caption.
     const shown = new Map<string, number>();
     for (const version of message?.history ?? []) {
-      if (version.photo && !shown.has(sha1(version.photo)))
-        shown.set(sha1(version.photo), version.at);
+      if (!version.photo) continue;
+      const key = naive ? (version.caption ?? "") : sha1(version.photo);
+      if (!shown.has(key)) shown.set(key, version.at);
     }
+    const keyOf = async (payload: string) =>
+      naive
+        ? sha1(Buffer.from((await qrPng(payload)).toString("base64")))
+        : sha1(await renderQrCard({ qrPng: await qrPng(payload), label: name }));
     const instance = greenApi.instance(instances[i]?.idInstance ?? "");
-    for (const rotation of instance.rotationHistory().filter((r) => inWindow(r.at))) {
+    const history = instance.rotationHistory();
+    for (const [k, rotation] of history.entries()) {
+      if (!inWindow(rotation.at)) continue;
       rotations += 1;
-      const card = await renderQrCard({
-        qrPng: await qrPng(rotation.payload),
-        label: name,
-      });
-      const at = shown.get(sha1(card));
+      const at = shown.get(await keyOf(rotation.payload));
       if (at === undefined) missed += 1;
       else latencies.push(at - rotation.at);
+      // Stale from the rotation until its QR is on screen (or the next rotation, or the window's end).
+      const until = Math.min(at ?? Infinity, history[k + 1]?.at ?? Infinity, windowEnd);
+      staleMs += Math.max(0, until - rotation.at);
     }
   }
   const edits = telegram.callsOf("editMessageMedia").filter((c) => inWindow(c.at));
   const okEdits = edits.filter((c) => c.ok).length;
   const greenApiCalls = greenApi.calls.filter((c) => inWindow(c.at)).length;
+  const qrCalls = greenApi.calls.filter((c) => inWindow(c.at) && c.method === "qr").length;
+  const greenApi429s = greenApi.calls.filter((c) => inWindow(c.at) && c.status === 429).length;
+  const live = scenario.sessions - queued;
   const redisCalls = redisAfter.total - redisBefore.total;
   // Each tick runs one heartbeat script; each shown QR one more (the record update).
-  const ticks = redisAfter.eval - redisBefore.eval - okEdits;
+  // (The naive bot runs no scripts: no ticks to count.)
+  const ticks = naive ? 0 : redisAfter.eval - redisBefore.eval - okEdits;
   const minutes = (windowEnd - windowStart) / 60_000;
   const cpuMs = cpuAfter.cpuMs - cpuBefore.cpuMs;
 
@@ -312,6 +442,9 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     scenario,
     rotations,
     latencies: latencies.sort((a, b) => a - b),
+    staleShare: staleMs / Math.max(1, live * (windowEnd - windowStart)),
+    qrCallsPerRotation: qrCalls / Math.max(1, rotations),
+    greenApi429s,
     missed,
     telegramCallsPerRotation: edits.length / Math.max(1, rotations),
     greenApiPerSessionMinute: greenApiCalls / scenario.sessions / minutes,
@@ -349,6 +482,7 @@ async function runTakeover(how: "restart" | "second worker", redisUrl: string): 
     name: how === "restart" ? "to-restart" : "to-second",
     sessions: TAKEOVER_SESSIONS,
     source: "poll",
+    schedule: "phase-locked",
     rateLimited: false,
   };
   const prepared = await prepare(scenario, redisUrl, undefined);
@@ -416,6 +550,7 @@ async function runLeaseCost(leaseMs: number, redisUrl: string): Promise<LeaseCos
     name: `lease-${leaseMs}`,
     sessions: 500,
     source: "poll",
+    schedule: "phase-locked",
     rateLimited: false,
   };
   const prepared = await prepare(scenario, redisUrl, timing.rotateMs, {
@@ -496,7 +631,7 @@ function printRender(render: RenderFigures): void {
     `render per frame (median of ${render.frames}): fast ${render.fastMedianMs.toFixed(1)} ms, naive ${render.naiveMedianMs.toFixed(1)} ms, ${(render.naiveMedianMs / render.fastMedianMs).toFixed(1)}x faster; CPU per fast render ${render.fastCpuMs.toFixed(1)} ms`,
   );
   console.log(
-    `R = ${timing.rotateMs / 1000} s, poll ${POLL_MS} ms, window ${timing.measureMs / 1000} s${quick ? " (--quick)" : ""}\n`,
+    `R = ${timing.rotateMs / 1000} s, poll ${POLL_MS} ms, window ${timing.measureMs / 1000} s${quick ? " (--quick)" : ""}; settle ${(seconds("settle") ?? timing.settleMs) / 1000} s (phase-locked and auto: ${(seconds("settle") ?? LEARN_SETTLE_MS) / 1000} s); naive-*: the reference bot (1 s polls, jimp, edits, no pacing); CPU, RSS: the worker's (or the naive bot's); ticks and redis: greenlight only\n`,
   );
 }
 
@@ -507,6 +642,9 @@ const COLUMNS = [
   "p50 ms",
   "p95 ms",
   "p99 ms",
+  "stale %",
+  "qr calls/rot",
+  "GA 429s",
   "missed",
   "tg calls/rot",
   "GA req/sess·min",
@@ -529,13 +667,16 @@ function printRow(f: Figures, header: boolean): void {
     percentile(f.latencies, 50).toFixed(0),
     percentile(f.latencies, 95).toFixed(0),
     percentile(f.latencies, 99).toFixed(0),
+    (100 * f.staleShare).toFixed(2),
+    f.qrCallsPerRotation.toFixed(1),
+    f.greenApi429s,
     f.missed,
     f.telegramCallsPerRotation.toFixed(2),
     f.greenApiPerSessionMinute.toFixed(1),
     f.cpuCores.toFixed(2),
-    f.cpuMsPerTick.toFixed(3),
+    f.ticks > 0 ? f.cpuMsPerTick.toFixed(3) : "–",
     f.maxRssMb.toFixed(0),
-    f.redisPerTick.toFixed(2),
+    f.ticks > 0 ? f.redisPerTick.toFixed(2) : "–",
     f.queued,
   ];
   console.log(`| ${cells.join(" | ")} |`);

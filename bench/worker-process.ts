@@ -46,8 +46,8 @@ export function forkBenchProcess(name: string, env: Record<string, string> = {})
 }
 
 /** The real app with this environment (ROLE=worker and the rest), once it says it is running. */
-export function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = forkBenchProcess("worker", env);
+export function startWorker(env: Record<string, string>, name = "worker"): Promise<ChildProcess> {
+  const child = forkBenchProcess(name, env);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("worker did not start in 60 s")), 60_000);
     child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { GREEN_API_RATE_LIMITS } from "../green-api/rate-limiter.js";
 import { createQrSourceFactory, socketOptionsFor } from "../qr-session/qr-source.js";
 import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";
@@ -12,10 +13,13 @@ export function qrWorkerPart(shared: Shared): Part {
   const { config, settings, connections, store, greenApi, logger } = shared;
   const { env, instances } = config;
   const prefix = env.REDIS_PREFIX;
-  // A QR rotation takes its slot of the bot's one budget before it renders, and skips the edit
-  // when none comes within a poll (the next poll brings a newer QR): its call then waits for its
-  // chat's turn only.
-  const screen = new SessionScreen(shared.telegram.live(), env.QR_TIMEOUT_MS, true);
+  // A rendered QR waits for its chat's turn, then for the bot's slot right before the call, and
+  // skips the edit when that slot is more than a poll away (the next poll sends the newest QR).
+  const screen = new SessionScreen(
+    shared.telegram.live(),
+    env.QR_TIMEOUT_MS,
+    env.QR_POLL_INTERVAL_MS,
+  );
   const runner = new SessionRunner(
     {
       store,
@@ -28,7 +32,6 @@ export function qrWorkerPart(shared: Shared): Part {
         greenApi,
         socketOptionsFor(env.QR_TIMEOUT_MS, env.GREEN_API_TIMEOUT_MS),
       ),
-      editBudget: { take: (maxWaitMs, signal) => shared.pacer.takeBotSlot(maxWaitMs, signal) },
       chatSlots: shared.chatSlots,
       counters: shared.metrics,
       onLinked: linking(shared).onLinked,
@@ -36,6 +39,8 @@ export function qrWorkerPart(shared: Shared): Part {
     },
     {
       pollIntervalMs: env.QR_POLL_INTERVAL_MS,
+      phaseLocked: env.QR_POLL_SCHEDULE === "phase-locked",
+      fastPollMs: GREEN_API_RATE_LIMITS.qr?.intervalMs ?? 400,
       leaseMs: settings.leaseMs,
       stateCheckEveryMs: settings.stateCheckEveryMs,
       maxBackoffMs: settings.maxBackoffMs,

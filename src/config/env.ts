@@ -145,7 +145,13 @@ export const envSchema = z.object({
   CONFIRM_TTL_MS: milliseconds(60_000, 1_000, 600_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
   /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
-  QR_SOURCE: z.enum(["poll", "websocket"]).default("poll"),
+  QR_SOURCE: z.enum(["poll", "websocket", "auto"]).default("poll"),
+  /**
+   * `phase-locked`: learn when each QR rotates and poll at GREEN-API's 3/s only around the next
+   * rotation, slower in between (the same calls per rotation); `steady`: every QR_POLL_INTERVAL_MS.
+   */
+  // steady stays the default until phase-locked is measured no worse at 500 sessions (docs/benchmarks.md).
+  QR_POLL_SCHEDULE: z.enum(["phase-locked", "steady"]).default("steady"),
   /**
    * The share of the bot's send budget (TELEGRAM_BOT_SENDS_PER_SECOND) that QR rotations may use:
    * it sizes QR_MAX_SESSIONS (one edit per ~20 s rotation per session), which bounds their edits.

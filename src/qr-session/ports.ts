@@ -27,7 +27,11 @@ export interface QrScreen {
     locale: Locale,
   ): Promise<ScreenOutcome>;
   showMoved(target: MessageRef, instance: string, locale: Locale): Promise<ScreenOutcome>;
-  /** `signal` (shutdown) stops the edit, even while it waits for the chat's turn to send. */
+  /**
+   * `signal` (shutdown) stops the edit, even while it waits for the chat's turn to send.
+   * `no-turn`: the bot's send budget had no slot soon enough; nothing was sent (the newest QR goes
+   * at the next poll rather than this one late).
+   */
   showQr(
     target: MessageRef,
     instance: string,
@@ -35,7 +39,7 @@ export interface QrScreen {
     remainingMs: number,
     locale: Locale,
     signal?: AbortSignal,
-  ): Promise<ScreenOutcome>;
+  ): Promise<ScreenOutcome | { kind: "no-turn" }>;
   showEnd(
     target: MessageRef,
     instance: string,
@@ -65,10 +69,4 @@ export interface ChatLine {
     opts?: { force?: boolean; now?: number },
   ): Promise<number>;
   release(chatId: number, sessionId: string): Promise<void>;
-}
-
-/** The bot-wide budget of QR edits (telegram/pacing/edit-budget.ts). */
-export interface EditSlots {
-  /** Waits up to `maxWaitMs` for a slot: false when none came (the newest QR goes next tick). */
-  take(maxWaitMs: number, signal?: AbortSignal): Promise<boolean>;
 }

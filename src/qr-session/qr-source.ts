@@ -25,7 +25,7 @@ export interface QrSource {
   close(): void;
 }
 
-export type QrSourceKind = "poll" | "websocket";
+export type QrSourceKind = "poll" | "websocket" | "auto";
 
 export interface QrSourceFactory {
   open(instance: Instance, logger: Logger): QrSource;
@@ -75,6 +75,8 @@ export class SocketSource implements QrSource {
   private reopens = 0;
   private wake: (() => void) | undefined;
   private closed = false;
+  /** Hears every QR the socket pushes (the watchdog of QR_SOURCE=auto). */
+  onQr: ((message: string) => void) | undefined;
 
   constructor(
     private readonly poll: PollSource,
@@ -140,6 +142,7 @@ export class SocketSource implements QrSource {
 
   private onMessage(message: QrSocketMessage): void {
     this.latest = toAnswer(message);
+    if (message.type === "qrCode") this.onQr?.(message.message);
     this.wake?.();
   }
 
@@ -181,11 +184,16 @@ export function createQrSourceFactory(
   kind: QrSourceKind,
   greenApi: GreenApiClient,
   socketOptions: SocketSourceOptions,
+  watchOptions: WatchOptions = DEFAULT_WATCH,
 ): QrSourceFactory {
   return {
     open(instance, logger) {
       const poll = new PollSource(greenApi, instance);
-      return kind === "websocket" ? new SocketSource(poll, instance, logger, socketOptions) : poll;
+      if (kind === "poll") return poll;
+      const socket = new SocketSource(poll, instance, logger, socketOptions);
+      return kind === "websocket"
+        ? socket
+        : new WatchedSocketSource(socket, poll, logger, watchOptions);
     },
   };
 }
@@ -203,4 +211,110 @@ export function socketOptionsFor(
     idleTimeoutMs: 45_000,
     maxReopens: Math.ceil(qrTimeoutMs / 100_000) + 1,
   };
+}
+
+export interface WatchOptions {
+  /** The first look, after the socket opened: a socket that pushed nothing by then is suspect. */
+  firstWatchMs: number;
+  /** Between looks until the rotation period is learned from the socket's pushes. */
+  watchEveryMs: number;
+  /** A polled QR the socket has not pushed within this is one it never will. */
+  graceMs: number;
+}
+
+export const DEFAULT_WATCH: WatchOptions = {
+  firstWatchMs: 3_000,
+  watchEveryMs: 10_000,
+  graceMs: 1_500,
+};
+
+/**
+ * QR_SOURCE=auto: the scanqrcode socket, watched. Once per rotation period (learned from the
+ * socket's own pushes, looked at half-way between two of them so that a push in flight is not
+ * taken for a missing one) it polls `qr` through the shared limiter. A QR the poll shows that the
+ * socket has not pushed within `graceMs` means the socket is silent or behind: it is distrusted
+ * for the rest of the session and the session polls (phase-locked) instead.
+ */
+export class WatchedSocketSource implements QrSource {
+  private distrusted = false;
+  /** The QRs the socket pushed, newest last (a few: a suspect is one of the last). */
+  private readonly pushed: string[] = [];
+  private readonly pushedAt: number[] = [];
+  private nextWatchAt: number;
+  /** A polled QR the socket had not pushed yet, and what to show meanwhile. */
+  private suspect: { answer: QrAnswer & { type: "qrCode" }; at: number } | undefined;
+
+  constructor(
+    private readonly socket: SocketSource,
+    private readonly poll: PollSource,
+    private readonly logger: Logger,
+    private readonly options: WatchOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.nextWatchAt = now() + options.firstWatchMs;
+    socket.onQr = (message) => this.onPush(message);
+  }
+
+  get reportsLogin(): boolean {
+    return !this.distrusted && this.socket.reportsLogin;
+  }
+
+  async current(signal: AbortSignal): Promise<QrAnswer | undefined> {
+    if (this.distrusted) return this.poll.current(signal);
+    if (this.suspect) {
+      if (this.now() - this.suspect.at < this.options.graceMs) return this.suspect.answer;
+      this.distrust();
+      return this.poll.current(signal);
+    }
+    // The socket is down for now (between scan windows): it polls by itself.
+    if (!this.socket.reportsLogin || this.now() < this.nextWatchAt)
+      return this.socket.current(signal);
+    const answer = await this.poll.current(signal);
+    this.nextWatchAt = this.now() + (this.periodMs() ?? this.options.watchEveryMs);
+    // Anything but a QR (a login, an error) is news as good as the socket's.
+    if (answer.type !== "qrCode") return answer;
+    // A QR the socket pushed: the socket's latest is at least as new.
+    if (this.pushed.includes(answer.message)) return this.socket.current(signal);
+    this.suspect = { answer: { ...answer, type: "qrCode" }, at: this.now() };
+    return this.suspect.answer;
+  }
+
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    return this.distrusted ? this.poll.wait(ms, signal) : this.socket.wait(ms, signal);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private onPush(message: string): void {
+    if (this.pushed.at(-1) === message) return;
+    const at = this.now();
+    this.pushed.push(message);
+    this.pushedAt.push(at);
+    if (this.pushed.length > 5) {
+      this.pushed.shift();
+      this.pushedAt.shift();
+    }
+    if (this.suspect?.answer.message === message) this.suspect = undefined;
+    const period = this.periodMs();
+    // Half-way to the next push: far from a rotation, so the socket has had its chance.
+    if (period !== undefined) this.nextWatchAt = Math.max(this.nextWatchAt, at + period / 2);
+  }
+
+  /** The rotation period, once the socket's last pushes agree on one (within a tenth). */
+  private periodMs(): number | undefined {
+    const gaps = this.pushedAt.slice(1).map((t, i) => t - (this.pushedAt[i] as number));
+    if (gaps.length < 2) return undefined;
+    const sorted = [...gaps].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] as number;
+    return gaps.every((g) => Math.abs(g - median) <= median / 10) ? median : undefined;
+  }
+
+  private distrust(): void {
+    this.distrusted = true;
+    this.suspect = undefined;
+    this.socket.close();
+    this.logger.warn("QR socket missed a QR that polling saw; polling for the rest of the session");
+  }
 }

@@ -1,3 +1,4 @@
+import { emptyRhythm, observePoll, planPoll, type Rhythm } from "./poll-rhythm.js";
 import type { SessionEnd } from "./session-end.js";
 import type { SessionRecord } from "./session-record.js";
 
@@ -7,13 +8,18 @@ import type { SessionRecord } from "./session-record.js";
  * answer, Telegram's answer to an edit, a state check). SessionRunner only performs the actions
  * and reports what came of them. The model to read first is alerts/transitions.ts.
  *
- * One tick: lease → (line) → poll → (edit) → (state check) → wait → lease again. Between ticks
+ * One tick: lease → (line) → poll → (edit) → (state check) → wait → lease again. How long the
+ * wait is, poll-rhythm.ts decides: steady polling, or phase-locked around the QR's rotation. Between ticks
  * the runner keeps the lease renewed, and checks it before each poll and edit: a poller that lost
  * it (frozen past it, say) is told so by a `lost` lease observation.
  */
 
 export interface MachineSettings {
   pollIntervalMs: number;
+  /** Poll at GREEN-API's limit only around the expected rotation (poll-rhythm.ts). */
+  phaseLocked: boolean;
+  /** The closest two qr polls may be (the shared limiter's booking for qr: 3/s). */
+  fastPollMs: number;
   /**
    * How long the lease lasts unrenewed. Another poller holding it for twice this means it is
    * alive: give up.
@@ -34,6 +40,8 @@ export interface MachineState {
   heldElsewhereSince?: number;
   /** Whether the QR source reports the login itself (a socket); then no state checks. */
   sourceReportsLogin: boolean;
+  /** What the polls so far say about the QR's rotation. */
+  rhythm: Rhythm;
 }
 
 export type PollAnswer =
@@ -49,7 +57,8 @@ export type Observation =
   | { kind: "lease"; status: "held"; record: SessionRecord; placeInChat: number }
   /** The line card was shown (or had been), or the message is gone. */
   | { kind: "line-card"; gone: boolean }
-  | { kind: "polled"; answer: PollAnswer }
+  /** `sentAt`: when the poll was asked for (the answer came `now`); unset: now. */
+  | { kind: "polled"; answer: PollAnswer; sentAt?: number }
   /** `timeout`, `other`: try again; the rest end the session (GREEN-API's 401, 403, 466). */
   | { kind: "poll-failed"; failure: PollFailure }
   | { kind: "edited"; hash: string; outcome: EditOutcome }
@@ -104,7 +113,13 @@ export interface Step {
 }
 
 export function initialState(now: number, sourceReportsLogin = false): MachineState {
-  return { blockedUntil: 0, failuresInARow: 0, lastStateCheck: now, sourceReportsLogin };
+  return {
+    blockedUntil: 0,
+    failuresInARow: 0,
+    lastStateCheck: now,
+    sourceReportsLogin,
+    rhythm: emptyRhythm,
+  };
 }
 
 export function next(
@@ -120,8 +135,13 @@ export function next(
       return observation.gone
         ? step(state, log({ kind: "message-gone" }), { kind: "quit", outcome: "message-gone" })
         : step(state, waitTick(settings));
-    case "polled":
-      return onAnswer({ ...state, failuresInARow: 0 }, observation.answer, now, settings);
+    case "polled": {
+      const { answer } = observation;
+      const seen = answer.kind === "qr" ? { kind: "qr" as const, hash: answer.hash } : noQr;
+      const sentAt = observation.sentAt ?? now;
+      const rhythm = observePoll(state.rhythm, seen, sentAt, now, rhythmOf(settings));
+      return onAnswer({ ...state, failuresInARow: 0, rhythm }, answer, now, settings);
+    }
     case "poll-failed":
       return onPollFailure(state, observation.failure, settings);
     case "edited":
@@ -129,7 +149,7 @@ export function next(
     case "state":
       return observation.authorized
         ? step(state, { kind: "end", end: { kind: "authorized" } })
-        : step(state, { kind: "wait", ms: settings.pollIntervalMs, on: "source" });
+        : step(state, { kind: "wait", ms: untilNextPoll(state, now, settings), on: "source" });
   }
 }
 
@@ -266,10 +286,32 @@ function afterAnswer(
   // As of this tick's heartbeat: a QR shown by this very tick counts from the next one.
   const shown = state.record?.qrShownAt !== undefined;
   const due = now - state.lastStateCheck >= settings.stateCheckEveryMs;
-  if (shown && due && !state.sourceReportsLogin)
+  // Not in the window around a rotation: the check (up to 2 s for its turn) would delay the poll.
+  const inWindow = planPoll(state.rhythm, now, rhythmOf(settings)).window;
+  if (shown && due && !state.sourceReportsLogin && !inWindow)
     return step({ ...state, lastStateCheck: now }, ...before, { kind: "check-state" });
-  return step(state, ...before, { kind: "wait", ms: settings.pollIntervalMs, on: "source" });
+  return step(state, ...before, {
+    kind: "wait",
+    ms: untilNextPoll(state, now, settings),
+    on: "source",
+  });
 }
+
+/**
+ * Until the next poll is due, on the clock (poll-rhythm.ts): the time a tick took (heartbeat,
+ * poll, edit) comes out of the wait instead of being added to it. Before any poll: a tick.
+ */
+function untilNextPoll(state: MachineState, now: number, settings: MachineSettings): number {
+  if (state.rhythm.lastPollAt === undefined) return settings.pollIntervalMs;
+  return Math.max(0, planPoll(state.rhythm, now, rhythmOf(settings)).at - now);
+}
+
+const rhythmOf = (settings: MachineSettings) => ({
+  steadyMs: settings.pollIntervalMs,
+  fastMs: settings.fastPollMs,
+  phaseLocked: settings.phaseLocked,
+});
+const noQr = { kind: "no-qr" as const };
 
 function backoffMs(failuresInARow: number, settings: MachineSettings): number {
   const exponential = settings.pollIntervalMs * 2 ** Math.min(failuresInARow - 1, 10);

@@ -9,7 +9,7 @@ import type { Closure } from "../shared/closure.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 import { localeOf } from "../shared/locale.js";
-import type { ChatLine, EditSlots, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
+import type { ChatLine, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
 import type { SecretRights } from "../access/secret-place.js";
 
 import { LeaseGuard } from "./lease-guard.js";
@@ -38,8 +38,6 @@ export interface SessionRunnerDeps {
   logger: Logger;
   /** Where QR codes come from (polling by default). */
   sources?: QrSourceFactory;
-  /** The bot-wide budget of QR edits (Telegram's ~30/s per bot); none: edit at once. */
-  editBudget?: EditSlots;
   /** How many sessions may show live QRs in one group chat; none: no per-chat limit. */
   chatSlots?: ChatLine;
   counters?: QrCounters;
@@ -207,12 +205,13 @@ export class SessionRunner {
             }
             const source = sourceNow();
             state = { ...state, sourceReportsLogin: source.reportsLogin };
+            const sentAt = this.now();
             try {
               const answer = await source.current(stop);
               if (answer?.type === "qrCode" && seen?.message !== answer.message) {
                 seen = { message: answer.message, hash: hashQr(answer.message) };
               }
-              observation = { kind: "polled", answer: pollAnswer(answer, seen?.hash) };
+              observation = { kind: "polled", answer: pollAnswer(answer, seen?.hash), sentAt };
             } catch (error) {
               if (stop.aborted) break;
               pollError = error;
@@ -222,10 +221,6 @@ export class SessionRunner {
           }
           case "edit-qr": {
             if (!record || !seen) break;
-            if (!(await this.mayEdit(stop))) {
-              observation = { kind: "edited", hash: action.hash, outcome: { kind: "no-budget" } };
-              break;
-            }
             // Fencing: the poll may have hung past the lease; a QR it brought may be stale.
             const fence = await lease.check();
             if (fence !== "held") {
@@ -245,7 +240,8 @@ export class SessionRunner {
               this.deps.counters?.qrShown((performance.now() - started) / 1000);
             // An edit stopped by shutdown (or a lost lease): whoever resumes the session sends it.
             if (shown.kind === "failed" && stop.aborted) break;
-            observation = { kind: "edited", hash: action.hash, outcome: shown };
+            const outcome = shown.kind === "no-turn" ? { kind: "no-budget" as const } : shown;
+            observation = { kind: "edited", hash: action.hash, outcome };
             break;
           }
           case "remember-shown":
@@ -350,12 +346,6 @@ export class SessionRunner {
       await store.update(record.instance, record.sessionId, { chatQueuedOn: message });
     }
     return shown.kind;
-  }
-
-  /** Waits (up to one tick) for the bot's edit budget; false: try again next tick, newest QR then. */
-  private async mayEdit(shutdown: AbortSignal): Promise<boolean> {
-    const budget = this.deps.editBudget;
-    return budget ? budget.take(this.options.pollIntervalMs, shutdown) : true;
   }
 
   private async linkedEnd(instance: Instance, userId: number): Promise<SessionEnd> {

@@ -9,7 +9,7 @@ import { closureLines } from "./alert-view.js";
 import { cards, type Texts, textsFor } from "./i18n/index.js";
 import { qrKeyboards } from "./features/qr/keyboard.js";
 import { noButtons } from "./keyboards.js";
-import { BOT_SLOT_TAKEN } from "./pacing/index.js";
+import { NoTurnError, WITHIN_MS } from "./pacing/index.js";
 import { phoneForChat, phoneVisibilityIn } from "./phone-privacy.js";
 import { classifyTelegramError, type TelegramOutcome } from "./telegram-errors.js";
 
@@ -103,13 +103,13 @@ export function endScreen(
  */
 export class SessionScreen implements QrScreen {
   /**
-   * @param qrBotSlotTaken the session loop takes each QR edit's slot of the bot's budget in
-   *   advance (EditSlots, ChatPacer.takeBotSlot), so that edit waits for its chat's turn only.
+   * @param qrTurnWithinMs a QR edit waits at most this long for the bot's slot once its chat's turn
+   *   came (WITHIN_MS), else it is not made (`no-turn`): the next poll sends the newest QR.
    */
   constructor(
     private readonly api: Api,
     private readonly timeoutMs: number,
-    private readonly qrBotSlotTaken = false,
+    private readonly qrTurnWithinMs?: number,
   ) {}
 
   /** The first message of a session, shown while GREEN-API prepares the QR. Throws on failure. */
@@ -186,12 +186,17 @@ export class SessionScreen implements QrScreen {
     remainingMs: number,
     locale: Locale,
     signal?: AbortSignal,
-  ): Promise<TelegramOutcome> {
+  ): Promise<TelegramOutcome | { kind: "no-turn" }> {
     const t = textsFor(locale);
     const png = await renderQrCard({ qrPng, label: instance });
     const caption = t.qr.qrCaption(instance, remainingMs);
     const keyboard = qrKeyboards(t).liveQr(instance);
-    return this.edit(target, png, caption, keyboard, signal, this.qrBotSlotTaken);
+    try {
+      return await this.edit(target, png, caption, keyboard, signal, this.qrTurnWithinMs);
+    } catch (error) {
+      if (error instanceof NoTurnError) return { kind: "no-turn" };
+      throw error;
+    }
   }
 
   async showEnd(
@@ -229,19 +234,21 @@ export class SessionScreen implements QrScreen {
     caption: string,
     keyboard: InlineKeyboard,
     signal?: AbortSignal,
-    botSlotTaken = false,
+    withinMs?: number,
   ): Promise<TelegramOutcome> {
     try {
       await this.api.editMessageMedia(
         target.chatId,
         target.messageId,
         InputMediaBuilder.photo(new InputFile(png, "qr.png"), { caption, parse_mode: "HTML" }),
-        { reply_markup: keyboard, ...(botSlotTaken ? { [BOT_SLOT_TAKEN]: true } : {}) },
+        { reply_markup: keyboard, ...(withinMs !== undefined ? { [WITHIN_MS]: withinMs } : {}) },
         // grammY types its signal with its own AbortSignal shim; Node's is what it uses.
         signal as Parameters<Api["editMessageMedia"]>[4],
       );
       return { kind: "done" };
     } catch (error) {
+      // Not sent at all: the QR edit's caller decides (showQr).
+      if (error instanceof NoTurnError) throw error;
       return classifyTelegramError(error);
     }
   }

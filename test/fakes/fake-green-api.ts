@@ -352,6 +352,7 @@ export class FakeGreenApi {
   }>();
   private readonly notificationWaiters = new Set<() => void>();
   private readonly sockets = new Map<WebSocket, string>();
+  private readonly silenced = new Set<string>();
   private readonly wss = new WebSocketServer({ noServer: true });
   /** scanqrcode's scan window: `{type: "timeout"}` and a close after this long (GREEN-API: 100 s). */
   scanTimeoutMs: number;
@@ -488,6 +489,15 @@ export class FakeGreenApi {
     ).length;
   }
 
+  /**
+   * The instance's scanqrcode sockets stay open but push nothing more (a socket a proxy or the
+   * server holds open while its feed has stopped); `false` lets them speak again.
+   */
+  silenceSockets(idInstance: string | number, silent = true): void {
+    if (silent) this.silenced.add(String(idInstance));
+    else this.silenced.delete(String(idInstance));
+  }
+
   /** Drops the instance's scanqrcode sockets without a word (a network cut, a server restart). */
   dropSockets(idInstance: string | number): void {
     for (const [socket, id] of this.sockets) if (id === String(idInstance)) socket.terminate();
@@ -621,6 +631,7 @@ export class FakeGreenApi {
   private serveScan(ws: WebSocket, instance: Instance): void {
     this.sockets.set(ws, instance.idInstance);
     const push = (message: { type: string; message: unknown }) => {
+      if (this.silenced.has(instance.idInstance)) return;
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
     const pushQr = async (payload: string) =>

@@ -11,6 +11,8 @@ import type { SessionRecord } from "../../src/qr-session/session-record.js";
 
 const SETTINGS: MachineSettings = {
   pollIntervalMs: 1_000,
+  phaseLocked: true,
+  fastPollMs: 400,
   leaseMs: 6_000,
   stateCheckEveryMs: 10_000,
   maxBackoffMs: 10_000,

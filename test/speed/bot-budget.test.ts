@@ -1,104 +1,90 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { BOT_SLOT_TAKEN, ChatPacer, paceChats } from "../../src/telegram/pacing/index.js";
+import { ChatPacer, NoTurnError, paceChats, WITHIN_MS } from "../../src/telegram/pacing/index.js";
 import { redisUrl, uniquePrefix } from "../kit/redis.js";
 
-// One bot-wide Telegram budget in Redis, shared by every send of every process. A QR rotation
-// takes its slot ahead (takeBotSlot) so it can skip a stale QR, and its call then is not counted
-// a second time.
-describe("the bot's one budget: QR edits take their slot ahead", () => {
+// One bot-wide Telegram budget in Redis, shared by every send of every process. A QR rotation's
+// edit waits for its chat's turn first and takes the bot's slot right before the call, so that it
+// reaches Telegram in the slot it booked; it is not made when that slot is too far away.
+describe("the bot's one budget: QR edits take their slot last, and only if it comes soon", () => {
   const redis = new Redis(redisUrl());
   afterAll(() => redis.disconnect());
 
-  const pacer = (prefix: string, botPerSecond: number) =>
-    new ChatPacer(redis, { prefix, botPerSecond, groupPerMinute: 0, privatePerSecond: 0 });
+  const pacer = (prefix: string, botPerSecond: number, privatePerSecond = 0) =>
+    new ChatPacer(redis, { prefix, botPerSecond, groupPerMinute: 0, privatePerSecond });
 
-  const timeOf = async (work: Promise<unknown>) => {
-    const started = Date.now();
-    await work;
-    return Date.now() - started;
+  /** A grammY call through the pacing transformer; what was sent, and when. */
+  const transport = (budget: ChatPacer) => {
+    const transformer = paceChats(budget);
+    const sent: Array<{ method: string; at: number }> = [];
+    const prev = (async (method: string) => {
+      sent.push({ method, at: Date.now() });
+      return { ok: true, result: true };
+    }) as unknown as Parameters<typeof transformer>[0];
+    const call = (chatId: number, withinMs?: number) =>
+      transformer(prev, "editMessageMedia", {
+        chat_id: chatId,
+        message_id: 1,
+        ...(withinMs !== undefined ? { [WITHIN_MS]: withinMs } : {}),
+      } as never);
+    return { sent, call };
   };
 
-  it("refuses a QR edit that cannot wait once the bot's slot is taken, by any send", async () => {
+  it("does not make a QR edit whose bot slot is further away than it may wait, by any send's booking", async () => {
     const budget = pacer(uniquePrefix("bot-budget"), 1);
-    expect(await budget.takeBotSlot(0)).toBe(true);
-    expect(await budget.takeBotSlot(0)).toBe(false);
-
-    const shared = pacer(uniquePrefix("bot-budget-shared"), 1);
-    await shared.waitTurn(42); // a reply to some chat uses the second's slot
-    expect(await shared.takeBotSlot(0)).toBe(false);
+    const { sent, call } = transport(budget);
+    await call(42); // a reply to some chat uses the second's slot
+    await expect(call(43, 0)).rejects.toBeInstanceOf(NoTurnError);
+    expect(sent.map((s) => s.method)).toEqual(["editMessageMedia"]);
   });
 
   it("is one budget for every worker on the same prefix", async () => {
     const prefix = uniquePrefix("bot-budget-workers");
     const secondConnection = new Redis(redisUrl());
-    const workerA = pacer(prefix, 1);
     const workerB = new ChatPacer(secondConnection, {
       prefix,
       botPerSecond: 1,
       groupPerMinute: 0,
       privatePerSecond: 0,
     });
-    expect(await workerA.takeBotSlot(0)).toBe(true);
-    expect(await workerB.takeBotSlot(0)).toBe(false);
+    expect(await pacer(prefix, 1).waitTurn(1, undefined, 0)).toBe(true);
+    expect(await workerB.waitTurn(2, undefined, 0)).toBe(false);
     secondConnection.disconnect();
-    expect(await pacer(uniquePrefix("bot-budget-other"), 1).takeBotSlot(0)).toBe(true);
+    expect(await pacer(uniquePrefix("bot-budget-other"), 1).waitTurn(2, undefined, 0)).toBe(true);
   });
 
-  it("does not count a call twice: a call marked BOT_SLOT_TAKEN waits for its chat only", async () => {
-    const budget = pacer(uniquePrefix("bot-budget-marked"), 1);
-    const transformer = paceChats(budget);
-    const sent: string[] = [];
-    const prev = (async (method: string) => {
-      sent.push(method);
-      return { ok: true, result: true };
-    }) as unknown as Parameters<typeof transformer>[0];
-    const call = (marked: boolean) =>
-      transformer(prev, "editMessageMedia", {
-        chat_id: 42,
-        message_id: 1,
-        ...(marked ? { [BOT_SLOT_TAKEN]: true } : {}),
-      } as never);
-
-    expect(await budget.takeBotSlot(0)).toBe(true);
-    expect(await timeOf(call(true))).toBeLessThan(300);
-    // An unmarked call books the next slot of a 1/s budget: about a second away.
-    expect(await timeOf(call(false))).toBeGreaterThan(700);
-    expect(sent).toEqual(["editMessageMedia", "editMessageMedia"]);
+  it("takes the bot's slot after the chat's turn: a QR edit waiting for its chat holds no bot slot meanwhile", async () => {
+    // 1 send a second per private chat, 2 a second for the bot.
+    const budget = pacer(uniquePrefix("bot-budget-order"), 2, 1);
+    const { sent, call } = transport(budget);
+    await call(7); // chat 7's turn for the next second is gone (burst 2 for private chats)
+    await call(7);
+    const started = Date.now();
+    // Chat 7's third edit waits ~1 s for its chat; another chat's edit meanwhile is not held up
+    // by a bot slot chat 7 booked ahead (0.2.0 booked it first, then waited for the chat).
+    const waiting = call(7, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await call(8, 5_000);
+    const otherAt = Date.now() - started;
+    await waiting;
+    expect(otherAt).toBeLessThan(800);
+    expect(sent).toHaveLength(4);
+    // Sent in the order their bot slots came: chat 8 before chat 7's third.
+    expect(sent.at(-1)?.at).toBeGreaterThanOrEqual(sent.at(-2)?.at ?? Infinity);
   });
 
   it("serves waiting QR edits first come, first served, at the budget's rate, none lost", async () => {
     const budget = pacer(uniquePrefix("bot-budget-fifo"), 20);
-    const started = Date.now();
-    const grantedAt: number[] = [];
-    const order: number[] = [];
-    const granted = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        budget.takeBotSlot(5_000).then((ok) => {
-          order.push(i);
-          grantedAt.push(Date.now() - started);
-          return ok;
-        }),
-      ),
-    );
-    expect(granted).toEqual(Array(8).fill(true));
-    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const { sent, call } = transport(budget);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => call(100 + i, 5_000)));
+    expect(sent).toHaveLength(8);
     // 8 slots 50 ms apart: the last is at least 350 ms after the first (timers never fire early).
-    expect(grantedAt.at(-1)! - grantedAt[0]!).toBeGreaterThanOrEqual(340);
-  });
-
-  it("gives a slot up when the session is stopped while waiting", async () => {
-    const budget = pacer(uniquePrefix("bot-budget-abort"), 1);
-    expect(await budget.takeBotSlot(0)).toBe(true);
-    const stop = new AbortController();
-    const waiting = budget.takeBotSlot(5_000, stop.signal);
-    stop.abort();
-    expect(await waiting).toBe(false);
+    expect((sent.at(-1)?.at ?? 0) - (sent[0]?.at ?? 0)).toBeGreaterThanOrEqual(340);
   });
 
   it("never holds a QR edit when the bot is not paced", async () => {
     const budget = pacer(uniquePrefix("bot-budget-off"), 0);
-    expect(await budget.takeBotSlot(0)).toBe(true);
-    expect(await budget.takeBotSlot(0)).toBe(true);
+    expect(await budget.waitTurn(1, undefined, 0)).toBe(true);
+    expect(await budget.waitTurn(1, undefined, 0)).toBe(true);
   });
 });

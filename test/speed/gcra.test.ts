@@ -44,7 +44,7 @@ describe("ChatPacer: the bot's and each chat's limits together", () => {
       groupPerMinute: 12, // one every 5 s
       privatePerSecond: 1,
     });
-    const timeOf = async (send: Promise<void>) => {
+    const timeOf = async (send: Promise<unknown>) => {
       const started = Date.now();
       await send;
       return Date.now() - started;

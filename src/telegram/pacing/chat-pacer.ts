@@ -37,11 +37,20 @@ export interface ChatPacerOptions {
 const DEFAULT_MAX_WAIT_MS = 20_000;
 
 /**
- * Set (as a symbol key, which Telegram never sees) in the options of a call whose bot-wide slot
- * was already taken with `ChatPacer.takeBotSlot`: the call then waits for its chat's turn only,
- * so that it is not counted twice against the one bot budget.
+ * Set (as a symbol key, which Telegram never sees) in the options of a call worth making only
+ * soon, a QR rotation's edit: its value is how long the call may wait for the bot's slot once its
+ * chat's turn has come. None that soon: the call is not made (NoTurnError) and the session sends
+ * whatever QR is newest at its next poll.
  */
-export const BOT_SLOT_TAKEN: unique symbol = Symbol("greenlight.botSlotTaken");
+export const WITHIN_MS: unique symbol = Symbol("greenlight.withinMs");
+
+/** A call marked WITHIN_MS found no slot of the bot's budget in time; it was not made. */
+export class NoTurnError extends Error {
+  constructor() {
+    super("no slot of the bot's send budget in time");
+    this.name = "NoTurnError";
+  }
+}
 
 /**
  * Keeps every process of the bot under Telegram's flood limits, in Redis: each send or edit first
@@ -68,38 +77,34 @@ export class ChatPacer {
   }
 
   /**
-   * Waits for the next slot to send to `chatId`: the chat's first, then the bot's. In that order
-   * a group that must wait several seconds for its turn holds up nobody else (booking the bot's
-   * slot that far ahead would hold up every chat). Never throws: with Redis unreachable the call
-   * goes out at once.
+   * Waits for the next slot to send to `chatId`: the chat's first, then the bot's, right before the
+   * call. In that order a group that must wait several seconds for its turn holds up nobody else
+   * (booking the bot's slot that far ahead would hold up every chat), and the call reaches
+   * Telegram in the bot's slot it booked, not seconds after it among later ones: a slot booked
+   * before a wait is a slot the bot overshoots in (0.2.0's QR edits took theirs before rendering
+   * and before their chat's turn: 11 flood 429s in a soak).
+   *
+   * `withinMs`: the bot's slot is worth waiting for only this long; false when it is further
+   * away (nothing booked then). Never throws: with Redis unreachable the call goes out at once.
    */
-  async waitTurn(chatId: number, signal?: AbortSignal, botSlotTaken = false): Promise<void> {
+  async waitTurn(chatId: number, signal?: AbortSignal, withinMs?: number): Promise<boolean> {
     const { prefix } = this.options;
     const chat = chatId < 0 ? this.group : this.private;
     if (chat) await this.wait(`${prefix}:chat-pace:${chatId}`, chat, signal);
-    if (this.bot && !botSlotTaken && !signal?.aborted)
-      await this.wait(`${prefix}:bot-pace`, this.bot, signal);
+    if (!this.bot || signal?.aborted) return true;
+    return this.wait(`${prefix}:bot-pace`, this.bot, signal, withinMs);
   }
 
-  /**
-   * Takes the bot's next slot ahead of a call that is worth making only soon (a QR rotation: a
-   * newer QR comes with the next poll). Resolves true once the slot has come, or false at once
-   * when none comes within `maxWaitMs`, or when `signal` aborts the wait. The call itself is then
-   * made with BOT_SLOT_TAKEN set. Rejects when Redis does, like every other session step.
-   */
-  async takeBotSlot(maxWaitMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (!this.bot) return true;
-    const key = `${this.options.prefix}:bot-pace`;
-    const waitMs = await reserveSlot(this.redis, key, this.bot, maxWaitMs);
+  private async wait(
+    key: string,
+    limit: RateLimit,
+    signal?: AbortSignal,
+    maxWaitMs = this.options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+  ): Promise<boolean> {
+    const waitMs = await reserveSlot(this.redis, key, limit, maxWaitMs).catch(() => 0);
     if (waitMs < 0) return false;
     if (waitMs > 0) await sleep(waitMs, signal);
-    return !signal?.aborted;
-  }
-
-  private async wait(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void> {
-    const maxWaitMs = this.options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-    const waitMs = await reserveSlot(this.redis, key, limit, maxWaitMs).catch(() => 0);
-    if (waitMs > 0) await sleep(waitMs, signal);
+    return true;
   }
 }
 
@@ -109,11 +114,16 @@ export class ChatPacer {
  */
 export function paceChats(pacer: ChatPacer): Transformer {
   return async (prev, method, payload, signal) => {
-    const call = payload as { chat_id?: unknown; [BOT_SLOT_TAKEN]?: boolean } | undefined;
+    const call = payload as { chat_id?: unknown; [WITHIN_MS]?: number } | undefined;
     const chatId = call?.chat_id;
     if (PACED_METHODS.has(method) && typeof chatId === "number") {
       // grammY types its signal with its own AbortSignal shim; at run time it is Node's.
-      await pacer.waitTurn(chatId, signal as AbortSignal | undefined, call?.[BOT_SLOT_TAKEN]);
+      const turn = await pacer.waitTurn(
+        chatId,
+        signal as AbortSignal | undefined,
+        call?.[WITHIN_MS],
+      );
+      if (!turn) throw new NoTurnError();
     }
     return prev(method, payload, signal);
   };

@@ -6,16 +6,17 @@
  * 1. **The bot's one budget and each chat's** (chat-pacer.ts): a grammY transformer on every Api
  *    greenlight sends with (app/telegram-api.ts). Every send and edit waits for its turn: about
  *    28 a second for the bot, 1 a second per private chat, 19 a minute per group.
- * 2. **QR edits take their bot slot ahead** (ChatPacer.takeBotSlot, from the same budget): a
- *    session takes a slot before it renders and uploads a new QR, and skips the edit when none
- *    comes within one poll (the next poll sends whatever QR is newest then) instead of queueing a
- *    stale one. The edit then waits for its chat's turn only (BOT_SLOT_TAKEN). QR_EDITS_PER_SECOND,
+ * 2. **QR edits are worth making only soon** (WITHIN_MS, from the same budget): a rendered QR
+ *    waits for its chat's turn, then for the bot's slot right before the call, and skips the edit
+ *    when that slot is further than one poll away (NoTurnError: the next poll sends whatever QR is
+ *    newest then) instead of queueing a stale one. QR_EDITS_PER_SECOND,
  *    the share of the budget QR rotations may use, sizes the number of live sessions
  *    (QR_MAX_SESSIONS) and so bounds their edits.
  * 3. **Live QR sessions per group** (chat-slots.ts): a group keeps only a few QRs fresh at 3
  *    edits a minute each; later sessions wait their turn in that chat, and their message says so.
  *
- * The QR core sees layers 2 and 3 only as ports (qr-session/ports.ts: EditSlots, ChatLine).
+ * The QR core sees layer 2 as the `no-turn` outcome of QrScreen.showQr and layer 3 as a port
+ * (qr-session/ports.ts: ChatLine).
  */
-export { BOT_SLOT_TAKEN, ChatPacer, paceChats } from "./chat-pacer.js";
+export { ChatPacer, NoTurnError, paceChats, WITHIN_MS } from "./chat-pacer.js";
 export { ChatSlots } from "./chat-slots.js";
