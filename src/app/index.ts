@@ -4,7 +4,7 @@ import { type Config, inSetupMode, teamOf } from "../config/index.js";
 import type { Logger } from "../shared/logger.js";
 import { alertsPart } from "./alerts.js";
 import { botPart } from "./bot.js";
-import { fleetPart } from "./fleet.js";
+import { instanceDirectoryPart } from "./instance-directory.js";
 import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
@@ -56,7 +56,7 @@ export function createGreenlight(
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
         ];
   const bot = env.ROLE === "worker" ? undefined : botPart(shared);
-  const fleet = fleetPart(shared, options.onSecrets ?? (() => undefined));
+  const fleet = instanceDirectoryPart(shared, options.onSecrets ?? (() => undefined));
   let http: HttpPart | undefined;
 
   return {

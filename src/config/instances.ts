@@ -70,7 +70,7 @@ export interface KnownInstance extends Instance {
 
 /**
  * The instances an operator manages, by the name used in commands. One object per process that
- * every part holds; with a partner token its content changes at runtime (fleet/instance-directory
+ * every part holds; with a partner token its content changes at runtime (instance-directory/instance-directory
  * replaces it after each sync, and listeners hear of it), so callers ask it each time, never keep
  * a copy.
  */

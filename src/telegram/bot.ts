@@ -4,7 +4,7 @@ import { ReplyCooldown } from "../access/reply-cooldown.js";
 import type { Logger } from "../shared/logger.js";
 import { type RefusalCounter, uncounted } from "../shared/refusals.js";
 import { type BotContext, withLanguage } from "./context.js";
-import { accessGuard } from "./features/access.js";
+import { accessGuard } from "./features/access-guard/index.js";
 import { type AdminFeatureDeps, adminFeature } from "./features/admin/index.js";
 import { type AuditFeatureDeps, auditFeature } from "./features/audit/index.js";
 import { type ClaimFeatureDeps, claimFeature } from "./features/claim/index.js";

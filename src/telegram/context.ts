@@ -6,7 +6,7 @@ import type { Instance } from "../config/index.js";
 import { type Locale, localeOf, type Texts, textsFor } from "./i18n/index.js";
 
 /**
- * What the sender may do, set by the access guard (features/access.ts) before any feature runs.
+ * What the sender may do, set by the access guard (features/access-guard/) before any feature runs.
  * `right` is what this update needs by the access tables (src/access/rights.ts): lookups without
  * a right of their own use it, so a feature cannot ask for less than its entry there.
  */

@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import type { ExpiryNotice, FleetChannel } from "../fleet/ports.js";
+import type { ExpiryNotice, FleetChannel } from "../instance-directory/ports.js";
 import type { Logger } from "../shared/logger.js";
 import type { Texts } from "./i18n/index.js";
 import { utcDate } from "../shared/time-format.js";

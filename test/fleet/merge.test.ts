@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KnownInstance } from "../../src/config/index.js";
-import { expiryStage } from "../../src/fleet/expiry.js";
-import { changes, handleOf, mergeInstances } from "../../src/fleet/merge.js";
+import { expiryStage } from "../../src/instance-directory/expiry.js";
+import { changes, handleOf, mergeInstances } from "../../src/instance-directory/merge.js";
 import type { AccountInstance } from "../../src/green-api/partner.js";
 import { parseAccountDate } from "../../src/green-api/partner.js";
 

@@ -1,16 +1,16 @@
 import type { MiddlewareFn } from "grammy";
-import type { Access } from "../../access/access.js";
-import { parseCommand } from "../../access/command.js";
-import type { ReplyCooldown } from "../../access/reply-cooldown.js";
+import type { Access } from "../../../access/access.js";
+import { parseCommand } from "../../../access/command.js";
+import type { ReplyCooldown } from "../../../access/reply-cooldown.js";
 import {
   buttonRight,
   commandRight,
   type Requirement,
   TYPED_REPLY_RIGHT,
-} from "../../access/rights.js";
-import type { Logger } from "../../shared/logger.js";
-import type { RefusalCounter, RefusalReason } from "../../shared/refusals.js";
-import type { BotContext } from "../context.js";
+} from "../../../access/rights.js";
+import type { Logger } from "../../../shared/logger.js";
+import type { RefusalCounter, RefusalReason } from "../../../shared/refusals.js";
+import type { BotContext } from "../../context.js";
 
 /**
  * Deny by default, the one gate every update passes: only the team (ADMIN_IDS, OPERATOR_IDS,

@@ -16,7 +16,7 @@ export class PartnerStartError extends Error {}
 /**
  * The one owner of the instance list of a process. Without a partner token it is the instances
  * file, as before. With one it asks the account (getInstances) at start and every
- * PARTNER_SYNC_INTERVAL_MS, merges it with the file (fleet/merge.ts) and replaces the registry
+ * PARTNER_SYNC_INTERVAL_MS, merges it with the file (merge.ts) and replaces the registry
  * every part holds; the news (new and removed instances, paid periods ending) is told once to the
  * admins, by whichever process gets there first (Redis remembers what was told).
  */

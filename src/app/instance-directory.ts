@@ -1,6 +1,6 @@
 import { teamOf } from "../config/index.js";
 import { instanceSecrets } from "../config/secrets.js";
-import { InstanceDirectory } from "../fleet/instance-directory.js";
+import { InstanceDirectory } from "../instance-directory/instance-directory.js";
 import { PartnerClient } from "../green-api/partner.js";
 import { TelegramFleetChannel } from "../telegram/fleet-channel.js";
 import { textsFor } from "../telegram/i18n/index.js";
@@ -10,11 +10,11 @@ import type { Part, Shared } from "./shared.js";
 const PARTNER_TIMEOUT_MS = 30_000;
 
 /**
- * The instance list's owner (fleet/instance-directory.ts), started before every other part: with
+ * The instance list's owner (instance-directory/instance-directory.ts), started before every other part: with
  * GREEN_API_PARTNER_TOKEN the first sync decides what the others see. Every process syncs on its
  * own; the news is told once.
  */
-export function fleetPart(shared: Shared, onSecrets: (tokens: string[]) => void): Part {
+export function instanceDirectoryPart(shared: Shared, onSecrets: (tokens: string[]) => void): Part {
   const { config, connections } = shared;
   const { env } = config;
   const logger = shared.logger.child({ part: "fleet" });
