@@ -29,8 +29,9 @@ const timingSensitive = [
 
 export default defineConfig({
   test: {
-    // Starts a private redis-server (or checks REDIS_URL) once for the whole run.
-    globalSetup: ["test/setup/redis.ts"],
+    // Starts a private redis-server (or checks REDIS_URL) once for the whole run, and gives the
+    // run a folder for its one build of src/ (test/kit/app-build.ts).
+    globalSetup: ["test/setup/redis.ts", "test/setup/app-build.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
