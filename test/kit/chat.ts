@@ -32,7 +32,7 @@ export function buttonData(message: StoredMessage | undefined, label: string): s
 
 /**
  * Waits until the session message shows the QR with this payload, as a phone would scan it.
- * `timeoutMs` is for waits that include starting a process (tsx compiles on start: slow under load).
+ * `timeoutMs` is for waits that include starting a process (slow under load).
  */
 export function waitForQr(
   h: Harness,

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { builtApp } from "./app-build.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// Every file that starts processes waits here once for this run's build of src/.
+const MAIN = await builtApp();
 
 export interface BotProcess {
   child: ChildProcess;
@@ -9,10 +12,10 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs greenlight as a separate process (src through tsx), as an operator would run it. */
+/** Runs greenlight as a separate process, as an operator would run it: node dist/main.js. */
 export function spawnGreenlight(env: Record<string, string>): BotProcess {
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

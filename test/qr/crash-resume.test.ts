@@ -62,7 +62,7 @@ describe("a QR session survives the process", () => {
     const second = spawn();
     const figures: Record<string, number | undefined> = {};
     for (const [instance, message] of live) {
-      // The 20 s include the new process's start (tsx compiles on start: slow under load).
+      // The 20 s include the new process's start (slow under load).
       const left = Math.max(1, TAKEOVER_BUDGET_MS - (Date.now() - killedAt));
       const payload = next.get(instance) as string;
       const resumed = await waitForQr(h, payload, OPERATOR, left);

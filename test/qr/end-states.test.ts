@@ -162,26 +162,6 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     expect(photoMessages(h)).toHaveLength(1);
   });
 
-  it("Cancel stops polling within one poll interval and says so", async () => {
-    ask();
-    const live = await waitForQr(h, shop().currentQrPayload());
-    const callbackId = press(h, live, "✖️ Cancel");
-    const cancelled = await waitForCaption(h, "cancelled");
-    // The cancel is recorded before the press is answered; one poll interval (100 ms) later at most
-    // one request already under way may still land, none after.
-    const answeredAt = h.telegram.answeredCallback(callbackId)?.at ?? 0;
-    expect(answeredAt).toBeGreaterThan(0);
-    expect(await scanPng(cancelled.photo as Buffer)).toBeNull();
-    expect(buttonsOf(cancelled)).toEqual(["🔄 New QR"]);
-
-    // A request already under way may still land: one poll interval later, or once its turn comes
-    // under GREEN-API's 3 qr/s (the shared limiter books one every ~400 ms). None after that.
-    await pause(800);
-    const qrCalls = h.greenApi.callsOf("qr");
-    expect(qrCalls.filter((call) => call.at > answeredAt + 150).length).toBeLessThanOrEqual(1);
-    expect(qrCalls.filter((call) => call.at > answeredAt + 150 + 400)).toHaveLength(0);
-  });
-
   it("a second /qr for a running session moves it to the new message instead of starting another poller", async () => {
     ask();
     const first = await waitForQr(h, shop().currentQrPayload());

@@ -1,5 +1,6 @@
-// Start-up failures as an operator meets them: the real process (src/main.ts through tsx), one
-// line naming the variable and the fix, a non-zero exit, no stack, no secret.
+// Start-up failures as an operator meets them: the real process (dist/main.js, built as npm start
+// builds it: test/kit/app-build.ts), one line naming the variable and the fix, a non-zero exit,
+// no stack, no secret.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
