@@ -10,6 +10,7 @@ import { instancePicker } from "../../keyboards.js";
 import type { AdminAction } from "./keyboard.js";
 import { confirmation, resultText } from "./view.js";
 import { onCommand } from "../../commands.js";
+import { answerNotRun } from "../../confirm-answers.js";
 
 export interface AdminFeatureDeps {
   confirmations: ConfirmationStore;
@@ -63,22 +64,14 @@ async function confirmYes(
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(t.toolkit.confirm.working(instance.name), { parse_mode: "HTML" });
   });
-  switch (outcome.kind) {
-    case "not-yours":
-      return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(instance.name) });
-    case "already-done":
-      return ctx.answerCallbackQuery({ text: t.access.confirm.alreadyDone });
-    case "expired":
+  if (outcome.kind !== "ran")
+    return answerNotRun(ctx, outcome, instance.name, async () => {
       await ctx.answerCallbackQuery();
       await ctx.editMessageText(t.toolkit.confirm.expired, { parse_mode: "HTML" });
-      return;
-    case "stopped":
-      return;
-    case "ran":
-      await ctx.editMessageText(resultText(action, instance.name, outcome.result, t), {
-        parse_mode: "HTML",
-      });
-  }
+    });
+  await ctx.editMessageText(resultText(action, instance.name, outcome.result, t), {
+    parse_mode: "HTML",
+  });
 }
 
 /** The question on `messageId`, armed for the asker. */

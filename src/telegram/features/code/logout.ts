@@ -7,6 +7,7 @@ import type { BotContext } from "../../context.js";
 import { phoneForChat } from "../../phone-privacy.js";
 import type { MessageRef } from "../../session-screen.js";
 import { codeKeyboards } from "./keyboard.js";
+import { answerNotRun } from "../../confirm-answers.js";
 
 export interface CodeLogoutDeps {
   confirmations: ConfirmationStore;
@@ -74,25 +75,17 @@ export function codeLogout(deps: CodeLogoutDeps, ctx: BotContext, target: Messag
         await ctx.answerCallbackQuery({ text: t.code.callbacks.loggingOut });
         await ctx.editMessageText(t.code.loggingOut(name), { parse_mode: "HTML" });
       });
-      switch (outcome.kind) {
-        case "not-yours":
-          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(name) });
-        case "already-done":
-          return ctx.answerCallbackQuery({ text: t.access.confirm.alreadyDone });
-        case "expired":
+      if (outcome.kind !== "ran")
+        return answerNotRun(ctx, outcome, name, async () => {
           await ctx.answerCallbackQuery({ text: t.access.confirm.expired });
           await showKept(name);
-          return;
-        case "stopped":
-          return;
-        case "ran":
-          // The code for the same number, where a code may be shown (this message, or privately).
-          if (outcome.result.ok) return phone && codeAfter(phone);
-          await ctx.editMessageText(
-            t.code.logoutFailed(name, t.greenApi.failures[outcome.result.reason]),
-            { parse_mode: "HTML", reply_markup: codeKeyboards(t).logoutForCode(name) },
-          );
-      }
+        });
+      // The code for the same number, where a code may be shown (this message, or privately).
+      if (outcome.result.ok) return phone && codeAfter(phone);
+      await ctx.editMessageText(
+        t.code.logoutFailed(name, t.greenApi.failures[outcome.result.reason]),
+        { parse_mode: "HTML", reply_markup: codeKeyboards(t).logoutForCode(name) },
+      );
     },
   };
 }

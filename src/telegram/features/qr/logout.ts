@@ -8,6 +8,7 @@ import {
 import type { BotContext } from "../../context.js";
 import type { MessageRef, SessionScreen } from "../../session-screen.js";
 import { qrKeyboards } from "./keyboard.js";
+import { answerNotRun } from "../../confirm-answers.js";
 
 export interface QrLogoutDeps {
   screen: SessionScreen;
@@ -59,26 +60,18 @@ export function qrLogout(deps: QrLogoutDeps, ctx: BotContext, target: MessageRef
         await ctx.answerCallbackQuery({ text: t.qr.callbacks.loggingOut });
         await deps.screen.showLoggingOut(target, name, ctx.locale);
       });
-      switch (outcome.kind) {
-        case "not-yours":
-          return ctx.answerCallbackQuery({ text: t.access.confirm.notYours(name) });
-        case "already-done":
-          return ctx.answerCallbackQuery({ text: t.access.confirm.alreadyDone });
-        case "expired":
+      if (outcome.kind !== "ran")
+        return answerNotRun(ctx, outcome, name, async () => {
           await ctx.answerCallbackQuery({ text: t.access.confirm.expired });
           await keep(name);
-          return;
-        case "stopped":
-          return;
-        case "ran":
-          if (outcome.result.ok) return startAfter(AFTER_LOGOUT_GRACE_MS);
-          await deps.screen.showEnd(target, name, { kind: "needs-logout" }, ctx.locale);
-          await deps.screen.showButtons(
-            target,
-            t.qr.logoutFailed(name, t.greenApi.failures[outcome.result.reason]),
-            keyboards.logoutAndQr(name),
-          );
-      }
+        });
+      if (outcome.result.ok) return startAfter(AFTER_LOGOUT_GRACE_MS);
+      await deps.screen.showEnd(target, name, { kind: "needs-logout" }, ctx.locale);
+      await deps.screen.showButtons(
+        target,
+        t.qr.logoutFailed(name, t.greenApi.failures[outcome.result.reason]),
+        keyboards.logoutAndQr(name),
+      );
     },
   };
 }
