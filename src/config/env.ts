@@ -229,6 +229,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   checkHttps(result.data);
   checkWebhookMode(result.data);
+  checkTelegramSecretApart(result.data);
   checkTelegramWebhookPort(result.data);
   return result.data;
 }
@@ -261,6 +262,19 @@ function checkHttps(env: Env): void {
         `${name}: must be https (ALLOW_INSECURE_HTTP=1 allows http, for a server on loopback)`,
       );
   }
+}
+
+/**
+ * WEBHOOK_SECRET is readable by GREEN-API and by anyone holding an instance token (0.2's shared
+ * webhookUrlToken, getSettings): Telegram's secret set to the same value would let them post
+ * updates "from" an admin again (issue #22, hole 1).
+ */
+function checkTelegramSecretApart(env: Env): void {
+  const telegram = env.TELEGRAM_WEBHOOK_SECRET;
+  if (telegram !== undefined && telegram === env.WEBHOOK_SECRET)
+    throw new ConfigError(
+      "TELEGRAM_WEBHOOK_SECRET: must differ from WEBHOOK_SECRET, which GREEN-API can read; choose another value, or unset it to derive one from BOT_TOKEN",
+    );
 }
 
 /** Telegram delivers webhooks only to these ports (core.telegram.org/bots/api#setwebhook). */

@@ -11,6 +11,7 @@ import {
   authenticateNotification,
   bearerToken,
   type IgnoreReason,
+  instanceTokensOf,
   isAuthorized,
   judgeNotification,
   mayBeAuthentic,
@@ -92,6 +93,9 @@ export class HttpServer {
   private readonly sharedSecretWarned = new Map<string, number>();
   /** Present with the GREEN-API webhook: its notifications are handed on behind the 200. */
   private readonly ingest?: WebhookIngest;
+  /** The known instances' tokens, for the header check; dropped whenever the instances change. */
+  private instanceTokens?: Set<string>;
+  private stopWatchingInstances?: () => void;
 
   constructor(private readonly deps: HttpServerDeps) {
     if (deps.greenApiWebhook) {
@@ -100,6 +104,9 @@ export class HttpServer {
         concurrency: deps.greenApiWebhook.concurrency,
         metrics: deps.metrics,
         onError: (error) => deps.logger.error({ err: error }, "webhook hand-over failed"),
+      });
+      this.stopWatchingInstances = deps.greenApiWebhook.instances.onChange(() => {
+        this.instanceTokens = undefined;
       });
     }
     this.server = createServer((req, res) => {
@@ -130,6 +137,7 @@ export class HttpServer {
 
   /** Stops taking requests, then hands on the notifications already acknowledged (bounded). */
   async close(): Promise<void> {
+    this.stopWatchingInstances?.();
     if (this.server.listening) {
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeAllConnections();
@@ -237,8 +245,8 @@ export class HttpServer {
   /**
    * The body of a notification whose token vouches for the instance it names (or, in 0.3.x, the
    * old shared secret); undefined once the request is answered with a refusal. Anyone can knock:
-   * a refusal is a debug line and a count, not a WARN, and a token of neither shape is refused on
-   * the headers, before the body is read.
+   * a refusal is a debug line and a count, not a WARN, and a token that is neither a known
+   * instance's nor the shared secret is refused on the headers, before the body is read.
    */
   private async authenticatedBody(
     req: IncomingMessage,
@@ -256,7 +264,8 @@ export class HttpServer {
       return undefined;
     };
     const token = bearerToken(req.headers.authorization);
-    if (token === undefined || !mayBeAuthentic(token, webhook.secret)) {
+    this.instanceTokens ??= instanceTokensOf(webhook.instances, webhook.secret);
+    if (token === undefined || !mayBeAuthentic(token, webhook.secret, this.instanceTokens)) {
       req.resume();
       return turnAway(401, "wrong-secret");
     }

@@ -39,7 +39,7 @@ export function askToConfirm(
 /**
  * A press on Yes: the action runs once, only for the user who asked and only in time (the
  * confirmation decides, access/confirmation.ts). `onConfirmed` runs first, once the press counted
- * (say "working…"; false: it cannot go on).
+ * (say "working…"; false: it cannot go on; a throw: nothing ran and the question is armed again).
  */
 export async function confirmedAction(
   deps: ConfirmedActionDeps,
@@ -47,12 +47,22 @@ export async function confirmedAction(
   request: ActionRequest,
   onConfirmed: () => Promise<boolean | void>,
 ): Promise<ConfirmedOutcome> {
-  const decision = await deps.confirmations.take(message, {
+  const pending = {
     action: ARMED_AS[request.action],
     instance: request.instance.name,
     userId: request.userId,
-  });
+  };
+  const decision = await deps.confirmations.take(message, pending);
   if (decision !== "confirmed") return { kind: decision };
-  if ((await onConfirmed()) === false) return { kind: "stopped" };
+  let goOn: boolean | void;
+  try {
+    goOn = await onConfirmed();
+  } catch (error) {
+    // Telegram refused the "working…" step and nothing was done: the question stands again, so
+    // that the next Yes runs it instead of answering "already done" for an action never run.
+    await deps.confirmations.arm(message, pending).catch(() => undefined);
+    throw error;
+  }
+  if (goOn === false) return { kind: "stopped" };
   return { kind: "ran", result: await deps.actions.run(request) };
 }

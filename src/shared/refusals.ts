@@ -8,7 +8,7 @@ export type RefusalWhere = "green-api-webhook" | "telegram-webhook" | "bot";
 export type RefusalReason =
   /** No secret, or a wrong one (webhooks). */
   | "wrong-secret"
-  /** A token for another instance, or for one greenlight does not know. */
+  /** A known instance's token on a notification that names another instance. */
   | "wrong-instance"
   | "body-too-large"
   /** An update from somebody not on the team. */

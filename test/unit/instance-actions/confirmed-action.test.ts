@@ -88,6 +88,23 @@ describe("confirmedAction: a Yes runs the action once, for the asker only, in ti
     expect(calls).toEqual([]);
   });
 
+  it("onConfirmed throwing (Telegram refused 'working…') runs nothing and leaves the question armed", async () => {
+    const { calls, confirmations, message, press } = setup();
+    await askToConfirm(confirmations, message, {
+      action: "logout",
+      instance: "shop",
+      userId: ASKER,
+    });
+    const refused = press("logout", ASKER, async () => {
+      throw new Error("429: retry after 120");
+    });
+    await expect(refused).rejects.toThrow("429");
+    expect(calls).toEqual([]);
+    expect(await press("logout", 99)).toEqual({ kind: "not-yours" });
+    expect(await press("logout", ASKER)).toEqual({ kind: "ran", result: { ok: true } });
+    expect(calls).toEqual(["logout"]);
+  });
+
   it("a question armed before the upgrade (by its old name) is still answered", async () => {
     const { calls, confirmations, message, press } = setup();
     await confirmations.arm(message, { action: "code-logout", instance: "shop", userId: ASKER });
