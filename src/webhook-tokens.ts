@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "./config/index.js";
-import { instanceWebhookToken } from "./config/webhook-secrets.js";
+import { instanceTokenKey, instanceWebhookToken } from "./config/webhook-secrets.js";
 
 /**
  * `npm run webhook-tokens [-- idInstance…]`: each configured instance's own GREEN-API
@@ -31,14 +31,13 @@ function main(): void {
     process.stderr.write(`greenlight: "${bad}" is not an idInstance (digits only)\n`);
     process.exit(2);
   }
+  const key = instanceTokenKey({ BOT_TOKEN: config.env.BOT_TOKEN, WEBHOOK_SECRET: secret });
   const rows = [
     ...config.instances.all().map((instance) => [instance.name, instance.idInstance]),
     ...extra.map((id) => [config.instances.findById(id)?.name ?? "-", id]),
   ];
   for (const [name, idInstance] of rows) {
-    process.stdout.write(
-      `${name} ${idInstance} ${instanceWebhookToken(secret, idInstance ?? "")}\n`,
-    );
+    process.stdout.write(`${name} ${idInstance} ${instanceWebhookToken(key, idInstance ?? "")}\n`);
   }
 }
 

@@ -8,7 +8,7 @@ import { checkHealth } from "../http/health.js";
 import { HttpServer } from "../http/server.js";
 import { QuotaStore } from "../green-api/quota-store.js";
 import { TELEGRAM_WEBHOOK_PATH, telegramWebhookHandler } from "../http/telegram-webhook.js";
-import { telegramSecretToken } from "../config/webhook-secrets.js";
+import { instanceTokenKey, telegramSecretToken } from "../config/webhook-secrets.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Queues } from "../jobs/queues.js";
 import { qrJobs } from "../qr-session/qr-queue.js";
@@ -73,7 +73,14 @@ export async function startHttp(deps: {
     ...(env.WEBHOOK_SECRET
       ? {
           greenApiWebhook: {
-            secret: env.WEBHOOK_SECRET,
+            keys: {
+              tokenKey: instanceTokenKey({
+                BOT_TOKEN: env.BOT_TOKEN,
+                WEBHOOK_SECRET: env.WEBHOOK_SECRET,
+              }),
+              sharedSecret:
+                env.WEBHOOK_ACCEPT_SHARED_SECRET === "1" ? env.WEBHOOK_SECRET : undefined,
+            },
             instances: deps.instances,
             enqueue: (instance, state, at) => alertIntake.webhookState(instance, state, at),
             recordQuota: (instance, quota) => quotas.record(instance, quota),

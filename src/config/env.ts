@@ -79,6 +79,12 @@ export const envSchema = z.object({
    * instance: that still works in 0.3.x, with a warning.
    */
   WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  /**
+   * 1: WEBHOOK_SECRET itself, 0.2.0's one token for every instance, is still accepted (with a
+   * warning), so an upgraded deployment keeps its alerts. 0: only each instance's own token; set
+   * it once every instance has its own.
+   */
+  WEBHOOK_ACCEPT_SHARED_SECRET: z.enum(["0", "1"]).default("1"),
   /** Telegram's secret_token in BOT_MODE=webhook. Unset: derived from BOT_TOKEN. */
   TELEGRAM_WEBHOOK_SECRET: z
     .string()

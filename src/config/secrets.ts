@@ -1,16 +1,16 @@
 import type { Env } from "./env.js";
 import { redisSecrets } from "./redis-connection.js";
-import { instanceWebhookToken, telegramSecretToken } from "./webhook-secrets.js";
+import { instanceTokenKey, instanceWebhookToken, telegramSecretToken } from "./webhook-secrets.js";
 
 /** What of an instance is secret: its apiTokenInstance and, with WEBHOOK_SECRET, its webhook token. */
 export function instanceSecrets(
-  env: Pick<Env, "WEBHOOK_SECRET">,
+  env: Pick<Env, "BOT_TOKEN" | "WEBHOOK_SECRET">,
   instance: { idInstance: string; apiTokenInstance: string },
 ): string[] {
-  return [
-    instance.apiTokenInstance,
-    ...(env.WEBHOOK_SECRET ? [instanceWebhookToken(env.WEBHOOK_SECRET, instance.idInstance)] : []),
-  ];
+  const { BOT_TOKEN, WEBHOOK_SECRET } = env;
+  if (WEBHOOK_SECRET === undefined) return [instance.apiTokenInstance];
+  const key = instanceTokenKey({ BOT_TOKEN, WEBHOOK_SECRET });
+  return [instance.apiTokenInstance, instanceWebhookToken(key, instance.idInstance)];
 }
 
 /**
@@ -30,6 +30,9 @@ export function processSecrets(
   return [
     env.BOT_TOKEN,
     telegramSecretToken(env),
+    ...(env.WEBHOOK_SECRET
+      ? [instanceTokenKey({ BOT_TOKEN: env.BOT_TOKEN, WEBHOOK_SECRET: env.WEBHOOK_SECRET })]
+      : []),
     ...optional,
     ...redisSecrets(env),
     ...instances.flatMap((instance) => instanceSecrets(env, instance)),

@@ -55,9 +55,19 @@ export function isAuthorized(header: string | undefined, secret: string): boolea
 }
 
 /** The tokens of the instances greenlight knows (config/webhook-secrets.ts), for the header check. */
-export function instanceTokensOf(instances: InstanceRegistry, webhookSecret: string): Set<string> {
+/**
+ * How notifications are checked: `tokenKey` derives each instance's token
+ * (config/webhook-secrets.ts); `sharedSecret` is 0.2.0's one token for every instance, accepted
+ * while WEBHOOK_ACCEPT_SHARED_SECRET=1 (undefined: refused).
+ */
+export interface NotificationKeys {
+  tokenKey: string;
+  sharedSecret: string | undefined;
+}
+
+export function instanceTokensOf(instances: InstanceRegistry, tokenKey: string): Set<string> {
   return new Set(
-    instances.all().map((instance) => instanceWebhookToken(webhookSecret, instance.idInstance)),
+    instances.all().map((instance) => instanceWebhookToken(tokenKey, instance.idInstance)),
   );
 }
 
@@ -69,12 +79,15 @@ export function instanceTokensOf(instances: InstanceRegistry, webhookSecret: str
  */
 export function mayBeAuthentic(
   token: string | undefined,
-  webhookSecret: string,
+  sharedSecret: string | undefined,
   instanceTokens: ReadonlySet<string>,
 ): boolean {
   if (token === undefined) return false;
-  return instanceTokens.has(token) || sameSecret(token, webhookSecret);
+  return instanceTokens.has(token) || isShared(token, sharedSecret);
 }
+
+const isShared = (token: string, sharedSecret: string | undefined) =>
+  sharedSecret !== undefined && sameSecret(token, sharedSecret);
 
 /**
  * Who vouches for a notification. "instance": the token of the instance the body names (a known
@@ -86,11 +99,11 @@ export type NotificationAuth = "instance" | "shared" | "refused";
 export function authenticateNotification(
   token: string,
   sender: { idInstance: string; known: boolean } | undefined,
-  webhookSecret: string,
+  keys: NotificationKeys,
 ): NotificationAuth {
-  if (sender?.known && sameSecret(token, instanceWebhookToken(webhookSecret, sender.idInstance)))
+  if (sender?.known && sameSecret(token, instanceWebhookToken(keys.tokenKey, sender.idInstance)))
     return "instance";
-  return sameSecret(token, webhookSecret) ? "shared" : "refused";
+  return isShared(token, keys.sharedSecret) ? "shared" : "refused";
 }
 
 /** The idInstance a body names, if it is a notification at all; never throws. */

@@ -15,6 +15,7 @@ import {
   isAuthorized,
   judgeNotification,
   mayBeAuthentic,
+  type NotificationKeys,
   senderOf,
 } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
@@ -34,8 +35,8 @@ export interface HttpServerDeps {
   metricsToken?: string;
   /** Off (404) unless WEBHOOK_SECRET is set. */
   greenApiWebhook?: {
-    /** WEBHOOK_SECRET: each instance's token derives from it (config/webhook-secrets.ts). */
-    secret: string;
+    /** What each instance's token derives from, and 0.2.0's shared token while it is accepted. */
+    keys: NotificationKeys;
     instances: InstanceRegistry;
     /** Hands the state to the watcher; the answer does not wait for the alert. */
     enqueue: (instance: string, state: StateInstance, at: number) => Promise<void>;
@@ -264,8 +265,11 @@ export class HttpServer {
       return undefined;
     };
     const token = bearerToken(req.headers.authorization);
-    this.instanceTokens ??= instanceTokensOf(webhook.instances, webhook.secret);
-    if (token === undefined || !mayBeAuthentic(token, webhook.secret, this.instanceTokens)) {
+    this.instanceTokens ??= instanceTokensOf(webhook.instances, webhook.keys.tokenKey);
+    if (
+      token === undefined ||
+      !mayBeAuthentic(token, webhook.keys.sharedSecret, this.instanceTokens)
+    ) {
       req.resume();
       return turnAway(401, "wrong-secret");
     }
@@ -279,7 +283,7 @@ export class HttpServer {
     const idInstance = senderOf(body);
     const known = idInstance !== undefined && webhook.instances.findById(idInstance) !== undefined;
     const sender = idInstance === undefined ? undefined : { idInstance, known };
-    const auth = authenticateNotification(token, sender, webhook.secret);
+    const auth = authenticateNotification(token, sender, webhook.keys);
     if (auth === "refused") return turnAway(401, "wrong-instance");
     if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
     return body;

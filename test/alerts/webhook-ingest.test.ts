@@ -145,7 +145,10 @@ async function gatedServer(options: { capacity: number; drainTimeoutMs?: number 
     metrics,
     health: async () => ({ status: "ok" }) as never,
     greenApiWebhook: {
-      secret: WEBHOOK_SECRET,
+      keys: {
+        tokenKey: "not used: these posts carry the shared secret",
+        sharedSecret: WEBHOOK_SECRET,
+      },
       instances: new InstanceRegistry([
         { name: "shop", idInstance: SHOP_ID, apiTokenInstance: "t".repeat(50), apiUrl: "" },
       ]),

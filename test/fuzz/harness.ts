@@ -2,7 +2,7 @@
 // reset between sequences instead of restarted. Steps are posted to the bot's webhook as Telegram
 // (or a forger, or GREEN-API) would, and each step's answer is awaited: the step is over when the
 // bot has answered the POST and nothing more happens for a moment.
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { Api, InlineKeyboard } from "grammy";
@@ -28,15 +28,19 @@ import {
   TEAM_ENV,
   TRUSTED_GROUP,
 } from "./model.js";
+import { documentedInstanceToken } from "../kit/webhook-token.js";
 
 export const WEBHOOK_SECRET = "fuzz-webhook-secret-0123456789abcdef";
 const WEBHOOK_URL = "https://greenlight.example.com/";
 const QUEUES = /^(qr-sessions|pairing-watch|state-watch|state-check):/;
 export const METRICS_TOKEN = "fuzz-metrics-token-0123456789";
 
-/** The per-instance webhookUrlToken the issue asks for: HMAC(WEBHOOK_SECRET, idInstance). */
+/** The bot's token at the fake Telegram: each instance's webhook token derives from it too. */
+const BOT_TOKEN = "123456:FUZZ-token-0123456789abcdefghijklmn";
+
+/** The per-instance webhookUrlToken, by the README's formula (test/kit/webhook-token.ts). */
 export function perInstanceToken(idInstance: string): string {
-  return createHmac("sha256", WEBHOOK_SECRET).update(idInstance).digest("hex");
+  return documentedInstanceToken(BOT_TOKEN, WEBHOOK_SECRET, idInstance);
 }
 
 /** What 0.2.0 used as Telegram's secret_token: computable by anyone who knows WEBHOOK_SECRET. */
@@ -94,7 +98,7 @@ async function twice<T>(call: () => Promise<T>): Promise<T> {
 }
 
 export async function startWorld(options: WorldOptions): Promise<World> {
-  const telegram = await FakeTelegram.start();
+  const telegram = await FakeTelegram.start({ token: BOT_TOKEN });
   const greenApi = await FakeGreenApi.start({ enforceRateLimits: false });
   for (const instance of INSTANCES) {
     greenApi.addInstance({

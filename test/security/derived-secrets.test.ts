@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "../../src/config/env.js";
 import { processSecrets } from "../../src/config/secrets.js";
-import { instanceWebhookToken, telegramSecretToken } from "../../src/config/webhook-secrets.js";
+import {
+  instanceTokenKey,
+  instanceWebhookToken,
+  telegramSecretToken,
+} from "../../src/config/webhook-secrets.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { Redactor } from "../../src/shared/redact.js";
 
@@ -33,7 +37,11 @@ describe("the redactor of a running process (hole 3)", () => {
       "redis-pass-0123",
       "sentinel-pass-0123",
       instance.apiTokenInstance,
-      instanceWebhookToken(env.WEBHOOK_SECRET ?? "", instance.idInstance),
+      instanceTokenKey({ BOT_TOKEN: env.BOT_TOKEN, WEBHOOK_SECRET: env.WEBHOOK_SECRET ?? "" }),
+      instanceWebhookToken(
+        instanceTokenKey({ BOT_TOKEN: env.BOT_TOKEN, WEBHOOK_SECRET: env.WEBHOOK_SECRET ?? "" }),
+        instance.idInstance,
+      ),
     ];
     const lines: string[] = [];
     const logger = createLogger({

@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { telegramSecretToken } from "../../src/config/webhook-secrets.js";
 import { GROUP_CHAT, type Harness, OPERATOR, SHOP, STRANGER, SUPPORT } from "../kit/app-harness.js";
@@ -13,6 +12,7 @@ import {
   stateNotification,
   WEBHOOK_SECRET,
 } from "../alerts/kit.js";
+import { documentedInstanceToken } from "../kit/webhook-token.js";
 
 /**
  * Issue #22 review: what an outsider (or a team member reaching past their role) would try
@@ -26,7 +26,7 @@ const PHONE = "79001234567";
 
 /** The documented formula (README "GREEN-API webhook"), written out, not imported. */
 const tokenOf = (idInstance: string) =>
-  createHmac("sha256", WEBHOOK_SECRET).update(idInstance).digest("hex");
+  documentedInstanceToken(h.env.BOT_TOKEN ?? "", WEBHOOK_SECRET, idInstance);
 
 let h: Harness;
 let secret: string;

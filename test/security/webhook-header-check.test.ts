@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, SHOP } from "../kit/app-harness.js";
 import { httpUrl, postWebhook, startWatching, WEBHOOK_SECRET } from "../alerts/kit.js";
-import { createHmac } from "node:crypto";
+import { documentedInstanceToken } from "../kit/webhook-token.js";
 
 /**
  * Issue #22 review, hole 6 ("check headers before bodies"): the header check accepted any token of
@@ -10,12 +10,11 @@ import { createHmac } from "node:crypto";
  * per request with a made-up one. Only a known instance's token (or, in 0.3.x, the shared
  * secret) now gets its body read.
  */
-const tokenOf = (idInstance: string) =>
-  createHmac("sha256", WEBHOOK_SECRET).update(idInstance).digest("hex");
-
 describe("the GREEN-API webhook reads a body only behind a known token", () => {
   let h: Harness;
   afterEach(async () => h.close());
+  const tokenOf = (idInstance: string) =>
+    documentedInstanceToken(h.env.BOT_TOKEN ?? "", WEBHOOK_SECRET, idInstance);
 
   it("refuses a made-up token of the per-instance shape, or an unknown instance's, on its headers", async () => {
     h = await startWatching({ env: { STATE_POLL_INTERVAL_MS: "60000" } });

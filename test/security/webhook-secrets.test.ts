@@ -12,6 +12,7 @@ import {
   stateNotification,
   WEBHOOK_SECRET,
 } from "../alerts/kit.js";
+import { documentedInstanceToken } from "../kit/webhook-token.js";
 
 /**
  * Issue #22, hole 1. WEBHOOK_SECRET is GREEN-API's webhookUrlToken: GREEN-API, any proxy on the
@@ -43,11 +44,6 @@ function postTelegram(h: Harness, body: unknown, secret: string | undefined) {
     },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-}
-
-/** The documented formula (README "GREEN-API webhook"), written out here, not imported. */
-function instanceWebhookToken(secret: string, idInstance: string): string {
-  return createHmac("sha256", secret).update(idInstance).digest("hex");
 }
 
 const webhookMode = {
@@ -96,11 +92,19 @@ describe("GREEN-API notifications carry a per-instance token (hole 1)", () => {
   it("takes shop's token for shop only: another instance's or an unknown instance's notification is refused", async () => {
     h = await startWatching({ env: { STATE_POLL_INTERVAL_MS: "60000" } });
     await firstRunDone(h);
-    const shopToken = instanceWebhookToken(WEBHOOK_SECRET, SHOP.idInstance);
+    const shopToken = documentedInstanceToken(
+      h.env.BOT_TOKEN ?? "",
+      WEBHOOK_SECRET,
+      SHOP.idInstance,
+    );
     const forSupport = stateNotification(SUPPORT.idInstance, "notAuthorized");
     expect((await postWebhook(h, forSupport, `Bearer ${shopToken}`)).status).toBe(401);
     const unknown = stateNotification("1109999999", "notAuthorized");
-    const unknownToken = instanceWebhookToken(WEBHOOK_SECRET, "1109999999");
+    const unknownToken = documentedInstanceToken(
+      h.env.BOT_TOKEN ?? "",
+      WEBHOOK_SECRET,
+      "1109999999",
+    );
     expect((await postWebhook(h, unknown, `Bearer ${unknownToken}`)).status).toBe(401);
     expect(textMessages(h)).toEqual([]);
 

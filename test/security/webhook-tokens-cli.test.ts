@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { documentedInstanceToken } from "../kit/webhook-token.js";
 
 /**
  * `npm run webhook-tokens`: how an operator learns each instance's own webhookUrlToken (hole 1)
@@ -36,9 +36,9 @@ const cli = (extraEnv: Record<string, string>, args: string[] = []) =>
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("npm run webhook-tokens", () => {
-  it("prints `name idInstance token` per instance, the token being HMAC-SHA256(WEBHOOK_SECRET, idInstance) in hex", async () => {
+  it("prints `name idInstance token` per instance, the token by the README's formula (keyed by BOT_TOKEN and WEBHOOK_SECRET)", async () => {
     const { stdout } = await cli({ WEBHOOK_SECRET: SECRET }, ["1109999999"]);
-    const token = (id: string) => createHmac("sha256", SECRET).update(id).digest("hex");
+    const token = (id: string) => documentedInstanceToken(env.BOT_TOKEN, SECRET, id);
     expect(stdout.trim().split("\n")).toEqual([
       `shop 1101000001 ${token("1101000001")}`,
       `support 1101000002 ${token("1101000002")}`,
