@@ -12,18 +12,15 @@ import {
 } from "./layout.js";
 import { Lru } from "./lru.js";
 import { encodePng } from "./png.js";
-import {
-  darkBox,
-  extractModuleGrid,
-  type GrayImage,
-  grayLevels,
-  type ModuleGrid,
-  rgbaToGray,
-} from "./qr-grid.js";
+import { darkBox, type GrayImage, grayLevels, rgbaToGray } from "./gray-image.js";
+import { extractModuleGrid } from "./qr-grid.js";
+import type { ModuleGrid } from "./qr-structure.js";
 import { blitInk, type Raster, whiteRaster } from "./raster.js";
 import { cachedFont, fitLine, sanitizeFor, textBitmap } from "./text.js";
 
-export { extractModuleGrid, type GrayImage, type ModuleGrid } from "./qr-grid.js";
+export type { GrayImage } from "./gray-image.js";
+export { extractModuleGrid } from "./qr-grid.js";
+export type { ModuleGrid } from "./qr-structure.js";
 
 export interface QrCardInput {
   /** The PNG GREEN-API serves (its base64 `message`, decoded). */

@@ -1,4 +1,4 @@
-import type { GrayImage } from "./qr-grid.js";
+import type { GrayImage } from "./gray-image.js";
 
 /** An 8-bit raster the renderers draw into: 1 channel (gray) or 3 (RGB). */
 export interface Raster {

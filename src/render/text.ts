@@ -1,5 +1,5 @@
 import { Jimp, loadFont, measureText } from "jimp";
-import type { GrayImage } from "./qr-grid.js";
+import type { GrayImage } from "./gray-image.js";
 
 export type Font = Awaited<ReturnType<typeof loadFont>>;
 

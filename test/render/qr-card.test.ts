@@ -8,7 +8,7 @@ import {
   renderQrCard,
 } from "../../src/render/index.js";
 import { QR_AREA, QUIET_MODULES, qrGeometry } from "../../src/render/layout.js";
-import { rgbaToGray } from "../../src/render/qr-grid.js";
+import { rgbaToGray } from "../../src/render/gray-image.js";
 import { decodePng, noisePng, scan, whatsappRef } from "./helpers.js";
 import { renderQrCardNaive } from "../../bench/naive-render.js";
 
