@@ -126,7 +126,7 @@ describe("the digest's Show all pager", () => {
         const fake = h.greenApi.instance(instance.idInstance);
         fake.state = "authorized";
         // No number to remember (getWaSettings answers none), so every Code button asks for one
-        // whenever the watcher's refresh runs; remembered numbers: test/fixes/remembered-phone.
+        // whenever the watcher's refresh runs; remembered numbers: test/e2e/fixes/remembered-phone.
         fake.phone = "";
       }
       await h.app.start();
