@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GROUP_CHAT, type Harness, OPERATOR, SECOND_OPERATOR, SHOP } from "../../kit/app-harness.js";
+import {
+  GROUP_CHAT,
+  type Harness,
+  OPERATOR,
+  SECOND_OPERATOR,
+  SHOP,
+} from "../../kit/app-harness.js";
 import { buttonsOf, press, textMessages } from "../../kit/chat.js";
 import { eventually } from "../../kit/wait.js";
 import { alertsIn, checksPass, phonesRemembered, startWatching } from "../alerts/kit.js";
