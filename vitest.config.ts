@@ -14,28 +14,28 @@ const timingSensitive = [
   "test/faults/shared-checks.test.ts",
   "test/faults/shutdown.test.ts",
   "test/faults/takeover.test.ts",
-  "test/qr/crash-resume.test.ts",
-  "test/startup/npm-start.test.ts",
+  "test/e2e/qr/crash-resume.test.ts",
+  "test/e2e/startup/npm-start.test.ts",
   // Redis failover and read-only recovery within a bound
   "test/faults/redis-failover.test.ts",
   "test/faults/redis-planned-failover.test.ts",
   "test/faults/redis-readonly.test.ts",
   // pacing and rate limits: at most so many calls in a window
   "test/speed/**",
-  "test/qr/chat-limits.test.ts",
+  "test/e2e/qr/chat-limits.test.ts",
   "test/fidelity/green-api-limits.test.ts",
   // polling stops within one poll interval; leases expire on the clock
-  "test/qr/cancel-timing.test.ts",
-  "test/qr/lease.test.ts",
+  "test/e2e/qr/cancel-timing.test.ts",
+  "test/unit/qr-session/lease.test.ts",
   // the watcher's checks of an instance arrive at least 1 s apart (in parallel under load, two
   // arrived 18 ms closer), and an alert's QR is caught before the fake rotates it (1.5 s)
-  "test/alerts/alerts.test.ts",
+  "test/e2e/alerts/alerts.test.ts",
   // 200 instances under Telegram's flood limits; the digest must be edited as more join (in
   // parallel with other files all 200 can land in one run: no edit, a false failure)
-  "test/alerts/digest.test.ts",
-  "test/alerts/digest-pager.test.ts",
+  "test/e2e/alerts/digest.test.ts",
+  "test/e2e/alerts/digest-pager.test.ts",
   // a headless browser beside the bot
-  "test/demo/**",
+  "test/e2e/demo/**",
 ];
 
 export default defineConfig({

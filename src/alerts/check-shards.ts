@@ -1,6 +1,6 @@
 /**
  * How the fleet's state checks are cut into BullMQ jobs (pure; table-tested in
- * test/alerts/shards.test.ts). Each shard is a job scheduler of its own that fires every
+ * test/unit/alerts/check-shards.test.ts). Each shard is a job scheduler of its own that fires every
  * interval at its own phase, so checks are spread evenly over the interval, and whichever worker
  * is free takes the shard's job: two workers share the fleet, and when one dies its share is in
  * the queue for the other (a shard job it held is re-run once its lock lapses).

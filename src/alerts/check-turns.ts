@@ -19,7 +19,7 @@ export interface TurnsSnapshot {
   aliveMs: number;
 }
 
-/** Whether `me` should take the job now (pure; test/alerts/check-turns.test.ts). */
+/** Whether `me` should take the job now (pure; test/unit/alerts/check-turns.test.ts). */
 export function myTurn({ me, now, counts, seen, aliveMs }: TurnsSnapshot): boolean {
   const mine = counts.get(me) ?? 0;
   for (const [worker, at] of seen) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AlertItem, AlertMessage, MessageRef } from "./watch-state.js";
 
 /**
- * Mass incidents stay one message per chat (pure rules; test/alerts/digest.test.ts). When new
+ * Mass incidents stay one message per chat (pure rules; test/e2e/alerts/digest.test.ts). When new
  * incidents and the chat's latest alert (problems still open) together list many instances, they
  * join that alert by an edit instead of a new message (it becomes the chat's digest), and the digest is edited at most every
  * DIGEST_EDIT_EVERY_MS: 1,000 instances dropping over a few minutes give one message, edited

@@ -1,5 +1,5 @@
 /**
- * When to warn that an instance's paid period ends (pure; test/fleet/expiry.test.ts): 3 days
+ * When to warn that an instance's paid period ends (pure; test/unit/instance-directory/merge.test.ts): 3 days
  * before, 1 day before, and once it has ended. Each stage is told once per expiration date (a
  * renewal moves the date, and the stages start over).
  */

@@ -3,7 +3,7 @@ import type { AccountInstance } from "../green-api/partner.js";
 
 /**
  * The instances file and the partner account, merged (pure; table-tested in
- * test/fleet/merge.test.ts). The file wins for whatever it says about an instance (name, apiUrl,
+ * test/unit/instance-directory/merge.test.ts). The file wins for whatever it says about an instance (name, apiUrl,
  * operators…); the account adds the WhatsApp instances it has that are not deleted, named after
  * their GREEN-API name made into a handle, or `i<idInstance>` when that is empty or taken.
  */

@@ -1,6 +1,6 @@
 /**
  * When a QR session asks GREEN-API for the QR next: phase-locked polling, as pure functions (table
- * tests in test/qr/poll-rhythm.test.ts; the model is alerts/transitions.ts).
+ * tests in test/unit/qr-session/poll-rhythm.test.ts; the model is alerts/transitions.ts).
  *
  * GREEN-API rotates an instance's QR on its own clock, documented as about every 20 s: measured
  * here, never assumed. Each rotation a session sees lies between the last poll that still brought

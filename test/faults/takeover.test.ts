@@ -1,6 +1,6 @@
 // Takeover with the DEFAULT lease and BullMQ lock (SESSION_LOCK_MS unset): a live QR session whose
 // worker died, or froze, goes on from another process on its own message within 20 s, and never
-// has two pollers. The restart case is test/qr/crash-resume.test.ts.
+// has two pollers. The restart case is test/e2e/qr/crash-resume.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { GreenApiCall } from "../fakes/fake-green-api.js";
 import type { StoredMessage } from "../fakes/fake-telegram.js";

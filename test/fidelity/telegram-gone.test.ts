@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { alertsIn, checksPass, startWatching } from "../alerts/kit.js";
+import { alertsIn, checksPass, startWatching } from "../e2e/alerts/kit.js";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
 import { photoMessages, waitForQr, waitForText } from "../kit/chat.js";
 import { eventually, pause } from "../kit/wait.js";

@@ -14,7 +14,7 @@ import {
   postWebhook,
   startWatching,
   WEBHOOK_SECRET,
-} from "../alerts/kit.js";
+} from "../e2e/alerts/kit.js";
 import { type Harness, OPERATOR, SHOP } from "../kit/app-harness.js";
 import { textMessages, waitForText } from "../kit/chat.js";
 import { eventually, pause } from "../kit/wait.js";

@@ -119,10 +119,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     QR_TIMEOUT_MS: "60000",
     GREEN_API_TIMEOUT_MS: "1000",
     SESSION_LOCK_MS: "3000",
-    // The state watcher (alerts) is off unless a test turns it on (test/alerts).
+    // The state watcher (alerts) is off unless a test turns it on (test/e2e/alerts).
     STATE_POLL_INTERVAL_MS: "0",
     // The fake enforces no flood limits unless asked, so pacing is off for a quick suite;
-    // test/qr/chat-limits.test.ts turns it on.
+    // test/e2e/qr/chat-limits.test.ts turns it on.
     TELEGRAM_BOT_SENDS_PER_SECOND: "0",
     TELEGRAM_GROUP_SENDS_PER_MINUTE: "0",
     TELEGRAM_PRIVATE_SENDS_PER_SECOND: "0",
