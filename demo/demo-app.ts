@@ -244,8 +244,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PageDeps)
     if (!fake) return sendJson(res, 400, { error: "no such instance" });
     if (body.action === "scan") {
       // As if someone scanned the QR, or typed the pairing code, on their phone: GREEN-API now
-      // reports "authorized", as the number the code was for if a code was asked for last.
-      fake.authorize(codePhone(greenApi, fake));
+      // reports "authorized", as the number the code was for if a code was asked for last, else
+      // as the instance's own number (the phone that scans).
+      fake.authorize(codePhone(greenApi, fake) ?? SEEDED_PHONES.get(String(body.name)));
     } else if (body.action === "logout") {
       // As if WhatsApp logged the instance out; a new session means a new QR.
       fake.logout();
