@@ -22,66 +22,68 @@ import { redisUrl } from "../../kit/redis.js";
 const available = chromiumAvailable();
 if (!available) console.warn(`demo page test skipped: ${CHROMIUM_HELP}`);
 
+// The checks below run in the page, so they are JavaScript source (the project compiles without
+// the DOM's types).
+
 /**
  * What does not fit, as the page measures it: sideways scrolling of the page or the chat, chat
  * elements wider than the chat or sticking out of it, and words broken in the middle although
  * they would fit on a line of their own. Empty when everything fits.
  */
-function misfits(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    const root = document.scrollingElement ?? document.documentElement;
-    if (root.scrollWidth > innerWidth) found.push(`page ${root.scrollWidth} > ${innerWidth}`);
-    const chat = document.getElementById("chat") as HTMLElement;
-    if (chat.scrollWidth > chat.clientWidth)
-      found.push(`chat scrolls sideways: ${chat.scrollWidth} > ${chat.clientWidth}`);
-    const box = chat.getBoundingClientRect();
-    for (const el of chat.querySelectorAll<HTMLElement>("*")) {
-      const rect = el.getBoundingClientRect();
-      const what = `${el.className || el.tagName} "${(el.textContent ?? "").slice(0, 30)}"`;
-      if (rect.left < box.left - 0.5 || rect.right > box.right + 0.5)
-        found.push(`${what} sticks out: ${rect.left}..${rect.right} of ${box.left}..${box.right}`);
-      // A reply's quote is one line cut with "…" on purpose, as in Telegram.
-      if (getComputedStyle(el).textOverflow !== "ellipsis" && el.scrollWidth > el.clientWidth + 1)
-        found.push(`${what} overflows: ${el.scrollWidth} > ${el.clientWidth}`);
-    }
-    // Every word of every message on one line, unless it is wider than the line itself. A line
-    // may end at a hyphen ("GREEN-" / "API"), as in Telegram: the parts between are the words.
-    for (const text of chat.querySelectorAll<HTMLElement>(".text, .caption")) {
-      const width = text.getBoundingClientRect().width;
-      const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        for (const word of (node.textContent ?? "").matchAll(/[^\s\-‐–—]+/g)) {
-          const range = document.createRange();
-          range.setStart(node, word.index);
-          range.setEnd(node, word.index + word[0].length);
-          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-          if (lines.size > 1 && range.getBoundingClientRect().width < width)
-            found.push(`"${word[0]}" broken over ${lines.size} lines`);
-        }
+const MISFITS = String.raw`(() => {
+  const found = [];
+  const root = document.scrollingElement || document.documentElement;
+  if (root.scrollWidth > innerWidth) found.push("page " + root.scrollWidth + " > " + innerWidth);
+  const chat = document.getElementById("chat");
+  if (chat.scrollWidth > chat.clientWidth)
+    found.push("chat scrolls sideways: " + chat.scrollWidth + " > " + chat.clientWidth);
+  const box = chat.getBoundingClientRect();
+  for (const el of chat.querySelectorAll("*")) {
+    const rect = el.getBoundingClientRect();
+    const what = (el.className || el.tagName) + ' "' + (el.textContent || "").slice(0, 30) + '"';
+    if (rect.left < box.left - 0.5 || rect.right > box.right + 0.5)
+      found.push(what + " sticks out: " + rect.left + ".." + rect.right + " of " + box.right);
+    // A reply's quote is one line cut with "…" on purpose, as in Telegram.
+    if (getComputedStyle(el).textOverflow !== "ellipsis" && el.scrollWidth > el.clientWidth + 1)
+      found.push(what + " overflows: " + el.scrollWidth + " > " + el.clientWidth);
+  }
+  // Every word of every message on one line, unless it is wider than the line itself. A line
+  // may end at a hyphen ("GREEN-" / "API"), as in Telegram: the parts between are the words.
+  for (const text of chat.querySelectorAll(".text, .caption")) {
+    const width = text.getBoundingClientRect().width;
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.textContent.matchAll(/[^\s\-‐–—]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1 && range.getBoundingClientRect().width < width)
+          found.push('"' + word[0] + '" broken over ' + lines.size + " lines");
       }
     }
-    return found;
-  });
-}
+  }
+  return found;
+})()`;
 
 /** The box and Send, seen without scrolling: inside the window and inside the phone. */
-function composerInView(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    const phone = (document.querySelector(".phone") as HTMLElement).getBoundingClientRect();
-    for (const selector of ["#text", "#composer button[type=submit]"]) {
-      const rect = (document.querySelector(selector) as HTMLElement).getBoundingClientRect();
-      const where = `${selector} at ${rect.left},${rect.top}..${rect.right},${rect.bottom}`;
-      if (rect.width === 0 || rect.top < 0 || rect.bottom > innerHeight || rect.right > innerWidth)
-        found.push(`${where}: outside the ${innerWidth}×${innerHeight} window`);
-      if (rect.left < phone.left || rect.right > phone.right || rect.bottom > phone.bottom)
-        found.push(`${where}: outside the phone`);
-    }
-    if (scrollY !== 0) found.push(`scrolled by ${scrollY}`);
-    return found;
-  });
-}
+const COMPOSER_OUT_OF_VIEW = String.raw`(() => {
+  const found = [];
+  const phone = document.querySelector(".phone").getBoundingClientRect();
+  for (const selector of ["#text", "#composer button[type=submit]"]) {
+    const rect = document.querySelector(selector).getBoundingClientRect();
+    const where = selector + " at " + [rect.left, rect.top, rect.right, rect.bottom].join(",");
+    if (rect.width === 0 || rect.top < 0 || rect.bottom > innerHeight || rect.right > innerWidth)
+      found.push(where + ": outside the " + innerWidth + "x" + innerHeight + " window");
+    if (rect.left < phone.left || rect.right > phone.right || rect.bottom > phone.bottom)
+      found.push(where + ": outside the phone");
+  }
+  if (scrollY !== 0) found.push("scrolled by " + scrollY);
+  return found;
+})()`;
+
+const misfits = (page: Page) => page.evaluate<string[]>(MISFITS);
+const composerOutOfView = (page: Page) => page.evaluate<string[]>(COMPOSER_OUT_OF_VIEW);
 
 describe.skipIf(!available)("the demo page in headless Chromium", () => {
   let demo: Demo;
@@ -105,7 +107,7 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
   it("fits a 390×844 phone: controls behind a toggle, Send in the frame, words whole", async () => {
     const { page } = browser;
     await botMessage(page, "greenlight brings").waitFor({ timeout: 15_000 });
-    expect(await composerInView(page)).toEqual([]);
+    expect(await composerOutOfView(page)).toEqual([]);
     // The controls open from the top bar and close again.
     const scan = page.locator('.instance[data-name="shop"] button[data-action="scan"]');
     expect(await scan.isVisible()).toBe(false);
@@ -127,7 +129,7 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
       .first()
       .waitFor({ timeout: 15_000 });
     expect(await misfits(page)).toEqual([]);
-    expect(await composerInView(page)).toEqual([]);
+    expect(await composerOutOfView(page)).toEqual([]);
     await page.click("#controls-toggle");
     await page.selectOption("#language", "en");
     await page.click("#controls-close");
@@ -143,7 +145,7 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
     await bar.waitFor({ state: "visible", timeout: 5_000 });
     expect(await bar.textContent()).toContain("Reply to this message with the phone number");
     expect(await page.getAttribute("#text", "placeholder")).toBe("+7 900 123-45-67");
-    expect(await composerInView(page)).toEqual([]);
+    expect(await composerOutOfView(page)).toEqual([]);
 
     await send(page, "+49 1511 2345678");
     const code = botMessage(page, "Pairing code for shop (+49 1511 2345678)");
@@ -170,7 +172,7 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
     await page.setViewportSize(LAPTOP_VIEWPORT);
     await page.reload();
     await botMessage(page, "greenlight brings").waitFor({ timeout: 15_000 });
-    expect(await composerInView(page)).toEqual([]);
+    expect(await composerOutOfView(page)).toEqual([]);
     expect(await misfits(page)).toEqual([]);
     // The controls sit beside the phone, no toggle.
     expect(await page.locator("#controls-toggle").isVisible()).toBe(false);
