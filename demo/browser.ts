@@ -29,7 +29,15 @@ export interface DemoBrowser {
   close(): Promise<void>;
 }
 
-export async function openDemoPage(url: string): Promise<DemoBrowser> {
+/** A phone's screen (an iPhone 12 to 15's, in CSS pixels): the README's pictures have this size. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+/** A small laptop's window. */
+export const LAPTOP_VIEWPORT = { width: 1280, height: 800 };
+
+export async function openDemoPage(
+  url: string,
+  viewport: { width: number; height: number } = LAPTOP_VIEWPORT,
+): Promise<DemoBrowser> {
   // A fresh profile every time (playwright passes it as --user-data-dir).
   const profile = mkdtempSync(join(tmpdir(), "greenlight-chromium-"));
   let context: BrowserContext | undefined;
@@ -38,7 +46,7 @@ export async function openDemoPage(url: string): Promise<DemoBrowser> {
       executablePath: CHROMIUM,
       args: FLAGS,
       timeout: 30_000,
-      viewport: { width: 1000, height: 900 },
+      viewport,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url, { timeout: 15_000 });
@@ -68,7 +76,15 @@ export function botMessage(page: Page, words: string | RegExp): Locator {
   return page.locator(".msg:not(.mine)").filter({ hasText: words }).last();
 }
 
-/** Presses a demo control (scan, logout, stale-login) of an instance. */
+/**
+ * Presses a demo control (scan, logout, stale-login) of an instance. On a phone-sized page the
+ * controls are behind a toggle: it opens them, presses, and closes them again.
+ */
 export async function control(page: Page, instance: string, action: string): Promise<void> {
-  await page.click(`.instance[data-name="${instance}"] button[data-action="${action}"]`);
+  const button = page.locator(`.instance[data-name="${instance}"] button[data-action="${action}"]`);
+  const toggle = page.locator("#controls-toggle");
+  const behindToggle = !(await button.isVisible()) && (await toggle.isVisible());
+  if (behindToggle) await toggle.click();
+  await button.click();
+  if (behindToggle) await page.click("#controls-close");
 }

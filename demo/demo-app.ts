@@ -18,6 +18,14 @@ import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js
 export const DEMO_USER = 1001;
 const MAX_BODY_BYTES = 16 * 1024;
 const PAGE = new URL("./page.html", import.meta.url);
+/** The tab's icon: a green light in a chat bubble, small enough to keep inline. */
+const FAVICON = [
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">',
+  '<path d="M32 4C16.5 4 4 15.6 4 30c0 6.9 2.9 13.2 7.6 17.8L8 60l13.3-6.1C24.6 55.3 28.2 56 32 56',
+  'c15.5 0 28-11.6 28-26S47.5 4 32 4z" fill="#3390ec"/>',
+  '<circle cx="32" cy="30" r="13" fill="#4ade80" stroke="#fff" stroke-width="4"/>',
+  "</svg>",
+].join("");
 
 interface DemoInstance {
   name: string;
@@ -38,10 +46,17 @@ const INSTANCES: DemoInstance[] = (
       idInstance: "1101000003",
       state: "notAuthorized",
       needsLogout: true,
-      phone: "447700900123",
+      // A number libphonenumber-js knows as valid (Ofcom's 7700 900xxx drama range is not), so
+      // typing it after /code depot is accepted.
+      phone: "447911123456",
     },
   ] satisfies Array<Omit<DemoInstance, "apiTokenInstance">>
 ).map((instance) => ({ ...instance, apiTokenInstance: randomBytes(25).toString("hex") }));
+
+/** Each instance's seeded number (digits, country code first): what Scan links it as. */
+export const SEEDED_PHONES: ReadonlyMap<string, string> = new Map(
+  INSTANCES.map(({ name, phone }) => [name, phone]),
+);
 
 export interface DemoOptions {
   redisUrl: string;
@@ -118,7 +133,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   telegram.userSends({ chatId: DEMO_USER, fromId: DEMO_USER, text: "/start", firstName: "You" });
 
   const page = createServer((req, res) => {
-    handle(req, res, { telegram, fakes }).catch((error: unknown) => {
+    handle(req, res, { telegram, greenApi, fakes }).catch((error: unknown) => {
       sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
     });
   });
@@ -145,15 +160,38 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
 interface PageDeps {
   telegram: FakeTelegram;
+  greenApi: FakeGreenApi;
   fakes: Map<string, FakeInstance>;
+}
+
+/**
+ * The number of the newest pairing code GREEN-API handed out for this instance, unless a QR was
+ * shown since: the phone that links is the one the code was typed on, not the seeded one.
+ */
+function codePhone(greenApi: FakeGreenApi, fake: FakeInstance): string | undefined {
+  const newest = (method: string) =>
+    greenApi.callsOf(method, fake.idInstance).findLast((call) => call.status === 200);
+  const code = newest("getAuthorizationCode");
+  const qr = newest("qr");
+  if (!code || (qr && qr.at > code.at) || fake.authorizationCodes().length === 0) return undefined;
+  const phone = (code.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
+  return typeof phone === "number" ? String(phone) : undefined;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: PageDeps): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
-  const { telegram, fakes } = deps;
+  const { telegram, greenApi, fakes } = deps;
   if (req.method === "GET" && url.pathname === "/") {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
     res.end(readFileSync(PAGE));
+    return;
+  }
+  if (
+    req.method === "GET" &&
+    (url.pathname === "/favicon.svg" || url.pathname === "/favicon.ico")
+  ) {
+    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "max-age=86400" });
+    res.end(FAVICON);
     return;
   }
   if (req.method === "GET" && url.pathname === "/api/events") return streamState(req, res, deps);
@@ -175,7 +213,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PageDeps)
   if (url.pathname === "/api/send") {
     const text = typeof body.text === "string" ? body.text.trim().slice(0, 4096) : "";
     if (!text) return sendJson(res, 400, { error: "type something" });
-    telegram.userSends({ chatId: DEMO_USER, fromId: DEMO_USER, text, languageCode });
+    // A reply, as Telegram sends one: the message it answers goes along as reply_to_message.
+    const replyTo = body.replyTo === undefined ? undefined : Number(body.replyTo);
+    if (replyTo !== undefined && !repliable(telegram, replyTo))
+      return sendJson(res, 400, { error: "that message is gone: reply to another one" });
+    telegram.userSends({
+      chatId: DEMO_USER,
+      fromId: DEMO_USER,
+      text,
+      languageCode,
+      ...(replyTo !== undefined ? { replyToMessageId: replyTo } : {}),
+    });
     return sendJson(res, 200, { ok: true });
   }
   if (url.pathname === "/api/press") {
@@ -195,8 +243,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PageDeps)
     const fake = fakes.get(String(body.name));
     if (!fake) return sendJson(res, 400, { error: "no such instance" });
     if (body.action === "scan") {
-      // As if someone scanned the QR on their phone: GREEN-API now reports "authorized".
-      fake.authorize();
+      // As if someone scanned the QR, or typed the pairing code, on their phone: GREEN-API now
+      // reports "authorized", as the number the code was for if a code was asked for last, else
+      // as the instance's own number (the phone that scans).
+      fake.authorize(codePhone(greenApi, fake) ?? SEEDED_PHONES.get(String(body.name)));
     } else if (body.action === "logout") {
       // As if WhatsApp logged the instance out; a new session means a new QR.
       fake.logout();
@@ -209,6 +259,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PageDeps)
     return sendJson(res, 200, { ok: true });
   }
   sendJson(res, 404, { error: "not found" });
+}
+
+/** A message of the demo chat that is still there to be replied to. */
+function repliable(telegram: FakeTelegram, messageId: number): boolean {
+  if (!Number.isSafeInteger(messageId)) return false;
+  const message = telegram.message(DEMO_USER, messageId);
+  return message !== undefined && !message.deleted;
 }
 
 /** Server-sent events: the whole state whenever it changed, checked 4 times a second. */
@@ -238,6 +295,10 @@ interface PageMessage {
   /** Changes whenever the photo does, so the browser reloads only new ones. */
   photo?: string;
   buttons: Array<Array<{ text: string; data?: string; url?: string }>>;
+  /** The message this one answers (Telegram shows it quoted above the text). */
+  replyTo?: number;
+  /** force_reply: the app opens a reply to this message, with this hint in the input box. */
+  forceReply?: { placeholder?: string };
   edits: number;
   deleted: boolean;
 }
@@ -245,7 +306,10 @@ interface PageMessage {
 function snapshot({ telegram, fakes }: PageDeps) {
   const messages: PageMessage[] = telegram
     .conversation(DEMO_USER)
-    .map(({ fromBot, message }) => pageMessage(fromBot, message));
+    .map(({ fromBot, message, replyToMessageId }) => ({
+      ...pageMessage(fromBot, message),
+      ...(replyToMessageId !== undefined ? { replyTo: replyToMessageId } : {}),
+    }));
   // What the bot answered to button presses (Telegram shows these as a short toast).
   const toasts = telegram
     .callsOf("answerCallbackQuery")
@@ -261,8 +325,10 @@ function snapshot({ telegram, fakes }: PageDeps) {
 }
 
 function pageMessage(fromBot: boolean, m: StoredMessage): PageMessage {
-  const keyboard = (m.replyMarkup as { inline_keyboard?: unknown[][] } | undefined)
-    ?.inline_keyboard;
+  const markup = m.replyMarkup as
+    | { inline_keyboard?: unknown[][]; force_reply?: boolean; input_field_placeholder?: string }
+    | undefined;
+  const keyboard = markup?.inline_keyboard;
   const buttons = (keyboard ?? []).map((row) =>
     row.map((raw) => {
       const b = raw as { text: string; callback_data?: string; url?: string };
@@ -281,6 +347,14 @@ function pageMessage(fromBot: boolean, m: StoredMessage): PageMessage {
     ...(m.caption !== undefined ? { caption: m.caption } : {}),
     ...(m.photo ? { photo: `/photo/${m.chatId}/${m.messageId}?v=${photoVersion}` } : {}),
     buttons,
+    ...(markup?.force_reply
+      ? {
+          forceReply:
+            typeof markup.input_field_placeholder === "string"
+              ? { placeholder: markup.input_field_placeholder }
+              : {},
+        }
+      : {}),
     edits: m.editCount,
     deleted: m.deleted,
   };

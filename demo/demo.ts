@@ -5,6 +5,7 @@ import { REDIS_HELP, startPrivateOrGivenRedis } from "../test/kit/redis-server.j
 import { startDemo } from "./demo-app.js";
 
 const STOP_DEADLINE_MS = 8_000;
+const ORPHAN_CHECK_MS = 500;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: "string", default: "8090" } } });
@@ -44,10 +45,19 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
+  // npm forwards SIGINT and SIGTERM to its child but dies of SIGHUP (and SIGKILL) alone: the demo
+  // would keep its port and its redis-server. A new parent means whoever started us is gone.
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, ORPHAN_CHECK_MS);
+  // After a hang-up the terminal is gone: writing to it must not crash the stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(orphanCheck);
     process.stdout.write("\n  stopping…\n");
     setTimeout(() => {
       process.stderr.write("demo: stopping took too long; exiting\n");
@@ -58,8 +68,7 @@ async function main(): Promise<void> {
       .finally(() => redis.stop())
       .then(() => process.exit(0));
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
 }
 
 void main();

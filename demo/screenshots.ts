@@ -1,7 +1,10 @@
 // `npm run screenshots`: the README's pictures, taken from the demo page in headless Chromium.
-// Each picture gets a fresh demo, so its chat shows just that story.
+// Each picture gets a fresh demo, so its chat shows just that story; each is a phone's screen
+// (390×844). `npm run screenshots -- --out DIR` writes them elsewhere than docs/img.
 import { mkdirSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { Page } from "playwright-core";
 import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
 import {
@@ -10,11 +13,12 @@ import {
   chromiumAvailable,
   control,
   openDemoPage,
+  PHONE_VIEWPORT,
   send,
 } from "./browser.js";
 import { startDemo } from "./demo-app.js";
 
-const OUT = fileURLToPath(new URL("../docs/img/", import.meta.url));
+const DOCS_IMG = fileURLToPath(new URL("../docs/img/", import.meta.url));
 const WAIT_MS = 20_000;
 
 const stories: Array<{ file: string; play: (page: Page) => Promise<void> }> = [
@@ -42,27 +46,31 @@ const stories: Array<{ file: string; play: (page: Page) => Promise<void> }> = [
 ];
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { out: { type: "string", default: DOCS_IMG } } });
+  const out = values.out;
   if (!chromiumAvailable()) throw new Error(CHROMIUM_HELP);
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(out, { recursive: true });
   const redis = await startPrivateOrGivenRedis("screenshots");
   try {
     for (const story of stories) {
       const demo = await startDemo({ redisUrl: redis.url, port: 0, statePollMs: 1_000 });
-      const browser = await openDemoPage(demo.url).catch(async (error: unknown) => {
+      const browser = await openDemoPage(demo.url, PHONE_VIEWPORT).catch(async (error: unknown) => {
         await demo.stop();
         throw error;
       });
       try {
         const { page } = browser;
-        await botMessage(page, "greenlight brings").waitFor({ timeout: WAIT_MS });
+        await botMessage(page, "greenlight started and found").waitFor({ timeout: WAIT_MS });
         // Just this story in the picture: the greeting and the start-up report go off screen.
         await page.evaluate('document.querySelectorAll(".msg").forEach((m) => m.remove())');
         await story.play(page);
         // Let images load and the chat scroll to its end before the picture.
         await page.waitForTimeout(1_000);
         await page.evaluate("chat.scrollTop = chat.scrollHeight"); // the page's own `chat`
-        await page.locator(".phone").screenshot({ path: `${OUT}${story.file}` });
-        process.stdout.write(`docs/img/${story.file}\n`);
+        const path = join(out, story.file);
+        await page.screenshot({ path });
+        const shown = relative(process.cwd(), path);
+        process.stdout.write(`${shown.startsWith("..") ? path : shown}\n`);
       } finally {
         await browser.close();
         await demo.stop();

@@ -1,7 +1,7 @@
 import type { InstanceRegistry } from "../config/index.js";
 import type { Logger } from "../shared/logger.js";
 import type { AlertStore } from "./alert-store.js";
-import { endItem, rewriteItems, updateIncidentItems } from "./message-items.js";
+import { endItem, linkedEnd, rewriteItems, updateIncidentItems } from "./message-items.js";
 import type {
   AlertAuditTrail,
   AlertLinks,
@@ -109,11 +109,7 @@ export class FollowUps {
       this.deps.store,
       last.messages,
       (item) => item.kind === "down" && item.instance === name && item.endedAt === last.at,
-      (item) => ({
-        ...item,
-        linkedBy: link.by,
-        endedAt: Math.min(item.endedAt ?? link.at, link.at),
-      }),
+      (item) => ({ ...item, linkedBy: link.by, endedAt: linkedEnd(item, link) }),
     );
   }
 

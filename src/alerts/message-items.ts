@@ -54,11 +54,19 @@ export function endItem(
   ended: EndedIncident,
   link?: { by: string; at: number },
 ): (item: AlertItem) => AlertItem {
-  // A link greenlight saw ends the outage when it happened, not when the watcher noticed.
   return (item) =>
     link
-      ? { ...item, endedAt: Math.min(ended.at, Math.max(link.at, item.since)), linkedBy: link.by }
+      ? { ...item, endedAt: linkedEnd(item, link), linkedBy: link.by }
       : { ...item, endedAt: ended.at };
+}
+
+/**
+ * When a line that greenlight's own QR or code ended says it ended: at the link's time, the one
+ * the QR or code message shows ("👤 Linked by Ivan at 03:29"), whichever of the two saw the login
+ * first, so the two messages never disagree; never before the incident began.
+ */
+export function linkedEnd(item: Pick<AlertItem, "since">, link: { at: number }): number {
+  return Math.max(link.at, item.since);
 }
 
 export const sameRef = (a: MessageRef, b: MessageRef) =>

@@ -504,9 +504,15 @@ export class FakeTelegram {
   }
 
   /** Every message of a chat, the users' and the bot's, oldest first (the demo page shows them). */
-  conversation(chatId: number): Array<{ fromBot: boolean; message: StoredMessage }> {
+  conversation(
+    chatId: number,
+  ): Array<{ fromBot: boolean; message: StoredMessage; replyToMessageId?: number }> {
     const entries = [...(this.chats.get(chatId)?.messages.values() ?? [])];
-    return entries.map((entry) => ({ fromBot: entry.fromBot, message: entry.stored }));
+    return entries.map((entry) => ({
+      fromBot: entry.fromBot,
+      message: entry.stored,
+      ...(entry.replyTo ? { replyToMessageId: entry.replyTo.stored.messageId } : {}),
+    }));
   }
 
   /** The successful answerCallbackQuery call for this query, if any. */
