@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 
 /**
  * The documentation as a reader meets it: the README, the CHANGELOG and docs/*.md link to each
- * other by file and heading (a page split or a heading renamed must not leave a dead link), cite
- * no issue numbers a reader cannot open, and the README keeps measured figures out of the user's
- * path (they live in docs/benchmarks.md and docs/performance.md).
+ * other by file and heading (a page split or a heading renamed must not leave a dead link), name
+ * only source files that exist, cite no issue numbers a reader cannot open, and the README keeps
+ * measured figures out of the user's path (they live in docs/benchmarks.md and performance.md).
  */
 
 const root = normalize(join(dirname(fileURLToPath(import.meta.url)), "../../.."));
@@ -96,6 +96,16 @@ describe("the documentation", () => {
       relativeLinks(read(page)).flatMap((target) => deadEnd(page, target) ?? []),
     );
     expect(dead).toEqual([]);
+  });
+
+  it("names only files of the repository that exist (`src/…`, `test/…`, `bench/…` in code spans)", () => {
+    const missing = pages.flatMap((page) =>
+      [...prose(read(page)).matchAll(/`((?:src|test|bench|docs)\/[^`\s<>*]+)`/g)]
+        .map((match) => (match[1] ?? "").replace(/:\d+$/, ""))
+        .filter((path) => !existsSync(join(root, path)))
+        .map((path) => `${page}: ${path}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it("cites no issue numbers a reader cannot open", () => {
