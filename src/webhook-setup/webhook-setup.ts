@@ -125,6 +125,17 @@ export class WebhookSetup {
     };
   }
 
+  /** Settings this process lacks for /webhook on and off (empty: ready). */
+  get missing(): readonly string[] {
+    return this.deps.greenlight ? [] : this.deps.missing;
+  }
+
+  /** What /webhook off would set back; undefined when greenlight did not switch the instance. */
+  async restorable(instance: Instance): Promise<{ webhookUrl: string } | undefined> {
+    const record = await this.deps.store.record(instance.idInstance);
+    return record ? { webhookUrl: record.original.webhookUrl } : undefined;
+  }
+
   /** Before the first confirmation: what the switch would do (nothing is changed). */
   async preview(instance: Instance): Promise<OnPreview> {
     const greenlight = this.deps.greenlight;
