@@ -33,10 +33,11 @@ export function webhookFeature(deps: WebhookFeatureDeps): Composer<BotContext> {
 
   onCommand(composer, "webhook", async (ctx) => {
     const { t } = ctx;
-    // Admin-only, asked here as well as in the access tables.
-    if (ctx.access.names("administer").length === 0) return ctx.reply(t.access.needs("administer"));
     const [name, verb, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
     const mode = verb?.toLowerCase();
+    // Admin-only, asked here as well as in the access tables (per instance: the lookup below).
+    if (!name && ctx.access.names("administer").length === 0)
+      return ctx.reply(t.access.needs("administer"));
     if (!name || rest.length > 0 || (mode !== undefined && mode !== "on" && mode !== "off"))
       return ctx.reply(t.webhook.usage, { parse_mode: "HTML" });
     const found = ctx.access.lookup(name, "administer");
