@@ -1,4 +1,5 @@
 import type { Instance } from "../config/index.js";
+import { GreenApiError } from "../green-api/errors.js";
 import type { InstanceSettings } from "../green-api/schemas.js";
 import { type ActionFailure, resultOfError } from "../instance-actions/outcome.js";
 import type { Logger } from "../shared/logger.js";
@@ -219,7 +220,7 @@ export class WebhookSetup {
 
   private async read(instance: Instance): Promise<InstanceSettings | { reason: ActionFailure }> {
     try {
-      return await this.deps.calls.getSettings(instance);
+      return await onceMoreIfRateLimited(() => this.deps.calls.getSettings(instance));
     } catch (error) {
       this.deps.logger.warn({ err: error, instance: instance.name }, "getSettings failed");
       const result = resultOfError(error);
@@ -233,7 +234,8 @@ export class WebhookSetup {
     patch: Parameters<SettingsCalls["setSettings"]>[1],
   ): Promise<Failed | undefined> {
     try {
-      if (await this.deps.calls.setSettings(instance, patch)) return undefined;
+      if (await onceMoreIfRateLimited(() => this.deps.calls.setSettings(instance, patch)))
+        return undefined;
       return this.failed("declined");
     } catch (error) {
       // GreenApiError names the method and the instance, never the token or the URL.
@@ -261,6 +263,19 @@ export class WebhookSetup {
       result: auditResultOf(result),
     });
     return result;
+  }
+}
+
+/**
+ * A 429 (or no free slot in time) did nothing at GREEN-API: one more try, through the limiter's
+ * next slot. A request that left its slot late can still land within GREEN-API's second.
+ */
+async function onceMoreIfRateLimited<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GreenApiError && error.failure === "rate-limited") return call();
+    throw error;
   }
 }
 
