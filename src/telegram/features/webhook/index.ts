@@ -48,7 +48,8 @@ export function webhookFeature(deps: WebhookFeatureDeps): Composer<BotContext> {
       return ctx.reply(inspectionText(instance.name, view, t), { parse_mode: "HTML" });
     }
     const missing = deps.setup.missing;
-    if (missing.length > 0) return ctx.reply(t.webhook.notConfigured(missing.join(", ")));
+    if (missing.length > 0)
+      return ctx.reply(t.webhook.notConfigured(missing.join(", ")), { parse_mode: "HTML" });
     if (mode === "off") {
       const restorable = await deps.setup.restorable(instance);
       if (!restorable) return ctx.reply(t.webhook.notOn(instance.name), { parse_mode: "HTML" });
