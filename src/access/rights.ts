@@ -20,6 +20,8 @@ export const COMMAND_RIGHTS = {
   reboot: "administer",
   audit: "administer",
   instances: "administer",
+  // Shows the application's webhook URL and changes where GREEN-API sends notifications.
+  webhook: "administer",
 } as const satisfies Record<string, Requirement>;
 
 export type CommandName = keyof typeof COMMAND_RIGHTS;
@@ -52,6 +54,10 @@ export const BUTTON_RIGHTS = {
   // The digest's pager: anyone who sees one of its instances may page (the list is filtered).
   "dg:all": "view",
   "dg:page": "view",
+  "wh:on-yes": "administer",
+  "wh:on-sure": "administer",
+  "wh:off-yes": "administer",
+  "wh:no": "administer",
 } as const satisfies Record<string, Right>;
 
 export type ButtonKind = keyof typeof BUTTON_RIGHTS;

@@ -23,6 +23,7 @@ import type { StatusFeatureDeps } from "../telegram/features/status/index.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
+import { webhookSetup } from "./webhook-setup.js";
 import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
@@ -45,6 +46,10 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     mute: { mutes, audit },
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
+    webhook: {
+      setup: webhookSetup(shared, { audit, logger: base.logger }),
+      confirmations: base.confirmations,
+    },
   };
 }
 

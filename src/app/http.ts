@@ -13,6 +13,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { Queues } from "../jobs/queues.js";
 import { qrJobs } from "../qr-session/qr-queue.js";
 import type { Logger } from "../shared/logger.js";
+import { WebhookSetupStore } from "../webhook-setup/setup-store.js";
 
 export interface HttpPart {
   /** The bound port (HTTP_PORT=0 picks a free one). */
@@ -64,6 +65,8 @@ export async function startHttp(deps: {
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
   const { alertIntake } = deps;
   const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
+  // /webhook's "in effect since": the first notification through greenlight after the switch.
+  const webhookSetups = new WebhookSetupStore(deps.queues.connection, env.REDIS_PREFIX);
 
   const server = new HttpServer({
     logger,
@@ -84,6 +87,7 @@ export async function startHttp(deps: {
             instances: deps.instances,
             enqueue: (instance, state, at) => alertIntake.webhookState(instance, state, at),
             recordQuota: (instance, quota) => quotas.record(instance, quota),
+            noteSender: (idInstance) => void webhookSetups.noteNotification(idInstance),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,
           },

@@ -6,6 +6,10 @@ import type { CallGate } from "./rate-limiter.js";
 import {
   type AuthorizationCode,
   authorizationCodeSchema,
+  type InstanceSettings,
+  instanceSettingsSchema,
+  type SettingsPatch,
+  setSettingsSchema,
   getStateInstanceSchema,
   logoutSchema,
   type MessagesQueue,
@@ -97,6 +101,47 @@ export class GreenApiClient {
   async reboot(instance: Instance, options?: CallOptions): Promise<boolean> {
     const answer = await this.call(instance, "GET", "reboot", rebootSchema, undefined, options);
     return answer.isReboot;
+  }
+
+  /** The instance's settings: its webhook URL and token (a secret: never logged), the switches. */
+  async getSettings(instance: Instance, options?: CallOptions): Promise<InstanceSettings> {
+    const answer = await this.call(
+      instance,
+      "GET",
+      "getSettings",
+      instanceSettingsSchema,
+      undefined,
+      options,
+    );
+    return {
+      webhookUrl: answer.webhookUrl,
+      webhookUrlToken: answer.webhookUrlToken,
+      stateWebhook: answer.stateWebhook,
+      incomingWebhook: answer.incomingWebhook,
+      outgoingWebhook: answer.outgoingWebhook,
+      outgoingMessageWebhook: answer.outgoingMessageWebhook,
+      outgoingAPIMessageWebhook: answer.outgoingAPIMessageWebhook,
+    };
+  }
+
+  /**
+   * Changes only the fields given. GREEN-API's `saveSettings`; it reboots the instance and the
+   * settings apply within 5 minutes (green-api.com/en/docs/api/account/SetSettings).
+   */
+  async setSettings(
+    instance: Instance,
+    patch: SettingsPatch,
+    options?: CallOptions,
+  ): Promise<boolean> {
+    const answer = await this.call(
+      instance,
+      "POST",
+      "setSettings",
+      setSettingsSchema,
+      patch,
+      options,
+    );
+    return answer.saveSettings;
   }
 
   /** `phoneNumber`: digits only, country code first, no "+". */

@@ -14,6 +14,9 @@ export const GREEN_API_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   qr: { intervalMs: 400, burst: 1 }, // 3/s
   logout: { intervalMs: 1_200, burst: 1 }, // 1/s
   reboot: { intervalMs: 1_200, burst: 1 }, // 1/s
+  // green-api.com/en/docs/api/ratelimiter: 1/s each (/webhook's two calls).
+  getSettings: { intervalMs: 1_200, burst: 1 },
+  setSettings: { intervalMs: 1_200, burst: 1 },
 };
 
 /** Decides when a GREEN-API call may go out; the client asks before every call. */

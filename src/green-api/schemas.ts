@@ -97,3 +97,50 @@ export const messagesQueueSchema = z
   .nullable()
   .transform((list) => list ?? []);
 export type MessagesQueue = z.infer<typeof messagesQueueSchema>;
+
+/**
+ * getSettings (green-api.com/en/docs/api/account/GetSettings): only what /webhook reads. Every
+ * field is optional: a new instance's settings are "disabled" by default and GREEN-API has been
+ * seen answering stale settings on new instances (green-api/issues#860). The `…Webhook` switches
+ * are "yes" / "no"; any other string is kept as it came (it is restored as it came).
+ */
+export const instanceSettingsSchema = z.looseObject({
+  webhookUrl: z
+    .string()
+    .max(2048)
+    .nullish()
+    .transform((url) => url ?? ""),
+  webhookUrlToken: z
+    .string()
+    .max(1024)
+    .nullish()
+    .transform((token) => token ?? ""),
+  stateWebhook: z.string().max(16).optional(),
+  incomingWebhook: z.string().max(16).optional(),
+  outgoingWebhook: z.string().max(16).optional(),
+  outgoingMessageWebhook: z.string().max(16).optional(),
+  outgoingAPIMessageWebhook: z.string().max(16).optional(),
+});
+export type InstanceSettings = Pick<
+  z.output<typeof instanceSettingsSchema>,
+  | "webhookUrl"
+  | "webhookUrlToken"
+  | "stateWebhook"
+  | "incomingWebhook"
+  | "outgoingWebhook"
+  | "outgoingMessageWebhook"
+  | "outgoingAPIMessageWebhook"
+>;
+
+/**
+ * What setSettings is given: any subset (the docs: "at least one parameter"); what is left out
+ * stays as it is.
+ */
+export interface SettingsPatch {
+  webhookUrl?: string;
+  webhookUrlToken?: string;
+  stateWebhook?: string;
+}
+
+/** setSettings answers `{saveSettings: true}`; it reboots the instance, settings apply within 5 min. */
+export const setSettingsSchema = z.object({ saveSettings: z.boolean() });

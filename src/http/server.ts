@@ -42,6 +42,11 @@ export interface HttpServerDeps {
     enqueue: (instance: string, state: StateInstance, at: number) => Promise<void>;
     /** Keeps a quotaExceeded notification for /status. */
     recordQuota: (instance: string, quota: QuotaNotice) => Promise<void>;
+    /**
+     * Told of every authenticated notification of a known instance, whatever its type (/webhook
+     * shows when the first one came through greenlight). Must be cheap; its failure is its own.
+     */
+    noteSender?: (idInstance: string) => void;
     /** Notifications held between the 200 and the hand-over (WEBHOOK_QUEUE_MAX). */
     queueCapacity: number;
     /** Hand-overs at once (WEBHOOK_CONCURRENCY). */
@@ -285,6 +290,7 @@ export class HttpServer {
     const sender = idInstance === undefined ? undefined : { idInstance, known };
     const auth = authenticateNotification(token, sender, webhook.keys);
     if (auth === "refused") return turnAway(401, "wrong-instance");
+    if (sender?.known) webhook.noteSender?.(sender.idInstance);
     if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
     return body;
   }

@@ -1,3 +1,4 @@
+import type { PendingConfirmation } from "../access/confirmation.js";
 import type { ConfirmationStore, MessageAddress } from "../access/confirmation-store.js";
 import type { ActionRequest, InstanceActions } from "./instance-actions.js";
 import type { ActionResult, InstanceAction } from "./outcome.js";
@@ -18,14 +19,17 @@ export interface ConfirmedActionDeps {
   actions: InstanceActions;
 }
 
-export type ConfirmedOutcome =
+/** What a Yes press came to: not run (and why), or run with its result. */
+export type StepOutcome<Result> =
   | { kind: "not-yours" }
   | { kind: "already-done" }
   /** Too late, or the message now asks about something else: nothing happened. */
   | { kind: "expired" }
   /** Confirmed, but the caller found it could not go on (`onConfirmed` said false). */
   | { kind: "stopped" }
-  | { kind: "ran"; result: ActionResult };
+  | { kind: "ran"; result: Result };
+
+export type ConfirmedOutcome = StepOutcome<ActionResult>;
 
 /** Shows the Yes/No on `message` for this user, action and instance (again, if it was shown). */
 export function askToConfirm(
@@ -52,7 +56,23 @@ export async function confirmedAction(
     instance: request.instance.name,
     userId: request.userId,
   };
-  const decision = await deps.confirmations.take(message, pending);
+  return confirmedStep(deps.confirmations, message, pending, onConfirmed, () =>
+    deps.actions.run(request),
+  );
+}
+
+/**
+ * The same for a change of another core (/webhook): `pending` is what the message was armed with
+ * (`confirmations.arm`), `run` the change, run once on the asker's timely Yes.
+ */
+export async function confirmedStep<Result>(
+  confirmations: ConfirmationStore,
+  message: MessageAddress,
+  pending: PendingConfirmation,
+  onConfirmed: () => Promise<boolean | void>,
+  run: () => Promise<Result>,
+): Promise<StepOutcome<Result>> {
+  const decision = await confirmations.take(message, pending);
   if (decision !== "confirmed") return { kind: decision };
   let goOn: boolean | void;
   try {
@@ -60,9 +80,9 @@ export async function confirmedAction(
   } catch (error) {
     // Telegram refused the "working…" step and nothing was done: the question stands again, so
     // that the next Yes runs it instead of answering "already done" for an action never run.
-    await deps.confirmations.arm(message, pending).catch(() => undefined);
+    await confirmations.arm(message, pending).catch(() => undefined);
     throw error;
   }
   if (goOn === false) return { kind: "stopped" };
-  return { kind: "ran", result: await deps.actions.run(request) };
+  return { kind: "ran", result: await run() };
 }

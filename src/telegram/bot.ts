@@ -16,6 +16,7 @@ import { type MuteFeatureDeps, muteFeature } from "./features/mute/index.js";
 import { pastedTokens } from "./features/pasted-tokens/index.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
 import { type StatusFeatureDeps, statusFeature } from "./features/status/index.js";
+import { type WebhookFeatureDeps, webhookFeature } from "./features/webhook/index.js";
 import { lateCallbackAnswers } from "./late-answers.js";
 
 /** What each feature needs, each built by its own small factory in app/bot-features.ts. */
@@ -29,6 +30,7 @@ export interface FeatureDeps {
   mute: MuteFeatureDeps;
   claim: ClaimFeatureDeps;
   digestPager: DigestPagerFeatureDeps;
+  webhook: WebhookFeatureDeps;
 }
 
 export interface BotOptions {
@@ -77,6 +79,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     muteFeature(deps.mute),
     claimFeature(deps.claim),
     digestPagerFeature(deps.digestPager),
+    webhookFeature(deps.webhook),
   );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));

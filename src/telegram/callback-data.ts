@@ -104,6 +104,13 @@ export const adminCallbacks = defineCallbacks("adm", [
 export type AdminCallback = NonNullable<ReturnType<typeof adminCallbacks.decode>>;
 
 /**
+ * /webhook on and off (features/webhook/): Yes, the second Yes (no webhook URL: nothing may be
+ * polling), and No.
+ */
+export const webhookCallbacks = defineCallbacks("wh", ["on-yes", "on-sure", "off-yes", "no"]);
+export type WebhookCallback = NonNullable<ReturnType<typeof webhookCallbacks.decode>>;
+
+/**
  * The mass-incident digest's pager (features/digest-pager.ts): "Show all" on the digest sends a
  * page as a reply; ◀ ▶ on that page edit it. A page button names the digest it pages (a message
  * id in the same chat) and the page; no instance, so its right is checked per listed instance.

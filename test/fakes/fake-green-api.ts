@@ -10,6 +10,13 @@ import { clearTimeout, setTimeout } from "node:timers";
 import QRCode from "qrcode";
 import { type WebSocket, WebSocketServer } from "ws";
 import { CallWaiters, closeServer, describeTimeout, listen, readBody, send } from "./http.js";
+import {
+  defaultSettings,
+  type FakeSettings,
+  getSettingsAnswer,
+  readSettingsPatch,
+  switchOf,
+} from "./fake-instance-settings.js";
 import { WebhookDelivery, type WebhookTarget } from "./webhook-delivery.js";
 
 export type StateInstance =
@@ -79,6 +86,14 @@ export interface FakeInstance {
   afterReboot: StateInstance | undefined;
   /** Every QR payload this instance had and when it became current, oldest first. */
   rotationHistory(): ReadonlyArray<{ payload: string; at: number }>;
+  /**
+   * Its settings as getSettings answers them (saved by setSettings at once; a test may set them
+   * as the customer's application left them). Notifications follow them only once a setSettings
+   * was applied (`settingsApplied`); before that, the fake's `setWebhook` target gets them.
+   */
+  settings: FakeSettings;
+  /** Settings a setSettings applied (after its reboot and `settingsApplyMs`), oldest first. */
+  readonly settingsApplied: FakeSettings[];
 }
 
 export interface AddInstanceOptions {
@@ -102,6 +117,8 @@ export interface FakeGreenApiOptions {
   enforceRateLimits?: boolean;
   /** scanqrcode sends `{type: "timeout"}` and closes after this long (GREEN-API: 100 s). */
   scanTimeoutMs?: number;
+  /** setSettings' new settings apply this long after its reboot (GREEN-API: within 5 min). */
+  settingsApplyMs?: number;
 }
 
 /** What an instance tells its scanqrcode sockets. */
@@ -116,6 +133,8 @@ const METHODS: Record<string, string[]> = {
   reboot: ["GET"],
   getAuthorizationCode: ["POST"],
   showMessagesQueue: ["GET"],
+  getSettings: ["GET"],
+  setSettings: ["POST"],
   getStateInstanceHistory: ["GET", "POST"],
   receiveNotification: ["GET"],
   deleteNotification: ["DELETE"],
@@ -128,6 +147,9 @@ const RATE_LIMITS: Record<string, number> = {
   getStateInstance: 1,
   logout: 1,
   reboot: 1,
+  // green-api.com/en/docs/api/ratelimiter
+  getSettings: 1,
+  setSettings: 1,
 };
 
 type Answer = { status: number; body: string };
@@ -146,6 +168,10 @@ export const QUOTA_EXCEEDED_BODY = {
 
 class Instance implements FakeInstance {
   readonly messagesQueue: FakeInstance["messagesQueue"] = [];
+  settings: FakeSettings = defaultSettings();
+  readonly settingsApplied: FakeSettings[] = [];
+  /** The pending setSettings' apply (one at a time: a newer call restarts it). */
+  settingsTimer: NodeJS.Timeout | undefined;
   afterReboot: StateInstance | undefined = undefined;
   phone: string;
   needsLogout: boolean;
@@ -247,6 +273,8 @@ class Instance implements FakeInstance {
   stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.settingsTimer) clearTimeout(this.settingsTimer);
+    this.settingsTimer = undefined;
   }
 
   private emit(event: InstanceEvent): void {
@@ -356,6 +384,8 @@ export class FakeGreenApi {
   private readonly wss = new WebSocketServer({ noServer: true });
   /** scanqrcode's scan window: `{type: "timeout"}` and a close after this long (GREEN-API: 100 s). */
   scanTimeoutMs: number;
+  /** setSettings' settings apply this long after its reboot (GREEN-API: within 5 minutes). */
+  settingsApplyMs: number;
   /** GREEN-API's per-instance, per-method limits (429 above them); may be switched at any time. */
   enforceRateLimits: boolean;
   private receiptId = 1;
@@ -384,6 +414,7 @@ export class FakeGreenApi {
   ) {
     this.apiUrl = `http://127.0.0.1:${port}`;
     this.scanTimeoutMs = opts.scanTimeoutMs ?? 100_000;
+    this.settingsApplyMs = opts.settingsApplyMs ?? 300_000;
     this.enforceRateLimits = opts.enforceRateLimits ?? false;
     this.serve(server);
   }
@@ -422,7 +453,7 @@ export class FakeGreenApi {
       opts,
       (body) => {
         this.wakeNotificationWaiters();
-        this.webhooks.push(id, body);
+        if (this.settingsLetThrough(instance, body)) this.webhooks.push(id, body);
       },
       () => this.receiptId++,
     );
@@ -807,6 +838,14 @@ export class FakeGreenApi {
         return json(200, { isReboot: true });
       case "showMessagesQueue":
         return json(200, instance.messagesQueue);
+      case "getSettings":
+        return json(200, getSettingsAnswer(instance.phone, instance.settings));
+      case "setSettings": {
+        const read = readSettingsPatch(call.body);
+        if (!read.ok) return json(400, { message: read.message });
+        this.saveSettings(instance, read.patch);
+        return json(200, { saveSettings: true });
+      }
       case "getAuthorizationCode": {
         const phoneNumber = (call.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
         if (
@@ -847,6 +886,39 @@ export class FakeGreenApi {
       default:
         return { status: 404, body: "" };
     }
+  }
+
+  /**
+   * setSettings: saved at once (getSettings shows them), then the reboot (`starting`), then, after
+   * `settingsApplyMs`, the instance's notifications follow the new settings and it is back in the
+   * state it was in. Another setSettings meanwhile restarts the wait.
+   */
+  private saveSettings(instance: Instance, patch: Partial<FakeSettings>): void {
+    instance.settings = { ...instance.settings, ...patch };
+    const before = instance.state === "starting" ? undefined : instance.state;
+    instance.state = "starting";
+    if (instance.settingsTimer) clearTimeout(instance.settingsTimer);
+    instance.settingsTimer = setTimeout(() => {
+      instance.settingsTimer = undefined;
+      if (this.closed) return;
+      const applied = { ...instance.settings };
+      instance.settingsApplied.push(applied);
+      this.webhooks.configureInstance(
+        instance.idInstance,
+        applied.webhookUrl === ""
+          ? null
+          : { url: applied.webhookUrl, token: applied.webhookUrlToken },
+      );
+      if (before !== undefined && instance.state === "starting") instance.state = before;
+    }, this.settingsApplyMs);
+  }
+
+  /** Once settings were applied, a notification goes out only if its switch is "yes". */
+  private settingsLetThrough(instance: Instance | undefined, body: unknown): boolean {
+    if (!instance || instance.settingsApplied.length === 0) return true;
+    const applied = instance.settingsApplied.at(-1);
+    const toggle = switchOf((body as { typeWebhook?: unknown } | undefined)?.typeWebhook);
+    return applied === undefined || toggle === undefined || applied[toggle] === "yes";
   }
 
   private async scriptedAnswer(

@@ -33,6 +33,8 @@ export class WebhookDelivery {
   /** Answers other than 200. */
   refusals = 0;
   private target: WebhookTarget | undefined;
+  /** An instance's own URL and token (its applied setSettings); null: it has none. */
+  private readonly instanceTargets = new Map<string, WebhookTarget | null>();
   private readonly queues = new Map<string, Array<{ body: unknown; firstAt: number }>>();
   private readonly pumping = new Set<string>();
   private readonly stop = new AbortController();
@@ -45,9 +47,25 @@ export class WebhookDelivery {
     return this.target !== undefined;
   }
 
+  /**
+   * From now on the instance's notifications go to its own URL with its own token (its settings,
+   * once applied), or nowhere (null), instead of the shared target; retries as the shared one's.
+   */
+  configureInstance(idInstance: string, target: Omit<WebhookTarget, "retryMs"> | null): void {
+    this.instanceTargets.set(
+      idInstance,
+      target === null ? null : { retryMs: this.target?.retryMs, ...target },
+    );
+  }
+
+  private targetOf(idInstance: string): WebhookTarget | undefined {
+    const own = this.instanceTargets.get(idInstance);
+    return own === undefined ? this.target : (own ?? undefined);
+  }
+
   /** Queues a notification of the instance for delivery (nothing happens without a target). */
   push(idInstance: string, body: unknown): void {
-    if (!this.target || this.stop.signal.aborted) return;
+    if (!this.targetOf(idInstance) || this.stop.signal.aborted) return;
     const queue = this.queues.get(idInstance) ?? [];
     queue.push({ body, firstAt: Date.now() });
     this.queues.set(idInstance, queue);
@@ -74,10 +92,15 @@ export class WebhookDelivery {
     try {
       const queue = this.queues.get(idInstance) ?? [];
       let attempt = 1;
-      while (queue.length > 0 && this.target && !this.stop.signal.aborted) {
+      let target: WebhookTarget | undefined;
+      while (
+        queue.length > 0 &&
+        (target = this.targetOf(idInstance)) !== undefined &&
+        !this.stop.signal.aborted
+      ) {
         const head = queue[0] as { body: unknown; firstAt: number };
         if (attempt > 1) this.redeliveries += 1;
-        const status = await this.post(this.target, head.body);
+        const status = await this.post(target, head.body);
         this.attempts.push({ idInstance, body: head.body, status, attempt, at: Date.now() });
         if (status === 200) {
           queue.shift();
@@ -85,13 +108,13 @@ export class WebhookDelivery {
           continue;
         }
         this.refusals += 1;
-        if (Date.now() - head.firstAt >= (this.target.maxAgeMs ?? 24 * 3_600_000)) {
+        if (Date.now() - head.firstAt >= (target.maxAgeMs ?? 24 * 3_600_000)) {
           queue.shift();
           attempt = 1;
           continue;
         }
         attempt += 1;
-        await sleep(this.target.retryMs ?? 60_000, undefined, { signal: this.stop.signal }).catch(
+        await sleep(target.retryMs ?? 60_000, undefined, { signal: this.stop.signal }).catch(
           () => undefined,
         );
       }
@@ -104,7 +127,11 @@ export class WebhookDelivery {
     try {
       const response = await fetch(target.url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${target.token}` },
+        // An empty webhookUrlToken: no Authorization header (the docs: "if not required").
+        headers: {
+          "content-type": "application/json",
+          ...(target.token === "" ? {} : { authorization: `Bearer ${target.token}` }),
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.any([AbortSignal.timeout(ANSWER_TIMEOUT_MS), this.stop.signal]),
       });

@@ -81,6 +81,7 @@ const COMMANDS: Record<string, string[]> = {
   reboot: NAMES,
   audit: ["", "kiosk"],
   instances: [""],
+  webhook: ["kiosk", "kiosk on", "helpdesk off", "", "nope on"],
   cancel: ["kiosk"],
   zz: [""],
 };
@@ -104,6 +105,8 @@ const FORGED_DATA = [
   "st:refresh:_",
   "dg:all",
   "adm:logout-yes:nope",
+  "wh:on-yes:kiosk",
+  "wh:off-yes:helpdesk",
   "x",
 ];
 

@@ -137,6 +137,7 @@ export const COMMAND_NEEDS: Record<string, Right | "team"> = {
   reboot: "administer",
   audit: "administer",
   instances: "administer",
+  webhook: "administer",
 };
 
 /**
@@ -146,6 +147,7 @@ export const COMMAND_NEEDS: Record<string, Right | "team"> = {
 export const PRIVILEGED_SCREENS: Array<{ command: string; need: Right; screen: RegExp }> = [
   { command: "audit", need: "administer", screen: /^🧾/u },
   { command: "instances", need: "administer", screen: /^📒/u },
+  { command: "webhook", need: "administer", screen: /^🪝/u },
   { command: "logout", need: "administer", screen: /🚪 Log out \S+\?/u },
   { command: "reboot", need: "administer", screen: /🔁 Reboot \S+\?/u },
   { command: "mute", need: "operate", screen: /^🔕/u },

@@ -10,6 +10,7 @@ import {
   digestCallbacks,
   qrCallbacks,
   statusCallbacks,
+  webhookCallbacks,
 } from "../../../src/telegram/callback-data.js";
 import { handledCommands } from "../../../src/telegram/commands.js";
 import type { TelegramCall } from "../../fakes/fake-telegram.js";
@@ -67,6 +68,8 @@ const COMMANDS: Record<string, { need: Need; text: string; secret?: boolean }> =
   reboot: { need: "administer", text: "/reboot shop" },
   audit: { need: "administer", text: "/audit" },
   instances: { need: "administer", text: "/instances" },
+  // Issue #23: shows where the application gets its notifications, and changes it.
+  webhook: { need: "administer", text: "/webhook shop" },
 };
 
 interface ButtonSpec {
@@ -76,7 +79,7 @@ interface ButtonSpec {
   anchor: "photo" | "text";
   secret?: boolean;
   /** Arms a confirmation for the presser before the press. */
-  armed?: "logout" | "reboot" | "code-logout";
+  armed?: "logout" | "reboot" | "code-logout" | "webhook-on" | "webhook-on-polling" | "webhook-off";
   /** Remembers a phone number for the anchor (a pairing-code message). */
   phone?: boolean;
   /** Remembers shop's own number, as the watcher does while it is authorized (issue #13). */
@@ -152,6 +155,21 @@ const BUTTONS: Record<string, ButtonSpec> = {
   // The digest's pager (issue #14): paging is viewing; the list is filtered per presser.
   "dg:all": { need: "view", data: "dg:all", anchor: "text" },
   "dg:page": { need: "view", data: "dg:page:1:1", anchor: "text" },
+  // /webhook on and off (issue #23). The matrix sets no WEBHOOK_SECRET: a Yes says what is missing.
+  "wh:on-yes": { need: "administer", data: "wh:on-yes:shop", anchor: "text", armed: "webhook-on" },
+  "wh:on-sure": {
+    need: "administer",
+    data: "wh:on-sure:shop",
+    anchor: "text",
+    armed: "webhook-on-polling",
+  },
+  "wh:off-yes": {
+    need: "administer",
+    data: "wh:off-yes:shop",
+    anchor: "text",
+    armed: "webhook-off",
+  },
+  "wh:no": { need: "administer", data: "wh:no:shop", anchor: "text", armed: "webhook-on" },
 };
 
 /** What the allowed user sees, per command / button (here = the chat it was asked in). */
@@ -167,6 +185,7 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   reboot: [/^send here text 🔁 Reboot shop\?/],
   audit: [/^send here text 🧾/],
   instances: [/^send here text 📒/],
+  webhook: [/^send here text 🪝 shop: GREEN-API webhook/],
   "st:refresh": ["answer Updated.", /^edit here text 📋 Instances/],
   // Two instances here, no fleet: a page of one is out of date and nothing changes.
   "st:page": ["answer This page is out of date: send /status again."],
@@ -198,6 +217,22 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   // No watcher, so the anchor is no digest it keeps: the press says so and changes nothing.
   "dg:all": ["answer This alert is too old to page through."],
   "dg:page": ["answer This alert is too old to page through."],
+  "wh:on-yes": [
+    "answer ",
+    /^edit here text ⏳ Changing shop/,
+    /^edit here text 🔧 \/webhook needs/,
+  ],
+  "wh:on-sure": [
+    "answer ",
+    /^edit here text ⏳ Changing shop/,
+    /^edit here text 🔧 \/webhook needs/,
+  ],
+  "wh:off-yes": [
+    "answer ",
+    /^edit here text ⏳ Changing shop/,
+    /^edit here text 🔧 \/webhook needs/,
+  ],
+  "wh:no": ["answer ", /^edit here text ↩️ Nothing changed on shop/],
 };
 
 /** GREEN-API methods an allowed action calls (denied ones call none). */
@@ -212,6 +247,7 @@ const ALLOWED_GREEN_API: Record<string, string[]> = {
   "adm:logout-yes": ["logout"],
   "adm:reboot-yes": ["reboot"],
   "code:known": ["getStateInstance", "getAuthorizationCode"],
+  webhook: ["getSettings"],
 };
 
 /** Redis keys (after the prefix) an allowed action writes, besides the audit log. */
@@ -239,6 +275,10 @@ const ALLOWED_REDIS: Record<string, RegExp[]> = {
   "adm:no": [/^confirm:/],
   "code:known": [/^pairing:shop$/],
   "adm:reboot-ask": [/^confirm:/],
+  "wh:on-yes": [/^confirm:/],
+  "wh:on-sure": [/^confirm:/],
+  "wh:off-yes": [/^confirm:/],
+  "wh:no": [/^confirm:/],
 };
 
 const CHATS: Record<ChatKind, (userId: number) => { chatId: number; type: "private" | "group" }> = {
@@ -323,6 +363,7 @@ describe("the access matrix covers every command and button", () => {
       ...adminCallbacks.actions.map((a) => `adm:${a}`),
       ...alertCallbacks.actions.map((a) => `al:${a}`),
       ...digestCallbacks.actions.map((a) => `dg:${a}`),
+      ...webhookCallbacks.actions.map((a) => `wh:${a}`),
     ].sort();
     expect(Object.keys(BUTTONS).sort()).toEqual(drawn);
     expect(Object.keys(BUTTON_RIGHTS).sort()).toEqual(drawn);

@@ -36,6 +36,7 @@ export function commandMenus() {
         { command: "audit", description: c.audit },
         // One menu for everyone (not per scope), like /audit: others get the access answer.
         { command: "instances", description: c.instances },
+        { command: "webhook", description: c.webhook },
         { command: "help", description: c.help },
       ],
     };

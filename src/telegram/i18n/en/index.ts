@@ -8,6 +8,19 @@ import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
 import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
+import { webhook } from "./webhook.js";
 
 /** English, the default: its shape is the type every other language must fill (`Texts`). */
-export const en = { ...common, access, alerts, audit, qr, code, toolkit, greenApi, setup, fleet };
+export const en = {
+  ...common,
+  access,
+  alerts,
+  audit,
+  qr,
+  code,
+  toolkit,
+  greenApi,
+  setup,
+  fleet,
+  webhook,
+};

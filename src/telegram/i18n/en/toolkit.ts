@@ -12,6 +12,7 @@ export const toolkit = {
     unmute: "Alerts on again",
     audit: "The last 20 operator actions",
     instances: "Every instance greenlight knows, and where from",
+    webhook: "Put greenlight in front of an instance's webhook, or restore it",
     help: "What this bot does",
   },
   help: (names: readonly string[], may: { operate: boolean; administer: boolean }) =>
@@ -30,6 +31,8 @@ export const toolkit = {
       may.administer && "<code>/audit</code> — the last 20 operator actions.",
       may.administer &&
         "<code>/instances</code> — every instance greenlight knows, from the instances file or the GREEN-API account.",
+      may.administer &&
+        "<code>/webhook shop on</code> / <code>off</code> — put greenlight in front of shop's GREEN-API webhook (it forwards everything to the application), or restore it; <code>/webhook shop</code> shows the set-up.",
       "",
       "Without an instance name, commands offer buttons.",
       names.length ? `Your instances: ${codeList(names)}` : "You have no instances yet.",

@@ -9,6 +9,7 @@ import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
 import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
+import { webhook } from "./webhook.js";
 
 export const ru: Texts = {
   ...common,
@@ -21,4 +22,5 @@ export const ru: Texts = {
   greenApi,
   setup,
   fleet,
+  webhook,
 };

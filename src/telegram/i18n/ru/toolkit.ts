@@ -12,6 +12,7 @@ export const toolkit: Texts["toolkit"] = {
     unmute: "Снова включить оповещения",
     audit: "Последние 20 действий операторов",
     instances: "Все инстансы, известные greenlight, и откуда они",
+    webhook: "Поставить greenlight перед вебхуком инстанса или вернуть как было",
     help: "Что умеет бот",
   },
   help: (names, may) =>
@@ -29,6 +30,8 @@ export const toolkit: Texts["toolkit"] = {
       may.administer && "<code>/audit</code> — последние 20 действий операторов.",
       may.administer &&
         "<code>/instances</code> — все инстансы, известные greenlight: из файла инстансов или из аккаунта GREEN-API.",
+      may.administer &&
+        "<code>/webhook shop on</code> / <code>off</code> — поставить greenlight перед вебхуком GREEN-API инстанса shop (он пересылает всё приложению) или вернуть как было; <code>/webhook shop</code> — текущая настройка.",
       "",
       "Без имени инстанса команды предложат кнопки.",
       names.length ? `Ваши инстансы: ${codeList(names)}` : "У вас пока нет инстансов.",
