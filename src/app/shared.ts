@@ -14,7 +14,7 @@ import { Metrics } from "../observability/metrics.js";
 import { ChatPacer, ChatSlots, paceChats } from "../telegram/pacing/index.js";
 import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
-import { Connections } from "./connections.js";
+import type { Connections } from "./connections.js";
 import { type TelegramApiFactory, telegramApiFactory } from "./telegram-api.js";
 
 /** What every part of the process shares, built once in app/index.ts. */
@@ -50,10 +50,14 @@ export interface Part {
  * What every part of the process shares, built once: the connections, one Telegram budget, one
  * GREEN-API client with its limiter, the queues. Called by the composition root (index.ts) only.
  */
-export function createShared(config: Config, logger: Logger, access: Access): Shared {
+export function createShared(
+  config: Config,
+  logger: Logger,
+  access: Access,
+  connections: Connections,
+): Shared {
   const { env } = config;
   const settings = derivedSettings(env);
-  const connections = new Connections(env, logger);
   const redis = connections.main;
   const prefix = env.REDIS_PREFIX;
   const metrics = new Metrics();
