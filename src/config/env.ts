@@ -217,6 +217,8 @@ export const envSchema = z.object({
   ESCALATE_AFTER_MS: milliseconds(0, 0, 7 * 86_400_000),
   ESCALATION_CHAT_IDS: telegramIdList.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `auto`: readable lines on a terminal (pino-pretty), JSON lines otherwise. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });
 

@@ -106,6 +106,19 @@ describe("start-up failures: one line each, then a non-zero exit", () => {
     expect(all).not.toMatch(/\n\s+at /);
   });
 
+  it("LOG_FORMAT=pretty: readable lines instead of JSON, secrets still masked", async () => {
+    const port = await freePort();
+    const { code, lines, all } = await run({
+      REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}`,
+      STARTUP_TIMEOUT_MS: "1000",
+      LOG_FORMAT: "pretty",
+    });
+    expect(code).toBe(1);
+    expect(lines.filter((line) => line.startsWith("{"))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/WARN.*Redis connection error/));
+    expect(all).not.toContain("hunter2");
+  });
+
   it("malformed OPERATOR_IDS: one configuration line naming it", async () => {
     const { code, lines } = await run({ OPERATOR_IDS: "12,alice" });
     expect(code).toBe(2);
