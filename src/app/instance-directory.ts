@@ -1,3 +1,4 @@
+import { listedOffTeam } from "../access/roles.js";
 import { teamOf } from "../config/index.js";
 import { instanceSecrets } from "../config/secrets.js";
 import { InstanceDirectory } from "../instance-directory/instance-directory.js";
@@ -35,6 +36,7 @@ export function instanceDirectoryPart(shared: Shared, onSecrets: (tokens: string
       greenApiUrl: env.GREEN_API_URL,
       redis: connections.main,
       prefix: env.REDIS_PREFIX,
+      offTeam: listedOffTeam(config.file?.all() ?? [], team),
       channel: new TelegramFleetChannel(
         shared.telegram.alerts(),
         textsFor(env.ALERT_LANGUAGE),

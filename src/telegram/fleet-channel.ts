@@ -1,5 +1,9 @@
 import type { Api } from "grammy";
-import type { ExpiryNotice, FleetChannel } from "../instance-directory/ports.js";
+import type {
+  ExpiryNotice,
+  FleetChannel,
+  OffTeamListing,
+} from "../instance-directory/ports.js";
 import type { Logger } from "../shared/logger.js";
 import type { Texts } from "./i18n/index.js";
 import { utcDate } from "../shared/time-format.js";
@@ -15,6 +19,13 @@ export class TelegramFleetChannel implements FleetChannel {
 
   announceChanges(change: { added: readonly string[]; removed: readonly string[] }) {
     return this.toAdmins(this.texts.fleet.changes(change.added, change.removed));
+  }
+
+  warnOffTeam(listed: readonly OffTeamListing[]) {
+    const f = this.texts.fleet.offTeam;
+    const lines = listed.slice(0, 40).map((e) => f.line(e.instance, e.userId));
+    if (listed.length > 40) lines.push(this.texts.fleet.list.more(listed.length - 40));
+    return this.toAdmins([f.title, ...lines, "", f.todo].join("\n"));
   }
 
   warnExpiry(notices: readonly ExpiryNotice[]) {
