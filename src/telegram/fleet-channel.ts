@@ -1,9 +1,5 @@
 import type { Api } from "grammy";
-import type {
-  ExpiryNotice,
-  FleetChannel,
-  OffTeamListing,
-} from "../instance-directory/ports.js";
+import type { ExpiryNotice, FleetChannel, OffTeamListing } from "../instance-directory/ports.js";
 import type { Logger } from "../shared/logger.js";
 import type { Texts } from "./i18n/index.js";
 import { utcDate } from "../shared/time-format.js";
