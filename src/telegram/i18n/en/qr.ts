@@ -21,6 +21,8 @@ export const qr = {
     starting: "Starting a new QR session…",
   },
   waitingCaption: (instance: string) => `⏳ ${b(instance)}: asking GREEN-API for a QR code…`,
+  unansweredCaption: (instance: string) =>
+    `⚠️ ${b(instance)}: GREEN-API is not answering. Still trying; the QR appears here when it answers.`,
   queuedCaption: (instance: string, place: number, capacity: number) =>
     [
       `🕒 ${b(instance)} is waiting its turn${place === 0 ? " in line" : place === 1 ? ": next in line" : `: number ${place} in line`}.`,

@@ -22,6 +22,8 @@ export const qr: Texts["qr"] = {
     starting: "Запускаю новую QR-сессию…",
   },
   waitingCaption: (instance) => `⏳ ${b(instance)}: запрашиваю QR-код у GREEN-API…`,
+  unansweredCaption: (instance) =>
+    `⚠️ ${b(instance)}: GREEN-API не отвечает. Продолжаю попытки; QR появится здесь, когда он ответит.`,
   queuedCaption: (instance, place, capacity) =>
     [
       `🕒 ${b(instance)} ждёт своей очереди${place === 0 ? "" : place === 1 ? ": следующий" : `: ${place}-й в очереди`}.`,
