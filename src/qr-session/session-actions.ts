@@ -89,6 +89,7 @@ export class SessionActions {
         await store.update(instance.name, sessionId, {
           renderedHash: action.hash,
           renderedMessageId: record.messageId,
+          renderedChatId: record.chatId,
           qrShownAt: record.qrShownAt ?? this.now(),
         });
         return undefined;

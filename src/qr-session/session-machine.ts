@@ -229,6 +229,7 @@ function onAnswer(
       const isNew =
         answer.hash !== record.renderedHash ||
         record.messageId !== record.renderedMessageId ||
+        record.chatId !== record.renderedChatId ||
         state.unansweredShown === true;
       if (isNew && now >= state.blockedUntil)
         return step(state, { kind: "edit-qr", hash: answer.hash });

@@ -155,13 +155,19 @@ describe("the QR session machine: what follows each observation", () => {
     ],
     [
       "the QR on screen already: wait",
-      withRecord({ renderedHash: "h1", renderedMessageId: 10 }),
+      withRecord({ renderedHash: "h1", renderedMessageId: 10, renderedChatId: 1 }),
       { kind: "polled", answer: { kind: "qr", hash: "h1" } },
       ["wait:1000:source"],
     ],
     [
       "the same QR, but the session moved to another message: edit",
       withRecord({ renderedHash: "h1", renderedMessageId: 9 }),
+      { kind: "polled", answer: { kind: "qr", hash: "h1" } },
+      ["edit-qr:h1"],
+    ],
+    [
+      "the same QR, moved to another chat's message of the same id (ids count per chat): edit",
+      withRecord({ renderedHash: "h1", renderedMessageId: 10, renderedChatId: 2 }),
       { kind: "polled", answer: { kind: "qr", hash: "h1" } },
       ["edit-qr:h1"],
     ],
@@ -255,7 +261,10 @@ describe("the QR session machine: what follows each observation", () => {
     ],
     [
       "GREEN-API answers again with the QR that was on screen: it goes back over the notice",
-      withRecord({ renderedHash: "h1", renderedMessageId: 10 }, { unansweredShown: true }),
+      withRecord(
+        { renderedHash: "h1", renderedMessageId: 10, renderedChatId: 1 },
+        { unansweredShown: true },
+      ),
       { kind: "polled", answer: { kind: "qr", hash: "h1" } },
       ["edit-qr:h1"],
     ],
