@@ -20,7 +20,6 @@ import type { CodeFeatureDeps } from "../telegram/features/code/index.js";
 import type { DigestPagerFeatureDeps } from "../telegram/features/digest-pager/index.js";
 import type { QrFeatureDeps } from "../telegram/features/qr/index.js";
 import type { StatusFeatureDeps } from "../telegram/features/status/index.js";
-import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { linking } from "./linking.js";
@@ -82,7 +81,7 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
       chatHoldMs: settings.chatHoldMs,
       logger,
     }),
-    alertTexts: textsFor(env.ALERT_LANGUAGE),
+    alertTexts: shared.alertLanguage,
   };
 }
 type BotBase = ReturnType<typeof botBase>;

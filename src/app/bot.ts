@@ -39,6 +39,7 @@ export function botPart(shared: Shared) {
           logger: logger.child({ part: "bot" }),
           transformers: shared.telegram.repliesTransformers(),
           refusals: shared.metrics,
+          alertLanguage: shared.alertLanguage,
         },
         (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }),
       );

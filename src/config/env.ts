@@ -72,8 +72,11 @@ export const envSchema = z.object({
     (ms) => ms === 0 || ms >= 100,
     "use 0 (off) or at least 100",
   ),
-  /** Language of alert messages (they go to chats, not to one person). */
-  ALERT_LANGUAGE: oneOf(["en", "ru"]).default("en"),
+  /**
+   * Language of alert messages and the admins' news (they go to chats, not to one person).
+   * Unset: the first admin's (or operator's) Telegram language once they write, else English.
+   */
+  ALERT_LANGUAGE: oneOf(["en", "ru"]).optional(),
   /** The HTTP server (webhooks, /healthz, /metrics); off when unset. 0 picks a free port. */
   HTTP_PORT: wholeNumber(0, 65_535).optional(),
   /** Loopback unless told otherwise: /metrics and the webhooks are not for the whole network. */
