@@ -94,7 +94,7 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     expect(alert.text?.split("\n")[0]).toBe("🔴 5 instances need attention");
     for (const instance of five) expect(alert.text).toContain(`🔴 ${instance.name}: logged out`);
     expect(buttonsOf(alert)).toEqual(
-      five.flatMap(({ name }) => [`📱 QR ${name}`, `🔢 ${name}: code to +7 900 ···67`]),
+      five.flatMap(({ name }) => [`📷 QR ${name}`, `🔑 ${name}: code to +7 900 ···67`]),
     );
   });
 

@@ -146,10 +146,10 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     expect(message.caption).not.toContain("credentials");
     expect(await scanPng(message.photo as Buffer)).toBeNull();
     // Once the plan is paid, New QR starts over.
-    expect(buttonsOf(message)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(message)).toEqual(["📷 New QR"]);
     expect(h.greenApi.callsOf("qr").every((call) => call.status === 466)).toBe(true);
     shop().quotaExceeded = false;
-    press(h, message, "🔄 New QR");
+    press(h, message, "📷 New QR");
     await waitForQr(h, shop().currentQrPayload());
   });
 
@@ -159,10 +159,10 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     const expired = await waitForCaption(h, "QR expired");
     expect(expired.messageId).toBe(live.messageId);
     expect(await scanPng(expired.photo as Buffer)).toBeNull();
-    expect(buttonsOf(expired)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(expired)).toEqual(["📷 New QR"]);
 
     const payload = shop().rotateQr();
-    press(h, expired, "🔄 New QR");
+    press(h, expired, "📷 New QR");
     const again = await waitForQr(h, payload);
     expect(again.messageId).toBe(live.messageId);
     expect(photoMessages(h)).toHaveLength(1);

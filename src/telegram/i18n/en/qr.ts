@@ -1,12 +1,10 @@
 import { formatMinutesSeconds } from "../../../shared/time-format.js";
-import { bold as b, codeList, escapeHtml } from "../html.js";
+import { bold as b, escapeHtml } from "../html.js";
 
 export const qr = {
-  usage: (names: readonly string[]) =>
-    `Usage: <code>/qr &lt;instance&gt;</code>\nInstances: ${codeList(names)}`,
   buttons: {
     cancel: "✖️ Cancel",
-    newQr: "🔄 New QR",
+    newQr: "📷 New QR",
     logoutAndQr: "🚪 Log out & new QR",
     logout: "🚪 Log out",
     confirmLogout: "✅ Yes, log out",

@@ -1,13 +1,11 @@
 import { formatMinutesSeconds } from "../../../shared/time-format.js";
-import { bold as b, codeList, escapeHtml } from "../html.js";
+import { bold as b, escapeHtml } from "../html.js";
 import type { Texts } from "../texts.js";
 
 export const qr: Texts["qr"] = {
-  usage: (names) =>
-    `Как пользоваться: <code>/qr &lt;инстанс&gt;</code>\nИнстансы: ${codeList(names)}`,
   buttons: {
     cancel: "✖️ Отмена",
-    newQr: "🔄 Новый QR",
+    newQr: "📷 Новый QR",
     logoutAndQr: "🚪 Выйти и новый QR",
     logout: "🚪 Выйти",
     confirmLogout: "✅ Да, выйти",
