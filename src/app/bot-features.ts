@@ -39,9 +39,9 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     code: codeDeps(base, api, queues),
     status: statusDeps(base),
     admin: adminDeps(base),
-    audit: { audit },
+    audit: { audit, userNames: { nameOf: (userId) => base.userNames.knownName(userId) } },
     instances: { instances: shared.config.instances },
-    mute: { mutes, audit },
+    mute: { mutes, audit, userNames: base.userNames },
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
   };
@@ -144,7 +144,7 @@ function statusDeps(base: BotBase): StatusFeatureDeps {
 }
 
 function adminDeps(base: BotBase): AdminFeatureDeps {
-  return { confirmations: base.confirmations, actions: base.actions };
+  return { confirmations: base.confirmations, actions: base.actions, userNames: base.userNames };
 }
 
 /** "I'm on it" on alerts (without the watcher there is no incident: a press says so). */
