@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     level: config.env.LOG_LEVEL,
     redactor,
     format: chooseLogFormat(config.env.LOG_FORMAT, process.stdout.isTTY === true),
+    prettyAskedFor: config.env.LOG_FORMAT === "pretty",
   });
   const app = createGreenlight(config, logger, { onSecrets: (tokens) => redactor.add(tokens) });
 

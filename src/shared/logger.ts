@@ -15,6 +15,8 @@ export function createLogger(options: {
   destination?: pino.DestinationStream;
   /** `pretty`: readable lines through pino-pretty (a terminal); JSON otherwise. */
   format?: LogFormat;
+  /** LOG_FORMAT=pretty was asked for by name: say so when pino-pretty is missing (auto stays quiet). */
+  prettyAskedFor?: boolean;
 }): Logger {
   const scrub = (text: string) =>
     maskPhones(redactBotTokens(redactGreenApiUrl(options.redactor.redact(text))));
@@ -28,7 +30,7 @@ export function createLogger(options: {
       serializers: { err: serializeError },
     },
     options.destination ??
-      (options.format === "pretty" ? prettyTransport() : undefined) ??
+      (options.format === "pretty" ? prettyTransport(options.prettyAskedFor ?? true) : undefined) ??
       pino.destination({ sync: false }),
   );
 }
@@ -46,14 +48,15 @@ export function chooseLogFormat(setting: "auto" | LogFormat, stdoutIsTty: boolea
  * gets there. pino-pretty is a development dependency: where it is not installed (a production
  * image), one line says so and the log stays JSON.
  */
-function prettyTransport(): pino.DestinationStream | undefined {
+function prettyTransport(askedFor: boolean): pino.DestinationStream | undefined {
   let target: string;
   try {
     target = createRequire(import.meta.url).resolve("pino-pretty");
   } catch {
-    process.stderr.write(
-      "greenlight: LOG_FORMAT=pretty needs pino-pretty (npm i -D pino-pretty); logging JSON\n",
-    );
+    if (askedFor)
+      process.stderr.write(
+        "greenlight: LOG_FORMAT=pretty needs pino-pretty (npm i -D pino-pretty); logging JSON\n",
+      );
     return undefined;
   }
   return pino.transport({
