@@ -100,7 +100,7 @@ async function main(): Promise<void> {
         chatId: OPERATOR,
         fromId: OPERATOR,
         messageId: alert.messageId,
-        data: buttonData(alert, kind === "qr" ? "📱 QR" : "🔢 Code to"),
+        data: buttonData(alert, kind === "qr" ? "📷 QR" : "🔑 Code to"),
       });
       const shown = await until(`the ${kind}`, async () => {
         for (const call of telegram.calls.slice(from)) {
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   );
   for (const kind of ["qr", "code"] as const) {
     const sorted = [...figures[kind]].sort((a, b) => a - b);
-    const label = kind === "qr" ? "📱 QR → QR photo" : "🔢 Code to … → code message";
+    const label = kind === "qr" ? "📷 QR → QR photo" : "🔑 Code to … → code message";
     console.log(
       `  ${label.padEnd(28)} p50 ${percentile(sorted, 50)} ms, p95 ${percentile(sorted, 95)} ms, max ${sorted.at(-1)} ms`,
     );

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createGreenlight } from "./app/index.js";
 import { ConfigError, loadConfig, StartupError } from "./config/index.js";
 import { processSecrets } from "./config/secrets.js";
-import { createLogger } from "./shared/logger.js";
+import { chooseLogFormat, createLogger } from "./shared/logger.js";
 import { Redactor } from "./shared/redact.js";
 
 /** SIGTERM must end the process within this, whatever hangs (the compose stop timeout is 10 s). */
@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   }
 
   const redactor = new Redactor(processSecrets(config.env, config.instances.all()));
-  const logger = createLogger({ level: config.env.LOG_LEVEL, redactor });
+  const logger = createLogger({
+    level: config.env.LOG_LEVEL,
+    redactor,
+    format: chooseLogFormat(config.env.LOG_FORMAT, process.stdout.isTTY === true),
+    prettyAskedFor: config.env.LOG_FORMAT === "pretty",
+  });
   const app = createGreenlight(config, logger, { onSecrets: (tokens) => redactor.add(tokens) });
 
   let stopping = false;

@@ -22,6 +22,8 @@ export interface ParsedCommand {
   name: string;
   /** False for `/qr@other_bot`: a command for another bot in the same group. */
   toUs: boolean;
+  /** `/qr@greenlight_bot`: written to this bot by name (in a group, surely for us). */
+  mentioned: boolean;
   /** What follows the command, trimmed: "shop". */
   args: string;
 }
@@ -41,6 +43,7 @@ export function parseCommand(
   return {
     name,
     toUs: mention === undefined || mention === botUsername.toLowerCase(),
+    mentioned: mention !== undefined && mention === botUsername.toLowerCase(),
     args: text.slice(entity.length).trim(),
   };
 }

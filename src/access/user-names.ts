@@ -28,7 +28,12 @@ export class UserNames {
 
   /** The name, or "user 1001" for someone greenlight never heard from. */
   async nameOf(userId: number): Promise<string> {
+    return (await this.knownName(userId)) ?? `user ${userId}`;
+  }
+
+  /** The name, or undefined for someone greenlight never heard from (the reader words that). */
+  async knownName(userId: number): Promise<string | undefined> {
     const name = this.seen.get(userId) ?? (await this.redis.hget(this.key, String(userId)));
-    return name || `user ${userId}`;
+    return name || undefined;
   }
 }

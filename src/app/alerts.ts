@@ -17,7 +17,6 @@ import type { Env } from "../config/index.js";
 import { FleetLimit } from "../green-api/fleet-limit.js";
 import type { Logger } from "../shared/logger.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
-import { textsFor } from "../telegram/i18n/index.js";
 import { linking } from "./linking.js";
 import type { Part, Shared } from "./shared.js";
 
@@ -59,7 +58,7 @@ function alerter(shared: Shared, logger: Logger): Alerter {
   const dispatcher = new AlertDispatcher({
     store,
     mutes: new MuteStore(redis, prefix),
-    channel: new TelegramAlertChannel(shared.telegram.alerts(), textsFor(env.ALERT_LANGUAGE)),
+    channel: new TelegramAlertChannel(shared.telegram.alerts(), shared.alertLanguage),
     digests: new DigestStore(redis, prefix),
     gatherMs: settings.alertGatherMs,
     phones: knownPhones,

@@ -20,7 +20,6 @@ import type { CodeFeatureDeps } from "../telegram/features/code/index.js";
 import type { DigestPagerFeatureDeps } from "../telegram/features/digest-pager/index.js";
 import type { QrFeatureDeps } from "../telegram/features/qr/index.js";
 import type { StatusFeatureDeps } from "../telegram/features/status/index.js";
-import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { webhookSetup } from "./webhook-setup.js";
@@ -41,9 +40,9 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     code: codeDeps(base, api, queues),
     status: statusDeps(base),
     admin: adminDeps(base),
-    audit: { audit },
+    audit: { audit, userNames: { nameOf: (userId) => base.userNames.knownName(userId) } },
     instances: { instances: shared.config.instances },
-    mute: { mutes, audit },
+    mute: { mutes, audit, userNames: base.userNames },
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
     webhook: {
@@ -87,7 +86,7 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
       chatHoldMs: settings.chatHoldMs,
       logger,
     }),
-    alertTexts: textsFor(env.ALERT_LANGUAGE),
+    alertTexts: shared.alertLanguage,
   };
 }
 type BotBase = ReturnType<typeof botBase>;
@@ -150,7 +149,7 @@ function statusDeps(base: BotBase): StatusFeatureDeps {
 }
 
 function adminDeps(base: BotBase): AdminFeatureDeps {
-  return { confirmations: base.confirmations, actions: base.actions };
+  return { confirmations: base.confirmations, actions: base.actions, userNames: base.userNames };
 }
 
 /** "I'm on it" on alerts (without the watcher there is no incident: a press says so). */

@@ -1,9 +1,9 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
+import type { UserFromGetMe } from "grammy/types";
 import { pairingJobs } from "../pairing/pairing-queue.js";
 import { applySessionCapacity, qrJobs, sessionCapacity } from "../qr-session/qr-queue.js";
 import { InFlight } from "../shared/in-flight.js";
 import { createBot } from "../telegram/bot.js";
-import { connectTelegramFrom } from "../telegram/connect.js";
 import { commandMenus } from "../telegram/features/help/index.js";
 import { botFeatureDeps } from "./bot-features.js";
 import type { HttpPart } from "./http.js";
@@ -22,10 +22,10 @@ export function botPart(shared: Shared) {
   const { env } = config;
   const updatesInFlight = new InFlight();
   let runner: RunnerHandle | undefined;
-  const stopping = new AbortController();
 
   return {
-    async start(http: HttpPart | undefined): Promise<void> {
+    /** `botInfo`: Telegram's getMe, asked by the composition root before anything started. */
+    async start(botInfo: UserFromGetMe, http: HttpPart | undefined): Promise<void> {
       const qr = shared.queues.of(qrJobs);
       const capacity = sessionCapacity(env.QR_EDITS_PER_SECOND, env.QR_MAX_SESSIONS);
       await applySessionCapacity(qr, capacity);
@@ -39,12 +39,13 @@ export function botPart(shared: Shared) {
           logger: logger.child({ part: "bot" }),
           transformers: shared.telegram.repliesTransformers(),
           refusals: shared.metrics,
+          alertLanguage: shared.alertLanguage,
         },
         (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }),
       );
-      // Telegram's first answer, retried with a line per attempt and a deadline (connect.ts);
-      // init() then has nothing left to ask.
-      bot.botInfo = await connectTelegramFrom(env, logger, stopping.signal);
+      // Telegram's first answer (connect.ts, asked before any part started): init() has nothing
+      // left to ask.
+      bot.botInfo = botInfo;
       await bot.init();
       await Promise.all(
         commandMenus().map(({ commands, languageCode }) =>
@@ -66,7 +67,6 @@ export function botPart(shared: Shared) {
 
     /** First step of a stop: take no more updates. */
     async stopTaking(): Promise<void> {
-      stopping.abort();
       await runner?.stop();
     },
 

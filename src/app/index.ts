@@ -9,7 +9,9 @@ import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
 import { setupGreenlight } from "./setup.js";
-import { createShared, type Part } from "./shared.js";
+import { connectTelegramFrom } from "../telegram/connect.js";
+import { Connections } from "./connections.js";
+import { createShared, type Part, type Shared } from "./shared.js";
 
 export interface Greenlight {
   start(): Promise<void>;
@@ -21,6 +23,28 @@ export interface Greenlight {
 
 /** How long start() waits for Redis to accept connections (it may be starting alongside us). */
 const REDIS_READY_TIMEOUT_MS = 15_000;
+
+/** The parts this process runs, built once Redis and Telegram have answered. */
+interface Running {
+  shared: Shared;
+  fleet: Part;
+  workerParts: Part[];
+  bot: ReturnType<typeof botPart> | undefined;
+}
+
+function buildParts(shared: Shared, onSecrets: (tokens: string[]) => void): Running {
+  const { env } = shared.config;
+  const workerParts: Part[] =
+    env.ROLE === "bot"
+      ? []
+      : [
+          qrWorkerPart(shared),
+          pairingWatcherPart(shared),
+          ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
+        ];
+  const bot = env.ROLE === "worker" ? undefined : botPart(shared);
+  return { shared, fleet: instanceDirectoryPart(shared, onSecrets), workerParts, bot };
+}
 
 /**
  * The composition root: builds what the parts share, then the parts this process runs (`ROLE`
@@ -43,33 +67,29 @@ export function createGreenlight(
       "listed on an instance but in none of ADMIN_IDS, OPERATOR_IDS, VIEWER_IDS: no access",
     );
   }
-  const shared = createShared(config, logger, new Access(instances, team));
-  const { connections, queues, metrics } = shared;
-  const redis = connections.main;
-
-  const workerParts: Part[] =
-    env.ROLE === "bot"
-      ? []
-      : [
-          qrWorkerPart(shared),
-          pairingWatcherPart(shared),
-          ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
-        ];
-  const bot = env.ROLE === "worker" ? undefined : botPart(shared);
-  const fleet = instanceDirectoryPart(shared, options.onSecrets ?? (() => undefined));
+  // Nothing but this one connection exists until Redis and Telegram have both answered: no
+  // worker, queue or scheduler can flood the log or write to a Redis we are not yet sure of.
+  const connections = new Connections(env, logger);
+  const stopping = new AbortController();
+  let running: Running | undefined;
   let http: HttpPart | undefined;
 
   return {
     async start() {
       await connections.untilReady(Math.min(REDIS_READY_TIMEOUT_MS, env.STARTUP_TIMEOUT_MS));
+      // Telegram before anything writes: a run with a wrong token or root leaves no keys behind.
+      const botInfo = await connectTelegramFrom(env, logger, stopping.signal);
+      const shared = createShared(config, logger, new Access(instances, team), connections);
+      running = buildParts(shared, options.onSecrets ?? (() => undefined));
+      const { fleet, workerParts, bot } = running;
       await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
-        const { alertIntake, alertStore } = shared;
+        const { alertIntake, alertStore, queues, metrics } = shared;
         http = await startHttp({
           env: httpEnv,
           instances,
-          redis,
+          redis: connections.main,
           queues,
           alertIntake,
           alertStore,
@@ -78,17 +98,21 @@ export function createGreenlight(
         });
       }
       for (const part of workerParts) await part.start();
-      await bot?.start(http);
+      await bot?.start(botInfo, http);
     },
 
     async stop() {
-      // Stop taking updates first; then let handlers and session edits in flight finish.
-      await bot?.stopTaking();
-      await http?.close();
-      await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
-      await fleet.stop();
-      await shared.alertIntake.flush();
-      await queues.close();
+      stopping.abort();
+      if (running) {
+        const { bot, workerParts, fleet, shared } = running;
+        // Stop taking updates first; then let handlers and session edits in flight finish.
+        await bot?.stopTaking();
+        await http?.close();
+        await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
+        await fleet.stop();
+        await shared.alertIntake.flush();
+        await shared.queues.close();
+      }
       connections.closeAll();
     },
 

@@ -1,9 +1,9 @@
+import { listedOffTeam } from "../access/roles.js";
 import { teamOf } from "../config/index.js";
 import { instanceSecrets } from "../config/secrets.js";
 import { InstanceDirectory } from "../instance-directory/instance-directory.js";
 import { PartnerClient } from "../green-api/partner.js";
 import { TelegramFleetChannel } from "../telegram/fleet-channel.js";
-import { textsFor } from "../telegram/i18n/index.js";
 import type { Part, Shared } from "./shared.js";
 
 /** How long one getInstances may take (an account's list can be long). */
@@ -35,9 +35,10 @@ export function instanceDirectoryPart(shared: Shared, onSecrets: (tokens: string
       greenApiUrl: env.GREEN_API_URL,
       redis: connections.main,
       prefix: env.REDIS_PREFIX,
+      offTeam: listedOffTeam(config.file?.all() ?? [], team),
       channel: new TelegramFleetChannel(
         shared.telegram.alerts(),
-        textsFor(env.ALERT_LANGUAGE),
+        shared.alertLanguage,
         adminChats,
         logger,
       ),

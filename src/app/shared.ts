@@ -5,16 +5,17 @@ import { ApplyRequests } from "../alerts/apply-requests.js";
 import { AlertIntake } from "../alerts/intake.js";
 import { ObservationInbox } from "../alerts/observation-inbox.js";
 import { requestApply, watchJobs } from "../alerts/state-watcher.js";
-import type { Config } from "../config/index.js";
+import { type Config, teamOf } from "../config/index.js";
 import { type DerivedSettings, derivedSettings } from "../config/derived.js";
 import { GreenApiClient } from "../green-api/client.js";
 import { GreenApiRateLimiter } from "../green-api/rate-limiter.js";
 import { Queues } from "../jobs/queues.js";
 import { Metrics } from "../observability/metrics.js";
+import { AlertLanguage } from "../telegram/alert-language.js";
 import { ChatPacer, ChatSlots, paceChats } from "../telegram/pacing/index.js";
 import { SessionStore } from "../qr-session/session-store.js";
 import type { Logger } from "../shared/logger.js";
-import { Connections } from "./connections.js";
+import type { Connections } from "./connections.js";
 import { type TelegramApiFactory, telegramApiFactory } from "./telegram-api.js";
 
 /** What every part of the process shares, built once in app/index.ts. */
@@ -38,6 +39,8 @@ export interface Shared {
   alertIntake: AlertIntake;
   /** The watcher's records: written by the watch job, read by /status, claims, /healthz. */
   alertStore: AlertStore;
+  /** ALERT_LANGUAGE, or the one learned from the first admin who writes. */
+  alertLanguage: AlertLanguage;
 }
 
 /** One part of the process: it starts, and it stops (letting work in flight end, or handing it back). */
@@ -50,10 +53,14 @@ export interface Part {
  * What every part of the process shares, built once: the connections, one Telegram budget, one
  * GREEN-API client with its limiter, the queues. Called by the composition root (index.ts) only.
  */
-export function createShared(config: Config, logger: Logger, access: Access): Shared {
+export function createShared(
+  config: Config,
+  logger: Logger,
+  access: Access,
+  connections: Connections,
+): Shared {
   const { env } = config;
   const settings = derivedSettings(env);
-  const connections = new Connections(env, logger);
   const redis = connections.main;
   const prefix = env.REDIS_PREFIX;
   const metrics = new Metrics();
@@ -100,5 +107,16 @@ export function createShared(config: Config, logger: Logger, access: Access): Sh
       ),
     }),
     alertStore: new AlertStore(redis, prefix),
+    alertLanguage: new AlertLanguage({
+      redis,
+      prefix,
+      configured: env.ALERT_LANGUAGE,
+      leads: leadsOf(teamOf(env)),
+    }),
   };
+}
+
+/** Whose Telegram language alerts take when ALERT_LANGUAGE is unset: the admins, else operators. */
+function leadsOf(team: ReturnType<typeof teamOf>): number[] {
+  return team.adminIds.length > 0 ? team.adminIds : team.operatorIds;
 }

@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Transformer } from "grammy";
 import type { Env } from "../config/index.js";
+import { dropEmptyKeyboardRows } from "../telegram/keyboards.js";
 
 /**
  * Auto-retry for the bot's own replies, capped. A busy group (Telegram allows ~20 messages a
@@ -23,14 +24,14 @@ const ALERT_RETRY = { maxRetryAttempts: 2, maxDelaySeconds: 5 } as const;
 export function telegramApiFactory(env: Env, pacing: Transformer) {
   const build = (retry?: Parameters<typeof autoRetry>[0]) => {
     const api = new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT });
-    api.config.use(pacing, ...(retry ? [autoRetry(retry)] : []));
+    api.config.use(dropEmptyKeyboardRows, pacing, ...(retry ? [autoRetry(retry)] : []));
     return api;
   };
   return {
     live: () => build(),
     alerts: () => build(ALERT_RETRY),
     /** For a Bot's own `api`: the transformers to install on it. */
-    repliesTransformers: (): Transformer[] => [pacing, autoRetry(BOT_RETRY)],
+    repliesTransformers: (): Transformer[] => [dropEmptyKeyboardRows, pacing, autoRetry(BOT_RETRY)],
   };
 }
 

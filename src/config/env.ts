@@ -1,10 +1,16 @@
 import { z } from "zod";
 import { isSupportedCountry } from "libphonenumber-js/max";
+import {
+  decimalNumber,
+  durationList,
+  httpUrl,
+  milliseconds,
+  oneOf,
+  redisUrl,
+  wholeNumber,
+} from "./env-values.js";
 import { ConfigError, describeZodIssue } from "./errors.js";
 import { redisPassword, sentinelList, sentinelName } from "./redis-connection.js";
-
-const milliseconds = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
 
 const telegramIdList = z
   .string()
@@ -41,9 +47,9 @@ export const envSchema = z.object({
    * `1`: apiUrl, TELEGRAM_API_ROOT, GREEN_API_PARTNER_URL, GREEN_API_URL and WEBHOOK_URL may be
    * plain http, and WEBHOOK_URL any port (local fakes, a Bot API server on loopback).
    */
-  ALLOW_INSECURE_HTTP: z.enum(["0", "1"]).default("0"),
+  ALLOW_INSECURE_HTTP: oneOf(["0", "1"]).default("0"),
   INSTANCES_FILE: z.string().min(1).default("./instances.json"),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  REDIS_URL: redisUrl.default("redis://127.0.0.1:6379"),
   /** Set: every connection finds the primary through these Sentinels and REDIS_URL is not used. */
   REDIS_SENTINELS: sentinelList.optional(),
   REDIS_SENTINEL_NAME: sentinelName,
@@ -54,8 +60,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, "use letters, digits, _ or - (no ':')")
     .default("greenlight"),
-  TELEGRAM_API_ROOT: z
-    .url({ protocol: /^https?$/ })
+  TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org")
     .default("https://api.telegram.org")
     .transform((url) => url.replace(/\/+$/, "")),
   ALERT_CHAT_IDS: telegramIdList.optional(),
@@ -67,10 +72,13 @@ export const envSchema = z.object({
     (ms) => ms === 0 || ms >= 100,
     "use 0 (off) or at least 100",
   ),
-  /** Language of alert messages (they go to chats, not to one person). */
-  ALERT_LANGUAGE: z.enum(["en", "ru"]).default("en"),
+  /**
+   * Language of alert messages and the admins' news (they go to chats, not to one person).
+   * Unset: the first admin's (or operator's) Telegram language once they write, else English.
+   */
+  ALERT_LANGUAGE: oneOf(["en", "ru"]).optional(),
   /** The HTTP server (webhooks, /healthz, /metrics); off when unset. 0 picks a free port. */
-  HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HTTP_PORT: wholeNumber(0, 65_535).optional(),
   /** Loopback unless told otherwise: /metrics and the webhooks are not for the whole network. */
   HTTP_HOST: z.string().min(1).default("127.0.0.1"),
   /**
@@ -84,7 +92,7 @@ export const envSchema = z.object({
    * warning), so an upgraded deployment keeps its alerts. 0: only each instance's own token; set
    * it once every instance has its own.
    */
-  WEBHOOK_ACCEPT_SHARED_SECRET: z.enum(["0", "1"]).default("1"),
+  WEBHOOK_ACCEPT_SHARED_SECRET: oneOf(["0", "1"]).default("1"),
   /** Telegram's secret_token in BOT_MODE=webhook. Unset: derived from BOT_TOKEN. */
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
@@ -97,14 +105,13 @@ export const envSchema = z.object({
    * GREEN-API notifications held between their 200 and the Redis write; beyond it the webhook
    * answers 503 and GREEN-API sends the notification again (about a minute later).
    */
-  WEBHOOK_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  WEBHOOK_QUEUE_MAX: wholeNumber(1, 1_000_000).default(10_000),
   /** Notifications handed to Redis at once, behind the 200. */
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WEBHOOK_CONCURRENCY: wholeNumber(1, 256).default(8),
   /** `webhook`: Telegram posts updates to WEBHOOK_URL/telegram/webhook instead of long polling. */
-  BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  BOT_MODE: oneOf(["polling", "webhook"]).default("polling"),
   /** Public https base URL of the HTTP server, for BOT_MODE=webhook. */
-  WEBHOOK_URL: z
-    .url({ protocol: /^https?$/ })
+  WEBHOOK_URL: httpUrl("https://bot.example.com")
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
   GREEN_API_TIMEOUT_MS: milliseconds(15_000, 500, 120_000),
@@ -126,13 +133,11 @@ export const envSchema = z.object({
     .min(10, "looks too short for a partner token")
     .optional(),
   /** Where the partner API is (the console shows it). */
-  GREEN_API_PARTNER_URL: z
-    .url({ protocol: /^https?$/ })
+  GREEN_API_PARTNER_URL: httpUrl("https://api.green-api.com")
     .default("https://api.green-api.com")
     .transform((url) => url.replace(/\/+$/, "")),
   /** apiUrl of instances learned from the partner account (the file may say otherwise). */
-  GREEN_API_URL: z
-    .url({ protocol: /^https?$/ })
+  GREEN_API_URL: httpUrl("https://api.greenapi.com")
     .default("https://api.greenapi.com")
     .transform((url) => url.replace(/\/+$/, "")),
   /** How often the partner account is asked for its instances. */
@@ -142,44 +147,44 @@ export const envSchema = z.object({
    * GCRA), so a fleet never floods GREEN-API from one IP; 0: no fleet cap (per-instance limits
    * still hold).
    */
-  GREEN_API_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(50),
+  GREEN_API_REQUESTS_PER_SECOND: decimalNumber(0, 10_000).default(50),
   /** How long a pairing code works (GREEN-API: about 2.5 minutes). */
   PAIRING_CODE_TTL_MS: milliseconds(150_000, 2_000, 600_000),
   /** At most one pairing-code request per instance this often (repeats can lock an instance). */
   PAIRING_CODE_COOLDOWN_MS: milliseconds(30_000, 0, 600_000),
   /** A /logout or /reboot confirmation does nothing after this. */
   CONFIRM_TTL_MS: milliseconds(60_000, 1_000, 600_000),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
+  WORKER_CONCURRENCY: wholeNumber(1, 5000).default(600),
   /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
-  QR_SOURCE: z.enum(["poll", "websocket", "auto"]).default("poll"),
+  QR_SOURCE: oneOf(["poll", "websocket", "auto"]).default("poll"),
   /**
    * `phase-locked`: learn when each QR rotates and poll at GREEN-API's 3/s only around the next
    * rotation, slower in between (the same calls per rotation); `steady`: every QR_POLL_INTERVAL_MS.
    */
   // steady stays the default until phase-locked is measured no worse at 500 sessions (docs/benchmarks.md).
-  QR_POLL_SCHEDULE: z.enum(["phase-locked", "steady"]).default("steady"),
+  QR_POLL_SCHEDULE: oneOf(["phase-locked", "steady"]).default("steady"),
   /**
    * The share of the bot's send budget (TELEGRAM_BOT_SENDS_PER_SECOND) that QR rotations may use:
    * it sizes QR_MAX_SESSIONS (one edit per ~20 s rotation per session), which bounds their edits.
    */
-  QR_EDITS_PER_SECOND: z.coerce.number().int().min(1).max(28).default(28),
+  QR_EDITS_PER_SECOND: wholeNumber(1, 28).default(28),
   /**
    * Live QR sessions across all workers; more wait their turn in order, and the operator is told.
    * Unset: 90 % of what the edit budget sustains at one edit per ~20 s QR rotation per session.
    */
-  QR_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).optional(),
+  QR_MAX_SESSIONS: wholeNumber(1, 10_000).optional(),
   /**
    * Live QR sessions per group chat; more wait their turn there. A group allows a bot ~20
    * messages a minute and a live QR costs 3 edits a minute, plus the photos and final cards: at
    * 4 the group's line of edits grew long enough in the soak that a QR could expire before its turn.
    */
-  QR_MAX_SESSIONS_PER_GROUP: z.coerce.number().int().min(1).max(50).default(3),
+  QR_MAX_SESSIONS_PER_GROUP: wholeNumber(1, 50).default(3),
   /** Sends and edits per second for the whole bot, all processes together (Telegram: about 30); 0: not paced. */
-  TELEGRAM_BOT_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(30).default(28),
+  TELEGRAM_BOT_SENDS_PER_SECOND: wholeNumber(0, 30).default(28),
   /** Sends and edits per minute in one group (Telegram: about 20); 0: not paced. */
-  TELEGRAM_GROUP_SENDS_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(19),
+  TELEGRAM_GROUP_SENDS_PER_MINUTE: wholeNumber(0, 60).default(19),
   /** Sends and edits per second in one private chat (Telegram: about 1); 0: not paced. */
-  TELEGRAM_PRIVATE_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(30).default(1),
+  TELEGRAM_PRIVATE_SENDS_PER_SECOND: wholeNumber(0, 30).default(1),
   /**
    * How /code reads a phone number typed without "+" or "00" ("8 900 123-45-67" with RU). Unset:
    * such a number is asked about again, with its country code.
@@ -202,22 +207,19 @@ export const envSchema = z.object({
   /** `starting` this long alerts with a Reboot button (GREEN-API: up to 5 minutes is normal). */
   STARTING_TOO_LONG_MS: milliseconds(300_000, 1_000, 3_600_000),
   /** `1`: the watcher reboots an instance stuck starting by itself, once per incident (audited). */
-  AUTO_REBOOT_STARTING: z.enum(["0", "1"]).default("0"),
+  AUTO_REBOOT_STARTING: oneOf(["0", "1"]).default("0"),
   /**
    * Early warnings while a phone is offline (sleepMode), in ms offline: WhatsApp unlinks after
    * about 14 days. Default 10 and 13 days.
    */
-  OFFLINE_WARN_AFTER_MS: z
-    .string()
-    .default("864000000,1123200000")
-    .transform((text) => text.split(/[\s,]+/).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^\d{4,11}$/, "must be comma-separated milliseconds")).max(5))
-    .transform((list) => list.map(Number)),
+  OFFLINE_WARN_AFTER_MS: durationList("864000000,1123200000", 5),
   /** Set with ESCALATION_CHAT_IDS: an incident nobody claimed or fixed this long is re-sent there, once. */
   ESCALATE_AFTER_MS: milliseconds(0, 0, 7 * 86_400_000),
   ESCALATION_CHAT_IDS: telegramIdList.optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  ROLE: z.enum(["all", "bot", "worker"]).default("all"),
+  LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `auto`: readable lines on a terminal (pino-pretty), JSON lines otherwise. */
+  LOG_FORMAT: oneOf(["auto", "json", "pretty"]).default("auto"),
+  ROLE: oneOf(["all", "bot", "worker"]).default("all"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,7 +4,7 @@ import { type PartnerClient, PartnerError } from "../green-api/partner.js";
 import type { Logger } from "../shared/logger.js";
 import { expiryStage } from "./expiry.js";
 import { changes, mergeInstances } from "./merge.js";
-import type { ExpiryNotice, FleetChannel } from "./ports.js";
+import type { ExpiryNotice, FleetChannel, OffTeamListing } from "./ports.js";
 
 /** Expiry warnings are remembered this long (a stage is told once per expiration date). */
 const EXPIRY_MEMORY_MS = 60 * 24 * 3_600_000;
@@ -34,6 +34,8 @@ export class InstanceDirectory {
       redis: Redis;
       prefix: string;
       channel: FleetChannel | undefined;
+      /** Ids the instances file lists that match no one on the team: told to the admins at start. */
+      offTeam?: readonly OffTeamListing[];
       /** Instances learned from the account: their secrets are masked in every log line from now on. */
       onSecrets: (
         instances: ReadonlyArray<{ idInstance: string; apiTokenInstance: string }>,
@@ -48,6 +50,9 @@ export class InstanceDirectory {
    * when there is no instances file; with one, greenlight starts on the file and says why.
    */
   async start(): Promise<void> {
+    await this.tellOffTeam().catch((error) =>
+      this.deps.logger.warn({ err: error }, "could not tell the admins of ids on no team list"),
+    );
     if (!this.deps.partner) return;
     try {
       await this.sync();
@@ -106,6 +111,25 @@ export class InstanceDirectory {
         ? "GREEN-API rejected GREEN_API_PARTNER_TOKEN (401); keeping the last good instance list"
         : "could not sync the GREEN-API partner account; keeping the last good instance list",
     );
+  }
+
+  /**
+   * Ids listed on an instance but on no team list get no access, so the instance silently
+   * disappears from their /status: the admins are told at start, once per distinct list (every
+   * process and restart with the same file stays quiet; a fixed file forgets it).
+   */
+  private async tellOffTeam(): Promise<void> {
+    const { redis, prefix, channel, offTeam = [] } = this.deps;
+    const key = `${prefix}:fleet:off-team-told`;
+    if (offTeam.length === 0) {
+      await redis.del(key);
+      return;
+    }
+    if (!channel) return;
+    const fingerprint = JSON.stringify(offTeam.map((e) => [e.instance, e.userId]));
+    if ((await redis.get(key)) === fingerprint) return;
+    await channel.warnOffTeam(offTeam);
+    await redis.set(key, fingerprint);
   }
 
   /** The news of this sync, told once across every process. */

@@ -62,6 +62,15 @@ export class PairingService {
     private readonly options: PairingOptions,
   ) {}
 
+  /**
+   * Ms until a new code may be asked for `instance` (0: now). "New code" checks it first, so a
+   * press within the cooldown keeps the valid code on screen instead of replacing it.
+   */
+  async cooldownLeftMs(instance: string): Promise<number> {
+    if (this.options.cooldownMs <= 0) return 0;
+    return this.deps.store.cooldownLeft(instance);
+  }
+
   async request(request: CodeRequest): Promise<CodeResult> {
     const { instance, locale, userId } = request;
     const { screen, store } = this.deps;

@@ -46,6 +46,12 @@ export class PairingStore {
     return Math.max(1, await this.redis.pttl(key));
   }
 
+  /** Ms until a request for `instance` may go out again (0: now), without taking the turn. */
+  async cooldownLeft(instance: string): Promise<number> {
+    const left = await this.redis.pttl(`${this.prefix}:pairing-cooldown:${instance}`);
+    return Math.max(0, left);
+  }
+
   async save(record: PairingRecord, keepMs: number): Promise<void> {
     const key = this.key(record.instance);
     const fields = Object.entries(record).flatMap(([k, v]) =>

@@ -27,6 +27,8 @@ export interface QrScreen {
     locale: Locale,
   ): Promise<ScreenOutcome>;
   showMoved(target: MessageRef, instance: string, locale: Locale): Promise<ScreenOutcome>;
+  /** GREEN-API has not answered the last polls: the session keeps trying, Cancel stays. */
+  showUnanswered(target: MessageRef, instance: string, locale: Locale): Promise<ScreenOutcome>;
   /**
    * `signal` (shutdown) stops the edit, even while it waits for the chat's turn to send.
    * `no-turn`: the bot's send budget had no slot soon enough; nothing was sent (the newest QR goes

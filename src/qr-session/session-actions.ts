@@ -1,5 +1,6 @@
 import type { Instance } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
+import { localeOf } from "../shared/locale.js";
 import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 import type { ChatPlace } from "./chat-place.js";
@@ -88,11 +89,21 @@ export class SessionActions {
         await store.update(instance.name, sessionId, {
           renderedHash: action.hash,
           renderedMessageId: record.messageId,
+          renderedChatId: record.chatId,
           qrShownAt: record.qrShownAt ?? this.now(),
         });
         return undefined;
       case "check-state":
         return { observation: await checkState(this.deps.greenApi, instance, stop) };
+      case "show-unanswered":
+        // Best effort: a failed edit changes nothing, the next QR goes on screen either way.
+        if (record)
+          await this.deps.screen.showUnanswered(
+            { chatId: record.chatId, messageId: record.messageId },
+            instance.name,
+            localeOf(record.locale),
+          );
+        return undefined;
       case "wait":
         if (action.on === "clock") await sleep(action.ms, stop);
         else await run.sourceNow().wait(action.ms, stop);

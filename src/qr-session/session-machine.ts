@@ -42,7 +42,12 @@ export interface MachineState {
   sourceReportsLogin: boolean;
   /** What the polls so far say about the QR's rotation. */
   rhythm: Rhythm;
+  /** The message says GREEN-API is not answering: the next QR goes on screen, even a known one. */
+  unansweredShown?: boolean;
 }
+
+/** Failed polls in a row after which the message says GREEN-API is not answering (and goes on). */
+export const UNANSWERED_AFTER = 3;
 
 export type PollAnswer =
   | { kind: "qr"; hash: string }
@@ -95,6 +100,8 @@ export type Action =
   | { kind: "edit-qr"; hash: string }
   | { kind: "remember-shown"; hash: string }
   | { kind: "check-state" }
+  /** GREEN-API has not answered UNANSWERED_AFTER polls: say so on the message, keep trying. */
+  | { kind: "show-unanswered" }
   /** Then the next tick's heartbeat. `on: source` waits on the QR source (a socket may wake it). */
   | { kind: "wait"; ms: number; on: "clock" | "source" }
   | { kind: "log"; event: LogEvent };
@@ -194,11 +201,17 @@ function onPollFailure(state: MachineState, failure: PollFailure, settings: Mach
   // A timed-out request has already waited GREEN_API_TIMEOUT_MS: backing off on top would leave
   // a QR (alive ~20 s) unseen after two or three hung requests.
   const ms = failure === "timeout" ? settings.pollIntervalMs : backoffMs(failuresInARow, settings);
-  return step({ ...state, failuresInARow }, log({ kind: "poll-failed", failuresInARow }), {
-    kind: "wait",
-    ms,
-    on: "source",
-  });
+  const wait: Action = { kind: "wait", ms, on: "source" };
+  const logged = log({ kind: "poll-failed", failuresInARow });
+  // Once per streak; the session keeps polling until its deadline, Cancel still works.
+  if (failuresInARow === UNANSWERED_AFTER && state.record?.runningSince !== undefined)
+    return step(
+      { ...state, failuresInARow, unansweredShown: true },
+      logged,
+      { kind: "show-unanswered" },
+      wait,
+    );
+  return step({ ...state, failuresInARow }, logged, wait);
 }
 
 function onAnswer(
@@ -214,7 +227,10 @@ function onAnswer(
   switch (answer.kind) {
     case "qr": {
       const isNew =
-        answer.hash !== record.renderedHash || record.messageId !== record.renderedMessageId;
+        answer.hash !== record.renderedHash ||
+        record.messageId !== record.renderedMessageId ||
+        record.chatId !== record.renderedChatId ||
+        state.unansweredShown === true;
       if (isNew && now >= state.blockedUntil)
         return step(state, { kind: "edit-qr", hash: answer.hash });
       return afterAnswer(state, now, settings);
@@ -245,7 +261,10 @@ function onEdited(
   const { outcome } = edited;
   switch (outcome.kind) {
     case "done":
-      return afterAnswer(state, now, settings, { kind: "remember-shown", hash: edited.hash });
+      return afterAnswer({ ...state, unansweredShown: false }, now, settings, {
+        kind: "remember-shown",
+        hash: edited.hash,
+      });
     case "rate-limited":
       // Skip edits until then; the next poll after it sends whatever QR is newest by then.
       return afterAnswer(

@@ -19,6 +19,8 @@ export const sessionRecordSchema = z.object({
   /** Which QR (hash) was last put on which message: a resumed worker edits only when it differs. */
   renderedHash: z.string().optional(),
   renderedMessageId: optionalNumber,
+  /** Its chat: message ids count per chat, so a session moved to another chat may reuse one. */
+  renderedChatId: optionalNumber,
   /** When the operator first saw a QR: `alreadyLogged` after that means they scanned it. */
   qrShownAt: optionalNumber,
   /** Right after a logout GREEN-API may still answer as before: until then such answers are not final. */

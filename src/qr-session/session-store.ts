@@ -37,13 +37,15 @@ if current then
   if now - beat < tonumber(ARGV[2]) or waiting then
     local before = redis.call('HGETALL', KEYS[1])
     redis.call('HSET', KEYS[1], 'chatId', ARGV[4], 'messageId', ARGV[5], 'deadline', ARGV[6])
+    -- The new message is the new asker's: it speaks their language from now on.
+    if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'locale', ARGV[7]) end
     redis.call('HDEL', KEYS[1], 'cancelledBy')
     redis.call('PEXPIRE', KEYS[1], ARGV[3])
     return before
   end
   redis.call('DEL', KEYS[1], KEYS[2])
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], unpack(ARGV, 8))
 redis.call('HSET', KEYS[1], 'lastBeat', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return false
@@ -154,6 +156,7 @@ export class SessionStore {
       session.chatId,
       session.messageId,
       session.deadline,
+      session.locale ?? "",
       ...toHashFields(session),
     )) as string[] | null;
     if (!reply) return { claimed: true };

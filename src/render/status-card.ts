@@ -50,8 +50,9 @@ const GLYPHS: Record<CardTone, readonly Stroke[]> = {
   ],
 };
 
-const DISC = { cx: CARD_WIDTH / 2, cy: 190, r: 120 };
-const TITLE_TOP = 340;
+const DISC = { cx: CARD_WIDTH / 2, r: 120 };
+/** Between the disc and the title. */
+const TITLE_GAP = 30;
 const LINE_GAP = 16;
 const BOTTOM_MARGIN = 24;
 const TEXT_WIDTH = CARD_WIDTH - 2 * TEXT_PADDING;
@@ -67,9 +68,9 @@ function segmentDistance(px: number, py: number, [x1, y1, x2, y2]: Stroke): numb
 }
 
 /** The tone's disc and glyph, anti-aliased by distance (a one-pixel ramp at every edge). */
-function drawSymbol(card: Raster, tone: CardTone): void {
+function drawSymbol(card: Raster, tone: CardTone, cy: number): void {
   const color = TONE_COLOR[tone];
-  const { cx, cy, r } = DISC;
+  const { cx, r } = DISC;
   const { width, data } = card;
   for (let y = Math.floor(cy - r - 1); y <= Math.ceil(cy + r + 1); y++) {
     for (let x = Math.floor(cx - r - 1); x <= Math.ceil(cx + r + 1); x++) {
@@ -110,7 +111,6 @@ function drawLines(
 async function render(input: StatusCardInput): Promise<Buffer> {
   const [big, small] = await Promise.all([cachedFont(SANS_64_BLACK), cachedFont(SANS_32_BLACK)]);
   const card = whiteRaster(CARD_WIDTH, CARD_HEIGHT, 3);
-  drawSymbol(card, input.tone);
 
   // A short title gets the big font; a long one drops to the small font rather than breaking words.
   const bigTitle = wrapText(big, sanitizeFor(big, input.title), TEXT_WIDTH, 2);
@@ -119,16 +119,29 @@ async function render(input: StatusCardInput): Promise<Buffer> {
   const title = fitsBig
     ? bigTitle
     : wrapText(small, sanitizeFor(small, input.title), TEXT_WIDTH, 3);
-  let y = drawLines(card, titleFont, title, TITLE_TOP, TITLE_INK);
 
-  y += LINE_GAP;
-  let room = Math.floor((CARD_HEIGHT - BOTTOM_MARGIN - y) / small.common.lineHeight);
+  // The lines wrapped first, so that the whole (disc, title, lines) can sit in the middle of the
+  // card: a card with only a name no longer leaves its lower half empty.
+  const titleHeight = title.length * titleFont.common.lineHeight;
+  const topOfTitleAtZero = 2 * DISC.r + TITLE_GAP;
+  let room = Math.floor(
+    (CARD_HEIGHT - 2 * BOTTOM_MARGIN - topOfTitleAtZero - titleHeight - LINE_GAP) /
+      small.common.lineHeight,
+  );
+  const lines: string[] = [];
   for (const text of (input.lines ?? []).slice(0, 3)) {
     if (room <= 0) break;
     const wrapped = wrapText(small, sanitizeFor(small, text), TEXT_WIDTH, room);
-    y = drawLines(card, small, wrapped, y, LINE_INK);
+    lines.push(...wrapped);
     room -= wrapped.length;
   }
+  const linesHeight = lines.length > 0 ? LINE_GAP + lines.length * small.common.lineHeight : 0;
+  const contentHeight = topOfTitleAtZero + titleHeight + linesHeight;
+  const top = Math.max(BOTTOM_MARGIN, Math.floor((CARD_HEIGHT - contentHeight) / 2));
+
+  drawSymbol(card, input.tone, top + DISC.r);
+  const y = drawLines(card, titleFont, title, top + topOfTitleAtZero, TITLE_INK);
+  drawLines(card, small, lines, y + LINE_GAP, LINE_INK);
   return encodePng(card);
 }
 

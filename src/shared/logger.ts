@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
 import { maskPhones, type Redactor, redactBotTokens, redactGreenApiUrl } from "./redact.js";
 
@@ -12,6 +13,10 @@ export function createLogger(options: {
   level: string;
   redactor: Redactor;
   destination?: pino.DestinationStream;
+  /** `pretty`: readable lines through pino-pretty (a terminal); JSON otherwise. */
+  format?: LogFormat;
+  /** LOG_FORMAT=pretty was asked for by name: say so when pino-pretty is missing (auto stays quiet). */
+  prettyAskedFor?: boolean;
 }): Logger {
   const scrub = (text: string) =>
     maskPhones(redactBotTokens(redactGreenApiUrl(options.redactor.redact(text))));
@@ -24,8 +29,41 @@ export function createLogger(options: {
       },
       serializers: { err: serializeError },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ??
+      (options.format === "pretty" ? prettyTransport(options.prettyAskedFor ?? true) : undefined) ??
+      pino.destination({ sync: false }),
   );
+}
+
+export type LogFormat = "json" | "pretty";
+
+/** LOG_FORMAT: `auto` (the default) is pretty on a terminal and JSON for a collector or a file. */
+export function chooseLogFormat(setting: "auto" | LogFormat, stdoutIsTty: boolean): LogFormat {
+  if (setting !== "auto") return setting;
+  return stdoutIsTty ? "pretty" : "json";
+}
+
+/**
+ * pino-pretty in pino's transport thread: the scrubbing hook above has run on every line before it
+ * gets there. pino-pretty is a development dependency: where it is not installed (a production
+ * image), one line says so and the log stays JSON.
+ */
+function prettyTransport(askedFor: boolean): pino.DestinationStream | undefined {
+  let target: string;
+  try {
+    target = createRequire(import.meta.url).resolve("pino-pretty");
+  } catch {
+    if (askedFor)
+      process.stderr.write(
+        "greenlight: LOG_FORMAT=pretty needs pino-pretty (npm i -D pino-pretty); logging JSON\n",
+      );
+    return undefined;
+  }
+  return pino.transport({
+    target,
+    // One line per entry, as in JSON; colours only where pino-pretty sees a colour terminal.
+    options: { singleLine: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,app" },
+  }) as pino.DestinationStream;
 }
 
 /** How deep a serialized error's causes are searched for payloads. */

@@ -107,7 +107,8 @@ export function fleetOverview(request: FleetRequest): FleetPage | FleetStale {
       name,
       standing,
       ...(since !== undefined && !authorized ? { since } : {}),
-      linkable: !authorized && request.mayLink(name),
+      // Unreachable: a QR or a code needs the GREEN-API that is not answering.
+      linkable: !authorized && standing.kind !== "unreachable" && request.mayLink(name),
     };
   });
   for (const row of rows) rank.set(row.name, rankOf(row.standing));

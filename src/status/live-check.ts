@@ -16,8 +16,16 @@ export type InstanceReport =
   | { name: string; kind: "forbidden" }
   | { name: string; kind: "quota-exceeded" };
 
-/** Linking (QR, code) cannot fix these: no such buttons for them. */
-const NOT_LINKABLE = new Set<InstanceReport["kind"]>(["rejected", "forbidden", "quota-exceeded"]);
+/**
+ * Linking (QR, code) cannot fix these: no such buttons for them. Unreachable neither: a QR or a
+ * code needs the GREEN-API that is not answering, and the instance may well be linked.
+ */
+const NOT_LINKABLE = new Set<InstanceReport["kind"]>([
+  "rejected",
+  "forbidden",
+  "quota-exceeded",
+  "unreachable",
+]);
 
 /** A failed getStateInstance as a report: 401/403/466 their own, a 429 "busy", the rest unreachable. */
 export function reportOfError(name: string, error: unknown): InstanceReport {

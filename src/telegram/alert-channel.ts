@@ -3,18 +3,20 @@ import type { AlertChannel } from "../alerts/ports.js";
 import type { AlertItem } from "../alerts/watch-state.js";
 import type { MessageRef } from "../shared/screen.js";
 import { renderAlert } from "./alert-view.js";
-import type { Texts } from "./i18n/index.js";
+import type { AlertTexts } from "./alert-language.js";
 import { classifyTelegramError } from "./telegram-errors.js";
 
 /** Alert messages on Telegram: drawn by renderAlert, in the one language of alerts. */
 export class TelegramAlertChannel implements AlertChannel {
   constructor(
     private readonly api: Api,
-    private readonly texts: Texts,
+    private readonly language: AlertTexts,
   ) {}
 
   async send(chatId: number, items: readonly AlertItem[], actionable: (i: string) => boolean) {
-    const view = renderAlert(items, this.texts, actionable, { claimable: chatId < 0 });
+    const view = renderAlert(items, await this.language.texts(), actionable, {
+      claimable: chatId < 0,
+    });
     try {
       const sent = await this.api.sendMessage(chatId, view.text, {
         parse_mode: "HTML",
@@ -30,7 +32,9 @@ export class TelegramAlertChannel implements AlertChannel {
   }
 
   async edit(ref: MessageRef, items: readonly AlertItem[], actionable: (i: string) => boolean) {
-    const view = renderAlert(items, this.texts, actionable, { claimable: ref.chatId < 0 });
+    const view = renderAlert(items, await this.language.texts(), actionable, {
+      claimable: ref.chatId < 0,
+    });
     try {
       await this.api.editMessageText(ref.chatId, ref.messageId, view.text, {
         parse_mode: "HTML",

@@ -42,6 +42,8 @@ export interface BotOptions {
   transformers: readonly Transformer[];
   /** Counts refused updates (the metrics); nothing by default. */
   refusals?: RefusalCounter;
+  /** Learns the alerts' language from the first team lead who writes (ALERT_LANGUAGE unset). */
+  alertLanguage?: { learn(userId: number, languageCode: string | undefined): Promise<void> };
 }
 
 /**
@@ -66,6 +68,16 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
   bot.use(withLanguage);
   bot.use(pastedTokens(guarded));
   bot.use(accessGuard(guarded));
+  bot.use((ctx, next) => {
+    // Best effort and off the reply's path: the alerts' language, once a lead is heard from.
+    const from = ctx.from;
+    if (from && options.alertLanguage) {
+      options.alertLanguage
+        .learn(from.id, from.language_code)
+        .catch((error: unknown) => logger.debug({ err: error }, "alert language not stored"));
+    }
+    return next();
+  });
   bot.errorBoundary(
     (error) => apologize(error, logger),
     // Before help: they answer `/start qr-shop` deep links, help answers the plain /start.

@@ -172,6 +172,21 @@ export class SessionScreen implements QrScreen {
     return this.edit(target, png, t.qr.loggingOut(instance), noButtons());
   }
 
+  async showUnanswered(
+    target: MessageRef,
+    instance: string,
+    locale: Locale,
+  ): Promise<TelegramOutcome> {
+    const t = textsFor(locale);
+    const png = await renderStatusCard({ ...cards.unanswered(instance), tone: "warn" });
+    return this.edit(
+      target,
+      png,
+      t.qr.unansweredCaption(instance),
+      qrKeyboards(t).liveQr(instance),
+    );
+  }
+
   async showMoved(target: MessageRef, instance: string, locale: Locale): Promise<TelegramOutcome> {
     const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.moved(instance), tone: "info" });

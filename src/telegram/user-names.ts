@@ -6,9 +6,10 @@ export interface UserNameSink {
 }
 
 /**
- * Remembers the first name of whoever starts linking an instance (a QR, a pairing code) or claims
- * an incident, for "linked by Ivan" and "Ivan is on it". Only then: a refused press or a mere
- * /status writes nothing. A failure to write it never stops the action.
+ * Remembers the first name of whoever starts linking an instance (a QR, a pairing code), claims
+ * an incident, logs out, reboots or mutes, for "linked by Ivan", "Ivan is on it" and /audit. Only
+ * then: a refused press or a mere /status writes nothing. A failure to write it never stops the
+ * action.
  */
 export async function rememberName(ctx: BotContext, names: UserNameSink) {
   const from = ctx.from;

@@ -17,7 +17,8 @@ import { press, textMessages, waitForCaption, waitForQr } from "../kit/chat.js";
 import { redisUrl } from "../kit/redis.js";
 import { eventually, pause } from "../kit/wait.js";
 
-const TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
+/** The reader's format (en-GB for English) in the process's zone: "02/01/2031, 03:04:05 UTC". */
+const TIME = "\\d\\d/\\d\\d/\\d{4}, \\d\\d:\\d\\d:\\d\\d UTC";
 
 /** Sends /audit and returns the lines of the reply. */
 async function audit(h: Harness, fromId = OPERATOR): Promise<string[]> {
@@ -41,18 +42,20 @@ describe("the audit trail", () => {
       chatId: GROUP_CHAT,
       fromId: SECOND_OPERATOR,
       chatType: "group",
+      firstName: "Ivan",
       text: "/qr support",
     });
     await waitForQr(h, h.greenApi.instance(SUPPORT.idInstance).currentQrPayload(), GROUP_CHAT);
 
     const lines = await audit(h);
-    expect(lines[0]).toBe("🧾 Last 3 actions (UTC, newest first)");
+    expect(lines[0]).toBe("🧾 Last 3 actions (newest first)");
     expect(lines.slice(1)).toHaveLength(3);
-    expect(lines[1]).toMatch(new RegExp(`^${TIME} qr support → new · user 1002 · chat -100500$`));
+    // People by the first names the bot heard, not "user 1002"; the chat as the reader knows it.
+    expect(lines[1]).toMatch(new RegExp(`^${TIME} qr support → new · Ivan · group -100500$`));
     expect(lines[2]).toMatch(
-      new RegExp(`^${TIME} cancel shop → requested · user 1001 · chat 1001$`),
+      new RegExp(`^${TIME} cancel shop → requested · Tester · private chat$`),
     );
-    expect(lines[3]).toMatch(new RegExp(`^${TIME} qr shop → new · user 1001 · chat 1001$`));
+    expect(lines[3]).toMatch(new RegExp(`^${TIME} qr shop → new · Tester · private chat$`));
 
     const auditLines = h.logLines.filter((line) => JSON.parse(line).audit === true);
     expect(auditLines.map((line) => JSON.parse(line))).toEqual([
@@ -84,7 +87,7 @@ describe("the audit trail", () => {
     }
   });
 
-  it("/audit shows the newest 20 actions, times in UTC, and tells when there are none", async () => {
+  it("/audit shows the newest 20 actions, times in the reader's format, and tells when there are none", async () => {
     h = await startHarness();
     expect(await audit(h)).toEqual(["🧾 No operator actions recorded yet."]);
 
@@ -100,7 +103,7 @@ describe("the audit trail", () => {
         result: `r${i}`,
       });
     }
-    // The newest entry, stored at a known instant: /audit must show it in UTC.
+    // The newest entry, stored at a known instant: /audit shows it in the reader's format.
     const at = Date.UTC(2031, 0, 2, 3, 4, 5);
     await redis.lpush(
       `${h.config.env.REDIS_PREFIX}:audit`,
@@ -116,9 +119,10 @@ describe("the audit trail", () => {
     redis.disconnect();
 
     const lines = await audit(h);
-    expect(lines[0]).toBe("🧾 Last 20 actions (UTC, newest first)");
+    expect(lines[0]).toBe("🧾 Last 20 actions (newest first)");
     expect(lines).toHaveLength(21);
-    expect(lines[1]).toBe("2031-01-02 03:04:05 mute support → for 1h <b> · user 7 · chat -5");
+    // Someone the bot never heard from keeps their id.
+    expect(lines[1]).toBe("02/01/2031, 03:04:05 UTC mute support → for 1h <b> · user 7 · group -5");
     expect(lines[2]).toMatch(/ reboot shop → r24 · /);
     expect(lines[20]).toMatch(/ reboot shop → r6 · /);
   });

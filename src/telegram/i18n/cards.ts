@@ -11,6 +11,7 @@ export const cards = {
   waiting: nameOnly,
   queued: nameOnly,
   moved: nameOnly,
+  unanswered: nameOnly,
   /** The number only when the chat may see it whole (digits, + and spaces: no words). */
   authorized: (instance: string, phone?: string) => ({
     title: instance,

@@ -72,7 +72,7 @@ describe("/start, /help, the command menu and per-instance access", () => {
   it("/qr without an instance offers one button per instance; a tap starts the session", async () => {
     h = await startHarness({ qrRotateMs: 3_600_000 });
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr" });
-    const picker = await waitForText(h, "Usage");
+    const picker = await waitForText(h, "QR code for which instance?");
     expect(buttonsOf(picker)).toEqual(["shop", "support"]);
     press(h, picker, "shop");
     await waitForQr(h, h.greenApi.instance(SHOP.idInstance).currentQrPayload());
@@ -94,7 +94,7 @@ describe("/start, /help, the command menu and per-instance access", () => {
     expect(refused.text).toBe("Unknown instance “shop”. Known: support");
 
     h.telegram.userSends({ chatId: other, fromId: other, text: "/qr" });
-    const picker = await waitForText(h, "Usage", other);
+    const picker = await waitForText(h, "QR code for which instance?", other);
     expect(buttonsOf(picker)).toEqual(["support"]);
 
     const { callbackQueryId } = h.telegram.userPresses({

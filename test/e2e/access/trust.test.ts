@@ -304,8 +304,8 @@ describe("alerts go through the access model", () => {
     const toOperator = await eventually(() => alertsIn(h, OPERATOR)[0], "the operator's alert");
     const toViewer = await eventually(() => alertsIn(h, VIEWER)[0], "the viewer's alert");
     expect(buttonsOf(toOperator)).toEqual([
-      "📱 QR",
-      "🔢 Code to +7 900 ···67",
+      "📷 QR",
+      "🔑 Code to +7 900 ···67",
       "📞 Another number",
     ]);
     expect(toViewer.text).toBe(toOperator.text);

@@ -19,7 +19,7 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     expect(alert.text).toMatch(/^🔴 shop: logged out since \d\d:\d\d/);
     expect(alert.text).toContain("scan it in WhatsApp → Linked devices");
     // The fake's instances were authorized as +7 900 123-45-67: the number is remembered (#13).
-    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Code to +7 900 ···67", "📞 Another number"]);
+    expect(buttonsOf(alert)).toEqual(["📷 QR", "🔑 Code to +7 900 ···67", "📞 Another number"]);
     // More checks of the same bad state: still the one alert, in each operator's chat.
     await checksPass(h, SHOP, 3);
     expect(alertsIn(h, OPERATOR)).toHaveLength(1);
@@ -27,7 +27,7 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     expect(alertsIn(h, SECOND_OPERATOR)[0]?.text).toBe(alert.text);
     expect(alertsIn(h).every((m) => !m.text?.includes("support"))).toBe(true);
 
-    const pressed = press(h, alert, "📱 QR");
+    const pressed = press(h, alert, "📷 QR");
     await waitForQr(h, shop.currentQrPayload(), OPERATOR);
     expect(h.telegram.answeredCallback(pressed)).toBeDefined();
     // "Another number" asks for the phone number (the /code feature takes it from there).

@@ -203,7 +203,7 @@ describe("the digest's Show all pager", () => {
 
       // A button on the last page works: the pairing-code prompt for that instance.
       const last = namesOn(pagerIn(ADMIN)).at(-1) ?? "";
-      await press(ADMIN, pagerIn(ADMIN), `🔢 Code ${last}`);
+      await press(ADMIN, pagerIn(ADMIN), `🔑 Code ${last}`);
       await eventually(
         () =>
           h.telegram

@@ -26,6 +26,22 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     expect(alertsIn(h, SECOND_OPERATOR)).toHaveLength(0);
   });
 
+  it("without ALERT_LANGUAGE speaks the language of the first lead who wrote (here the operators: no admins)", async () => {
+    h = await startWatching();
+    h.telegram.userSends({
+      chatId: OPERATOR,
+      fromId: OPERATOR,
+      text: "/help",
+      languageCode: "ru",
+    });
+    await eventually(() => h.telegram.callsOf("sendMessage").length > 0, "the help");
+    await checksPass(h, SHOP, 1);
+    h.greenApi.instance(SHOP.idInstance).state = "notAuthorized";
+    // In the other operator's chat too: alerts go to chats, in one language.
+    const alert = await eventually(() => alertsIn(h, SECOND_OPERATOR)[0], "the alert");
+    expect(alert.text).toContain("вышел из аккаунта");
+  });
+
   it("flapping (one bad check between good ones) does not alert", async () => {
     h = await startWatching();
     const shop = h.greenApi.instance(SHOP.idInstance);
@@ -78,7 +94,7 @@ describe("logout alerts: one per incident, with the fix one tap away", () => {
     expect(alert.text?.split("\n")[0]).toBe("🔴 5 instances need attention");
     for (const instance of five) expect(alert.text).toContain(`🔴 ${instance.name}: logged out`);
     expect(buttonsOf(alert)).toEqual(
-      five.flatMap(({ name }) => [`📱 QR ${name}`, `🔢 ${name}: code to +7 900 ···67`]),
+      five.flatMap(({ name }) => [`📷 QR ${name}`, `🔑 ${name}: code to +7 900 ···67`]),
     );
   });
 

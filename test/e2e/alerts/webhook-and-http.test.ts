@@ -29,7 +29,7 @@ describe("GREEN-API webhook: the fast path", () => {
     expect(answer.status).toBe(200);
     const alert = await eventually(() => alertsIn(h)[0], "the alert", 5_000);
     expect(alert.text).toMatch(/^🔴 shop: logged out since/);
-    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Code to +7 900 ···67", "📞 Another number"]);
+    expect(buttonsOf(alert)).toEqual(["📷 QR", "🔑 Code to +7 900 ···67", "📞 Another number"]);
     expect(h.greenApi.callsOf("getStateInstance")).toHaveLength(polls);
 
     // GREEN-API then says it is back: the same alert is edited, still without a poll.

@@ -209,7 +209,7 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
     await live.getByRole("button", { name: "Cancel" }).click();
     const cancelled = botMessage(page, "QR session for shop cancelled");
     await cancelled.waitFor({ timeout: 10_000 });
-    expect(await cancelled.getByRole("button").allTextContents()).toEqual(["🔄 New QR"]);
+    expect(await cancelled.getByRole("button").allTextContents()).toEqual(["📷 New QR"]);
   });
 
   it("a scan in the demo controls turns the QR into ✅ authorized as the seeded number", async () => {

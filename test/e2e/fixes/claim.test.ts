@@ -23,8 +23,8 @@ describe("claim an incident, and escalate one nobody claimed", () => {
     h.greenApi.instance(SHOP.idInstance).state = "notAuthorized";
     const alert = await eventually(() => alertsIn(h, GROUP_CHAT)[0], "the group alert");
     expect(buttonsOf(alert)).toEqual([
-      "📱 QR",
-      "🔢 Code to +7 900 ···67",
+      "📷 QR",
+      "🔑 Code to +7 900 ···67",
       "📞 Another number",
       "🙋 I'm on it",
     ]);
@@ -37,7 +37,7 @@ describe("claim an incident, and escalate one nobody claimed", () => {
     expect(h.telegram.answeredCallback(mine)?.params.text).toBe(
       "👤 shop is yours: everyone reading the alert sees it.",
     );
-    expect(buttonsOf(claimed)).toEqual(["📱 QR", "🔢 Code to +7 900 ···67", "📞 Another number"]);
+    expect(buttonsOf(claimed)).toEqual(["📷 QR", "🔑 Code to +7 900 ···67", "📞 Another number"]);
 
     // A second operator pressing the same button (an older copy of the keyboard) changes nothing.
     const theirs = h.telegram.userPresses({

@@ -31,11 +31,11 @@ describe("a remembered phone: from a logout alert to a pairing code in one tap",
     shop.state = "notAuthorized";
     const alert = await eventually(() => alertsIn(h)[0], "the alert");
     expect(alert.text).toMatch(/^🔴 shop: logged out since/);
-    expect(buttonsOf(alert)).toEqual(["📱 QR", "🔢 Code to +7 900 ···67", "📞 Another number"]);
+    expect(buttonsOf(alert)).toEqual(["📷 QR", "🔑 Code to +7 900 ···67", "📞 Another number"]);
     // Masked on the button; the whole number appears nowhere in the alert.
     expect(JSON.stringify(alert.replyMarkup)).not.toContain("123");
 
-    press(h, alert, "🔢 Code to +7 900 ···67");
+    press(h, alert, "🔑 Code to +7 900 ···67");
     const code = await eventually(
       () => textMessages(h).find((m) => m.text?.includes("Pairing code for shop")),
       "the pairing-code message",

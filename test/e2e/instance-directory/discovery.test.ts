@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, OPERATOR, SHOP, startHarness } from "../../kit/app-harness.js";
+import { type Harness, OPERATOR, SHOP, SUPPORT, startHarness } from "../../kit/app-harness.js";
 import { textMessages, waitForText } from "../../kit/chat.js";
 import { eventually, pause } from "../../kit/wait.js";
 
@@ -187,6 +187,33 @@ describe("fleets: instances from a GREEN-API partner token", () => {
     );
     await pause(2_500);
     expect(said(h, "Paid period ending")).toHaveLength(2);
+  });
+});
+
+describe("the instances file lists someone who is on no team list", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it("tells the admins at start, once across processes and restarts, naming instance and id", async () => {
+    const STRANGER_ID = 4242;
+    h = await startHarness({
+      instances: [{ ...SHOP, operators: [OPERATOR, STRANGER_ID] }, SUPPORT],
+    });
+    const warning = await waitForText(h, "on no team list");
+    expect(warning.text).toBe(
+      [
+        "👤 The instances file lists people who are on no team list",
+        `shop — ${STRANGER_ID}`,
+        "",
+        "They get no access to these instances. Add each id to ADMIN_IDS, OPERATOR_IDS or VIEWER_IDS, or remove it from the instances file.",
+      ].join("\n"),
+    );
+    // Another process (or a restart) with the same file: start() has told or not told by its end.
+    await h.startAnother({ ROLE: "worker" });
+    expect(said(h, "on no team list")).toHaveLength(1);
   });
 });
 

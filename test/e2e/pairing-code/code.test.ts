@@ -77,6 +77,21 @@ describe("/code: a pairing code for an operator with one phone", () => {
     expect(h.greenApi.callsOf("getAuthorizationCode")).toHaveLength(1);
   });
 
+  it("keeps the valid code on screen when New code is pressed within the cooldown, and says when", async () => {
+    h = await startHarness();
+    send("/code shop +79001234567");
+    const shown = await waitForText(h, "Pairing code for shop");
+    const id = press(h, shown, "🔑 New code");
+    const answer = await eventually(() => h.telegram.answeredCallback(id), "the button's answer");
+    expect(String(answer.params.text)).toMatch(
+      /^The code on screen still works\. A new one can be asked for in \d+ s\.$/,
+    );
+    const after = textMessages(h).find((message) => message.messageId === shown.messageId);
+    expect(after?.text).toBe(shown.text);
+    expect(buttonsOf(after!)).toEqual(["🔑 New code", "📷 QR instead", "📞 Another number"]);
+    expect(h.greenApi.callsOf("getAuthorizationCode")).toHaveLength(1);
+  });
+
   it.each([
     ["+7 900 abc", "“+7 900 abc” is not a phone number. Send it in the international format"],
     ["phone", "“phone” is not a phone number."],

@@ -8,7 +8,7 @@ import {
   STRANGER,
   startHarness,
 } from "../../kit/app-harness.js";
-import { photoMessages, textMessages, waitForQr } from "../../kit/chat.js";
+import { buttonsOf, photoMessages, textMessages, waitForQr } from "../../kit/chat.js";
 import { eventually, pause } from "../../kit/wait.js";
 
 const sent = (h: Harness) => [
@@ -75,12 +75,11 @@ describe("/qr: deny by default, and bad input changes nothing", () => {
     );
   });
 
-  it("answers a missing argument with the usage and the instance names", async () => {
+  it("asks which instance when none is named, with one button each, as /code does", async () => {
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr" });
-    const reply = await eventually(() => textMessages(h)[0], "the usage reply");
-    expect(reply.text).toContain("Usage: /qr <instance>");
-    expect(reply.text).toContain("shop");
-    expect(reply.text).toContain("support");
+    const reply = await eventually(() => textMessages(h)[0], "the question");
+    expect(reply.text).toBe("📷 QR code for which instance?");
+    expect(buttonsOf(reply)).toEqual(["shop", "support"]);
     expect(photoMessages(h)).toHaveLength(0);
     expect(h.greenApi.calls).toHaveLength(0);
   });

@@ -28,7 +28,7 @@ describe("/qr: Cancel ends the session within one poll interval", () => {
     const answeredAt = h.telegram.answeredCallback(callbackId)?.at ?? 0;
     expect(answeredAt).toBeGreaterThan(0);
     expect(await scanPng(cancelled.photo as Buffer)).toBeNull();
-    expect(buttonsOf(cancelled)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(cancelled)).toEqual(["📷 New QR"]);
 
     // A request already under way may still land: one poll interval later, or once its turn comes
     // under GREEN-API's 3 qr/s (the shared limiter books one every ~400 ms). None after that.

@@ -88,7 +88,7 @@ describe("/qr in a group that already shows as many live QRs as it can keep fres
     const callbackId = press(h, support, "✖️ Cancel");
     const cancelled = await waitForCaption(h, "QR session for support cancelled", GROUP_CHAT);
     expect(cancelled.messageId).toBe(support.messageId);
-    expect(buttonsOf(cancelled)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(cancelled)).toEqual(["📷 New QR"]);
     const answer = await eventually(
       () => h.telegram.answeredCallback(callbackId),
       "the Cancel press to be answered",

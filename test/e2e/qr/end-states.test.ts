@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, OPERATOR, SHOP, startHarness } from "../../kit/app-harness.js";
+import {
+  type Harness,
+  OPERATOR,
+  SECOND_OPERATOR,
+  SHOP,
+  startHarness,
+} from "../../kit/app-harness.js";
 import { auditedResults } from "../../kit/audit.js";
 import { buttonsOf, photoMessages, press, waitForCaption, waitForQr } from "../../kit/chat.js";
 import { scanPng } from "../../kit/qr-decode.js";
@@ -140,10 +146,10 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     expect(message.caption).not.toContain("credentials");
     expect(await scanPng(message.photo as Buffer)).toBeNull();
     // Once the plan is paid, New QR starts over.
-    expect(buttonsOf(message)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(message)).toEqual(["📷 New QR"]);
     expect(h.greenApi.callsOf("qr").every((call) => call.status === 466)).toBe(true);
     shop().quotaExceeded = false;
-    press(h, message, "🔄 New QR");
+    press(h, message, "📷 New QR");
     await waitForQr(h, shop().currentQrPayload());
   });
 
@@ -153,10 +159,10 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     const expired = await waitForCaption(h, "QR expired");
     expect(expired.messageId).toBe(live.messageId);
     expect(await scanPng(expired.photo as Buffer)).toBeNull();
-    expect(buttonsOf(expired)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(expired)).toEqual(["📷 New QR"]);
 
     const payload = shop().rotateQr();
-    press(h, expired, "🔄 New QR");
+    press(h, expired, "📷 New QR");
     const again = await waitForQr(h, payload);
     expect(again.messageId).toBe(live.messageId);
     expect(photoMessages(h)).toHaveLength(1);
@@ -185,5 +191,25 @@ describe("/qr: every end replaces the QR with a status card and offers the fix",
     await pause(1000);
     const calls = h.greenApi.callsOf("qr").filter((call) => call.at >= since).length;
     expect(calls).toBeLessThanOrEqual(12);
+  });
+
+  it("a session moved by another operator's /qr speaks the new asker's language", async () => {
+    ask();
+    const first = await waitForQr(h, shop().currentQrPayload());
+    h.telegram.userSends({
+      chatId: SECOND_OPERATOR,
+      fromId: SECOND_OPERATOR,
+      text: "/qr shop",
+      languageCode: "ru",
+    });
+    const moved = await waitForCaption(h, "Отсканируйте, чтобы привязать", SECOND_OPERATOR);
+    expect(await scanPng(moved.photo as Buffer)).toBe(shop().currentQrPayload());
+    // The old message is the first asker's: it says where the session went in their language.
+    await waitForCaption(h, "moved to a newer message");
+    expect(h.telegram.message(OPERATOR, first.messageId)?.caption).not.toMatch(/[а-я]/);
+    // Later QRs too: the record now carries the new asker's language.
+    const next = shop().rotateQr();
+    const rotated = await waitForQr(h, next, SECOND_OPERATOR);
+    expect(rotated.caption).toContain("Отсканируйте");
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../../kit/app-harness.js";
-import { photoMessages, waitForQr } from "../../kit/chat.js";
+import { buttonsOf, photoMessages, waitForQr } from "../../kit/chat.js";
 import { scanPng } from "../../kit/qr-decode.js";
 import { eventually, pause } from "../../kit/wait.js";
 
@@ -31,6 +31,23 @@ describe("/qr survives faults mid-session", () => {
     const shown = await waitForQr(h, next);
     expect(shown.messageId).toBe(live.messageId);
     expect(photoMessages(h)).toHaveLength(1);
+    expect(shown.caption).toContain("Scan to link shop");
+  });
+
+  it("says GREEN-API is not answering after a few failed polls, with Cancel, and shows the QR once it answers", async () => {
+    const down = { status: 502, raw: "<html>Bad Gateway</html>" };
+    h.greenApi.script(SHOP.idInstance, "qr", down, down, down, down);
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    const notice = await eventually(
+      () => photoMessages(h).find((m) => m.caption?.includes("GREEN-API is not answering")),
+      "the not-answering notice",
+    );
+    expect(notice.caption).toBe(
+      "⚠️ shop: GREEN-API is not answering. Still trying; the QR appears here when it answers.",
+    );
+    expect(buttonsOf(notice)).toContain("✖️ Cancel");
+    const shown = await waitForQr(h, h.greenApi.instance(SHOP.idInstance).currentQrPayload());
+    expect(shown.messageId).toBe(notice.messageId);
     expect(shown.caption).toContain("Scan to link shop");
   });
 

@@ -48,7 +48,7 @@ describe("/qr when every slot is busy: the session waits in line and says so", (
     const callbackId = press(h, queued, "✖️ Cancel");
     const cancelled = await waitForCaption(h, "QR session for support cancelled");
     expect(cancelled.messageId).toBe(queued.messageId);
-    expect(buttonsOf(cancelled)).toEqual(["🔄 New QR"]);
+    expect(buttonsOf(cancelled)).toEqual(["📷 New QR"]);
     // The answer goes out right after the edit: wait for it rather than race it.
     const answer = await eventually(
       () => h.telegram.answeredCallback(callbackId),

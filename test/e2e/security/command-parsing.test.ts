@@ -40,6 +40,7 @@ afterAll(async () => h.close());
 async function send(
   fromId: number,
   content: { text: string; entities: Entity[] } | { caption: string; caption_entities: Entity[] },
+  groupId?: number,
 ): Promise<string[]> {
   const before = h.telegram.calls.length;
   const photo =
@@ -54,7 +55,10 @@ async function send(
       message: {
         message_id: messageId++,
         date: Math.floor(Date.now() / 1000),
-        chat: { id: fromId, type: "private", first_name: "U" },
+        chat:
+          groupId === undefined
+            ? { id: fromId, type: "private", first_name: "U" }
+            : { id: groupId, type: "supergroup", title: "team" },
         from: { id: fromId, is_bot: false, first_name: "U", language_code: "en" },
         ...photo,
         ...content,
@@ -99,6 +103,15 @@ describe("one command parser for the guard and the routing (hole 2)", () => {
     expect(seen).toEqual(["🔒 Not allowed: this needs an admin of at least one instance."]);
   });
 
+  it("answers a member's unknown command in a group only when it names this bot", async () => {
+    const GROUP = -100777;
+    expect(await send(ADMIN, { text: "/frobnicate", entities: [command(11)] }, GROUP)).toEqual([]);
+    const named = "/frobnicate@greenlight_test_bot";
+    expect(await send(ADMIN, { text: named, entities: [command(named.length)] }, GROUP)).toEqual([
+      "Unknown command /frobnicate. /help lists yours.",
+    ]);
+  });
+
   it("leaves /audit@other_bot alone and answers /audit@greenlight_test_bot", async () => {
     expect(await send(ADMIN, { text: "/audit@other_bot", entities: [command(16)] })).toEqual([]);
     const ours = "/audit@greenlight_test_bot";
@@ -106,7 +119,11 @@ describe("one command parser for the guard and the routing (hole 2)", () => {
   });
 
   it("refuses unknown commands and a command entity that is not at the start, for the team and strangers alike", async () => {
-    expect(await send(ADMIN, { text: "/frobnicate shop", entities: [command(11)] })).toEqual([]);
+    // A member's typo: one line pointing to /help (issue #26), nothing run.
+    expect(await send(ADMIN, { text: "/frobnicate shop", entities: [command(11)] })).toEqual([
+      "Unknown command /frobnicate. /help lists yours.",
+    ]);
+    expect(await send(STRANGER, { text: "/frobnicate shop", entities: [command(11)] })).toEqual([]);
     expect(await send(STRANGER, { text: "/audit", entities: [bold(6), command(6)] })).toEqual([]);
     // A viewer's "x /logout shop" is no command: a typed reply, which needs operate.
     const late: Entity = { type: "bot_command", offset: 2, length: 7 };

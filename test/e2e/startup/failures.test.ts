@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../../fakes/fake-telegram.js";
 import { spawnGreenlight } from "../../kit/process.js";
-import { redisUrl } from "../../kit/redis.js";
+import { deleteKeysWithPrefix, redisUrl, uniquePrefix } from "../../kit/redis.js";
 import { freePort } from "../../kit/redis-server.js";
 
 const TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc";
@@ -22,6 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// The state watcher is on (its default): its workers and schedulers are what flooded the log and
+// wrote to Redis before the start had made sure of Redis and Telegram.
 async function run(env: Record<string, string>) {
   const child = spawnGreenlight({
     BOT_TOKEN: TOKEN,
@@ -29,7 +31,6 @@ async function run(env: Record<string, string>) {
     INSTANCES_FILE: instancesFile,
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: `t-startup-${process.pid}`,
-    STATE_POLL_INTERVAL_MS: "0",
     ALLOW_INSECURE_HTTP: "1",
     ...env,
   });
@@ -44,11 +45,16 @@ async function run(env: Record<string, string>) {
 describe("start-up failures: one line each, then a non-zero exit", () => {
   it("Telegram unreachable: a line per attempt, then gives up after STARTUP_TIMEOUT_MS", async () => {
     const root = `http://127.0.0.1:${await freePort()}`;
-    const { code, plain, log, all } = await run({
+    const prefix = uniquePrefix("startup-no-telegram");
+    const { code, lines, plain, log, all } = await run({
       TELEGRAM_API_ROOT: root,
       STARTUP_TIMEOUT_MS: "2500",
+      REDIS_PREFIX: prefix,
     });
     expect(code).toBe(1);
+    // Redis answered, Telegram did not: nothing started, so nothing was written.
+    expect(await deleteKeysWithPrefix(prefix)).toBe(0);
+    expect(lines.length).toBeLessThanOrEqual(4);
     const retries = log.filter((entry) => String(entry.msg).startsWith("cannot reach Telegram"));
     expect(retries.map((entry) => entry.msg)).toEqual([
       `cannot reach Telegram at ${root}: ECONNREFUSED; retrying in 5 s`,
@@ -64,9 +70,14 @@ describe("start-up failures: one line each, then a non-zero exit", () => {
 
   it("token rejected (401): says so at once and names BOT_TOKEN and @BotFather", async () => {
     const telegram = await FakeTelegram.start();
+    const prefix = uniquePrefix("startup-401");
     try {
-      const { code, plain, all } = await run({ TELEGRAM_API_ROOT: telegram.apiRoot });
+      const { code, plain, all } = await run({
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        REDIS_PREFIX: prefix,
+      });
       expect(code).toBe(1);
+      expect(await deleteKeysWithPrefix(prefix)).toBe(0);
       expect(plain).toEqual([
         `greenlight: BOT_TOKEN: Telegram at ${telegram.apiRoot} rejected the bot token (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)`,
       ]);
@@ -80,17 +91,32 @@ describe("start-up failures: one line each, then a non-zero exit", () => {
 
   it("Redis unreachable: one line naming REDIS_URL without its password, no stack per retry", async () => {
     const port = await freePort();
-    const { code, plain, log, all } = await run({
+    const { code, lines, plain, log, all } = await run({
       REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}`,
       STARTUP_TIMEOUT_MS: "2000",
     });
     expect(code).toBe(1);
+    // The target, one line for the refusal, the way out: no worker's or queue's error at all.
+    expect(lines).toHaveLength(3);
     expect(plain).toEqual([
       `greenlight: cannot reach Redis within 2 s (ECONNREFUSED) at REDIS_URL=redis://127.0.0.1:${port}: is Redis running there (or set REDIS_SENTINELS)?`,
     ]);
     expect(log.filter((entry) => entry.msg === "Redis connection error")).toHaveLength(1);
     expect(all).not.toContain("hunter2");
     expect(all).not.toMatch(/\n\s+at /);
+  });
+
+  it("LOG_FORMAT=pretty: readable lines instead of JSON, secrets still masked", async () => {
+    const port = await freePort();
+    const { code, lines, all } = await run({
+      REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}`,
+      STARTUP_TIMEOUT_MS: "1000",
+      LOG_FORMAT: "pretty",
+    });
+    expect(code).toBe(1);
+    expect(lines.filter((line) => line.startsWith("{"))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/WARN.*Redis connection error/));
+    expect(all).not.toContain("hunter2");
   });
 
   it("malformed OPERATOR_IDS: one configuration line naming it", async () => {

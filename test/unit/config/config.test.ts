@@ -226,4 +226,20 @@ describe("the configuration reference", () => {
       expect(example, `.env.example line for ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
     }
   });
+
+  it("instances.example.json lists no per-instance ids: after `cp` every instance is the team's", () => {
+    const example = readFileSync(
+      new URL("../../../instances.example.json", import.meta.url),
+      "utf8",
+    );
+    const instances = parseInstances(JSON.parse(example), "instances.example.json");
+    expect(instances.all().length).toBeGreaterThan(0);
+    for (const instance of instances.all()) {
+      expect([instance.admins, instance.operators, instance.viewers], instance.name).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
 });

@@ -155,13 +155,19 @@ describe("the QR session machine: what follows each observation", () => {
     ],
     [
       "the QR on screen already: wait",
-      withRecord({ renderedHash: "h1", renderedMessageId: 10 }),
+      withRecord({ renderedHash: "h1", renderedMessageId: 10, renderedChatId: 1 }),
       { kind: "polled", answer: { kind: "qr", hash: "h1" } },
       ["wait:1000:source"],
     ],
     [
       "the same QR, but the session moved to another message: edit",
       withRecord({ renderedHash: "h1", renderedMessageId: 9 }),
+      { kind: "polled", answer: { kind: "qr", hash: "h1" } },
+      ["edit-qr:h1"],
+    ],
+    [
+      "the same QR, moved to another chat's message of the same id (ids count per chat): edit",
+      withRecord({ renderedHash: "h1", renderedMessageId: 10, renderedChatId: 2 }),
       { kind: "polled", answer: { kind: "qr", hash: "h1" } },
       ["edit-qr:h1"],
     ],
@@ -240,6 +246,27 @@ describe("the QR session machine: what follows each observation", () => {
       withRecord(),
       { kind: "poll-failed", failure: "other" },
       ["log:poll-failed", "wait:1000:source"],
+    ],
+    [
+      "third failure in a row: the message says GREEN-API is not answering, and polling goes on",
+      withRecord({}, { failuresInARow: 2 }),
+      { kind: "poll-failed", failure: "timeout" },
+      ["log:poll-failed", "show-unanswered", "wait:1000:source"],
+    ],
+    [
+      "third failure while still waiting in line (not running yet): nothing to say yet",
+      withRecord({ runningSince: undefined }, { failuresInARow: 2 }),
+      { kind: "poll-failed", failure: "other" },
+      ["log:poll-failed", "wait:4000:source"],
+    ],
+    [
+      "GREEN-API answers again with the QR that was on screen: it goes back over the notice",
+      withRecord(
+        { renderedHash: "h1", renderedMessageId: 10, renderedChatId: 1 },
+        { unansweredShown: true },
+      ),
+      { kind: "polled", answer: { kind: "qr", hash: "h1" } },
+      ["edit-qr:h1"],
     ],
     [
       "fourth failure in a row: back off 8 intervals",

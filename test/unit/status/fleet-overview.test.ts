@@ -76,15 +76,15 @@ describe("fleetOverview: what /status shows for a fleet", () => {
     expect(asPage(page({ fresh: undefined })).oldestCheck).toBeUndefined();
   });
 
-  it("gives the open incident's start, and QR / Code only to unhealthy instances the reader may link", () => {
+  it("gives the open incident's start, and QR / Code only to unhealthy, reachable instances the reader may link", () => {
     const rows = asPage(page(fleet, { mayLink: (name) => name !== "down-a" })).rows;
     const byName = new Map(rows.map((row) => [row.name, row]));
     expect(byName.get("down-b")?.since).toBe(T0 - 3_600_000);
     expect(byName.get("lost")?.since).toBe(T0 - 600_000);
     expect(byName.get("alpha")?.since).toBeUndefined();
+    // "lost" is unreachable: a QR or a code would need the GREEN-API that does not answer.
     expect(rows.filter((row) => row.linkable).map((row) => row.name)).toEqual([
       "down-b",
-      "lost",
       "napping",
       "fresh",
     ]);

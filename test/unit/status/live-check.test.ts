@@ -34,7 +34,7 @@ describe("which reports get QR / Code buttons", () => {
     [{ name: "a", kind: "state", state: "authorized" }, false],
     [{ name: "a", kind: "state", state: "notAuthorized" }, true],
     [{ name: "a", kind: "state", state: "starting" }, true],
-    [{ name: "a", kind: "unreachable" }, true],
+    [{ name: "a", kind: "unreachable" }, false],
     [{ name: "a", kind: "busy" }, true],
     [{ name: "a", kind: "rejected" }, false],
     [{ name: "a", kind: "forbidden" }, false],

@@ -18,8 +18,8 @@ describe("alert text", () => {
     const ru = renderAlert([shop], textsFor("ru"));
     expect(ru.text).toContain("shop</b>: вышел из аккаунта");
     expect(ru.keyboard.inline_keyboard.flat().map((b) => b.text)).toEqual([
-      "📱 QR",
-      "🔢 Код привязки",
+      "📷 QR",
+      "🔑 Код привязки",
     ]);
     const blocked = renderAlert([{ ...shop, state: "blocked" as const }], textsFor("en"));
     expect(blocked.text).toContain("banned by WhatsApp");
@@ -57,11 +57,11 @@ describe("alert text and buttons per state", () => {
     );
 
   it.each([
-    ["notAuthorized", {}, [["📱 QR", "🔢 Pairing code"]]],
+    ["notAuthorized", {}, [["📷 QR", "🔑 Pairing code"]]],
     [
       "notAuthorized",
       { phone: "79001234567" },
-      [["📱 QR", "🔢 Code to +7 900 ···67"], ["📞 Another number"]],
+      [["📷 QR", "🔑 Code to +7 900 ···67"], ["📞 Another number"]],
     ],
     ["starting", {}, [["🔁 Reboot"]]],
     [

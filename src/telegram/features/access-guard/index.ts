@@ -64,6 +64,10 @@ export function accessGuard(deps: {
     if (command) ctx.command = command;
     if (needs === undefined) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
+      // A member's typo (or a command this version lacks) gets one line, not silence; in a group
+      // only when written to us by name, since a bare /command there may be another bot's.
+      if (command && (ctx.chat?.type === "private" || command.mentioned))
+        await ctx.reply(ctx.t.unknownCommand(command.name), { parse_mode: "HTML" });
       if (ctx.message || ctx.callbackQuery) denied("not in the access tables", "unknown-action");
       return;
     }

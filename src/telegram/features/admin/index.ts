@@ -11,10 +11,13 @@ import type { AdminAction } from "./keyboard.js";
 import { confirmation, resultText } from "./view.js";
 import { onCommand } from "../../commands.js";
 import { answerNotRun } from "../../confirm-answers.js";
+import { rememberName, type UserNameSink } from "../../user-names.js";
 
 export interface AdminFeatureDeps {
   confirmations: ConfirmationStore;
   actions: InstanceActions;
+  /** Who logged out or rebooted, by first name: /audit names them. */
+  userNames: UserNameSink;
 }
 
 /**
@@ -60,6 +63,7 @@ async function confirmYes(
 ) {
   const { t } = ctx;
   const request = { action, instance, userId: ctx.from?.id ?? 0, chatId: where.chatId };
+  await rememberName(ctx, deps.userNames);
   const outcome = await confirmedAction(deps, where, request, async () => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(t.toolkit.confirm.working(instance.name), { parse_mode: "HTML" });

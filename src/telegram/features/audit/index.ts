@@ -12,6 +12,8 @@ const AUDIT_SCANNED = 200;
 
 export interface AuditFeatureDeps {
   audit: AuditLog;
+  /** First names the bot heard (access/user-names.ts): "Ivan", not "user 1001". */
+  userNames: { nameOf(userId: number): Promise<string | undefined> };
 }
 
 /**
@@ -27,7 +29,13 @@ export function auditFeature(deps: AuditFeatureDeps): Composer<BotContext> {
     const entries = (await deps.audit.recent(AUDIT_SCANNED))
       .filter((entry) => mine.has(entry.instance))
       .slice(0, AUDIT_SHOWN);
-    await ctx.reply(formatAudit(entries, ctx.t), { parse_mode: "HTML" });
+    const people = [...new Set(entries.map((entry) => entry.userId))];
+    const names = new Map<number, string>();
+    for (const userId of people) {
+      const name = await deps.userNames.nameOf(userId).catch(() => undefined);
+      if (name) names.set(userId, name);
+    }
+    await ctx.reply(formatAudit(entries, ctx.t, names), { parse_mode: "HTML" });
   });
   return composer;
 }

@@ -3,7 +3,7 @@ import type { AlertClaims } from "../../../alerts/claims.js";
 import { renderAlert } from "../../alert-view.js";
 import { alertCallbacks } from "../../callback-data.js";
 import type { BotContext } from "../../context.js";
-import type { Texts } from "../../i18n/index.js";
+import type { AlertTexts } from "../../alert-language.js";
 import { missAnswer } from "../../instance-replies.js";
 import { classifyTelegramError } from "../../telegram-errors.js";
 import { rememberName, type UserNameSink } from "../../user-names.js";
@@ -12,7 +12,7 @@ export interface ClaimFeatureDeps {
   /** Without the watcher there is no incident to claim: a press then says so. */
   alertClaims: AlertClaims;
   /** Alert messages are in ALERT_LANGUAGE, whoever presses. */
-  alertTexts: Texts;
+  alertTexts: AlertTexts;
   userNames: UserNameSink;
 }
 
@@ -41,7 +41,7 @@ export function claimFeature(deps: ClaimFeatureDeps): Composer<BotContext> {
     if (outcome.kind === "taken") return ctx.answerCallbackQuery({ text: a.taken(outcome.by) });
     await ctx.answerCallbackQuery({ text: a.yours(instance) });
     if (!outcome.message) return;
-    const view = renderAlert(outcome.message.items, deps.alertTexts, () => true, {
+    const view = renderAlert(outcome.message.items, await deps.alertTexts.texts(), () => true, {
       claimable: pressed.chatId < 0,
     });
     await ctx

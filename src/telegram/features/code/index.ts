@@ -125,6 +125,15 @@ async function onButton(deps: CodeFeatureDeps, ctx: CallbackQueryContext<BotCont
     case "new": {
       const phone = await deps.pairingStore.phoneFor(target.chatId, target.messageId);
       if (!phone) return ctx.answerCallbackQuery({ text: t.code.callbacks.noPhone });
+      // Within the cooldown the code on screen still works: keep it, and say when to press again.
+      const waitMs = await deps.pairing.cooldownLeftMs(instance.name);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        return ctx.answerCallbackQuery({
+          text: t.code.callbacks.cooldown(seconds),
+          show_alert: true,
+        });
+      }
       await ctx.answerCallbackQuery({ text: t.code.callbacks.requesting });
       await requestCode(ctx, deps, instance, phone, { target });
       return;

@@ -3,14 +3,14 @@ import type { AlertMessage, MessageRef } from "../../../alerts/watch-state.js";
 import { renderDigestPage } from "../../alert-view.js";
 import { digestCallbacks } from "../../callback-data.js";
 import type { BotContext } from "../../context.js";
-import type { Texts } from "../../i18n/index.js";
+import type { AlertTexts } from "../../alert-language.js";
 import { classifyTelegramError } from "../../telegram-errors.js";
 
 export interface DigestPagerFeatureDeps {
   /** The alert messages the watcher keeps (alerts/alert-store.ts): the digest's items. */
   alertMessages: { message(ref: MessageRef): Promise<AlertMessage | undefined> };
   /** Alert messages are in ALERT_LANGUAGE, whoever presses. */
-  alertTexts: Texts;
+  alertTexts: AlertTexts;
 }
 
 /**
@@ -27,7 +27,7 @@ export function digestPagerFeature(deps: DigestPagerFeatureDeps): Composer<BotCo
     if (!callback || !message) {
       return ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale });
     }
-    const t = deps.alertTexts;
+    const t = await deps.alertTexts.texts();
     const digestId = callback.action === "all" ? message.message_id : callback.digest;
     const alert = await deps.alertMessages.message({
       chatId: message.chat.id,

@@ -5,11 +5,14 @@ import type { MuteStore } from "../../../alerts/mute-store.js";
 import type { AuditLog } from "../../../audit/audit-log.js";
 import type { BotContext } from "../../context.js";
 import { missText } from "../../instance-replies.js";
+import { rememberName, type UserNameSink } from "../../user-names.js";
 import { onCommand } from "../../commands.js";
 
 export interface MuteFeatureDeps {
   mutes: MuteStore;
   audit: AuditLog;
+  /** Who muted, by first name: /audit names them. */
+  userNames: UserNameSink;
 }
 
 /** `/mute <instance> <duration>` and `/unmute <instance>`: silence alerts during planned work. */
@@ -30,6 +33,7 @@ export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
     const until = Date.now() + forMs;
     const userId = ctx.from?.id ?? 0;
     await deps.mutes.mute(instance.name, until, userId);
+    await rememberName(ctx, deps.userNames);
     await deps.audit.record({
       action: "mute",
       userId,
@@ -50,6 +54,7 @@ export function muteFeature(deps: MuteFeatureDeps): Composer<BotContext> {
     if (!found.found) return reply(missText(ctx, found, name));
     const instance = found.instance;
     const wasMuted = await deps.mutes.unmute(instance.name);
+    await rememberName(ctx, deps.userNames);
     await deps.audit.record({
       action: "unmute",
       userId: ctx.from?.id ?? 0,

@@ -34,8 +34,8 @@ export function qrFeature(deps: QrFeatureDeps): Composer<BotContext> {
     };
     if (!argument) {
       if (names.length === 0) return ctx.reply(ctx.t.toolkit.noInstances, replyOptions);
-      // The usage, and one tap per instance instead of typing its name.
-      return ctx.reply(ctx.t.qr.usage(names), {
+      // "Which instance?" with one tap per instance, as /code, /logout and /reboot ask.
+      return ctx.reply(ctx.t.toolkit.pick.qr, {
         ...replyOptions,
         reply_markup: instancePicker(names, (instance) =>
           encodeQrCallback({ action: "start", instance }),

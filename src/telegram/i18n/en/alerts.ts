@@ -88,13 +88,13 @@ export const alerts = {
   /** Where the buttons cannot help: said plainly instead. */
   yellowCardLink: "https://green-api.com/en/docs/faq/yellowCard/",
   buttons: {
-    qr: "📱 QR",
-    code: "🔢 Pairing code",
-    qrFor: (instance: string) => `📱 QR ${instance}`,
-    codeFor: (instance: string) => `🔢 Code ${instance}`,
-    /** "🔢 Code to +7 900 ···67": one tap, the remembered number. */
-    codeTo: (phone: string) => `🔢 Code to ${phone}`,
-    codeToFor: (instance: string, phone: string) => `🔢 ${instance}: code to ${phone}`,
+    qr: "📷 QR",
+    code: "🔑 Pairing code",
+    qrFor: (instance: string) => `📷 QR ${instance}`,
+    codeFor: (instance: string) => `🔑 Code ${instance}`,
+    /** "🔑 Code to +7 900 ···67": one tap, the remembered number. */
+    codeTo: (phone: string) => `🔑 Code to ${phone}`,
+    codeToFor: (instance: string, phone: string) => `🔑 ${instance}: code to ${phone}`,
     anotherNumber: "📞 Another number",
     reboot: "🔁 Reboot",
     rebootFor: (instance: string) => `🔁 Reboot ${instance}`,

@@ -110,6 +110,8 @@ export const code = {
     confirmLogout: "Confirm: log out, then get a code.",
     loggingOut: "Logging out…",
     requesting: "Requesting a new code…",
+    cooldown: (seconds: number) =>
+      `The code on screen still works. A new one can be asked for in ${seconds} s.`,
     noKnownPhone: "No number is remembered for this instance yet: reply with it.",
     noPhone: "Send /code with the phone number again.",
   },

@@ -27,6 +27,11 @@ export const fleet = {
       `${b(instance)} — has ended${date ? ` (${date})` : ""}: it stops working until paid`,
   },
   expiryTodo: "Renew them in the GREEN-API console.",
+  offTeam: {
+    title: `👤 ${b("The instances file lists people who are on no team list")}`,
+    line: (instance: string, userId: number) => `${b(instance)} — ${code(String(userId))}`,
+    todo: "They get no access to these instances. Add each id to ADMIN_IDS, OPERATOR_IDS or VIEWER_IDS, or remove it from the instances file.",
+  },
   list: {
     title: (count: number, fromAccount: number) =>
       `📒 ${b(`${count} instance${count === 1 ? "" : "s"}`)}${fromAccount > 0 ? ` (${fromAccount} from the GREEN-API account)` : ""}`,

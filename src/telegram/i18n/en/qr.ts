@@ -1,12 +1,10 @@
 import { formatMinutesSeconds } from "../../../shared/time-format.js";
-import { bold as b, codeList, escapeHtml } from "../html.js";
+import { bold as b, escapeHtml } from "../html.js";
 
 export const qr = {
-  usage: (names: readonly string[]) =>
-    `Usage: <code>/qr &lt;instance&gt;</code>\nInstances: ${codeList(names)}`,
   buttons: {
     cancel: "✖️ Cancel",
-    newQr: "🔄 New QR",
+    newQr: "📷 New QR",
     logoutAndQr: "🚪 Log out & new QR",
     logout: "🚪 Log out",
     confirmLogout: "✅ Yes, log out",
@@ -21,6 +19,8 @@ export const qr = {
     starting: "Starting a new QR session…",
   },
   waitingCaption: (instance: string) => `⏳ ${b(instance)}: asking GREEN-API for a QR code…`,
+  unansweredCaption: (instance: string) =>
+    `⚠️ ${b(instance)}: GREEN-API is not answering. Still trying; the QR appears here when it answers.`,
   queuedCaption: (instance: string, place: number, capacity: number) =>
     [
       `🕒 ${b(instance)} is waiting its turn${place === 0 ? " in line" : place === 1 ? ": next in line" : `: number ${place} in line`}.`,

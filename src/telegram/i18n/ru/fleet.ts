@@ -25,6 +25,11 @@ export const fleet: Texts["fleet"] = {
       `${b(instance)} — закончился${date ? ` (${date})` : ""}: инстанс не работает до оплаты`,
   },
   expiryTodo: "Продлите их в консоли GREEN-API.",
+  offTeam: {
+    title: `👤 ${b("В файле инстансов есть люди, которых нет ни в одном списке команды")}`,
+    line: (instance, userId) => `${b(instance)} — ${code(String(userId))}`,
+    todo: "У них нет доступа к этим инстансам. Добавьте каждый id в ADMIN_IDS, OPERATOR_IDS или VIEWER_IDS либо уберите его из файла инстансов.",
+  },
   list: {
     title: (count, fromAccount) =>
       `📒 ${b(`Инстансов: ${count}`)}${fromAccount > 0 ? ` (из аккаунта GREEN-API: ${fromAccount})` : ""}`,

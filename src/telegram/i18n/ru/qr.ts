@@ -1,13 +1,11 @@
 import { formatMinutesSeconds } from "../../../shared/time-format.js";
-import { bold as b, codeList, escapeHtml } from "../html.js";
+import { bold as b, escapeHtml } from "../html.js";
 import type { Texts } from "../texts.js";
 
 export const qr: Texts["qr"] = {
-  usage: (names) =>
-    `Как пользоваться: <code>/qr &lt;инстанс&gt;</code>\nИнстансы: ${codeList(names)}`,
   buttons: {
     cancel: "✖️ Отмена",
-    newQr: "🔄 Новый QR",
+    newQr: "📷 Новый QR",
     logoutAndQr: "🚪 Выйти и новый QR",
     logout: "🚪 Выйти",
     confirmLogout: "✅ Да, выйти",
@@ -22,6 +20,8 @@ export const qr: Texts["qr"] = {
     starting: "Запускаю новую QR-сессию…",
   },
   waitingCaption: (instance) => `⏳ ${b(instance)}: запрашиваю QR-код у GREEN-API…`,
+  unansweredCaption: (instance) =>
+    `⚠️ ${b(instance)}: GREEN-API не отвечает. Продолжаю попытки; QR появится здесь, когда он ответит.`,
   queuedCaption: (instance, place, capacity) =>
     [
       `🕒 ${b(instance)} ждёт своей очереди${place === 0 ? "" : place === 1 ? ": следующий" : `: ${place}-й в очереди`}.`,
