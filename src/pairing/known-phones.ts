@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Instance } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
+import { BACKGROUND_MAX_WAIT_MS } from "../green-api/rate-limiter.js";
 import type { Logger } from "../shared/logger.js";
 import { formatPhone } from "./phone.js";
 
@@ -89,8 +90,11 @@ export class KnownPhones {
       const taken = await this.redis.set(claim, "1", "PX", this.options.refreshEveryMs, "NX");
       this.skipUntil.set(instance.name, now + Math.min(this.options.refreshEveryMs, this.retryMs));
       if (taken !== "OK") return "skipped";
+      // A background courtesy (getWaSettings is 1/s per instance): it never queues ahead of an
+      // operator's /status or /code; a busy slot counts as a failure and is retried later.
       const settings = await greenApi.getWaSettings(instance, {
         timeoutMs: this.options.timeoutMs,
+        maxWaitMs: BACKGROUND_MAX_WAIT_MS,
       });
       if (!settings.phone) {
         // Authorized a moment ago, no number now (the state moved on): try again a bit later.

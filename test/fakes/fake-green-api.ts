@@ -98,7 +98,7 @@ export interface AddInstanceOptions {
 }
 
 export interface FakeGreenApiOptions {
-  /** GREEN-API's documented per-instance limits: qr 3/s; getStateInstance, logout, reboot 1/s. */
+  /** GREEN-API's documented per-instance limits: qr 3/s; getStateInstance, logout, reboot, getWaSettings, showMessagesQueue 1/s. */
   enforceRateLimits?: boolean;
   /** scanqrcode sends `{type: "timeout"}` and closes after this long (GREEN-API: 100 s). */
   scanTimeoutMs?: number;
@@ -122,12 +122,15 @@ const METHODS: Record<string, string[]> = {
 };
 const METHOD_NAMES = new Map(Object.keys(METHODS).map((name) => [name.toLowerCase(), name]));
 
+/** green-api.com/en/docs/api/ratelimiter (REAL-API.md), for the methods greenlight calls. */
 const RATE_LIMITS: Record<string, number> = {
   qr: 3,
   scanqrcode: 1,
   getStateInstance: 1,
   logout: 1,
   reboot: 1,
+  getWaSettings: 1,
+  showMessagesQueue: 1,
 };
 
 type Answer = { status: number; body: string };
