@@ -96,7 +96,7 @@ function hints(open: readonly AlertItem[], t: Texts): string[] {
     out.push(
       item.kind === "unreachable"
         ? t.alerts.unreachableTodo
-        : t.alerts.states[item.state ?? "notAuthorized"].todo,
+        : t.alerts.wordsOf(item.state ?? "notAuthorized").todo,
     );
   }
   return out.filter(Boolean);

@@ -19,7 +19,9 @@ export type StateInstance =
   | "sleepMode"
   | "starting"
   | "yellowCard"
-  | "suspended";
+  | "suspended"
+  /** Any other value: GREEN-API adds states now and then (tests script undocumented ones). */
+  | (string & {});
 
 export interface GreenApiCall {
   idInstance: string;

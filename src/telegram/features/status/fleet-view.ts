@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { FleetPage, FleetRow } from "../../../status/fleet-overview.js";
+import { isKnownState } from "../../../status/ports.js";
 import { statusCallbacks } from "../../callback-data.js";
 import { utcDate } from "../../../shared/time-format.js";
 import { bold, type Texts } from "../../i18n/index.js";
@@ -23,8 +24,13 @@ const short = (ms: number) => utcMinute(ms).slice(5);
 
 function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
   const f = t.toolkit.status.fleet;
+  const { standing } = row;
   const state =
-    row.standing.kind === "state" ? f.states[row.standing.state] : f.states[row.standing.kind];
+    standing.kind !== "state"
+      ? f.states[standing.kind]
+      : isKnownState(standing.state)
+        ? f.states[standing.state]
+        : f.unknownState(standing.state);
   const muted = extras.mutes.get(row.name);
   const quota = extras.quotaAt.get(row.name);
   const paid = extras.paidUntil(row.name);

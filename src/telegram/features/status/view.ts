@@ -41,7 +41,7 @@ function stateLine(report: InstanceReport, t: Texts, phones: LiveExtras["phones"
     case "quota-exceeded":
       return t.greenApi.status[report.kind];
     case "state": {
-      const state = t.toolkit.states[report.state] ?? escapeHtml(report.state);
+      const state = t.toolkit.states[report.state] ?? t.toolkit.unknownState(report.state);
       const phone = report.phone ? s.phone(formatPhone(report.phone, phones(report.name))) : "";
       return state + phone;
     }
@@ -86,7 +86,7 @@ export function detailText(
     history.length ? s.history : s.noHistory,
     ...history.map(
       (entry) =>
-        `• ${utcMinute(entry.at)} — ${t.toolkit.states[entry.state] ?? escapeHtml(entry.state)}`,
+        `• ${utcMinute(entry.at)} — ${t.toolkit.states[entry.state] ?? t.toolkit.unknownState(entry.state)}`,
     ),
   ].join("\n");
 }

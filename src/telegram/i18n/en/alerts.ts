@@ -1,4 +1,8 @@
-import type { StateInstance } from "../../../status/ports.js";
+import {
+  isKnownState,
+  type KnownStateInstance,
+  type StateInstance,
+} from "../../../status/ports.js";
 import { bold as b, codeList, escapeHtml } from "../html.js";
 
 /** Whole minutes, hours and days, the way a person reads an outage. */
@@ -13,7 +17,7 @@ function duration(ms: number): string {
 }
 
 /** Each state: what it means in a few words, and what to do about it. */
-const states: Record<StateInstance, { name: string; todo: string }> = {
+const states: Record<KnownStateInstance, { name: string; todo: string }> = {
   notAuthorized: {
     name: "logged out",
     todo: "Logged out: tap QR and scan it in WhatsApp → Linked devices, or use a pairing code.",
@@ -35,15 +39,26 @@ const states: Record<StateInstance, { name: string; todo: string }> = {
     todo: "Stuck starting: GREEN-API's advice is a reboot, then a check after a couple of minutes; if that does not help, contact GREEN-API support.",
   },
   suspended: {
-    name: "suspended",
-    todo: "Suspended: check the plan and payment in the GREEN-API console.",
+    name: "sending restricted for a while",
+    todo: "Suspended: WhatsApp restricted sending from this number for a while (a partial ban, not a payment problem). Wait until it ends: GREEN-API gives the end time as suspendedUntil (GetAccountSettings).",
   },
   authorized: { name: "authorized", todo: "" },
 };
 
+/** A state GREEN-API does not document (yet): its value, as sent. */
+const unknownState = (state: string) => ({
+  name: `unknown state «${escapeHtml(state)}»`,
+  todo: `Unknown state: GREEN-API answered «${escapeHtml(state)}», which its docs do not list. Check the instance in the GREEN-API console.`,
+});
+
+/** The words of any state, documented or not. */
+const wordsOf = (state: StateInstance) =>
+  isKnownState(state) ? states[state] : unknownState(state);
+
 export const alerts = {
   duration,
   states,
+  wordsOf,
   /** "14:05 UTC": when an incident began, in the server's time zone (TZ). */
   clockLocale: "en-GB",
   header: {
@@ -52,7 +67,7 @@ export const alerts = {
     allRecovered: "✅ All recovered",
   },
   down: (instance: string, state: StateInstance, since: string) =>
-    `🔴 ${b(instance)}: ${states[state].name} since ${escapeHtml(since)}`,
+    `🔴 ${b(instance)}: ${wordsOf(state).name} since ${escapeHtml(since)}`,
   recovered: (instance: string, afterMs: number) =>
     `✅ ${b(instance)} recovered after ${duration(afterMs)}`,
   unreachable: (instance: string, since: string) =>

@@ -74,9 +74,10 @@ export const toolkit = {
         notAuthorized: (n: string) => `⚠️ ${n} not authorized`,
         blocked: (n: string) => `⛔ ${n} blocked`,
         yellowCard: (n: string) => `🟨 ${n} yellow card`,
-        suspended: (n: string) => `⏸ ${n} suspended`,
+        suspended: (n: string) => `⏸ ${n} sending restricted`,
         sleepMode: (n: string) => `😴 ${n} sleep mode`,
         starting: (n: string) => `⏳ ${n} starting`,
+        unknown: (n: string) => `❓ ${n} in an unknown state`,
         unreachable: (n: string) => `❔ ${n} unreachable`,
         unchecked: (n: string) => `🕓 ${n} not checked yet`,
       },
@@ -86,12 +87,14 @@ export const toolkit = {
         notAuthorized: "⚠️ not authorized",
         blocked: "⛔ blocked",
         yellowCard: "🟨 yellow card",
-        suspended: "⏸ suspended",
+        suspended: "⏸ sending restricted",
         sleepMode: "😴 sleep mode",
         starting: "⏳ starting",
         unreachable: "❔ unreachable",
         unchecked: "🕓 not checked yet",
       },
+      /** A state GREEN-API does not document, with its value as sent. */
+      unknownState: (state: string) => `❓ unknown state «${escapeHtml(state)}»`,
       checked: (oldest: string, newest: string) =>
         `<i>As the state watcher saw them: checks from ${escapeHtml(oldest)} to ${escapeHtml(newest)} UTC. Times below are UTC; <code>/status &lt;instance&gt;</code> asks GREEN-API now.</i>`,
       neverChecked:
@@ -115,8 +118,11 @@ export const toolkit = {
     blocked: "⛔ blocked by WhatsApp",
     sleepMode: "😴 sleep mode: the phone is offline",
     yellowCard: "🟨 yellow card: sending suspended for spam, reboot needed",
-    suspended: "⏸ suspended",
+    suspended: "⏸ suspended: WhatsApp restricted sending for a while (not a payment problem)",
   } as Record<string, string>,
+  /** /status <instance> for a state GREEN-API does not document: its value, as sent. */
+  unknownState: (state: string) =>
+    `❓ unknown state «${escapeHtml(state)}» (not in GREEN-API's docs)`,
   confirm: {
     logout: (instance: string) =>
       `🚪 Log out ${b(instance)}? WhatsApp on it stops until someone links it again (/qr or /code).`,

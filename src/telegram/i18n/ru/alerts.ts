@@ -1,4 +1,5 @@
 import { bold as b, codeList, escapeHtml } from "../html.js";
+import { isKnownState, type StateInstance } from "../../../status/ports.js";
 import type { Texts } from "../texts.js";
 
 /** Минуты, часы и дни, как человек читает длительность сбоя. */
@@ -34,15 +35,25 @@ const states: Texts["alerts"]["states"] = {
     todo: "Завис на запуске: GREEN-API советует перезагрузить его и проверить снова через пару минут; если не поможет, напишите в поддержку GREEN-API.",
   },
   suspended: {
-    name: "приостановлен",
-    todo: "Приостановлен: проверьте тариф и оплату в консоли GREEN-API.",
+    name: "отправка временно ограничена",
+    todo: "Ограничен: WhatsApp временно ограничил отправку с этого номера (частичный бан, а не проблема с оплатой). Дождитесь окончания: GREEN-API сообщает время окончания в поле suspendedUntil (GetAccountSettings).",
   },
   authorized: { name: "авторизован", todo: "" },
 };
 
+/** Состояние, которого нет в документации GREEN-API: его значение как есть. */
+const unknownState = (state: string) => ({
+  name: `неизвестное состояние «${escapeHtml(state)}»`,
+  todo: `Неизвестное состояние: GREEN-API ответил «${escapeHtml(state)}», такого значения нет в его документации. Проверьте инстанс в консоли GREEN-API.`,
+});
+
+const wordsOf = (state: StateInstance) =>
+  isKnownState(state) ? states[state] : unknownState(state);
+
 export const alerts: Texts["alerts"] = {
   duration,
   states,
+  wordsOf,
   clockLocale: "ru-RU",
   header: {
     atStart: "🔎 greenlight запущен и обнаружил:",
@@ -50,7 +61,7 @@ export const alerts: Texts["alerts"] = {
     allRecovered: "✅ Всё восстановилось",
   },
   down: (instance, state, since) =>
-    `🔴 ${b(instance)}: ${states[state].name} с ${escapeHtml(since)}`,
+    `🔴 ${b(instance)}: ${wordsOf(state).name} с ${escapeHtml(since)}`,
   recovered: (instance, afterMs) => `✅ ${b(instance)} восстановился через ${duration(afterMs)}`,
   unreachable: (instance, since) =>
     `📡 GREEN-API не отвечает для ${b(instance)} с ${escapeHtml(since)}`,

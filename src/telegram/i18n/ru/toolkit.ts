@@ -71,9 +71,10 @@ export const toolkit: Texts["toolkit"] = {
         notAuthorized: (n) => `⚠️ ${n} не авторизовано`,
         blocked: (n) => `⛔ ${n} заблокировано`,
         yellowCard: (n) => `🟨 ${n} с жёлтой карточкой`,
-        suspended: (n) => `⏸ ${n} приостановлено`,
+        suspended: (n) => `⏸ ${n} с ограничением отправки`,
         sleepMode: (n) => `😴 ${n} в спящем режиме`,
         starting: (n) => `⏳ ${n} запускается`,
+        unknown: (n) => `❓ ${n} в неизвестном состоянии`,
         unreachable: (n) => `❔ ${n} недоступно`,
         unchecked: (n) => `🕓 ${n} ещё не проверено`,
       },
@@ -82,12 +83,13 @@ export const toolkit: Texts["toolkit"] = {
         notAuthorized: "⚠️ не авторизован",
         blocked: "⛔ заблокирован",
         yellowCard: "🟨 жёлтая карточка",
-        suspended: "⏸ приостановлен",
+        suspended: "⏸ отправка ограничена",
         sleepMode: "😴 спящий режим",
         starting: "⏳ запускается",
         unreachable: "❔ недоступен",
         unchecked: "🕓 ещё не проверен",
       },
+      unknownState: (state) => `❓ неизвестное состояние «${escapeHtml(state)}»`,
       checked: (oldest, newest) =>
         `<i>По проверкам наблюдателя состояний с ${escapeHtml(oldest)} по ${escapeHtml(newest)} UTC. Время ниже — UTC; <code>/status &lt;инстанс&gt;</code> спрашивает GREEN-API сейчас.</i>`,
       neverChecked:
@@ -111,8 +113,10 @@ export const toolkit: Texts["toolkit"] = {
     blocked: "⛔ заблокирован WhatsApp",
     sleepMode: "😴 спящий режим: телефон не в сети",
     yellowCard: "🟨 жёлтая карточка: отправка приостановлена за спам, нужна перезагрузка",
-    suspended: "⏸ приостановлен",
+    suspended: "⏸ отправка временно ограничена WhatsApp (не проблема с оплатой)",
   },
+  unknownState: (state) =>
+    `❓ неизвестное состояние «${escapeHtml(state)}» (его нет в документации GREEN-API)`,
   confirm: {
     logout: (instance) =>
       `🚪 Выйти из ${b(instance)}? WhatsApp на нём перестанет работать, пока его снова не привяжут (/qr или /code).`,
