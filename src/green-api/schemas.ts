@@ -43,7 +43,6 @@ export const stateInstanceSchema = z
   .min(1)
   .max(1_000)
   .transform((state): StateInstance =>
-    // eslint-disable-next-line no-control-regex -- control characters are what is replaced
     state.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, MAX_STATE_LENGTH),
   );
 

@@ -2,7 +2,7 @@ import { formatPhone, type PhoneVisibility } from "../../../pairing/phone.js";
 import type { InstanceReport } from "../../../status/live-check.js";
 import type { QuotaNotice } from "../../../status/ports.js";
 import { utcDate } from "../../../shared/time-format.js";
-import { escapeHtml, type Texts } from "../../i18n/index.js";
+import type { Texts } from "../../i18n/index.js";
 
 /** "2026-12-02 14:05", UTC: /status says its times are UTC (live list and fleet pages alike). */
 export const utcMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
