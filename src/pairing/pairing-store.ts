@@ -46,6 +46,11 @@ export class PairingStore {
     return Math.max(1, await this.redis.pttl(key));
   }
 
+  /** Ms until the next code may be asked for on this instance (0: now). */
+  async cooldownLeft(instance: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(`${this.prefix}:pairing-cooldown:${instance}`));
+  }
+
   async save(record: PairingRecord, keepMs: number): Promise<void> {
     const key = this.key(record.instance);
     const fields = Object.entries(record).flatMap(([k, v]) =>

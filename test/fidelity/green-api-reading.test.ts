@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, OPERATOR, SHOP } from "../kit/app-harness.js";
-import { waitForText } from "../kit/chat.js";
+import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
+import { buttonsOf, press, textMessages, waitForText } from "../kit/chat.js";
 import { eventually } from "../kit/wait.js";
 import { alertsIn, checksPass, firstRunDone, startWatching } from "../e2e/alerts/kit.js";
 
@@ -28,4 +28,51 @@ describe("what greenlight makes of GREEN-API's answers", () => {
     const status = await waitForText(h, "unknown state «pendingCode» (not in GREEN-API's docs)");
     expect(status.text).toContain("shop");
   }, 40_000);
+
+  it("getAuthorizationCode's status false is 'try again' (GREEN-API's docs), with New code under the cooldown; log out is offered only when GREEN-API's message asks for it", async () => {
+    h = await startHarness({ env: { PAIRING_CODE_COOLDOWN_MS: "3000" } });
+    h.greenApi.script(SHOP.idInstance, "getAuthorizationCode", {
+      json: { status: false, code: "" },
+    });
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/code shop +79001234567" });
+    const notIssued = await waitForText(h, "could not issue a pairing code");
+    expect(notIssued.text).toMatch(/Tap “New code” in [1-3] s; nothing needs logging out\./);
+    expect(buttonsOf(notIssued)).toEqual(["🔑 New code", "📷 QR instead", "📞 Another number"]);
+    expect(buttonsOf(notIssued)).not.toContain("🚪 Log out & get a code");
+
+    // Within the cooldown the retry is refused and GREEN-API is not asked again.
+    press(h, notIssued, "🔑 New code");
+    const early = await waitForText(h, "requested moments ago");
+    expect(early.messageId).toBe(notIssued.messageId);
+    expect(h.greenApi.callsOf("getAuthorizationCode", SHOP.idInstance)).toHaveLength(1);
+    // After it, the same button gets the code.
+    let pressedAt = 0;
+    const code = await eventually(
+      () => {
+        const shown = textMessages(h).find((m) => m.text?.includes("Pairing code for shop"));
+        if (!shown && Date.now() - pressedAt > 1_000) {
+          pressedAt = Date.now();
+          press(h, early, "🔑 New code");
+        }
+        return shown;
+      },
+      "the code after the cooldown",
+      15_000,
+    );
+    expect(code.messageId).toBe(notIssued.messageId);
+    expect(
+      h.greenApi.callsOf("getAuthorizationCode", SHOP.idInstance).filter((c) => c.status === 200),
+    ).toHaveLength(2);
+  }, 40_000);
+
+  it("status false whose message says to log out offers the log-out path", async () => {
+    h = await startHarness();
+    h.greenApi.script(SHOP.idInstance, "getAuthorizationCode", {
+      json: { status: false, code: "", message: "Instance has auth. You need to make log out" },
+    });
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/code shop +79001234567" });
+    const refused = await waitForText(h, "still holds an old WhatsApp login");
+    expect(refused.text).not.toContain("could not issue");
+    expect(buttonsOf(refused).join(" ")).toMatch(/Log out/);
+  }, 30_000);
 });

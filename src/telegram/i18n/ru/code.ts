@@ -55,6 +55,8 @@ export const code: Texts["code"] = {
     `✅ ${b(instance)} авторизован${phone ? ` как ${escapeHtml(phone)}` : ""}.`,
   expired: (instance) =>
     `⌛ Код привязки для ${b(instance)} истёк и не был использован. Получите новый или отсканируйте QR-код.`,
+  notIssued: (instance, seconds) =>
+    `🔁 GREEN-API не смог выдать код привязки для ${b(instance)} в этот раз (его ответ: произошла ошибка, попробуйте ещё раз). Нажмите «Новый код» через ${seconds} с; выходить из аккаунта не нужно.`,
   cooldown: (instance, seconds) =>
     `⏳ Код для ${b(instance)} только что запрашивали. Частые запросы могут заблокировать инстанс, попробуйте через ${seconds} с.`,
   alreadyAuthorized: (instance, phone, mayLogOut) =>
