@@ -17,7 +17,7 @@ const accountInstanceSchema = z.looseObject({
   typeInstance: z.string().nullish(),
   apiTokenInstance: z.string(),
   deleted: z.boolean().nullish(),
-  /** "2026-12-01T00:00:00": the end of the paid period, no time zone (UTC assumed). */
+  /** "2026-12-01T00:00:00": the end of the paid period, no time zone (read as UTC+3, below). */
   expirationDate: z.string().nullish(),
   isExpired: z.boolean().nullish(),
 });
@@ -44,10 +44,18 @@ export class PartnerError extends Error {
   }
 }
 
+/**
+ * GREEN-API's clock for partner billing: "payment for partner instances is written off at 00:00
+ * UTC+3:00" (green-api.com/en/docs/partners). getInstances' dates carry no zone, so they are read
+ * on that clock: an expiry then comes 3 h earlier than read as UTC, never later (warnings err on
+ * the early side). A date with a zone is read as it says.
+ */
+const BILLING_ZONE = "+03:00";
+
 /** "0001-01-01T00:00:00" (GREEN-API's "none") and unreadable dates are no date. */
 export function parseAccountDate(text: string | null | undefined): number | undefined {
   if (!text || text.startsWith("0001-")) return undefined;
-  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`;
+  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}${BILLING_ZONE}`;
   const ms = Date.parse(zoned);
   return Number.isFinite(ms) ? ms : undefined;
 }

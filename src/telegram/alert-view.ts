@@ -38,13 +38,7 @@ export function closureLines(closure: Closure | undefined, t: Texts): string[] {
   const c = t.alerts.closure;
   return [
     ...(closure.by ? [c.by(closure.by, clock(closure.at, t))] : []),
-    ...(closure.queued
-      ? [
-          closure.queued.count > 0
-            ? c.queued(closure.queued.count, closure.queued.oldestMs)
-            : c.none,
-        ]
-      : []),
+    ...(closure.queued ? [closure.queued.count > 0 ? c.queued(closure.queued.count) : c.none] : []),
   ];
 }
 

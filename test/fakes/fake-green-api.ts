@@ -76,7 +76,7 @@ export interface FakeInstance {
    * `body` (green-api.com/en/docs/api/queues/ShowMessagesQueue). `queueMessage` adds one.
    */
   readonly messagesQueue: Array<{ messageID: string; type: string; body: Record<string, unknown> }>;
-  queueMessage(text: string, at?: number): void;
+  queueMessage(text: string): void;
   /** The state a `reboot` leaves the instance in (GREEN-API: starting, then usually authorized). */
   afterReboot: StateInstance | undefined;
   /** Every QR payload this instance had and when it became current, oldest first. */
@@ -284,9 +284,10 @@ class Instance implements FakeInstance {
   }
 
   /** The id is the time it was queued in ms, as in the docs' examples ("1762333029830"). */
-  queueMessage(text: string, at = Date.now()): void {
+  queueMessage(text: string): void {
+    // WhatsApp message ids as GREEN-API hands them out (sendMessage's idMessage: "BAE5…").
     this.messagesQueue.push({
-      messageID: String(at),
+      messageID: `BAE5${randomBytes(6).toString("hex").toUpperCase()}`,
       type: "sendMessage",
       body: { chatId: "79990000000@c.us", message: text },
     });

@@ -5,7 +5,10 @@ import { eventually, pause } from "../../kit/wait.js";
 
 const DAY = 86_400_000;
 /** GREEN-API's format: a date-time without a zone. */
-const greenApiDate = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+/** As getInstances writes a date: no zone, on GREEN-API's billing clock (UTC+3). */
+const greenApiDate = (ms: number) => new Date(ms + 3 * 3_600_000).toISOString().slice(0, 19);
+/** The same date as greenlight shows it: GREEN-API's console clock, said. */
+const consoleDate = (ms: number) => `${greenApiDate(ms).slice(0, 16).replace("T", " ")} UTC+3`;
 
 const ask = (h: Harness, text: string) =>
   h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text });
@@ -61,7 +64,8 @@ describe("fleets: instances from a GREEN-API partner token", () => {
     ask(h, "/status");
     const status = await waitForText(h, "Instances");
     expect(status.text).toContain("shop-2-moscow — ✅ authorized");
-    expect(status.text).toContain("💳 paid until 2027-01-10");
+    // getInstances says "2027-01-10T09:00:00", no zone: GREEN-API's billing clock, shown as such.
+    expect(status.text).toContain("💳 paid until 2027-01-10 09:00 UTC+3");
     expect(status.text).toContain("i1101000012 — ⚠️ not authorized");
     expect(status.text).not.toMatch(/old|tg/);
 
@@ -168,9 +172,9 @@ describe("fleets: instances from a GREEN-API partner token", () => {
     expect(warning.text).toBe(
       [
         "💳 Paid period ending: 3 instances",
-        "over — has ended (2027-01-10): it stops working until paid",
-        `today — ends within a day (${greenApiDate(now + 12 * 3_600_000).slice(0, 10)})`,
-        `soon — ends in 3 days (${greenApiDate(now + 2 * DAY).slice(0, 10)})`,
+        "over — has ended (2027-01-10 09:00 UTC+3): it stops working until paid",
+        `today — ends within a day (${consoleDate(now + 12 * 3_600_000)})`,
+        `soon — ends in 3 days (${consoleDate(now + 2 * DAY)})`,
         "",
         "Renew them in the GREEN-API console.",
       ].join("\n"),

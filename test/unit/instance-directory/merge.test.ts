@@ -77,8 +77,11 @@ describe("partner account merged with the instances file (pure)", () => {
     });
   });
 
-  it("reads GREEN-API's dates without zone as UTC, and its zero date as none", () => {
-    expect(parseAccountDate("2026-12-01T10:00:00")).toBe(Date.UTC(2026, 11, 1, 10));
+  it("reads GREEN-API's dates without zone on its billing clock (UTC+3), with a zone as they say, and its zero date as none", () => {
+    expect(parseAccountDate("2026-12-01T10:00:00")).toBe(Date.UTC(2026, 11, 1, 7));
+    expect(parseAccountDate("2026-12-01T00:00:00")).toBe(Date.UTC(2026, 10, 30, 21));
+    expect(parseAccountDate("2026-12-01T10:00:00Z")).toBe(Date.UTC(2026, 11, 1, 10));
+    expect(parseAccountDate("2026-12-01T10:00:00+05:00")).toBe(Date.UTC(2026, 11, 1, 5));
     expect(parseAccountDate("0001-01-01T00:00:00")).toBeUndefined();
     expect(parseAccountDate("soon")).toBeUndefined();
   });

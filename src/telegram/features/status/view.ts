@@ -1,7 +1,7 @@
 import { formatPhone, type PhoneVisibility } from "../../../pairing/phone.js";
 import type { InstanceReport } from "../../../status/live-check.js";
 import type { QuotaNotice } from "../../../status/ports.js";
-import { utcDate } from "../../../shared/time-format.js";
+import { billingDate } from "../../../shared/time-format.js";
 import type { Texts } from "../../i18n/index.js";
 
 /** "2026-12-02 14:05", UTC: /status says its times are UTC (live list and fleet pages alike). */
@@ -65,7 +65,7 @@ export function liveListText(
       s.line(report.name, stateLine(report, t, extras.phones)) +
       (muted ? `\n   ${s.muted(utcMinute(muted))}` : "") +
       (quota ? `\n   ${t.greenApi.quotaNotice(utcMinute(quota.at), describeQuota(quota))}` : "") +
-      (paid === undefined ? "" : `\n   ${t.fleet.paidUntil(utcDate(paid))}`)
+      (paid === undefined ? "" : `\n   ${t.fleet.paidUntil(billingDate(paid))}`)
     );
   });
   return [title, "", ...lines, "", s.checkedAt(utcMinute(checkedAt))].join("\n");
