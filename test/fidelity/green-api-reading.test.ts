@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
-import { buttonsOf, press, textMessages, waitForText } from "../kit/chat.js";
+import { type Harness, OPERATOR, SHOP, STRANGER, startHarness } from "../kit/app-harness.js";
+import { buttonData, buttonsOf, press, textMessages, waitForText } from "../kit/chat.js";
 import { eventually } from "../kit/wait.js";
 import { alertsIn, checksPass, firstRunDone, startWatching } from "../e2e/alerts/kit.js";
 
@@ -74,5 +74,39 @@ describe("what greenlight makes of GREEN-API's answers", () => {
     const refused = await waitForText(h, "still holds an old WhatsApp login");
     expect(refused.text).not.toContain("could not issue");
     expect(buttonsOf(refused).join(" ")).toMatch(/Log out/);
+  }, 30_000);
+
+  it("GREEN-API's own format '79001234567' with no country set: the number read with its country, one button, and the code only on a tap; '8 900 …' and '84951234567' stay questions", async () => {
+    h = await startHarness();
+    const send = (text: string) =>
+      h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text });
+    send("/code shop 8 900 123-45-67");
+    const question = await waitForText(h, "Which country is");
+    expect(buttonsOf(question)).toEqual([]);
+    send("/code shop 84951234567");
+    await eventually(
+      () => textMessages(h).filter((m) => m.text?.includes("Which country is")).length === 2,
+      "the second question",
+    );
+
+    send("/code shop 79001234567");
+    const offer = await waitForText(h, "has no “+”");
+    expect(offer.text).toContain("it is +7 900 123-45-67 (Russia).");
+    expect(buttonsOf(offer)).toEqual(["📲 Send the code to +7 900 123-45-67"]);
+    expect(h.greenApi.callsOf("getAuthorizationCode")).toHaveLength(0);
+
+    // Someone with no rights on shop presses it: refused, nothing asked of GREEN-API.
+    h.telegram.userPresses({
+      chatId: offer.chatId,
+      fromId: STRANGER,
+      messageId: offer.messageId,
+      data: buttonData(offer, "📲 Send the code to +7 900 123-45-67"),
+    });
+    press(h, offer, "📲 Send the code to +7 900 123-45-67");
+    const code = await waitForText(h, "Pairing code for shop (+7 900 123-45-67)");
+    expect(code.messageId).toBe(offer.messageId);
+    expect(h.greenApi.callsOf("getAuthorizationCode").map((c) => c.body)).toEqual([
+      { phoneNumber: 79001234567 },
+    ]);
   }, 30_000);
 });
