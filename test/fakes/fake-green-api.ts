@@ -326,6 +326,8 @@ class Instance implements FakeInstance {
 
 /** One entry of getInstances, as green-api.com/en/docs/partners/getInstances shows it. */
 export interface PartnerInstance {
+  /** Not a documented field of getInstances; set only by tests of that case. */
+  apiUrl?: string;
   idInstance: number;
   name: string;
   typeInstance: string;
@@ -708,6 +710,8 @@ export class FakeGreenApi {
       isPartner: true,
       expirationDate: opts.expirationDate ?? "2027-01-10T09:00:00",
       isExpired: opts.isExpired ?? false,
+      // Undocumented for getInstances: only a test that asks for it gets one (REAL-API.md).
+      ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}),
     });
     return added;
   }

@@ -24,6 +24,43 @@ describe("fleets: instances from a GREEN-API partner token", () => {
     h = undefined;
   });
 
+  it("an instance whose getInstances entry names its own apiUrl is called there (undocumented field, read when present); /status says which host each uses", async () => {
+    h = await startHarness({
+      start: false,
+      instances: [],
+      partner: { withFile: false },
+      env: { PARTNER_SYNC_INTERVAL_MS: "60000" },
+    });
+    const fake = h.greenApi;
+    const ownHost = await fake.alsoListen();
+    fake.addAccountInstance({
+      idInstance: 1101000021,
+      apiTokenInstance: "k".repeat(50),
+      name: "own",
+      state: "authorized",
+      apiUrl: ownHost,
+    });
+    fake.addAccountInstance({
+      idInstance: 1101000022,
+      apiTokenInstance: "l".repeat(50),
+      name: "plain",
+      state: "authorized",
+    });
+    await h.app.start();
+    ask(h, "/status own");
+    const own = await waitForText(h, "📋 own");
+    expect(own.text).toContain(`🌐 Called on ${new URL(ownHost).host}`);
+    ask(h, "/status plain");
+    const plain = await waitForText(h, "📋 plain");
+    expect(plain.text).toContain(`🌐 Called on ${new URL(fake.apiUrl).host}`);
+    const calls = fake.callsOf("getStateInstance", 1101000021);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((call) => call.apiUrl === ownHost)).toBe(true);
+    expect(
+      fake.callsOf("getStateInstance", 1101000022).every((c) => c.apiUrl === fake.apiUrl),
+    ).toBe(true);
+  });
+
   it("starts with only a partner token: account instances appear, named, and removals are told once", async () => {
     h = await startHarness({
       start: false,

@@ -98,7 +98,10 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
         extrasOf([instance], chatId),
       ]);
       return {
-        text: detailText(report, history, Date.now(), ctx.t, extras),
+        text: detailText(report, history, Date.now(), ctx.t, {
+          ...extras,
+          apiUrl: instance.apiUrl,
+        }),
         keyboard: liveKeyboard([report], ctx.t, mayLink, { withRefresh: false, known: numbers }),
       };
     },

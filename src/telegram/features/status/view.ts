@@ -71,17 +71,36 @@ export function liveListText(
   return [title, "", ...lines, "", s.checkedAt(utcMinute(checkedAt))].join("\n");
 }
 
-/** /status <instance>: its line, then GREEN-API's recent states. */
+/**
+ * GREEN-API's universal hosts: they serve any instance, but GREEN-API calls them a temporary
+ * measure and asks for the host the console shows (…/api/recommendations/using-green-api-hosts).
+ */
+const UNIVERSAL_HOSTS = new Set(["api.greenapi.com", "api.green-api.com"]);
+
+/** Which host greenlight calls for the instance, and whether it is the universal one. */
+export function hostLine(apiUrl: string, t: Texts): string {
+  let host = apiUrl;
+  try {
+    host = new URL(apiUrl).host;
+  } catch {
+    // shown as configured
+  }
+  const s = t.toolkit.status;
+  return UNIVERSAL_HOSTS.has(host.toLowerCase()) ? s.universalHost(host) : s.ownHost(host);
+}
+
+/** /status <instance>: its line, the host it is called on, then GREEN-API's recent states. */
 export function detailText(
   report: InstanceReport,
   history: ReadonlyArray<{ at: number; state: string }>,
   checkedAt: number,
   t: Texts,
-  extras: LiveExtras,
+  extras: LiveExtras & { apiUrl: string },
 ): string {
   const s = t.toolkit.status;
   return [
     liveListText([report], checkedAt, t, extras, s.detailTitle(report.name)),
+    hostLine(extras.apiUrl, t),
     "",
     history.length ? s.history : s.noHistory,
     ...history.map(

@@ -60,6 +60,9 @@ export const toolkit = {
     phone: (phone: string) => ` as ${escapeHtml(phone)}`,
     detailTitle: (instance: string) => `📋 ${b(instance)}`,
     history: "Recent states:",
+    ownHost: (host: string) => `🌐 Called on ${escapeHtml(host)}`,
+    universalHost: (host: string) =>
+      `🌐 Called on ${escapeHtml(host)}, GREEN-API's universal host, which it calls temporary: put this instance's apiUrl from the GREEN-API console in the instances file.`,
     noHistory: "No state history available.",
     refresh: "🔄 Refresh",
     qr: (instance: string) => `📷 QR ${instance}`,

@@ -58,6 +58,9 @@ export const toolkit: Texts["toolkit"] = {
     checkedAt: (time) => `<i>Проверено в ${escapeHtml(time)} UTC</i>`,
     phone: (phone) => ` как ${escapeHtml(phone)}`,
     detailTitle: (instance) => `📋 ${b(instance)}`,
+    ownHost: (host) => `🌐 Запросы идут на ${escapeHtml(host)}`,
+    universalHost: (host) =>
+      `🌐 Запросы идут на ${escapeHtml(host)} — универсальный хост GREEN-API, который он называет временным: укажите apiUrl этого инстанса из консоли GREEN-API в файле инстансов.`,
     history: "Последние состояния:",
     noHistory: "История состояний недоступна.",
     refresh: "🔄 Обновить",
