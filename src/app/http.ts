@@ -84,6 +84,7 @@ export async function startHttp(deps: {
             instances: deps.instances,
             enqueue: (instance, state, at) => alertIntake.webhookState(instance, state, at),
             recordQuota: (instance, quota) => quotas.record(instance, quota),
+            phoneSeen: (instance, at) => alertIntake.phoneSeen(instance, at),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,
           },

@@ -42,6 +42,8 @@ export interface HttpServerDeps {
     enqueue: (instance: string, state: StateInstance, at: number) => Promise<void>;
     /** Keeps a quotaExceeded notification for /status. */
     recordQuota: (instance: string, quota: QuotaNotice) => Promise<void>;
+    /** The phone itself sent a message then (outgoingMessageReceived): the offline warning's clock. */
+    phoneSeen: (instance: string, at: number) => Promise<void>;
     /** Notifications held between the 200 and the hand-over (WEBHOOK_QUEUE_MAX). */
     queueCapacity: number;
     /** Hand-overs at once (WEBHOOK_CONCURRENCY). */
@@ -216,6 +218,8 @@ export class HttpServer {
     const handOn = async () => {
       try {
         if (verdict.kind === "quota") await webhook.recordQuota(verdict.instance, verdict.quota);
+        else if (verdict.kind === "phone-seen")
+          await webhook.phoneSeen(verdict.instance, verdict.at);
         else await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
       } catch (error) {
         // Redis is down: polling is the safety net; a retry loop of a day would not help.
@@ -228,7 +232,7 @@ export class HttpServer {
           { instance: verdict.instance, quota: verdict.quota },
           "webhook: quota exceeded",
         );
-      } else {
+      } else if (verdict.kind === "state") {
         logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
       }
     };

@@ -53,7 +53,8 @@ function ordered(items: readonly AlertItem[]): AlertItem[] {
 
 function line(item: AlertItem, t: Texts): string {
   const a = t.alerts;
-  if (item.kind === "offline") return a.offline(item.instance, item.offlineForMs ?? 0);
+  if (item.kind === "offline")
+    return a.offline(item.instance, item.offlineForMs ?? 0, clock(item.since, t));
   const notes = [
     ...(item.endedAt === undefined && item.autoRebootAt !== undefined
       ? [

@@ -85,9 +85,13 @@ export const alerts = {
   autoRebootFailed: (at: string) =>
     `   🔁 greenlight tried to reboot it at ${escapeHtml(at)} (AUTO_REBOOT_STARTING), but GREEN-API refused: reboot it by hand.`,
   claimed: (by: string) => `   👤 ${escapeHtml(by)} is on it`,
-  /** Early warning: WhatsApp unlinks companion devices after about 14 days with the phone offline. */
-  offline: (instance: string, forMs: number) =>
-    `😴 ${b(instance)}'s phone has been offline for ${duration(forMs)}: WhatsApp logs it out after 14 days. Bring the phone online (power, internet, open WhatsApp).`,
+  /**
+   * Early warning: WhatsApp unlinks companion devices after about 14 days with the phone offline.
+   * What greenlight knows is only when the phone last sent a message (outgoingMessageReceived):
+   * said as such, never as "the phone is offline".
+   */
+  offline: (instance: string, forMs: number, lastSeen: string) =>
+    `📵 No message sent from ${b(instance)}'s phone for ${duration(forMs)} (the last one greenlight saw: ${escapeHtml(lastSeen)}). WhatsApp unlinks an instance whose phone stays offline about 14 days. If the phone is off or has no internet, bring it online and open WhatsApp; if it is just unused, opening WhatsApp on it now and then keeps the link.`,
   /** The end of a QR session or pairing code that linked the instance: who, when, the backlog. */
   closure: {
     by: (name: string, at: string) => `👤 Linked by ${escapeHtml(name)} at ${escapeHtml(at)}.`,

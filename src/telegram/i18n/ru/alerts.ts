@@ -77,8 +77,8 @@ export const alerts: Texts["alerts"] = {
   autoRebootFailed: (at) =>
     `   🔁 greenlight пытался перезагрузить его в ${escapeHtml(at)} (AUTO_REBOOT_STARTING), но GREEN-API отказал: перезагрузите вручную.`,
   claimed: (by) => `   👤 ${escapeHtml(by)} занимается этим`,
-  offline: (instance, forMs) =>
-    `😴 Телефон ${b(instance)} не в сети уже ${duration(forMs)}: через 14 дней WhatsApp выходит из аккаунта. Верните телефон в сеть (питание, интернет, откройте WhatsApp).`,
+  offline: (instance, forMs, lastSeen) =>
+    `📵 С телефона ${b(instance)} не отправлено ни одного сообщения уже ${duration(forMs)} (последнее, что видел greenlight: ${escapeHtml(lastSeen)}). WhatsApp отвязывает инстанс, если телефон не в сети около 14 дней. Если телефон выключен или без интернета, включите его и откройте WhatsApp; если им просто не пользуются, открывайте на нём WhatsApp время от времени.`,
   closure: {
     by: (name, at) => `👤 Привязал(а) ${escapeHtml(name)} в ${escapeHtml(at)}.`,
     queued: (count) =>
