@@ -4,7 +4,7 @@ import {
   outgoingMessageReceived,
 } from "../../fakes/green-api-notifications.js";
 import { type Harness, OPERATOR, SECOND_OPERATOR, SHOP, SUPPORT } from "../../kit/app-harness.js";
-import { textMessages } from "../../kit/chat.js";
+import { textMessages, waitForText } from "../../kit/chat.js";
 import { eventually } from "../../kit/wait.js";
 import { checksPass, postWebhook, startWatching } from "../alerts/kit.js";
 
@@ -38,6 +38,10 @@ describe("early warning before WhatsApp unlinks an instance whose phone went qui
     );
     await checksPass(h, SHOP, 4);
     expect(warningsIn(h)).toEqual([]);
+    // /status says what greenlight cannot see.
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status shop" });
+    const blind = await waitForText(h, "📋 shop");
+    expect(blind.text).toContain("📱 greenlight has not seen this phone send anything");
 
     expect((await postWebhook(h, outgoingMessageReceived(Number(SHOP.idInstance)))).status).toBe(
       200,
@@ -67,5 +71,8 @@ describe("early warning before WhatsApp unlinks an instance whose phone went qui
       "the next stretch's warning",
       10_000,
     );
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status shop" });
+    const seen = await waitForText(h, "📱 The phone last sent a message at");
+    expect(seen.text).toMatch(/📱 The phone last sent a message at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   }, 40_000);
 });

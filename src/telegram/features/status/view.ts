@@ -95,12 +95,14 @@ export function detailText(
   history: ReadonlyArray<{ at: number; state: string }>,
   checkedAt: number,
   t: Texts,
-  extras: LiveExtras & { apiUrl: string },
+  extras: LiveExtras & { apiUrl: string; phoneSeenAt?: number },
 ): string {
   const s = t.toolkit.status;
   return [
     liveListText([report], checkedAt, t, extras, s.detailTitle(report.name)),
     hostLine(extras.apiUrl, t),
+    // What greenlight can see of the phone itself, said as it is (README "What greenlight sees").
+    extras.phoneSeenAt === undefined ? s.phoneNotSeen : s.phoneSeen(utcMinute(extras.phoneSeenAt)),
     "",
     history.length ? s.history : s.noHistory,
     ...history.map(

@@ -60,6 +60,10 @@ export const toolkit = {
     phone: (phone: string) => ` as ${escapeHtml(phone)}`,
     detailTitle: (instance: string) => `📋 ${b(instance)}`,
     history: "Recent states:",
+    phoneSeen: (at: string) =>
+      `📱 The phone last sent a message at ${escapeHtml(at)} UTC (outgoingMessageReceived). The 10/13-day warnings count from there.`,
+    phoneNotSeen:
+      "📱 greenlight has not seen this phone send anything: it sees the phone only through outgoingMessageReceived webhooks (GREEN-API's “messages sent from the phone” setting, webhook pointed at greenlight). Polling shows the instance's state, never the phone, so no early warning comes before WhatsApp unlinks an idle phone.",
     ownHost: (host: string) => `🌐 Called on ${escapeHtml(host)}`,
     universalHost: (host: string) =>
       `🌐 Called on ${escapeHtml(host)}, GREEN-API's universal host, which it calls temporary: put this instance's apiUrl from the GREEN-API console in the instances file.`,

@@ -58,6 +58,10 @@ export const toolkit: Texts["toolkit"] = {
     checkedAt: (time) => `<i>Проверено в ${escapeHtml(time)} UTC</i>`,
     phone: (phone) => ` как ${escapeHtml(phone)}`,
     detailTitle: (instance) => `📋 ${b(instance)}`,
+    phoneSeen: (at) =>
+      `📱 Последнее сообщение с телефона отправлено в ${escapeHtml(at)} UTC (outgoingMessageReceived). Предупреждения за 10 и 13 дней считаются от этого времени.`,
+    phoneNotSeen:
+      "📱 greenlight не видел, чтобы с этого телефона что-то отправляли: он видит телефон только по вебхукам outgoingMessageReceived (настройка GREEN-API «уведомления о сообщениях, отправленных с телефона», вебхук на greenlight). Опрос показывает состояние инстанса, но не телефон, поэтому заранее предупредить, что WhatsApp отвяжет неиспользуемый телефон, нельзя.",
     ownHost: (host) => `🌐 Запросы идут на ${escapeHtml(host)}`,
     universalHost: (host) =>
       `🌐 Запросы идут на ${escapeHtml(host)} — универсальный хост GREEN-API, который он называет временным: укажите apiUrl этого инстанса из консоли GREEN-API в файле инстансов.`,
