@@ -14,6 +14,9 @@ export const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const billingDate = (ms: number) =>
   `${new Date(ms + 3 * 3_600_000).toISOString().slice(0, 16).replace("T", " ")} UTC+3`;
 
+/** The day alone on that clock ("2026-12-01"), where a line must stay short (a /status page). */
+export const billingDay = (ms: number) => new Date(ms + 3 * 3_600_000).toISOString().slice(0, 10);
+
 /** "4:05" for a countdown shown to a person. */
 export function formatMinutesSeconds(ms: number): string {
   const totalSeconds = Math.max(0, Math.round(ms / 1000));

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { FleetPage, FleetRow } from "../../../status/fleet-overview.js";
 import { isKnownState } from "../../../status/ports.js";
 import { statusCallbacks } from "../../callback-data.js";
-import { billingDate } from "../../../shared/time-format.js";
+import { billingDay } from "../../../shared/time-format.js";
 import { bold, type Texts } from "../../i18n/index.js";
 import { addLinkButtons } from "./keyboard.js";
 import { utcMinute } from "./view.js";
@@ -37,7 +37,7 @@ function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
   const details = [
     ...(muted ? [f.muted(short(muted))] : []),
     ...(quota ? [f.quota(short(quota))] : []),
-    ...(paid !== undefined ? [t.fleet.paidUntil(billingDate(paid))] : []),
+    ...(paid !== undefined ? [t.fleet.paidUntil(billingDay(paid))] : []),
   ];
   return (
     t.toolkit.status.line(row.name, state + (row.since ? f.since(short(row.since)) : "")) +
