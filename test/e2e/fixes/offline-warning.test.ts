@@ -22,8 +22,9 @@ describe("early warning before WhatsApp unlinks an instance whose phone went qui
   afterEach(async () => h.close());
 
   it("one warning per threshold since the phone last sent a message; a muted instance, an instance never seen and a message sent through the API get none", async () => {
-    // 10 and 13 days, shortened to 1 s and 2 s.
-    h = await startWatching({ env: { OFFLINE_WARN_AFTER_MS: "1000,2000" } });
+    // 10 and 13 days, shortened to 2 s and 5 s: far enough apart that a slow check on a loaded
+    // machine still sees them one at a time (GREEN-API's timestamps are whole seconds).
+    h = await startWatching({ env: { OFFLINE_WARN_AFTER_MS: "2000,5000" } });
     await checksPass(h, [SHOP, SUPPORT], 1);
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/mute support 1h" });
     await eventually(
@@ -49,7 +50,7 @@ describe("early warning before WhatsApp unlinks an instance whose phone went qui
     expect((await postWebhook(h, outgoingMessageReceived(Number(SUPPORT.idInstance)))).status).toBe(
       200,
     );
-    await eventually(() => warningsIn(h).length >= 2 || undefined, "two warnings", 10_000);
+    await eventually(() => warningsIn(h).length >= 2 || undefined, "two warnings", 15_000);
     await checksPass(h, SHOP, 3);
     const warnings = warningsIn(h);
     expect(warnings).toHaveLength(2);
@@ -69,7 +70,7 @@ describe("early warning before WhatsApp unlinks an instance whose phone went qui
     await eventually(
       () => warningsIn(h).length >= 3 || undefined,
       "the next stretch's warning",
-      10_000,
+      15_000,
     );
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status shop" });
     const seen = await waitForText(h, "📱 The phone last sent a message at");
