@@ -84,7 +84,7 @@ export const code = {
     `⌛ The pairing code for ${b(instance)} expired before it was used. Get a new one, or scan a QR code instead.`,
   /** getAuthorizationCode said `status: false`: GREEN-API's docs say to try again. */
   notIssued: (instance: string, seconds: number) =>
-    `🔁 GREEN-API could not issue a pairing code for ${b(instance)} this time (its answer: an error occurred, try again). Tap “New code” in ${seconds} s; nothing needs logging out.`,
+    `🔁 GREEN-API could not issue a pairing code for ${b(instance)} this time (its answer: an error occurred, try again). Tap “New code”${seconds > 0 ? ` in ${seconds} s` : ""}; nothing needs logging out.`,
   cooldown: (instance: string, seconds: number) =>
     `⏳ A code for ${b(instance)} was requested moments ago. Requesting codes too often can lock the instance, so try again in ${seconds} s.`,
   /** `phone` is formatted for the chat; `mayLogOut`: the reader may log it out (an admin). */
