@@ -91,7 +91,7 @@ export class Alerter {
 /**
  * In order of time, without answers older than the last one applied: shard jobs on several
  * workers can finish out of order (a slow check of the last interval after a quick one of this).
- * A webhook's state always counts (it does not move `checkedAt`).
+ * A webhook's state and a sign of the phone always count (they do not move `checkedAt`).
  */
 function freshOnly(
   observations: ReadonlyArray<readonly [string, Observation]>,
@@ -102,6 +102,8 @@ function freshOnly(
     .sort((a, b) => a[1].at - b[1].at)
     .filter(([name, observation]) => {
       if (observation.kind === "state" && observation.source === "webhook") return true;
+      // A sign of the phone is dated by the phone (it never moves the time back: transitions.ts).
+      if (observation.kind === "phoneSeen") return true;
       if (observation.at < (latest.get(name) ?? 0)) return false;
       latest.set(name, observation.at);
       return true;

@@ -34,6 +34,15 @@ export class AlertIntake {
     await this.deps.requestApply.request();
   }
 
+  /**
+   * The phone itself sent a message at `at` (an outgoingMessageReceived webhook): the watcher
+   * counts the early warning from there.
+   */
+  async phoneSeen(instance: string, at: number): Promise<void> {
+    await this.deps.inbox.push([[instance, { kind: "phoneSeen", at }]]);
+    await this.deps.requestApply.request();
+  }
+
   /** Everything waiting, oldest first: for the single watch job only. */
   drain(): Promise<Array<readonly [string, Observation]>> {
     return this.deps.inbox.drain();

@@ -13,6 +13,7 @@ const entrySchema = z.tuple([
       source: z.enum(["poll", "webhook"]),
     }),
     z.object({ kind: z.literal("unreachable"), at: z.number().int() }),
+    z.object({ kind: z.literal("phoneSeen"), at: z.number().int() }),
   ]),
 ]);
 

@@ -5,7 +5,13 @@ import type { Incident, IncidentKind, InstanceWatch } from "./watch-state.js";
 export type Observation =
   | { kind: "state"; state: StateInstance; at: number; source: "poll" | "webhook" }
   /** No usable answer: timeout, 5xx, network error. Says nothing about the instance itself. */
-  | { kind: "unreachable"; at: number };
+  | { kind: "unreachable"; at: number }
+  /**
+   * The phone itself sent a message at `at` (an outgoingMessageReceived notification: "sent from
+   * the phone or the web version"), so WhatsApp on it was in use then. The only sign of the phone
+   * GREEN-API gives; outgoingAPIMessageReceived (sent through the API) proves nothing about it.
+   */
+  | { kind: "phoneSeen"; at: number };
 
 export interface AlertRules {
   alertChats: readonly number[];
@@ -20,8 +26,9 @@ export interface AlertRules {
   /** AUTO_REBOOT_STARTING: reboot an instance stuck starting by itself, once per incident. */
   autoRebootStarting?: boolean;
   /**
-   * Early warnings while the phone is offline (sleepMode without a break), ms offline: WhatsApp
-   * unlinks companion devices after about 14 days (GREEN-API FAQ). One message per threshold.
+   * Early warnings, in ms since the phone was last seen sending (phoneSeen): WhatsApp unlinks
+   * companion devices after about 14 days with the phone offline (GREEN-API FAQ). One message per
+   * threshold. Never for an instance whose phone greenlight has never seen: nothing to count from.
    */
   offlineWarnAfterMs?: readonly number[];
   /** ESCALATE_AFTER_MS: an incident nobody claimed or fixed this long goes to escalationChats. */
@@ -50,7 +57,7 @@ export interface Outcome {
   ended: EndedIncident[];
   /** The open "down" incident moved to another bad state: its alerts get re-rendered. */
   restated?: Incident;
-  /** The phone has been offline past a new threshold (ms): one warning, to `watch.offline.unsent`. */
+  /** The phone has not been seen past a new threshold (ms): one warning, to `watch.offline.unsent`. */
   offlineWarning?: number;
 }
 
@@ -77,6 +84,12 @@ export function observe(
 ): Outcome {
   const watch: InstanceWatch = { failures: 0, ...previous };
   if (observation.kind === "unreachable") return unanswered(watch, observation.at, rules);
+  if (observation.kind === "phoneSeen") {
+    // Late or repeated notifications never move the time back.
+    watch.phoneSeenAt = Math.max(watch.phoneSeenAt ?? 0, observation.at);
+    if (watch.offline && watch.offline.since < watch.phoneSeenAt) watch.offline = undefined;
+    return { watch, ended: [] };
+  }
 
   const ended: EndedIncident[] = [];
   const { state, source, at } = observation;
@@ -176,12 +189,22 @@ export function recheckDue(watch: InstanceWatch | undefined, rules: AlertRules):
   );
 }
 
-/** States that say nothing about the phone (a reboot): an offline stretch goes on through them. */
-const KEEPS_OFFLINE: ReadonlySet<StateInstance> = new Set(["sleepMode", "starting"]);
+/**
+ * States in which the instance is still linked, so an idle phone can still cost the link. Once it
+ * is logged out (or banned) the incident itself is the alert.
+ */
+const STILL_LINKED: ReadonlySet<StateInstance> = new Set([
+  "authorized",
+  "sleepMode",
+  "starting",
+  "yellowCard",
+]);
 
 /**
- * Counts how long the phone has been offline (sleepMode, through reboots) and returns the
- * threshold just crossed, if any: the highest one, each threshold told once per stretch.
+ * How long since the phone was last seen sending (watch.phoneSeenAt), and the threshold just
+ * crossed, if any: the highest one, each told once per stretch. No phoneSeenAt: greenlight cannot
+ * see the phone (no outgoingMessageReceived webhooks), so it warns of nothing rather than guess.
+ * `sleepMode` is no longer a reason: GREEN-API marks it "Status is out of date".
  */
 function trackOffline(
   watch: InstanceWatch,
@@ -189,12 +212,13 @@ function trackOffline(
   at: number,
   rules: AlertRules,
 ): number | undefined {
-  if (!KEEPS_OFFLINE.has(state)) {
+  const seenAt = watch.phoneSeenAt;
+  if (seenAt === undefined || !STILL_LINKED.has(state)) {
     watch.offline = undefined;
     return undefined;
   }
-  if (state !== "sleepMode" && !watch.offline) return undefined;
-  const offline = (watch.offline ??= { since: at, warned: [], unsent: [] });
+  if (watch.offline?.since !== seenAt) watch.offline = { since: seenAt, warned: [], unsent: [] };
+  const offline = watch.offline;
   const crossed = (rules.offlineWarnAfterMs ?? []).filter(
     (threshold) => at - offline.since >= threshold && !offline.warned.includes(threshold),
   );

@@ -51,8 +51,13 @@ export const instanceWatchSchema = z.object({
   down: incidentSchema.optional(),
   unreachable: incidentSchema.optional(),
   /**
-   * Since when the phone has been offline (sleepMode, without a break), and which early warnings
-   * (days thresholds) have been sent for that stretch: WhatsApp unlinks after about 14 days.
+   * When the phone was last seen sending a message (an outgoingMessageReceived webhook): the
+   * only sign of the phone itself GREEN-API gives. Unset: greenlight has never seen it.
+   */
+  phoneSeenAt: z.number().int().optional(),
+  /**
+   * The stretch since the phone was last seen (`since` = phoneSeenAt) and which early warnings
+   * (days thresholds) have been sent for it: WhatsApp unlinks after about 14 days offline.
    */
   offline: z
     .object({

@@ -88,6 +88,7 @@ export async function startHttp(deps: {
             enqueue: (instance, state, at) => alertIntake.webhookState(instance, state, at),
             recordQuota: (instance, quota) => quotas.record(instance, quota),
             noteSender: (idInstance) => void webhookSetups.noteNotification(idInstance),
+            phoneSeen: (instance, at) => alertIntake.phoneSeen(instance, at),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,
           },

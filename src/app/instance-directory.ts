@@ -30,6 +30,7 @@ export function instanceDirectoryPart(shared: Shared, onSecrets: (tokens: string
             partnerUrl: env.GREEN_API_PARTNER_URL,
             token: env.GREEN_API_PARTNER_TOKEN,
             timeoutMs: Math.max(env.GREEN_API_TIMEOUT_MS, PARTNER_TIMEOUT_MS),
+            allowInsecure: env.ALLOW_INSECURE_HTTP === "1",
           })
         : undefined,
       greenApiUrl: env.GREEN_API_URL,

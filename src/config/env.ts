@@ -209,8 +209,8 @@ export const envSchema = z.object({
   /** `1`: the watcher reboots an instance stuck starting by itself, once per incident (audited). */
   AUTO_REBOOT_STARTING: oneOf(["0", "1"]).default("0"),
   /**
-   * Early warnings while a phone is offline (sleepMode), in ms offline: WhatsApp unlinks after
-   * about 14 days. Default 10 and 13 days.
+   * Early warnings, in ms since the phone last sent a message (an outgoingMessageReceived
+   * webhook): WhatsApp unlinks after about 14 days offline. Default 10 and 13 days.
    */
   OFFLINE_WARN_AFTER_MS: durationList("864000000,1123200000", 5),
   /** Set with ESCALATION_CHAT_IDS: an incident nobody claimed or fixed this long is re-sent there, once. */

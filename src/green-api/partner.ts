@@ -17,9 +17,15 @@ const accountInstanceSchema = z.looseObject({
   typeInstance: z.string().nullish(),
   apiTokenInstance: z.string(),
   deleted: z.boolean().nullish(),
-  /** "2026-12-01T00:00:00": the end of the paid period, no time zone (UTC assumed). */
+  /** "2026-12-01T00:00:00": the end of the paid period, no time zone (read as UTC+3, below). */
   expirationDate: z.string().nullish(),
   isExpired: z.boolean().nullish(),
+  /**
+   * Not in getInstances' documented fields (GREEN-API's tracker asks for apiUrl and mediaUrl in
+   * createInstance's answer: green-api.com/en/forum/post/169). Read when an answer has it, so an
+   * instance is called on its own host rather than the universal one GREEN-API calls temporary.
+   */
+  apiUrl: z.string().max(200).nullish(),
 });
 
 export interface AccountInstance {
@@ -30,6 +36,8 @@ export interface AccountInstance {
   deleted: boolean;
   expiresAt: number | undefined;
   isExpired: boolean;
+  /** The instance's own host, when getInstances named one (see accountInstanceSchema). */
+  apiUrl?: string;
 }
 
 const errorAnswerSchema = z.object({ code: z.number().int(), description: z.string().optional() });
@@ -44,12 +52,44 @@ export class PartnerError extends Error {
   }
 }
 
+/**
+ * GREEN-API's clock for partner billing: "payment for partner instances is written off at 00:00
+ * UTC+3:00" (green-api.com/en/docs/partners). getInstances' dates carry no zone, so they are read
+ * on that clock: an expiry then comes 3 h earlier than read as UTC, never later (warnings err on
+ * the early side). A date with a zone is read as it says.
+ */
+const BILLING_ZONE = "+03:00";
+
 /** "0001-01-01T00:00:00" (GREEN-API's "none") and unreadable dates are no date. */
 export function parseAccountDate(text: string | null | undefined): number | undefined {
   if (!text || text.startsWith("0001-")) return undefined;
-  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`;
+  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}${BILLING_ZONE}`;
   const ms = Date.parse(zoned);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * An apiUrl from getInstances, if it is one greenlight may send the instance's token to: https on
+ * a GREEN-API host (green-api.com, greenapi.com and their subdomains), or, with
+ * ALLOW_INSECURE_HTTP=1 (tests), any http(s) URL. Anything else is ignored (the default host is used).
+ */
+export function ownHostOf(
+  raw: string | null | undefined,
+  allowInsecure: boolean,
+): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  const greenApiHost = /(^|\.)(green-api|greenapi)\.com$/i.test(url.hostname);
+  const fine = allowInsecure
+    ? url.protocol === "https:" || url.protocol === "http:"
+    : url.protocol === "https:" && greenApiHost;
+  if (!fine || url.username || url.password || url.search || url.hash) return undefined;
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 export class PartnerClient {
@@ -59,6 +99,8 @@ export class PartnerClient {
       token: string;
       timeoutMs: number;
       fetch?: typeof fetch;
+      /** ALLOW_INSECURE_HTTP=1: an apiUrl of the answer may be any http(s) URL (the tests' fake). */
+      allowInsecure?: boolean;
     },
   ) {}
 
@@ -98,6 +140,7 @@ export class PartnerClient {
       const parsed = accountInstanceSchema.safeParse(raw);
       if (!parsed.success) return [];
       const entry = parsed.data;
+      const apiUrl = ownHostOf(entry.apiUrl, this.options.allowInsecure === true);
       return [
         {
           idInstance: entry.idInstance,
@@ -107,6 +150,7 @@ export class PartnerClient {
           deleted: entry.deleted === true,
           expiresAt: parseAccountDate(entry.expirationDate),
           isExpired: entry.isExpired === true,
+          ...(apiUrl ? { apiUrl } : {}),
         },
       ];
     });

@@ -5,19 +5,31 @@ import type { Logger } from "../shared/logger.js";
 import { sleep } from "../shared/time.js";
 
 /**
- * GREEN-API's documented limits per instance and method (facts.md; green-api.com/en/docs/api/
- * account/GetStateInstance, …/account/QR): above them it answers 429. Booked 20 % wider than the
- * limit so that a call that left its slot a little late still lands in the next second.
+ * GREEN-API's documented limits per instance and method, for every method greenlight calls (its
+ * rate-limit table, green-api.com/en/docs/api/ratelimiter; test/fakes/REAL-API.md): above them it
+ * answers 429. Booked 20 % wider than the limit so that a call that left its slot a little late
+ * still lands in the next second. getAuthorizationCode and getStateInstanceHistory are not in the
+ * table; they are paced like the account methods around them (1/s), which costs nothing.
  */
 export const GREEN_API_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   getStateInstance: { intervalMs: 1_200, burst: 1 }, // 1/s
   qr: { intervalMs: 400, burst: 1 }, // 3/s
   logout: { intervalMs: 1_200, burst: 1 }, // 1/s
   reboot: { intervalMs: 1_200, burst: 1 }, // 1/s
-  // green-api.com/en/docs/api/ratelimiter: 1/s each (/webhook's two calls).
-  getSettings: { intervalMs: 1_200, burst: 1 },
-  setSettings: { intervalMs: 1_200, burst: 1 },
+  getWaSettings: { intervalMs: 1_200, burst: 1 }, // 1/s
+  getSettings: { intervalMs: 1_200, burst: 1 }, // 1/s
+  setSettings: { intervalMs: 1_200, burst: 1 }, // 1/s
+  showMessagesQueue: { intervalMs: 1_200, burst: 1 }, // 1/s
+  getAuthorizationCode: { intervalMs: 1_200, burst: 1 }, // not in the table: 1/s
+  getStateInstanceHistory: { intervalMs: 1_200, burst: 1 }, // not in the table: 1/s
 };
+
+/**
+ * The turn a background call (a courtesy nobody waits for: the daily phone refresh) may wait for:
+ * none. It takes a slot only when the slot is free now, so it never queues ahead of an operator's
+ * call; an interactive call waits at most one interval behind it.
+ */
+export const BACKGROUND_MAX_WAIT_MS = 0;
 
 /** Decides when a GREEN-API call may go out; the client asks before every call. */
 export interface CallGate {

@@ -9,7 +9,13 @@ export const qrAnswerSchema = z.discriminatedUnion("type", [
 ]);
 export type QrAnswer = z.infer<typeof qrAnswerSchema>;
 
-export const stateInstanceSchema = z.enum([
+/**
+ * The states GREEN-API documents (green-api.com/en/docs/api/account/GetStateInstance; `suspended`
+ * from its Telegram-instance docs). GREEN-API adds values now and then (`pendingPassword` exists
+ * on Telegram instances), so any other string is read too, never refused: an answer must not turn
+ * into "cannot reach GREEN-API" because of one new word.
+ */
+export const KNOWN_STATES = [
   "notAuthorized",
   "authorized",
   "blocked",
@@ -17,8 +23,28 @@ export const stateInstanceSchema = z.enum([
   "starting",
   "yellowCard",
   "suspended",
-]);
-export type StateInstance = z.infer<typeof stateInstanceSchema>;
+] as const;
+export type KnownStateInstance = (typeof KNOWN_STATES)[number];
+/** A documented state, or any other value GREEN-API sent (shown as "unknown state «X»"). */
+export type StateInstance = KnownStateInstance | (string & {});
+
+const knownStates: ReadonlySet<string> = new Set(KNOWN_STATES);
+export const isKnownState = (state: string): state is KnownStateInstance => knownStates.has(state);
+
+/** Longest undocumented value kept: it ends up in chat (escaped) and in Redis. */
+const MAX_STATE_LENGTH = 64;
+
+/**
+ * Any non-empty string; an undocumented one is kept printable and short (control characters
+ * become "?"), since it is shown to operators as it came.
+ */
+export const stateInstanceSchema = z
+  .string()
+  .min(1)
+  .max(1_000)
+  .transform((state): StateInstance =>
+    state.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, MAX_STATE_LENGTH),
+  );
 
 /** The body can be `null` while an instance is being created: treat that as starting. */
 export const getStateInstanceSchema = z

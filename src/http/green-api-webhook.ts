@@ -18,6 +18,18 @@ const envelopeSchema = z.object({
   timestamp: z.number().nonnegative().optional(),
 });
 
+/**
+ * The types greenlight reads; every other one is acknowledged and left alone. outgoingMessageReceived
+ * is "a message sent from the phone or the web version" (…/notifications-format/outgoing-message/
+ * OutgoingMessage): the one sign GREEN-API gives that the phone was in use. Only its envelope is
+ * read, never the message. outgoingAPIMessageReceived (sent through the API) says nothing of it.
+ */
+const USED_TYPES: ReadonlySet<string> = new Set([
+  "stateInstanceChanged",
+  "quotaExceeded",
+  "outgoingMessageReceived",
+]);
+
 /** A notification this old (a late retry) describes the past: polling knows better by now. */
 const STALE_AFTER_MS = 10 * 60_000;
 
@@ -37,6 +49,8 @@ export type IgnoreReason =
 export type WebhookVerdict =
   | { kind: "state"; instance: string; state: StateInstance; at: number }
   | { kind: "quota"; instance: string; quota: QuotaNotice }
+  /** outgoingMessageReceived: the phone itself sent a message at `at` (its stamp, never later than now). */
+  | { kind: "phone-seen"; instance: string; at: number }
   | { kind: "ignored"; reason: IgnoreReason; typeWebhook?: string };
 
 /**
@@ -136,7 +150,7 @@ export function judgeNotification(
   if (!parsed.success) return { kind: "ignored", reason: "not-a-notification" };
   const body = parsed.data;
   const typeWebhook = body.typeWebhook;
-  if (typeWebhook !== "stateInstanceChanged" && typeWebhook !== "quotaExceeded") {
+  if (!USED_TYPES.has(typeWebhook)) {
     return { kind: "ignored", reason: "other-type", typeWebhook };
   }
   const instance = instances.findById(String(body.instanceData.idInstance));
@@ -149,6 +163,10 @@ export function judgeNotification(
     const quota = quotaDataSchema.safeParse((json as { quotaData?: unknown }).quotaData);
     if (!quota.success) return { kind: "ignored", reason: "bad-quota-data", typeWebhook };
     return { kind: "quota", instance: instance.name, quota: { ...quota.data, at: sentAt } };
+  }
+  // A late one still dates the phone truly: it was in use then (it never moves the time back).
+  if (typeWebhook === "outgoingMessageReceived") {
+    return { kind: "phone-seen", instance: instance.name, at: sentAt };
   }
   if (now - sentAt > STALE_AFTER_MS) return { kind: "ignored", reason: "stale", typeWebhook };
   const state = stateInstanceSchema.safeParse((json as { stateInstance?: unknown }).stateInstance);

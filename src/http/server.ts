@@ -47,6 +47,8 @@ export interface HttpServerDeps {
      * shows when the first one came through greenlight). Must be cheap; its failure is its own.
      */
     noteSender?: (idInstance: string) => void;
+    /** The phone itself sent a message then (outgoingMessageReceived): the offline warning's clock. */
+    phoneSeen: (instance: string, at: number) => Promise<void>;
     /** Notifications held between the 200 and the hand-over (WEBHOOK_QUEUE_MAX). */
     queueCapacity: number;
     /** Hand-overs at once (WEBHOOK_CONCURRENCY). */
@@ -221,6 +223,8 @@ export class HttpServer {
     const handOn = async () => {
       try {
         if (verdict.kind === "quota") await webhook.recordQuota(verdict.instance, verdict.quota);
+        else if (verdict.kind === "phone-seen")
+          await webhook.phoneSeen(verdict.instance, verdict.at);
         else await webhook.enqueue(verdict.instance, verdict.state, verdict.at);
       } catch (error) {
         // Redis is down: polling is the safety net; a retry loop of a day would not help.
@@ -233,7 +237,7 @@ export class HttpServer {
           { instance: verdict.instance, quota: verdict.quota },
           "webhook: quota exceeded",
         );
-      } else {
+      } else if (verdict.kind === "state") {
         logger.info({ instance: verdict.instance, state: verdict.state }, "webhook: state changed");
       }
     };

@@ -56,7 +56,8 @@ export function mergeInstances(
       name,
       idInstance: entry.idInstance,
       apiTokenInstance: entry.apiTokenInstance,
-      apiUrl: greenApiUrl,
+      // Its own host when the account named one; else GREEN_API_URL (the universal host by default).
+      apiUrl: entry.apiUrl ?? greenApiUrl,
       source: "account",
       account: clean({ expiresAt: entry.expiresAt, isExpired: entry.isExpired }),
     });

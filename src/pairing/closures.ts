@@ -6,8 +6,6 @@ import type { Closure } from "../shared/closure.js";
 import type { Logger } from "../shared/logger.js";
 import type { KnownPhones } from "./known-phones.js";
 
-/** GREEN-API keeps queued messages this long: an id read as a time older than that is no time. */
-const QUEUE_KEEP_MS = 24 * 3_600_000;
 /** A link is remembered this long for the watcher's "linked by" (it ends incidents within minutes). */
 const LINK_KEEP_MS = 24 * 3_600_000;
 
@@ -54,7 +52,7 @@ export class Closures {
             .catch(() => undefined)
         : undefined,
     ]);
-    const queued = await this.queueOf(instance, at);
+    const queued = await this.queueOf(instance);
     return { at, ...(by ? { by } : {}), ...(queued ? { queued } : {}) };
   }
 
@@ -70,28 +68,17 @@ export class Closures {
     }
   }
 
-  private async queueOf(instance: Instance, now: number): Promise<Closure["queued"]> {
+  private async queueOf(instance: Instance): Promise<Closure["queued"]> {
     try {
       const queue = await this.deps.greenApi.showMessagesQueue(instance, {
         timeoutMs: this.options.timeoutMs,
       });
-      const times = queue.flatMap((entry) => timeOfId(entry.id, now) ?? []);
-      const oldest = times.length > 0 ? Math.min(...times) : undefined;
-      return { count: queue.length, ...(oldest !== undefined ? { oldestMs: now - oldest } : {}) };
+      // The count only: GREEN-API documents no time for a queued message, and its WhatsApp ids
+      // ("BAE5…") are no times (REAL-API.md), so how long one waited is not shown.
+      return { count: queue.length };
     } catch (error) {
       this.deps.logger.warn({ err: error, instance: instance.name }, "could not read the queue");
       return undefined;
     }
   }
-}
-
-/**
- * GREEN-API documents no time for a queued message; the ids in its examples ("1762333029830")
- * are milliseconds since 1970. Such an id within the last 24 h is taken as the time it was
- * queued; any other id says nothing (then the age is not shown, only the count).
- */
-export function timeOfId(id: string | undefined, now: number): number | undefined {
-  if (!id || !/^\d{13}$/.test(id)) return undefined;
-  const at = Number(id);
-  return at <= now && now - at <= QUEUE_KEEP_MS ? at : undefined;
 }

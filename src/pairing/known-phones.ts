@@ -2,6 +2,8 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Instance } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
+import { GreenApiError } from "../green-api/errors.js";
+import { BACKGROUND_MAX_WAIT_MS } from "../green-api/rate-limiter.js";
 import type { Logger } from "../shared/logger.js";
 import { formatPhone } from "./phone.js";
 
@@ -89,8 +91,11 @@ export class KnownPhones {
       const taken = await this.redis.set(claim, "1", "PX", this.options.refreshEveryMs, "NX");
       this.skipUntil.set(instance.name, now + Math.min(this.options.refreshEveryMs, this.retryMs));
       if (taken !== "OK") return "skipped";
+      // A background courtesy (getWaSettings is 1/s per instance): it never queues ahead of an
+      // operator's /status or /code; a busy slot counts as a failure and is retried later.
       const settings = await greenApi.getWaSettings(instance, {
         timeoutMs: this.options.timeoutMs,
+        maxWaitMs: BACKGROUND_MAX_WAIT_MS,
       });
       if (!settings.phone) {
         // Authorized a moment ago, no number now (the state moved on): try again a bit later.
@@ -106,6 +111,12 @@ export class KnownPhones {
       }
       return "refreshed";
     } catch (error) {
+      if (error instanceof GreenApiError && error.failure === "rate-limited") {
+        // The slot was an operator's: no failure, the next run that sees it authorized asks again.
+        this.skipUntil.delete(instance.name);
+        await this.redis.del(claim).catch(() => undefined);
+        return "skipped";
+      }
       logger?.warn({ err: error, instance: instance.name }, "could not refresh the phone number");
       await this.redis.set(claim, "1", "PX", this.retryMs).catch(() => undefined);
       return "failed";

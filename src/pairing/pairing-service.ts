@@ -41,6 +41,10 @@ export interface CodeRequest {
 export type CodeResult =
   "issued" | "cooldown" | "failed" | "authorized" | "starting" | "needs-logout" | "gone";
 
+/** GREEN-API's message asks for a log out ("…You need to make log out"). */
+const saysLogOut = (message: string | undefined) =>
+  message !== undefined && /log\s*out/i.test(message);
+
 /** How long /code waits for the state check (its turn under the 1/s limit included). */
 const STATE_CHECK_TIMEOUT_MS = 5_000;
 
@@ -115,18 +119,32 @@ export class PairingService {
     let code: string;
     try {
       const answer = await this.deps.greenApi.getAuthorizationCode(instance, request.phone);
-      // A logged-out instance that still holds an unusable login refuses codes, as `qr` refuses a
-      // QR ("Instance has auth. You need to make log out"): the fix is a log out, one tap away.
-      if (!answer.status && !request.afterLogout) {
-        this.deps.logger.warn(
-          { instance: instance.name, phone, said: answer.message?.slice(0, 100) },
-          "pairing code refused: log out first",
-        );
-        await screen.showNeedsLogout(target, instance.name, request.mayAdminister ?? false, locale);
-        await audit("refused: needs logout", target.chatId);
-        return "needs-logout";
+      if (!answer.status || !answer.code) {
+        const said = answer.message?.slice(0, 100);
+        // Only when GREEN-API's own words say so ("Instance has auth. You need to make log out",
+        // as `qr` says it) is a log out the fix, one tap away.
+        if (saysLogOut(answer.message) && !request.afterLogout) {
+          this.deps.logger.warn(
+            { instance: instance.name, phone, said },
+            "pairing code refused: log out first",
+          );
+          await screen.showNeedsLogout(
+            target,
+            instance.name,
+            request.mayAdminister ?? false,
+            locale,
+          );
+          await audit("refused: needs logout", target.chatId);
+          return "needs-logout";
+        }
+        // Otherwise `status: false` is GREEN-API's "an error occurred, try to get the code again"
+        // (GetAuthorizationCode's docs): a retry, under the cooldown already taken.
+        this.deps.logger.warn({ instance: instance.name, phone, said }, "pairing code not issued");
+        const retryIn = Math.ceil((await store.cooldownLeft(instance.name)) / 1000);
+        await screen.showNotIssued(target, instance.name, retryIn, locale);
+        await audit("failed: not issued", target.chatId);
+        return "failed";
       }
-      if (!answer.status || !answer.code) throw new Error("GREEN-API answered status false");
       code = groupPairingCode(answer.code);
     } catch (error) {
       const end = endStateOf(error);

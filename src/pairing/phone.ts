@@ -53,6 +53,11 @@ export type TypedPhone =
       reason: PhoneRefusalReason;
       /** The calling code the refused number had, if it had one ("49" for "+49 30 12"). */
       callingCode?: string;
+      /**
+       * "needs-country" only: the digits read as GREEN-API's own format (country code first, no
+       * "+": "79001234567") are a valid number. Offered to confirm with one tap, never used as is.
+       */
+      asGreenApiFormat?: { digits: string; international: string; country?: CountryCode };
     };
 
 /** An example shown whenever the bot asks for a number with its country code. */
@@ -92,8 +97,39 @@ export function parseTypedPhone(text: string, options: PhoneParseOptions = {}): 
   }
 
   const country = options.defaultCountry ?? options.fallbackCountry;
-  if (!country) return { ok: false, reason: "needs-country" };
+  if (!country) {
+    const suggestion = greenApiFormat(text, digits);
+    return {
+      ok: false,
+      reason: "needs-country",
+      ...(suggestion ? { asGreenApiFormat: suggestion } : {}),
+    };
+  }
   return checked(digits, country, options.defaultCountry ? "default" : "fallback");
+}
+
+/**
+ * GREEN-API writes numbers as digits only, country code first ("79001234567": its docs, console and
+ * getWaSettings). Typed exactly so (digits, no spaces or dashes), and valid when read with a "+",
+ * the number is worth offering. Anything written with separators ("8 900 123-45-67") is left
+ * alone, and so is a number that is also a valid national number with the trunk prefix 8 (Russia,
+ * Kazakhstan: "84951234567" is Moscow's 8 495 as well as Vietnam's +84): that one stays a question.
+ * The offer shows the country it read, and only a tap sends it.
+ */
+function greenApiFormat(
+  text: string,
+  digits: string,
+): { digits: string; international: string; country?: CountryCode } | undefined {
+  if (!/^\s*\d+\s*$/.test(text)) return undefined;
+  if (digits.startsWith("8") && parsePhoneNumberFromString(digits, "RU")?.isValid())
+    return undefined;
+  const read = checked(`+${digits}`, undefined, "typed");
+  if (!read.ok || read.digits !== digits) return undefined;
+  return {
+    digits: read.digits,
+    international: read.international,
+    ...(read.country ? { country: read.country } : {}),
+  };
 }
 
 function checked(

@@ -39,6 +39,16 @@ export interface CodeScreen {
     reason: string,
     locale: Locale,
   ): Promise<ScreenOutcome>;
+  /**
+   * getAuthorizationCode answered `status: false`: by GREEN-API's docs "an error occurred while
+   * receiving the code, try to get the code again". A retry (New code, under the cooldown).
+   */
+  showNotIssued(
+    target: MessageRef,
+    instance: string,
+    retryInSeconds: number,
+    locale: Locale,
+  ): Promise<ScreenOutcome>;
   showCooldown(
     target: MessageRef,
     instance: string,

@@ -7,5 +7,5 @@ export interface Closure {
   by?: string;
   at: number;
   /** Messages waiting in GREEN-API's queue (kept 24 h); absent when the queue could not be read. */
-  queued?: { count: number; oldestMs?: number };
+  queued?: { count: number };
 }

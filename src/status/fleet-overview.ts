@@ -1,4 +1,4 @@
-import type { StateInstance } from "../green-api/schemas.js";
+import { isKnownState, type StateInstance } from "../green-api/schemas.js";
 import type { InstanceWatch } from "../alerts/watch-state.js";
 
 /**
@@ -35,6 +35,8 @@ export const FLEET_COUNT_KEYS = [
   "suspended",
   "sleepMode",
   "starting",
+  /** A state GREEN-API does not document: each row shows its value. */
+  "unknown",
   "unreachable",
   "unchecked",
 ] as const;
@@ -86,13 +88,18 @@ export function standingOf(watch: InstanceWatch | undefined): FleetStanding {
 }
 
 const countKeyOf = (standing: FleetStanding): FleetCountKey =>
-  standing.kind === "state" ? standing.state : standing.kind;
+  standing.kind === "state"
+    ? isKnownState(standing.state)
+      ? standing.state
+      : "unknown"
+    : standing.kind;
 
 /** Problems first: needs linking or fixing, then unreachable, then passing states, unknown, fine. */
 function rankOf(standing: FleetStanding): number {
   if (standing.kind === "unreachable") return 1;
   if (standing.kind === "unchecked") return 3;
-  if (BAD_STATES.has(standing.state)) return 0;
+  // An undocumented state is a problem until someone looks: never ranked as fine.
+  if (BAD_STATES.has(standing.state) || !isKnownState(standing.state)) return 0;
   return standing.state === "authorized" ? 4 : 2;
 }
 

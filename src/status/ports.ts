@@ -13,4 +13,5 @@ export interface StatusCalls {
 export type { QuotaNotice } from "../green-api/quota-store.js";
 
 /** The states GREEN-API reports for an instance (getStateInstance), as /status and alerts word them. */
-export type { StateInstance } from "../green-api/schemas.js";
+export type { KnownStateInstance, StateInstance } from "../green-api/schemas.js";
+export { isKnownState } from "../green-api/schemas.js";

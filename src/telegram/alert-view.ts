@@ -38,13 +38,7 @@ export function closureLines(closure: Closure | undefined, t: Texts): string[] {
   const c = t.alerts.closure;
   return [
     ...(closure.by ? [c.by(closure.by, clock(closure.at, t))] : []),
-    ...(closure.queued
-      ? [
-          closure.queued.count > 0
-            ? c.queued(closure.queued.count, closure.queued.oldestMs)
-            : c.none,
-        ]
-      : []),
+    ...(closure.queued ? [closure.queued.count > 0 ? c.queued(closure.queued.count) : c.none] : []),
   ];
 }
 
@@ -59,7 +53,8 @@ function ordered(items: readonly AlertItem[]): AlertItem[] {
 
 function line(item: AlertItem, t: Texts): string {
   const a = t.alerts;
-  if (item.kind === "offline") return a.offline(item.instance, item.offlineForMs ?? 0);
+  if (item.kind === "offline")
+    return a.offline(item.instance, item.offlineForMs ?? 0, clock(item.since, t));
   const notes = [
     ...(item.endedAt === undefined && item.autoRebootAt !== undefined
       ? [
@@ -96,7 +91,7 @@ function hints(open: readonly AlertItem[], t: Texts): string[] {
     out.push(
       item.kind === "unreachable"
         ? t.alerts.unreachableTodo
-        : t.alerts.states[item.state ?? "notAuthorized"].todo,
+        : t.alerts.wordsOf(item.state ?? "notAuthorized").todo,
     );
   }
   return out.filter(Boolean);

@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { ExpiryNotice, FleetChannel, OffTeamListing } from "../instance-directory/ports.js";
 import type { Logger } from "../shared/logger.js";
 import type { AlertTexts } from "./alert-language.js";
-import { utcDate } from "../shared/time-format.js";
+import { billingDate } from "../shared/time-format.js";
 
 /** The fleet's news, in the alerts' language, to each admin's private chat. */
 export class TelegramFleetChannel implements FleetChannel {
@@ -32,7 +32,7 @@ export class TelegramFleetChannel implements FleetChannel {
     const lines = [...notices]
       .sort((a, b) => order[a.stage] - order[b.stage] || a.instance.localeCompare(b.instance))
       .slice(0, 40)
-      .map((n) => f.expiry[n.stage](n.instance, n.expiresAt ? utcDate(n.expiresAt) : ""));
+      .map((n) => f.expiry[n.stage](n.instance, n.expiresAt ? billingDate(n.expiresAt) : ""));
     if (notices.length > 40) lines.push(f.list.more(notices.length - 40));
     return this.toAdmins([f.expiryTitle(notices.length), ...lines, "", f.expiryTodo].join("\n"));
   }

@@ -73,6 +73,11 @@ export class PairingScreen implements CodeScreen {
     return this.edit(target, t.code.failed(instance, worded), true, instance, t);
   }
 
+  showNotIssued(target: MessageRef, instance: string, retryInSeconds: number, locale: Locale) {
+    const t = textsFor(locale);
+    return this.edit(target, t.code.notIssued(instance, retryInSeconds), true, instance, t);
+  }
+
   showCooldown(target: MessageRef, instance: string, seconds: number, locale: Locale) {
     const t = textsFor(locale);
     return this.edit(target, t.code.cooldown(instance, seconds), true, instance, t);

@@ -26,7 +26,9 @@ export type StateInstance =
   | "sleepMode"
   | "starting"
   | "yellowCard"
-  | "suspended";
+  | "suspended"
+  /** Any other value: GREEN-API adds states now and then (tests script undocumented ones). */
+  | (string & {});
 
 export interface GreenApiCall {
   idInstance: string;
@@ -81,7 +83,7 @@ export interface FakeInstance {
    * `body` (green-api.com/en/docs/api/queues/ShowMessagesQueue). `queueMessage` adds one.
    */
   readonly messagesQueue: Array<{ messageID: string; type: string; body: Record<string, unknown> }>;
-  queueMessage(text: string, at?: number): void;
+  queueMessage(text: string): void;
   /** The state a `reboot` leaves the instance in (GREEN-API: starting, then usually authorized). */
   afterReboot: StateInstance | undefined;
   /** Every QR payload this instance had and when it became current, oldest first. */
@@ -113,7 +115,7 @@ export interface AddInstanceOptions {
 }
 
 export interface FakeGreenApiOptions {
-  /** GREEN-API's documented per-instance limits: qr 3/s; getStateInstance, logout, reboot 1/s. */
+  /** GREEN-API's documented per-instance limits: qr 3/s; getStateInstance, logout, reboot, getWaSettings, showMessagesQueue 1/s. */
   enforceRateLimits?: boolean;
   /** scanqrcode sends `{type: "timeout"}` and closes after this long (GREEN-API: 100 s). */
   scanTimeoutMs?: number;
@@ -141,6 +143,7 @@ const METHODS: Record<string, string[]> = {
 };
 const METHOD_NAMES = new Map(Object.keys(METHODS).map((name) => [name.toLowerCase(), name]));
 
+/** green-api.com/en/docs/api/ratelimiter (REAL-API.md), for the methods greenlight calls. */
 const RATE_LIMITS: Record<string, number> = {
   qr: 3,
   scanqrcode: 1,
@@ -150,6 +153,8 @@ const RATE_LIMITS: Record<string, number> = {
   // green-api.com/en/docs/api/ratelimiter
   getSettings: 1,
   setSettings: 1,
+  getWaSettings: 1,
+  showMessagesQueue: 1,
 };
 
 type Answer = { status: number; body: string };
@@ -307,9 +312,10 @@ class Instance implements FakeInstance {
   }
 
   /** The id is the time it was queued in ms, as in the docs' examples ("1762333029830"). */
-  queueMessage(text: string, at = Date.now()): void {
+  queueMessage(text: string): void {
+    // WhatsApp message ids as GREEN-API hands them out (sendMessage's idMessage: "BAE5…").
     this.messagesQueue.push({
-      messageID: String(at),
+      messageID: `BAE5${randomBytes(6).toString("hex").toUpperCase()}`,
       type: "sendMessage",
       body: { chatId: "79990000000@c.us", message: text },
     });
@@ -348,6 +354,8 @@ class Instance implements FakeInstance {
 
 /** One entry of getInstances, as green-api.com/en/docs/partners/getInstances shows it. */
 export interface PartnerInstance {
+  /** Not a documented field of getInstances; set only by tests of that case. */
+  apiUrl?: string;
   idInstance: number;
   name: string;
   typeInstance: string;
@@ -733,6 +741,8 @@ export class FakeGreenApi {
       isPartner: true,
       expirationDate: opts.expirationDate ?? "2027-01-10T09:00:00",
       isExpired: opts.isExpired ?? false,
+      // Undocumented for getInstances: only a test that asks for it gets one (REAL-API.md).
+      ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}),
     });
     return added;
   }

@@ -68,7 +68,8 @@ export interface FakeTelegramOptions {
   enforceRateLimits?: boolean;
   /**
    * A callback query older than this can no longer be answered: "query is too old…" (REAL-API.md).
-   * Telegram does not document the window; clients report seconds to a minute.
+   * Telegram does not document the window; client reports put it well under 20 s, so the fake
+   * allows 10 s (default).
    */
   callbackQueryTtlMs?: number;
 }
@@ -298,7 +299,7 @@ export class FakeTelegram {
       username: opts.botUsername ?? "greenlight_test_bot",
     };
     this.flood = opts.enforceRateLimits ? new FloodControl() : undefined;
-    this.callbackQueryTtlMs = opts.callbackQueryTtlMs ?? 30_000;
+    this.callbackQueryTtlMs = opts.callbackQueryTtlMs ?? 10_000;
     this.handlers = {
       getMe: () => ({
         ...this.botUser,

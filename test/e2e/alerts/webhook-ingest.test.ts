@@ -157,6 +157,7 @@ async function gatedServer(options: { capacity: number; drainTimeoutMs?: number 
         handed.push({ instance, state });
       },
       recordQuota: async () => undefined,
+      phoneSeen: async () => undefined,
       queueCapacity: options.capacity,
       concurrency: 1,
       ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),

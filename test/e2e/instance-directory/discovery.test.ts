@@ -5,7 +5,10 @@ import { eventually, pause } from "../../kit/wait.js";
 
 const DAY = 86_400_000;
 /** GREEN-API's format: a date-time without a zone. */
-const greenApiDate = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+/** As getInstances writes a date: no zone, on GREEN-API's billing clock (UTC+3). */
+const greenApiDate = (ms: number) => new Date(ms + 3 * 3_600_000).toISOString().slice(0, 19);
+/** The same date as greenlight shows it: GREEN-API's console clock, said. */
+const consoleDate = (ms: number) => `${greenApiDate(ms).slice(0, 16).replace("T", " ")} UTC+3`;
 
 const ask = (h: Harness, text: string) =>
   h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text });
@@ -19,6 +22,43 @@ describe("fleets: instances from a GREEN-API partner token", () => {
   afterEach(async () => {
     await h?.close();
     h = undefined;
+  });
+
+  it("an instance whose getInstances entry names its own apiUrl is called there (undocumented field, read when present); /status says which host each uses", async () => {
+    h = await startHarness({
+      start: false,
+      instances: [],
+      partner: { withFile: false },
+      env: { PARTNER_SYNC_INTERVAL_MS: "60000" },
+    });
+    const fake = h.greenApi;
+    const ownHost = await fake.alsoListen();
+    fake.addAccountInstance({
+      idInstance: 1101000021,
+      apiTokenInstance: "k".repeat(50),
+      name: "own",
+      state: "authorized",
+      apiUrl: ownHost,
+    });
+    fake.addAccountInstance({
+      idInstance: 1101000022,
+      apiTokenInstance: "l".repeat(50),
+      name: "plain",
+      state: "authorized",
+    });
+    await h.app.start();
+    ask(h, "/status own");
+    const own = await waitForText(h, "📋 own");
+    expect(own.text).toContain(`🌐 Called on ${new URL(ownHost).host}`);
+    ask(h, "/status plain");
+    const plain = await waitForText(h, "📋 plain");
+    expect(plain.text).toContain(`🌐 Called on ${new URL(fake.apiUrl).host}`);
+    const calls = fake.callsOf("getStateInstance", 1101000021);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((call) => call.apiUrl === ownHost)).toBe(true);
+    expect(
+      fake.callsOf("getStateInstance", 1101000022).every((c) => c.apiUrl === fake.apiUrl),
+    ).toBe(true);
   });
 
   it("starts with only a partner token: account instances appear, named, and removals are told once", async () => {
@@ -61,7 +101,8 @@ describe("fleets: instances from a GREEN-API partner token", () => {
     ask(h, "/status");
     const status = await waitForText(h, "Instances");
     expect(status.text).toContain("shop-2-moscow — ✅ authorized");
-    expect(status.text).toContain("💳 paid until 2027-01-10");
+    // getInstances says "2027-01-10T09:00:00", no zone: GREEN-API's billing clock, shown as such.
+    expect(status.text).toContain("💳 paid until 2027-01-10 09:00 UTC+3");
     expect(status.text).toContain("i1101000012 — ⚠️ not authorized");
     expect(status.text).not.toMatch(/old|tg/);
 
@@ -168,9 +209,9 @@ describe("fleets: instances from a GREEN-API partner token", () => {
     expect(warning.text).toBe(
       [
         "💳 Paid period ending: 3 instances",
-        "over — has ended (2027-01-10): it stops working until paid",
-        `today — ends within a day (${greenApiDate(now + 12 * 3_600_000).slice(0, 10)})`,
-        `soon — ends in 3 days (${greenApiDate(now + 2 * DAY).slice(0, 10)})`,
+        "over — has ended (2027-01-10 09:00 UTC+3): it stops working until paid",
+        `today — ends within a day (${consoleDate(now + 12 * 3_600_000)})`,
+        `soon — ends in 3 days (${consoleDate(now + 2 * DAY)})`,
         "",
         "Renew them in the GREEN-API console.",
       ].join("\n"),

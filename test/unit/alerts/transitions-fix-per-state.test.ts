@@ -74,22 +74,39 @@ describe("the fix for every known state (pure decisions)", () => {
     expect(loggedOut && autoRebootDue(loggedOut, on)).toBe(false);
   });
 
-  it("phone offline: one warning per threshold, the stretch survives reboots and ends when the phone is back", () => {
+  const seen = (at: number): Observation => ({ kind: "phoneSeen", at });
+
+  it("sleepMode alone warns of nothing: GREEN-API marks it 'Status is out of date', and greenlight never saw the phone", () => {
     const observations = [poll("authorized", 0)];
     for (let day = 0; day <= 14; day++) observations.push(poll("sleepMode", 1 + day * DAY));
-    observations.push(poll("starting", 14 * DAY + 2), poll("sleepMode", 14 * DAY + 3));
+    const { watch, warnings } = run(observations);
+    expect(warnings).toEqual([]);
+    expect(watch?.offline).toBeUndefined();
+  });
+
+  it("phone not seen sending: one warning per threshold, counted from the last outgoingMessageReceived, through reboots; a new message starts over", () => {
+    const observations = [poll("authorized", 0), seen(DAY)];
+    for (let day = 1; day <= 15; day++) observations.push(poll("authorized", day * DAY + 1));
+    observations.push(poll("starting", 15 * DAY + 2), poll("authorized", 15 * DAY + 3));
     const { watch, warnings } = run(observations);
     expect(warnings).toEqual([10 * DAY, 13 * DAY]);
-    expect(watch?.offline?.warned).toEqual([10 * DAY, 13 * DAY]);
-    const back = run([poll("authorized", 15 * DAY)], rules, watch);
+    expect(watch?.offline?.since).toBe(DAY);
+    // A late notification of an older message never moves the clock back.
+    expect(run([seen(DAY - 5)], rules, watch).watch?.phoneSeenAt).toBe(DAY);
+    // The phone sent again: the stretch ends; a new one warns again, from there.
+    const back = run([seen(16 * DAY)], rules, watch);
     expect(back.watch?.offline).toBeUndefined();
-    // A new stretch warns again.
     const again = run(
-      [poll("sleepMode", 16 * DAY), poll("sleepMode", 26 * DAY + 1)],
+      [poll("authorized", 26 * DAY), poll("authorized", 26 * DAY + 1)],
       rules,
       back.watch,
     );
     expect(again.warnings).toEqual([10 * DAY]);
+  });
+
+  it("a logged-out or banned instance gets no offline warning: its incident is the alert", () => {
+    const { warnings } = run([seen(0), poll("notAuthorized", 11 * DAY), poll("blocked", 12 * DAY)]);
+    expect(warnings).toEqual([]);
   });
 
   it("escalation is due once, for an unclaimed incident older than ESCALATE_AFTER_MS", () => {

@@ -3,7 +3,7 @@ import type { KnownInstance } from "../../../src/config/index.js";
 import { expiryStage } from "../../../src/instance-directory/expiry.js";
 import { changes, handleOf, mergeInstances } from "../../../src/instance-directory/merge.js";
 import type { AccountInstance } from "../../../src/green-api/partner.js";
-import { parseAccountDate } from "../../../src/green-api/partner.js";
+import { ownHostOf, parseAccountDate } from "../../../src/green-api/partner.js";
 
 const URL = "https://api.greenapi.com";
 const entry = (
@@ -77,8 +77,11 @@ describe("partner account merged with the instances file (pure)", () => {
     });
   });
 
-  it("reads GREEN-API's dates without zone as UTC, and its zero date as none", () => {
-    expect(parseAccountDate("2026-12-01T10:00:00")).toBe(Date.UTC(2026, 11, 1, 10));
+  it("reads GREEN-API's dates without zone on its billing clock (UTC+3), with a zone as they say, and its zero date as none", () => {
+    expect(parseAccountDate("2026-12-01T10:00:00")).toBe(Date.UTC(2026, 11, 1, 7));
+    expect(parseAccountDate("2026-12-01T00:00:00")).toBe(Date.UTC(2026, 10, 30, 21));
+    expect(parseAccountDate("2026-12-01T10:00:00Z")).toBe(Date.UTC(2026, 11, 1, 10));
+    expect(parseAccountDate("2026-12-01T10:00:00+05:00")).toBe(Date.UTC(2026, 11, 1, 5));
     expect(parseAccountDate("0001-01-01T00:00:00")).toBeUndefined();
     expect(parseAccountDate("soon")).toBeUndefined();
   });
@@ -98,5 +101,44 @@ describe("expiry stages (pure)", () => {
     [{}, undefined],
   ])("%j → %s", (facts, stage) => {
     expect(expiryStage(now, facts)).toBe(stage);
+  });
+});
+
+describe("an instance's own host from getInstances (undocumented field, read when present)", () => {
+  it.each([
+    ["https://7103.api.greenapi.com", false, "https://7103.api.greenapi.com"],
+    ["https://1101.api.green-api.com/", false, "https://1101.api.green-api.com"],
+    // The token goes to that host: only GREEN-API's own, over https, unless ALLOW_INSECURE_HTTP.
+    ["https://evil.example.com", false, undefined],
+    ["https://api.greenapi.com.evil.example", false, undefined],
+    ["http://7103.api.greenapi.com", false, undefined],
+    ["https://u:p@7103.api.greenapi.com", false, undefined],
+    ["not a url", false, undefined],
+    ["http://127.0.0.1:4000", true, "http://127.0.0.1:4000"],
+    [null, false, undefined],
+  ])("%s (insecure allowed: %s) → %s", (raw, insecure, host) => {
+    expect(ownHostOf(raw, insecure)).toBe(host);
+  });
+
+  it("an account instance is called on its own host when it has one, else on GREEN_API_URL", () => {
+    const entry = (id: string, apiUrl?: string) => ({
+      idInstance: id,
+      name: `n${id}`,
+      typeInstance: "whatsapp",
+      apiTokenInstance: "t".repeat(50),
+      deleted: false,
+      expiresAt: undefined,
+      isExpired: false,
+      ...(apiUrl ? { apiUrl } : {}),
+    });
+    const merged = mergeInstances(
+      [],
+      [entry("1101000001", "https://7103.api.greenapi.com"), entry("1101000002")],
+      "https://api.greenapi.com",
+    );
+    expect(merged.map((instance) => instance.apiUrl)).toEqual([
+      "https://7103.api.greenapi.com",
+      "https://api.greenapi.com",
+    ]);
   });
 });

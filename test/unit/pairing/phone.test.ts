@@ -245,3 +245,30 @@ describe("pairing codes", () => {
     expect(groupPairingCode("abcd1234")).toBe("ABCD-1234");
   });
 });
+
+describe("GREEN-API's own format without a country set (digits, country code first, no '+')", () => {
+  it.each([
+    ["79001234567", "+7 900 123-45-67"],
+    ["4915123456789", "+49 1512 3456789"],
+    ["12025550123", "+1 202 555-0123"],
+    // Written with separators, with a trunk prefix, ambiguous with Russia's 8, or no valid number.
+    ["7 900 123-45-67", undefined],
+    ["8 900 123-45-67", undefined],
+    ["89001234567", undefined],
+    ["84951234567", undefined],
+    ["9001234567", undefined],
+    ["99912345678", undefined],
+  ])("%s is offered as %s, never sent as is", (typed, offered) => {
+    const read = parseTypedPhone(typed);
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.reason).toBe("needs-country");
+    expect(read.asGreenApiFormat?.international).toBe(offered);
+    if (offered) expect(read.asGreenApiFormat?.digits).toBe(typed);
+  });
+
+  it("with a country set, the digits are read in that country as before (no offer)", () => {
+    const read = parseTypedPhone("79001234567", { defaultCountry: "RU" });
+    expect(read.ok && read.digits).toBe("79001234567");
+  });
+});

@@ -119,6 +119,24 @@ describe("fleetOverview: what /status shows for a fleet", () => {
   it("a ◀ ▶ press of a reader who sees nothing is stale", () => {
     expect(page({}, { exact: true })).toEqual({ kind: "stale" });
   });
+
+  it("an undocumented state is counted apart, ranked with the problems, and shown with its value", () => {
+    const view = asPage(page({ fine: watch("authorized"), odd: watch("pendingCode") }));
+    expect(view.counts).toEqual([
+      { key: "authorized", count: 1 },
+      { key: "unknown", count: 1 },
+    ]);
+    expect(view.rows.map((row) => row.name)).toEqual(["odd", "fine"]);
+    const text = renderFleetPage(view, textsFor("en"), {
+      mutes: new Map(),
+      quotaAt: new Map(),
+      paidUntil: () => undefined,
+      known: new Map(),
+      watcherOff: false,
+    }).text;
+    expect(text).toContain("❓ 1 in an unknown state");
+    expect(text).toContain("<b>odd</b> — ❓ unknown state «pendingCode»");
+  });
 });
 
 describe("/status buttons (zod, like every callback)", () => {

@@ -99,13 +99,13 @@ describe("alert text and buttons per state", () => {
     expect(linked.keyboard.inline_keyboard).toEqual([]);
   });
 
-  it("an offline warning says how long and what WhatsApp does after 14 days", () => {
+  it("an offline warning says what greenlight saw (the phone's last message), how long ago, and what WhatsApp does after 14 days", () => {
     const view = renderAlert(
       [{ kind: "offline", instance: "shop", since: 0, initial: false, offlineForMs: 10 * DAY }],
       t,
     );
-    expect(view.text).toBe(
-      "😴 <b>shop</b>'s phone has been offline for 10 d: WhatsApp logs it out after 14 days. Bring the phone online (power, internet, open WhatsApp).",
+    expect(view.text).toMatch(
+      /^📵 No message sent from <b>shop<\/b>'s phone for 10 d \(the last one greenlight saw: .+\)\. WhatsApp unlinks an instance whose phone stays offline about 14 days\. If the phone is off or has no internet, bring it online and open WhatsApp/,
     );
     expect(view.keyboard.inline_keyboard).toEqual([]);
   });

@@ -7,7 +7,10 @@ import {
   EXAMPLE_PHONE,
   parseTypedPhone,
 } from "../../../pairing/phone.js";
+import { InlineKeyboard } from "grammy";
+import { codeCallbacks } from "../../callback-data.js";
 import type { BotContext } from "../../context.js";
+import { phoneForChat } from "../../phone-privacy.js";
 import { deliverSecret } from "../../secret-delivery.js";
 import type { MessageRef } from "../../session-screen.js";
 import { rememberName, type UserNameSink } from "../../user-names.js";
@@ -52,6 +55,9 @@ export async function requestForTypedPhone(
     defaultCountry: deps.defaultPhoneCountry,
     ...(fallbackCountry ? { fallbackCountry } : {}),
   });
+  if (!phone.ok && phone.asGreenApiFormat) {
+    return offerGreenApiFormat(ctx, deps, instance, typed, phone.asGreenApiFormat);
+  }
   if (!phone.ok) {
     return ctx.reply(ctx.t.code.badPhone(typed, phone.reason, phone.callingCode), {
       parse_mode: "HTML",
@@ -59,6 +65,32 @@ export async function requestForTypedPhone(
     });
   }
   await requestCode(ctx, deps, instance, phone.digits, { replyTo: ctx.msg.message_id });
+}
+
+/**
+ * "79001234567", GREEN-API's own format, with no country set: never sent on a guess, but read with
+ * its country code and offered, one tap away. The button is "New code" of this message (the
+ * number is kept for it as for a code message), so it passes the access model as any code button.
+ */
+async function offerGreenApiFormat(
+  ctx: BotContext,
+  deps: CodeRequestDeps,
+  instance: Instance,
+  typed: string,
+  read: { digits: string; country?: CountryCode },
+) {
+  if (!ctx.chat || !ctx.msg) return;
+  // Masked in a group, whole in a private chat, as every number the bot shows.
+  const shown = phoneForChat(read.digits, ctx.chat.id);
+  const offer = await ctx.reply(ctx.t.code.asGreenApiFormat(typed, shown, read.country), {
+    parse_mode: "HTML",
+    reply_parameters: replyTo(ctx.msg.message_id),
+    reply_markup: new InlineKeyboard().text(
+      ctx.t.code.buttons.sendTo(shown),
+      codeCallbacks.encode({ action: "new", instance: instance.name }),
+    ),
+  });
+  await deps.pairingStore.rememberPhone(offer.chat.id, offer.message_id, read.digits);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { InstanceRegistry } from "../../../config/index.js";
 import type { BotContext } from "../../context.js";
-import { utcDate } from "../../../shared/time-format.js";
+import { billingDate } from "../../../shared/time-format.js";
 import { onCommand } from "../../commands.js";
 
 /** Lines /instances lists: Telegram's limit is 4096 characters. */
@@ -31,7 +31,7 @@ export function instancesFeature(deps: InstancesFeatureDeps): Composer<BotContex
           instance.name,
           instance.idInstance,
           instance.source ?? "file",
-          instance.account?.expiresAt ? utcDate(instance.account.expiresAt) : undefined,
+          instance.account?.expiresAt ? billingDate(instance.account.expiresAt) : undefined,
         ),
       );
     if (list.length > SHOWN) lines.push(f.more(list.length - SHOWN));

@@ -1,7 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { FleetPage, FleetRow } from "../../../status/fleet-overview.js";
+import { isKnownState } from "../../../status/ports.js";
 import { statusCallbacks } from "../../callback-data.js";
-import { utcDate } from "../../../shared/time-format.js";
+import { billingDay } from "../../../shared/time-format.js";
 import { bold, type Texts } from "../../i18n/index.js";
 import { addLinkButtons } from "./keyboard.js";
 import { utcMinute } from "./view.js";
@@ -23,15 +24,20 @@ const short = (ms: number) => utcMinute(ms).slice(5);
 
 function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
   const f = t.toolkit.status.fleet;
+  const { standing } = row;
   const state =
-    row.standing.kind === "state" ? f.states[row.standing.state] : f.states[row.standing.kind];
+    standing.kind !== "state"
+      ? f.states[standing.kind]
+      : isKnownState(standing.state)
+        ? f.states[standing.state]
+        : f.unknownState(standing.state);
   const muted = extras.mutes.get(row.name);
   const quota = extras.quotaAt.get(row.name);
   const paid = extras.paidUntil(row.name);
   const details = [
     ...(muted ? [f.muted(short(muted))] : []),
     ...(quota ? [f.quota(short(quota))] : []),
-    ...(paid !== undefined ? [t.fleet.paidUntil(utcDate(paid))] : []),
+    ...(paid !== undefined ? [t.fleet.paidUntil(billingDay(paid))] : []),
   ];
   return (
     t.toolkit.status.line(row.name, state + (row.since ? f.since(short(row.since)) : "")) +

@@ -92,13 +92,19 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
     },
 
     async detail(instance: Instance, chatId: number): Promise<Screen> {
-      const [report, history, { extras, known: numbers }] = await Promise.all([
+      const [report, history, { extras, known: numbers }, watches] = await Promise.all([
         deps.live.report(instance),
         deps.live.history(instance),
         extrasOf([instance], chatId),
+        deps.watches.watches([instance.name]).catch(() => new Map<string, undefined>()),
       ]);
+      const phoneSeenAt = watches.get(instance.name)?.phoneSeenAt;
       return {
-        text: detailText(report, history, Date.now(), ctx.t, extras),
+        text: detailText(report, history, Date.now(), ctx.t, {
+          ...extras,
+          apiUrl: instance.apiUrl,
+          ...(phoneSeenAt !== undefined ? { phoneSeenAt } : {}),
+        }),
         keyboard: liveKeyboard([report], ctx.t, mayLink, { withRefresh: false, known: numbers }),
       };
     },

@@ -1,4 +1,8 @@
-import type { StateInstance } from "../../../status/ports.js";
+import {
+  isKnownState,
+  type KnownStateInstance,
+  type StateInstance,
+} from "../../../status/ports.js";
 import { bold as b, codeList, escapeHtml } from "../html.js";
 
 /** Whole minutes, hours and days, the way a person reads an outage. */
@@ -13,7 +17,7 @@ function duration(ms: number): string {
 }
 
 /** Each state: what it means in a few words, and what to do about it. */
-const states: Record<StateInstance, { name: string; todo: string }> = {
+const states: Record<KnownStateInstance, { name: string; todo: string }> = {
   notAuthorized: {
     name: "logged out",
     todo: "Logged out: tap QR and scan it in WhatsApp → Linked devices, or use a pairing code.",
@@ -35,15 +39,26 @@ const states: Record<StateInstance, { name: string; todo: string }> = {
     todo: "Stuck starting: GREEN-API's advice is a reboot, then a check after a couple of minutes; if that does not help, contact GREEN-API support.",
   },
   suspended: {
-    name: "suspended",
-    todo: "Suspended: check the plan and payment in the GREEN-API console.",
+    name: "sending restricted for a while",
+    todo: "Suspended: WhatsApp restricted sending from this number for a while (a partial ban, not a payment problem). Wait until it ends: GREEN-API gives the end time as suspendedUntil (GetAccountSettings).",
   },
   authorized: { name: "authorized", todo: "" },
 };
 
+/** A state GREEN-API does not document (yet): its value, as sent. */
+const unknownState = (state: string) => ({
+  name: `unknown state «${escapeHtml(state)}»`,
+  todo: `Unknown state: GREEN-API answered «${escapeHtml(state)}», which its docs do not list. Check the instance in the GREEN-API console.`,
+});
+
+/** The words of any state, documented or not. */
+const wordsOf = (state: StateInstance) =>
+  isKnownState(state) ? states[state] : unknownState(state);
+
 export const alerts = {
   duration,
   states,
+  wordsOf,
   /** "14:05 UTC": when an incident began, in the server's time zone (TZ). */
   clockLocale: "en-GB",
   header: {
@@ -52,7 +67,7 @@ export const alerts = {
     allRecovered: "✅ All recovered",
   },
   down: (instance: string, state: StateInstance, since: string) =>
-    `🔴 ${b(instance)}: ${states[state].name} since ${escapeHtml(since)}`,
+    `🔴 ${b(instance)}: ${wordsOf(state).name} since ${escapeHtml(since)}`,
   recovered: (instance: string, afterMs: number) =>
     `✅ ${b(instance)} recovered after ${duration(afterMs)}`,
   unreachable: (instance: string, since: string) =>
@@ -70,14 +85,18 @@ export const alerts = {
   autoRebootFailed: (at: string) =>
     `   🔁 greenlight tried to reboot it at ${escapeHtml(at)} (AUTO_REBOOT_STARTING), but GREEN-API refused: reboot it by hand.`,
   claimed: (by: string) => `   👤 ${escapeHtml(by)} is on it`,
-  /** Early warning: WhatsApp unlinks companion devices after about 14 days with the phone offline. */
-  offline: (instance: string, forMs: number) =>
-    `😴 ${b(instance)}'s phone has been offline for ${duration(forMs)}: WhatsApp logs it out after 14 days. Bring the phone online (power, internet, open WhatsApp).`,
+  /**
+   * Early warning: WhatsApp unlinks companion devices after about 14 days with the phone offline.
+   * What greenlight knows is only when the phone last sent a message (outgoingMessageReceived):
+   * said as such, never as "the phone is offline".
+   */
+  offline: (instance: string, forMs: number, lastSeen: string) =>
+    `📵 No message sent from ${b(instance)}'s phone for ${duration(forMs)} (the last one greenlight saw: ${escapeHtml(lastSeen)}). WhatsApp unlinks an instance whose phone stays offline about 14 days. If the phone is off or has no internet, bring it online and open WhatsApp; if it is just unused, opening WhatsApp on it now and then keeps the link.`,
   /** The end of a QR session or pairing code that linked the instance: who, when, the backlog. */
   closure: {
     by: (name: string, at: string) => `👤 Linked by ${escapeHtml(name)} at ${escapeHtml(at)}.`,
-    queued: (count: number, oldestMs?: number) =>
-      `📤 ${count} message${count === 1 ? "" : "s"} GREEN-API queued while it was down ${count === 1 ? "is" : "are"} going out now${oldestMs === undefined ? "" : ` (the oldest waited ${duration(oldestMs)})`}. GREEN-API keeps queued messages for 24 h.`,
+    queued: (count: number) =>
+      `📤 ${count} message${count === 1 ? "" : "s"} GREEN-API queued while it was down ${count === 1 ? "is" : "are"} going out now. GREEN-API keeps queued messages for 24 h.`,
     none: "📭 No messages were waiting in GREEN-API's queue.",
   },
   claim: {

@@ -4,6 +4,15 @@ import { bold as b, codeList, escapeHtml, quoteInput } from "../html.js";
 
 const example = "<code>+7 900 123-45-67</code>";
 
+/** "Russia" for "RU", in the reader's language (Node's ICU); the code itself if it has no name. */
+export function regionName(language: string, country: string): string {
+  try {
+    return new Intl.DisplayNames([language], { type: "region" }).of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
 export const code = {
   usage: (names: readonly string[]) =>
     [
@@ -36,6 +45,15 @@ export const code = {
         return `${typed} is not a phone number. ${again}`;
     }
   },
+  /**
+   * Digits typed as GREEN-API writes numbers ("79001234567"): read with its country code, to
+   * confirm with one tap. `phone` is formatted for the chat; `country` an ISO code, if known.
+   */
+  asGreenApiFormat: (input: string, phone: string, country?: string) =>
+    [
+      `❓ “${quoteInput(input)}” has no “+”. Read as GREEN-API writes numbers (country code first), it is ${b(phone)}${country ? ` (${escapeHtml(regionName("en", country))})` : ""}.`,
+      "Tap the button to send the code to that number, or send the number again with its “+”.",
+    ].join("\n"),
   /** `phone` is formatted for the chat (whole or masked). */
   requesting: (instance: string, phone: string) =>
     `⏳ Asking GREEN-API for a pairing code for ${b(instance)} (${escapeHtml(phone)})…`,
@@ -64,6 +82,9 @@ export const code = {
     `✅ ${b(instance)} is authorized${phone ? ` as ${escapeHtml(phone)}` : ""}.`,
   expired: (instance: string) =>
     `⌛ The pairing code for ${b(instance)} expired before it was used. Get a new one, or scan a QR code instead.`,
+  /** getAuthorizationCode said `status: false`: GREEN-API's docs say to try again. */
+  notIssued: (instance: string, seconds: number) =>
+    `🔁 GREEN-API could not issue a pairing code for ${b(instance)} this time (its answer: an error occurred, try again). Tap “New code”${seconds > 0 ? ` in ${seconds} s` : ""}; nothing needs logging out.`,
   cooldown: (instance: string, seconds: number) =>
     `⏳ A code for ${b(instance)} was requested moments ago. Requesting codes too often can lock the instance, so try again in ${seconds} s.`,
   /** `phone` is formatted for the chat; `mayLogOut`: the reader may log it out (an admin). */
@@ -99,6 +120,7 @@ export const code = {
     `❌ GREEN-API gave no pairing code for ${b(instance)}: ${escapeHtml(reason)}`,
   buttons: {
     newCode: "🔑 New code",
+    sendTo: (phone: string) => `📲 Send the code to ${phone}`,
     qrInstead: "📷 QR instead",
     anotherNumber: "📞 Another number",
     logoutForCode: "🚪 Log out & get a code",

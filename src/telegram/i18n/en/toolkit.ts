@@ -63,6 +63,13 @@ export const toolkit = {
     phone: (phone: string) => ` as ${escapeHtml(phone)}`,
     detailTitle: (instance: string) => `📋 ${b(instance)}`,
     history: "Recent states:",
+    phoneSeen: (at: string) =>
+      `📱 The phone last sent a message at ${escapeHtml(at)} UTC (outgoingMessageReceived). The 10/13-day warnings count from there.`,
+    phoneNotSeen:
+      "📱 greenlight has not seen this phone send anything: it sees the phone only through outgoingMessageReceived webhooks (GREEN-API's “messages sent from the phone” setting, webhook pointed at greenlight). Polling shows the instance's state, never the phone, so no early warning comes before WhatsApp unlinks an idle phone.",
+    ownHost: (host: string) => `🌐 Called on ${escapeHtml(host)}`,
+    universalHost: (host: string) =>
+      `🌐 Called on ${escapeHtml(host)}, GREEN-API's universal host, which it calls temporary: put this instance's apiUrl from the GREEN-API console in the instances file.`,
     noHistory: "No state history available.",
     refresh: "🔄 Refresh",
     qr: (instance: string) => `📷 QR ${instance}`,
@@ -77,9 +84,10 @@ export const toolkit = {
         notAuthorized: (n: string) => `⚠️ ${n} not authorized`,
         blocked: (n: string) => `⛔ ${n} blocked`,
         yellowCard: (n: string) => `🟨 ${n} yellow card`,
-        suspended: (n: string) => `⏸ ${n} suspended`,
+        suspended: (n: string) => `⏸ ${n} sending restricted`,
         sleepMode: (n: string) => `😴 ${n} sleep mode`,
         starting: (n: string) => `⏳ ${n} starting`,
+        unknown: (n: string) => `❓ ${n} in an unknown state`,
         unreachable: (n: string) => `❔ ${n} unreachable`,
         unchecked: (n: string) => `🕓 ${n} not checked yet`,
       },
@@ -89,12 +97,14 @@ export const toolkit = {
         notAuthorized: "⚠️ not authorized",
         blocked: "⛔ blocked",
         yellowCard: "🟨 yellow card",
-        suspended: "⏸ suspended",
+        suspended: "⏸ sending restricted",
         sleepMode: "😴 sleep mode",
         starting: "⏳ starting",
         unreachable: "❔ unreachable",
         unchecked: "🕓 not checked yet",
       },
+      /** A state GREEN-API does not document, with its value as sent. */
+      unknownState: (state: string) => `❓ unknown state «${escapeHtml(state)}»`,
       checked: (oldest: string, newest: string) =>
         `<i>As the state watcher saw them: checks from ${escapeHtml(oldest)} to ${escapeHtml(newest)} UTC. Times below are UTC; <code>/status &lt;instance&gt;</code> asks GREEN-API now.</i>`,
       neverChecked:
@@ -118,8 +128,11 @@ export const toolkit = {
     blocked: "⛔ blocked by WhatsApp",
     sleepMode: "😴 sleep mode: the phone is offline",
     yellowCard: "🟨 yellow card: sending suspended for spam, reboot needed",
-    suspended: "⏸ suspended",
+    suspended: "⏸ suspended: WhatsApp restricted sending for a while (not a payment problem)",
   } as Record<string, string>,
+  /** /status <instance> for a state GREEN-API does not document: its value, as sent. */
+  unknownState: (state: string) =>
+    `❓ unknown state «${escapeHtml(state)}» (not in GREEN-API's docs)`,
   confirm: {
     logout: (instance: string) =>
       `🚪 Log out ${b(instance)}? WhatsApp on it stops until someone links it again (/qr or /code).`,

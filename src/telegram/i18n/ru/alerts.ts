@@ -1,4 +1,5 @@
 import { bold as b, codeList, escapeHtml } from "../html.js";
+import { isKnownState, type StateInstance } from "../../../status/ports.js";
 import type { Texts } from "../texts.js";
 
 /** Минуты, часы и дни, как человек читает длительность сбоя. */
@@ -34,15 +35,25 @@ const states: Texts["alerts"]["states"] = {
     todo: "Завис на запуске: GREEN-API советует перезагрузить его и проверить снова через пару минут; если не поможет, напишите в поддержку GREEN-API.",
   },
   suspended: {
-    name: "приостановлен",
-    todo: "Приостановлен: проверьте тариф и оплату в консоли GREEN-API.",
+    name: "отправка временно ограничена",
+    todo: "Ограничен: WhatsApp временно ограничил отправку с этого номера (частичный бан, а не проблема с оплатой). Дождитесь окончания: GREEN-API сообщает время окончания в поле suspendedUntil (GetAccountSettings).",
   },
   authorized: { name: "авторизован", todo: "" },
 };
 
+/** Состояние, которого нет в документации GREEN-API: его значение как есть. */
+const unknownState = (state: string) => ({
+  name: `неизвестное состояние «${escapeHtml(state)}»`,
+  todo: `Неизвестное состояние: GREEN-API ответил «${escapeHtml(state)}», такого значения нет в его документации. Проверьте инстанс в консоли GREEN-API.`,
+});
+
+const wordsOf = (state: StateInstance) =>
+  isKnownState(state) ? states[state] : unknownState(state);
+
 export const alerts: Texts["alerts"] = {
   duration,
   states,
+  wordsOf,
   clockLocale: "ru-RU",
   header: {
     atStart: "🔎 greenlight запущен и обнаружил:",
@@ -50,7 +61,7 @@ export const alerts: Texts["alerts"] = {
     allRecovered: "✅ Всё восстановилось",
   },
   down: (instance, state, since) =>
-    `🔴 ${b(instance)}: ${states[state].name} с ${escapeHtml(since)}`,
+    `🔴 ${b(instance)}: ${wordsOf(state).name} с ${escapeHtml(since)}`,
   recovered: (instance, afterMs) => `✅ ${b(instance)} восстановился через ${duration(afterMs)}`,
   unreachable: (instance, since) =>
     `📡 GREEN-API не отвечает для ${b(instance)} с ${escapeHtml(since)}`,
@@ -66,12 +77,12 @@ export const alerts: Texts["alerts"] = {
   autoRebootFailed: (at) =>
     `   🔁 greenlight пытался перезагрузить его в ${escapeHtml(at)} (AUTO_REBOOT_STARTING), но GREEN-API отказал: перезагрузите вручную.`,
   claimed: (by) => `   👤 ${escapeHtml(by)} занимается этим`,
-  offline: (instance, forMs) =>
-    `😴 Телефон ${b(instance)} не в сети уже ${duration(forMs)}: через 14 дней WhatsApp выходит из аккаунта. Верните телефон в сеть (питание, интернет, откройте WhatsApp).`,
+  offline: (instance, forMs, lastSeen) =>
+    `📵 С телефона ${b(instance)} не отправлено ни одного сообщения уже ${duration(forMs)} (последнее, что видел greenlight: ${escapeHtml(lastSeen)}). WhatsApp отвязывает инстанс, если телефон не в сети около 14 дней. Если телефон выключен или без интернета, включите его и откройте WhatsApp; если им просто не пользуются, открывайте на нём WhatsApp время от времени.`,
   closure: {
     by: (name, at) => `👤 Привязал(а) ${escapeHtml(name)} в ${escapeHtml(at)}.`,
-    queued: (count, oldestMs) =>
-      `📤 Сообщений в очереди GREEN-API, накопившихся за простой: ${count}; они уходят сейчас${oldestMs === undefined ? "" : ` (самое старое ждало ${duration(oldestMs)})`}. GREEN-API хранит очередь 24 ч.`,
+    queued: (count) =>
+      `📤 Сообщений в очереди GREEN-API, накопившихся за простой: ${count}; они уходят сейчас. GREEN-API хранит очередь 24 ч.`,
     none: "📭 В очереди GREEN-API не было сообщений.",
   },
   claim: {

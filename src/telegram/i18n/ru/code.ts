@@ -1,5 +1,6 @@
 import { formatMinutesSeconds } from "../../../shared/time-format.js";
 import { bold as b, codeList, escapeHtml, quoteInput } from "../html.js";
+import { regionName } from "../en/code.js";
 import type { Texts } from "../texts.js";
 
 const example = "<code>+7 900 123-45-67</code>";
@@ -35,6 +36,11 @@ export const code: Texts["code"] = {
         return `${typed} — не номер телефона. ${again}`;
     }
   },
+  asGreenApiFormat: (input, phone, country) =>
+    [
+      `❓ В «${quoteInput(input)}» нет «+». Если читать, как пишет номера GREEN-API (сначала код страны), это ${b(phone)}${country ? ` (${escapeHtml(regionName("ru", country))})` : ""}.`,
+      "Нажмите кнопку, чтобы отправить код на этот номер, или пришлите номер ещё раз с «+».",
+    ].join("\n"),
   requesting: (instance, phone) =>
     `⏳ Запрашиваю у GREEN-API код привязки для ${b(instance)} (${escapeHtml(phone)})…`,
   issued: (instance, pairingCode, phone, validMs, landline = false) =>
@@ -55,6 +61,8 @@ export const code: Texts["code"] = {
     `✅ ${b(instance)} авторизован${phone ? ` как ${escapeHtml(phone)}` : ""}.`,
   expired: (instance) =>
     `⌛ Код привязки для ${b(instance)} истёк и не был использован. Получите новый или отсканируйте QR-код.`,
+  notIssued: (instance, seconds) =>
+    `🔁 GREEN-API не смог выдать код привязки для ${b(instance)} в этот раз (его ответ: произошла ошибка, попробуйте ещё раз). Нажмите «Новый код»${seconds > 0 ? ` через ${seconds} с` : ""}; выходить из аккаунта не нужно.`,
   cooldown: (instance, seconds) =>
     `⏳ Код для ${b(instance)} только что запрашивали. Частые запросы могут заблокировать инстанс, попробуйте через ${seconds} с.`,
   alreadyAuthorized: (instance, phone, mayLogOut) =>
@@ -88,6 +96,7 @@ export const code: Texts["code"] = {
     `❌ GREEN-API не выдал код привязки для ${b(instance)}: ${escapeHtml(reason)}`,
   buttons: {
     newCode: "🔑 Новый код",
+    sendTo: (phone) => `📲 Отправить код на ${phone}`,
     qrInstead: "📷 Лучше QR",
     anotherNumber: "📞 Другой номер",
     logoutForCode: "🚪 Выйти и получить код",

@@ -61,6 +61,13 @@ export const toolkit: Texts["toolkit"] = {
     checkedAt: (time) => `<i>Проверено в ${escapeHtml(time)} UTC</i>`,
     phone: (phone) => ` как ${escapeHtml(phone)}`,
     detailTitle: (instance) => `📋 ${b(instance)}`,
+    phoneSeen: (at) =>
+      `📱 Последнее сообщение с телефона отправлено в ${escapeHtml(at)} UTC (outgoingMessageReceived). Предупреждения за 10 и 13 дней считаются от этого времени.`,
+    phoneNotSeen:
+      "📱 greenlight не видел, чтобы с этого телефона что-то отправляли: он видит телефон только по вебхукам outgoingMessageReceived (настройка GREEN-API «уведомления о сообщениях, отправленных с телефона», вебхук на greenlight). Опрос показывает состояние инстанса, но не телефон, поэтому заранее предупредить, что WhatsApp отвяжет неиспользуемый телефон, нельзя.",
+    ownHost: (host) => `🌐 Запросы идут на ${escapeHtml(host)}`,
+    universalHost: (host) =>
+      `🌐 Запросы идут на ${escapeHtml(host)} — универсальный хост GREEN-API, который он называет временным: укажите apiUrl этого инстанса из консоли GREEN-API в файле инстансов.`,
     history: "Последние состояния:",
     noHistory: "История состояний недоступна.",
     refresh: "🔄 Обновить",
@@ -74,9 +81,10 @@ export const toolkit: Texts["toolkit"] = {
         notAuthorized: (n) => `⚠️ ${n} не авторизовано`,
         blocked: (n) => `⛔ ${n} заблокировано`,
         yellowCard: (n) => `🟨 ${n} с жёлтой карточкой`,
-        suspended: (n) => `⏸ ${n} приостановлено`,
+        suspended: (n) => `⏸ ${n} с ограничением отправки`,
         sleepMode: (n) => `😴 ${n} в спящем режиме`,
         starting: (n) => `⏳ ${n} запускается`,
+        unknown: (n) => `❓ ${n} в неизвестном состоянии`,
         unreachable: (n) => `❔ ${n} недоступно`,
         unchecked: (n) => `🕓 ${n} ещё не проверено`,
       },
@@ -85,12 +93,13 @@ export const toolkit: Texts["toolkit"] = {
         notAuthorized: "⚠️ не авторизован",
         blocked: "⛔ заблокирован",
         yellowCard: "🟨 жёлтая карточка",
-        suspended: "⏸ приостановлен",
+        suspended: "⏸ отправка ограничена",
         sleepMode: "😴 спящий режим",
         starting: "⏳ запускается",
         unreachable: "❔ недоступен",
         unchecked: "🕓 ещё не проверен",
       },
+      unknownState: (state) => `❓ неизвестное состояние «${escapeHtml(state)}»`,
       checked: (oldest, newest) =>
         `<i>По проверкам наблюдателя состояний с ${escapeHtml(oldest)} по ${escapeHtml(newest)} UTC. Время ниже — UTC; <code>/status &lt;инстанс&gt;</code> спрашивает GREEN-API сейчас.</i>`,
       neverChecked:
@@ -114,8 +123,10 @@ export const toolkit: Texts["toolkit"] = {
     blocked: "⛔ заблокирован WhatsApp",
     sleepMode: "😴 спящий режим: телефон не в сети",
     yellowCard: "🟨 жёлтая карточка: отправка приостановлена за спам, нужна перезагрузка",
-    suspended: "⏸ приостановлен",
+    suspended: "⏸ отправка временно ограничена WhatsApp (не проблема с оплатой)",
   },
+  unknownState: (state) =>
+    `❓ неизвестное состояние «${escapeHtml(state)}» (его нет в документации GREEN-API)`,
   confirm: {
     logout: (instance) =>
       `🚪 Выйти из ${b(instance)}? WhatsApp на нём перестанет работать, пока его снова не привяжут (/qr или /code).`,
