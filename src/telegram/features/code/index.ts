@@ -129,8 +129,16 @@ async function onButton(deps: CodeFeatureDeps, ctx: CallbackQueryContext<BotCont
       const waitMs = await deps.pairing.cooldownLeftMs(instance.name);
       if (waitMs > 0) {
         const seconds = Math.ceil(waitMs / 1000);
+        // "Still works" only where this message shows a live code (not a "could not issue" one).
+        const live = await deps.pairingStore.get(instance.name);
+        const codeShown =
+          live?.chatId === target.chatId &&
+          live.messageId === target.messageId &&
+          live.expiresAt > Date.now();
         return ctx.answerCallbackQuery({
-          text: t.code.callbacks.cooldown(seconds),
+          text: codeShown
+            ? t.code.callbacks.cooldown(seconds)
+            : t.code.callbacks.cooldownNoCode(seconds),
           show_alert: true,
         });
       }

@@ -134,6 +134,8 @@ export const code = {
     requesting: "Requesting a new code…",
     cooldown: (seconds: number) =>
       `The code on screen still works. A new one can be asked for in ${seconds} s.`,
+    cooldownNoCode: (seconds: number) =>
+      `A new code can be asked for in ${seconds} s: asking too often can lock the instance.`,
     noKnownPhone: "No number is remembered for this instance yet: reply with it.",
     noPhone: "Send /code with the phone number again.",
   },
