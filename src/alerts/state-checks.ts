@@ -8,6 +8,7 @@ import type { Logger } from "../shared/logger.js";
 import { SHARD_SIZE, shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
 import type { CheckTurns } from "./check-turns.js";
 import type { AlertIntake } from "./intake.js";
+import type { QueueProbe } from "./queue-probe.js";
 import type { StateProbe } from "./state-probe.js";
 
 const CHECK_QUEUE_NAME = "state-check";
@@ -67,6 +68,8 @@ export class StateChecks {
       fleet: FleetLimit;
       /** Fair shares between worker processes (check-turns.ts). */
       turns: CheckTurns;
+      /** Reads authorized instances' send queues (STUCK_AFTER_MS); none: not read. */
+      queues?: QueueProbe;
       logger: Logger;
     },
     private readonly options: StateChecksOptions,
@@ -189,5 +192,13 @@ export class StateChecks {
     });
     if (signal.aborted) return; // shutting down: timeouts now would count as failures
     await this.deps.intake.checked(observations);
+    // After the states are handed on: a slow queue never delays an alert.
+    if (!this.deps.queues || "recheck" in job) return;
+    const readings = await this.deps.queues.checkEach(members, observations, {
+      timeoutMs,
+      signal,
+      beforeCheck: () => this.deps.fleet.take(timeoutMs, signal),
+    });
+    if (!signal.aborted) await this.deps.intake.checked(readings);
   }
 }
