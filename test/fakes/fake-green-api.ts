@@ -74,7 +74,9 @@ export interface FakeInstance {
    * `body` (green-api.com/en/docs/api/queues/ShowMessagesQueue). `queueMessage` adds one.
    */
   readonly messagesQueue: Array<{ messageID: string; type: string; body: Record<string, unknown> }>;
-  queueMessage(text: string, at?: number): void;
+  queueMessage(text: string, at?: number, id?: string): void;
+  /** GREEN-API sends the first `count` queued messages (all by default): they leave the queue. */
+  sendQueued(count?: number): void;
   /** The state a `reboot` leaves the instance in (GREEN-API: starting, then usually authorized). */
   afterReboot: StateInstance | undefined;
   /** Every QR payload this instance had and when it became current, oldest first. */
@@ -278,13 +280,20 @@ class Instance implements FakeInstance {
     return [...this.codes];
   }
 
-  /** The id is the time it was queued in ms, as in the docs' examples ("1762333029830"). */
-  queueMessage(text: string, at = Date.now()): void {
+  /**
+   * The id is the time it was queued in ms, as in the docs' examples ("1762333029830"), unless
+   * given: the WhatsApp API's example ids look like "BAE5DE8CA912345".
+   */
+  queueMessage(text: string, at = Date.now(), id = String(at)): void {
     this.messagesQueue.push({
-      messageID: String(at),
+      messageID: id,
       type: "sendMessage",
       body: { chatId: "79990000000@c.us", message: text },
     });
+  }
+
+  sendQueued(count = this.messagesQueue.length): void {
+    this.messagesQueue.splice(0, count);
   }
 
   /** Called when the qr endpoint hands out a payload. */
