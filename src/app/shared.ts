@@ -56,7 +56,8 @@ export function createShared(config: Config, logger: Logger, access: Access): Sh
   const connections = new Connections(env, logger);
   const redis = connections.main;
   const prefix = env.REDIS_PREFIX;
-  const metrics = new Metrics();
+  const metrics = new Metrics({ instanceLabels: env.METRICS_INSTANCE_LABELS === "1" });
+  metrics.telegramBudget.set(env.TELEGRAM_BOT_SENDS_PER_SECOND);
   // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
   const pacer = new ChatPacer(redis, {
     prefix,
@@ -83,7 +84,7 @@ export function createShared(config: Config, logger: Logger, access: Access): Sh
     }),
     pacer,
     pacing,
-    telegram: telegramApiFactory(env, pacing),
+    telegram: telegramApiFactory(env, pacing, metrics),
     store: new SessionStore(redis, {
       prefix,
       leaseMs: settings.leaseMs,
