@@ -181,6 +181,13 @@ export class Metrics {
         for (const [instance, up] of fleet.perInstance) this.set({ instance }, up ? 1 : 0);
       },
     });
+    // The same count whatever METRICS_INSTANCE_LABELS says: what dashboards and rules use.
+    new Gauge({
+      name: "greenlight_instances_up",
+      help: "Instances authorized with no open incident",
+      registers: [this.registry],
+      collect: from((fleet) => fleet.up),
+    });
     new Gauge({
       name: "greenlight_instances",
       help: "Instances watched",

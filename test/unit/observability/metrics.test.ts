@@ -83,6 +83,7 @@ describe("Metrics: bounded labels", () => {
     metrics.readFleetWith(async () => fleet);
     expect(await series(metrics, "greenlight_instance_up")).toEqual(["greenlight_instance_up 2"]);
     expect(await series(metrics, "greenlight_instances")).toEqual(["greenlight_instances 3"]);
+    expect(await series(metrics, "greenlight_instances_up")).toEqual(["greenlight_instances_up 2"]);
     expect(await series(metrics, "greenlight_instances_stuck")).toEqual([
       "greenlight_instances_stuck 1",
     ]);
@@ -99,6 +100,7 @@ describe("Metrics: bounded labels", () => {
       'greenlight_instance_up{instance="shop"} 1',
       'greenlight_instance_up{instance="support"} 1',
     ]);
+    expect(await series(metrics, "greenlight_instances_up")).toEqual(["greenlight_instances_up 2"]);
   });
 
   it("a scrape with Redis down still answers: the fleet keeps its last values, redis_up says 0", async () => {
