@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, SUPPORT } from "../../kit/app-harness.js";
 import { buttonsOf, press, textMessages } from "../../kit/chat.js";
 import { eventually } from "../../kit/wait.js";
-import { alertsIn, checksPass, startWatching } from "./kit.js";
+import { alertsIn, checksPass, httpUrl, startWatching } from "./kit.js";
 
 /** The queue is read once a second at most (GREEN-API's limit) and judged stuck after 1.5 s. */
 const FAST_QUEUE = { STUCK_AFTER_MS: "1500", QUEUE_CHECK_INTERVAL_MS: "1000" };
@@ -36,6 +36,8 @@ describe("a status that lies: authorized, but the send queue does not move", () 
     expect(alert.text).toContain("tap Reboot");
     expect(alert.text).not.toContain("order"); // customers' messages never reach a chat
     expect(buttonsOf(alert)).toEqual(["🔁 Reboot"]);
+    const metrics = await (await fetch(httpUrl(h, "/metrics"))).text();
+    expect(metrics).toMatch(/^greenlight_instances_stuck 1$/m);
 
     // The existing confirmed reboot: Yes/No first, then one reboot.
     press(h, alert, "🔁 Reboot");
