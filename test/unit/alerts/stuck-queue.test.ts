@@ -137,7 +137,11 @@ describe("stuck queue decision (pure)", () => {
   }
 
   it("the alert says how many messages wait and for how long, to every alert chat", () => {
-    const { watch, opened } = run([queue(0, 3, "BAE1"), queue(10, 5, "BAE1"), queue(16, 6, "BAE1")]);
+    const { watch, opened } = run([
+      queue(0, 3, "BAE1"),
+      queue(10, 5, "BAE1"),
+      queue(16, 6, "BAE1"),
+    ]);
     expect(opened).toEqual([{ at: 16, queued: 6, waitedMin: 16 }]);
     expect(watch?.stuck).toMatchObject({ since: 0, unsent: [7], messages: [] });
   });
