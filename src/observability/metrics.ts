@@ -28,6 +28,25 @@ const INCIDENT_CAUSES: ReadonlySet<string> = new Set([
 ]);
 /** How an incident ended (the history's fixers): anything else is "other". */
 const FIXERS: ReadonlySet<string> = new Set(["qr", "code", "reboot", "link_page", "itself"]);
+/** Other spellings of the same fixers ("link-page", "by itself"…). */
+const FIXER_ALIASES: Readonly<Record<string, string>> = {
+  linkpage: "link_page",
+  link: "link_page",
+  self: "itself",
+  by_itself: "itself",
+  auto: "itself",
+  pairing_code: "code",
+};
+
+/** A fixer as a label: one of FIXERS, or "other". */
+function fixerLabel(fixedBy: string): string {
+  const word = fixedBy
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+  const known = FIXER_ALIASES[word] ?? word;
+  return FIXERS.has(known) ? known : "other";
+}
 /** A Bot API method name as a label; the set is small and fixed by our own code. */
 const API_METHOD = /^[A-Za-z]{1,40}$/;
 /** A fleet read for one scrape serves every fleet gauge of that scrape. */
@@ -246,7 +265,7 @@ export class Metrics {
   incidentClosed(durationMs: number, fixedBy: string): void {
     const seconds = Math.max(0, durationMs) / 1_000;
     this.downSeconds.inc(seconds);
-    this.incidentDuration.observe({ fixed_by: FIXERS.has(fixedBy) ? fixedBy : "other" }, seconds);
+    this.incidentDuration.observe({ fixed_by: fixerLabel(fixedBy) }, seconds);
   }
 
   /** One Bot API request sent, and whether Telegram answered 429 (TelegramCallCounters). */

@@ -119,6 +119,23 @@ describe("Metrics: bounded labels", () => {
     expect(await series(metrics, "greenlight_instances")).toEqual(["greenlight_instances 3"]);
   });
 
+  it("fits the history's IncidentCounters port, and reads its fixers' spellings", async () => {
+    const counters: {
+      incidentOpened(cause: string): void;
+      incidentClosed(durationMs: number, fixedBy: string): void;
+    } = new Metrics();
+    const metrics = counters as Metrics;
+    for (const fixer of ["link-page", "Link page", "by itself", "self", "QR", "pairing-code"]) {
+      metrics.incidentClosed(1_000, fixer);
+    }
+    expect(await series(metrics, "greenlight_incident_duration_seconds_count")).toEqual([
+      'greenlight_incident_duration_seconds_count{fixed_by="link_page"} 2',
+      'greenlight_incident_duration_seconds_count{fixed_by="itself"} 2',
+      'greenlight_incident_duration_seconds_count{fixed_by="qr"} 1',
+      'greenlight_incident_duration_seconds_count{fixed_by="code"} 1',
+    ]);
+  });
+
   it("incident causes and fixers outside the known sets count as 'other'", async () => {
     const metrics = new Metrics();
     metrics.incidentOpened("notAuthorized");
