@@ -40,7 +40,11 @@ export class QueueProbe {
     const due = await this.due(instances.filter((instance) => authorized.has(instance.name)));
     const readings = await Promise.all(
       due.map(async (instance) => {
-        if (!(await options.beforeCheck())) return undefined;
+        if (!(await options.beforeCheck())) {
+          // No spare turn in the fleet's budget: the next shard run of this instance tries again.
+          await this.deps.redis.del(this.key(instance.name)).catch(() => undefined);
+          return undefined;
+        }
         const reading = await this.read(instance, options);
         return reading && ([instance.name, reading] as const);
       }),

@@ -12,6 +12,11 @@ import type { QueueProbe } from "./queue-probe.js";
 import type { StateProbe } from "./state-probe.js";
 
 const CHECK_QUEUE_NAME = "state-check";
+/**
+ * A queue reading waits this long at most for a turn in the fleet's budget
+ * (GREEN_API_REQUESTS_PER_SECOND): it takes what the state checks leave, never their turns.
+ */
+const QUEUE_READ_TURN_MS = 50;
 /** A shard job handed back to take turns is due again this soon (the other worker races for it). */
 const TURN_RETRY_MS = 25;
 
@@ -197,7 +202,7 @@ export class StateChecks {
     const readings = await this.deps.queues.checkEach(members, observations, {
       timeoutMs,
       signal,
-      beforeCheck: () => this.deps.fleet.take(timeoutMs, signal),
+      beforeCheck: () => this.deps.fleet.take(QUEUE_READ_TURN_MS, signal),
     });
     if (!signal.aborted) await this.deps.intake.checked(readings);
   }
