@@ -55,9 +55,12 @@ export class QueueProbe {
   /** The instances whose reading is due, booked in one round trip (SET NX PX per instance). */
   private async due(instances: readonly Instance[]): Promise<Instance[]> {
     if (instances.length === 0) return [];
+    // A tenth short of the interval: the shard job a whole interval later (it may run a little
+    // early) finds the key gone. Never under a second: GREEN-API allows one call a second.
+    const holdMs = Math.max(1_000, Math.floor(this.options.intervalMs * 0.9));
     const pipeline = this.deps.redis.pipeline();
     for (const instance of instances) {
-      pipeline.set(this.key(instance.name), "1", "PX", this.options.intervalMs, "NX");
+      pipeline.set(this.key(instance.name), "1", "PX", holdMs, "NX");
     }
     const answers = (await pipeline.exec()) ?? [];
     return instances.filter((_, index) => answers[index]?.[1] === "OK");
