@@ -81,7 +81,7 @@ export class Metrics {
   });
   readonly alertsSent = new Counter({
     name: "greenlight_alerts_sent_total",
-    help: "Incidents reported in alert messages, by kind (down, unreachable)",
+    help: "Alert lines sent, by kind (down, unreachable, stuck, offline)",
     labelNames: ["kind"] as const,
     registers: [this.registry],
   });
@@ -317,7 +317,7 @@ export class Metrics {
     this.refusals.inc({ where, reason });
   }
 
-  /** One item of an alert message sent: "down", "unreachable" or "offline". */
+  /** One item of an alert message sent: "down", "unreachable", "stuck" or "offline". */
   alertSent(kind: string): void {
     this.alertsSent.inc({ kind });
   }
