@@ -14,9 +14,10 @@ import type { StateProbe } from "./state-probe.js";
 const CHECK_QUEUE_NAME = "state-check";
 /**
  * A queue reading waits this long at most for a turn in the fleet's budget
- * (GREEN_API_REQUESTS_PER_SECOND): it takes what the state checks leave, never their turns.
+ * (GREEN_API_REQUESTS_PER_SECOND), a state check up to its timeout: when the budget is short,
+ * readings are skipped (made at a later run) and state checks are delayed half a second at most.
  */
-const QUEUE_READ_TURN_MS = 50;
+const QUEUE_READ_TURN_MS = 500;
 /** A shard job handed back to take turns is due again this soon (the other worker races for it). */
 const TURN_RETRY_MS = 25;
 
