@@ -25,7 +25,7 @@ const loggedOut = (name: string): readonly [string, Observation] => [
 ];
 
 /** A GREEN-API that answers each instance's queue from `queues` and records who was asked. */
-function greenApi(queues: Record<string, Array<{ id?: string }> | "fail">) {
+function greenApi(queues: Record<string, Array<{ id: string | undefined }> | "fail">) {
   const asked: string[] = [];
   return {
     asked,
