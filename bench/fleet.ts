@@ -1,7 +1,7 @@
 // `npm run bench -- --fleet`: one worker process (ROLE=worker, its own CPU and memory) watches a
 // fleet of fake GREEN-API instances. Prints the spread of each instance's check interval against
 // STATE_POLL_INTERVAL_MS, the worker's CPU and RSS, Redis memory per instance (INFO memory before
-// and after), and the 429s the fake GREEN-API answered. Flags: --instances=N (10000),
+// and after), the 429s the fake GREEN-API answered and the send-queue reads (stuck queues). Flags: --instances=N (10000),
 // --minutes=M (5, the issue's run), --interval-ms=I (60000), --rps=R
 // (GREEN_API_REQUESTS_PER_SECOND, 250). With --workers=2, two workers instead: bench/fleet-takeover.ts.
 import { cpus } from "node:os";
@@ -45,8 +45,10 @@ export async function runFleetBench(): Promise<void> {
 
     const byInstance = new Map<string, number[]>();
     let tooMany = 0;
+    let queueReads = 0;
     for (const call of greenApi.calls) {
       if (call.status === 429) tooMany += 1;
+      if (call.method === "showMessagesQueue" && call.status === 200) queueReads += 1;
       if (call.method !== "getStateInstance" || call.status !== 200) continue;
       const list = byInstance.get(call.idInstance) ?? [];
       list.push(call.at);
@@ -67,6 +69,7 @@ export async function runFleetBench(): Promise<void> {
       `worker RSS (peak):     ${Math.round(cpuEnd.maxRssBytes / 2 ** 20)} MB (sampled peak ${mb(cpuEnd.atPeak.rss)}: JS heap ${mb(cpuEnd.atPeak.heapUsed)} used of ${mb(cpuEnd.atPeak.heapTotal)}, external ${mb(cpuEnd.atPeak.external)}, array buffers ${mb(cpuEnd.atPeak.arrayBuffers)})`,
       `Redis memory:          ${((after - before) / INSTANCES).toFixed(0)} B per instance (${Math.round((after - before) / 2 ** 20)} MB in all)`,
       `GREEN-API 429s:        ${tooMany}`,
+      `queue reads:           ${queueReads} (${(queueReads / INSTANCES / MINUTES).toFixed(2)} per instance per minute; STUCK_AFTER_MS on, QUEUE_CHECK_INTERVAL_MS 60 s, spare fleet turns only)`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {

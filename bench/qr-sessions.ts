@@ -1,6 +1,7 @@
 // npm run bench [-- --quick] [-- --only=phase-100,naive-100] [-- --set=freshness] [-- --takeover]
 //   [-- --settle=90 --window=60] (seconds: the pause after every first QR, the measured window)
 // npm run bench -- --fleet [--workers=2 | --webhooks | --logout] [--instances=N …] (see below)
+// npm run bench -- --metrics [--instances=N]: one /metrics scrape's cost (bench/metrics-scrape.ts)
 //
 // N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
 // seconds on its own clock, phases spread) and the fake Telegram, on a private Redis. Prints the
@@ -698,4 +699,5 @@ if (args.includes("--fleet") && args.includes("--webhooks")) {
 } else if (args.includes("--fleet") && args.includes("--workers=2")) {
   await (await import("./fleet-takeover.js")).runTakeoverBench();
 } else if (args.includes("--fleet")) await (await import("./fleet.js")).runFleetBench();
+else if (args.includes("--metrics")) await (await import("./metrics-scrape.js")).runMetricsBench();
 else await main();

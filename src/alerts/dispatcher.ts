@@ -11,7 +11,12 @@ import { sameRef } from "./message-items.js";
 import type { MuteStore } from "./mute-store.js";
 import { collectPending, incidentItem, type PendingIncident } from "./pending-alerts.js";
 import type { AlertChannel, AlertCounters, AlertPhones } from "./ports.js";
-import type { AlertItem, InstanceWatch, MessageRef } from "./watch-state.js";
+import {
+  type AlertItem,
+  INCIDENT_KINDS,
+  type InstanceWatch,
+  type MessageRef,
+} from "./watch-state.js";
 
 /** Edits of older alert messages per run: with one new message, well inside 20 per minute per group. */
 const MAX_EDITS_PER_RUN = 10;
@@ -192,7 +197,7 @@ export class AlertDispatcher {
     const updated = new Map<string, InstanceWatch>();
     for (const [name, watch] of watches) {
       if (!watch) continue;
-      for (const kind of ["down", "unreachable"] as const) {
+      for (const kind of INCIDENT_KINDS) {
         const incident = watch[kind];
         if (!incident) continue;
         incident.messages = incident.messages.map((ref) => (sameRef(ref, gone) ? fresh : ref));

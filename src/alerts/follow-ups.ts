@@ -16,7 +16,7 @@ import {
   LINK_NOTE_WINDOW_MS,
   type Outcome,
 } from "./transitions.js";
-import type { InstanceWatch, MessageRef } from "./watch-state.js";
+import { INCIDENT_KINDS, type InstanceWatch, type MessageRef } from "./watch-state.js";
 
 /** The audit log's user and chat for what greenlight does by itself. */
 const GREENLIGHT_ITSELF = 0;
@@ -144,7 +144,7 @@ export class FollowUps {
    */
   private async escalate(name: string, watch: InstanceWatch, at: number): Promise<void> {
     const { rules, logger } = this.deps;
-    for (const kind of ["down", "unreachable"] as const) {
+    for (const kind of INCIDENT_KINDS) {
       const incident = watch[kind];
       const chats = rules.escalationChats ?? [];
       if (!incident || !escalationDue(incident, at, rules)) continue;

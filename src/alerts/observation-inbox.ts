@@ -14,6 +14,12 @@ const entrySchema = z.tuple([
     }),
     z.object({ kind: z.literal("unreachable"), at: z.number().int() }),
     z.object({ kind: z.literal("phoneSeen"), at: z.number().int() }),
+    z.object({
+      kind: z.literal("queue"),
+      size: z.number().int().nonnegative(),
+      head: z.string().max(128).optional(),
+      at: z.number().int(),
+    }),
   ]),
 ]);
 

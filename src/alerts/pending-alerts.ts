@@ -1,4 +1,10 @@
-import type { AlertItem, Incident, IncidentKind, InstanceWatch } from "./watch-state.js";
+import {
+  type AlertItem,
+  INCIDENT_KINDS,
+  type Incident,
+  type IncidentKind,
+  type InstanceWatch,
+} from "./watch-state.js";
 
 /** One incident still to be told in one chat. */
 export interface PendingIncident {
@@ -29,7 +35,7 @@ export function collectPending(
   const byChat = new Map<number, PendingIncident[]>();
   for (const [name, watch] of watches) {
     if (!watch || muted.has(name)) continue;
-    for (const kind of ["down", "unreachable"] as const) {
+    for (const kind of INCIDENT_KINDS) {
       const incident = watch[kind];
       if (!incident) continue;
       for (const chatId of incident.unsent) {
@@ -73,5 +79,7 @@ export function incidentItem({ name, kind, incident }: PendingIncident, phone?: 
     ...(incident.autoRebootAt ? { autoRebootAt: incident.autoRebootAt } : {}),
     ...(incident.autoRebootFailed ? { autoRebootFailed: true } : {}),
     ...(incident.claimedBy ? { claimedBy: incident.claimedBy } : {}),
+    ...(incident.queued !== undefined ? { queued: incident.queued } : {}),
+    ...(incident.waitedMs !== undefined ? { waitedMs: incident.waitedMs } : {}),
   };
 }

@@ -8,9 +8,16 @@ import type { Logger } from "../shared/logger.js";
 import { SHARD_SIZE, shardOf, shardSchedules, staleSchedulers } from "./check-shards.js";
 import type { CheckTurns } from "./check-turns.js";
 import type { AlertIntake } from "./intake.js";
+import type { QueueProbe } from "./queue-probe.js";
 import type { StateProbe } from "./state-probe.js";
 
 const CHECK_QUEUE_NAME = "state-check";
+/**
+ * A queue reading waits this long at most for a turn in the fleet's budget
+ * (GREEN_API_REQUESTS_PER_SECOND), a state check up to its timeout: when the budget is short,
+ * readings are skipped (made at a later run) and state checks are delayed half a second at most.
+ */
+const QUEUE_READ_TURN_MS = 500;
 /** A shard job handed back to take turns is due again this soon (the other worker races for it). */
 const TURN_RETRY_MS = 25;
 
@@ -67,6 +74,8 @@ export class StateChecks {
       fleet: FleetLimit;
       /** Fair shares between worker processes (check-turns.ts). */
       turns: CheckTurns;
+      /** Reads authorized instances' send queues (STUCK_AFTER_MS); none: not read. */
+      queues?: QueueProbe;
       logger: Logger;
     },
     private readonly options: StateChecksOptions,
@@ -189,5 +198,13 @@ export class StateChecks {
     });
     if (signal.aborted) return; // shutting down: timeouts now would count as failures
     await this.deps.intake.checked(observations);
+    // After the states are handed on: a slow queue never delays an alert.
+    if (!this.deps.queues || "recheck" in job) return;
+    const readings = await this.deps.queues.checkEach(members, observations, {
+      timeoutMs,
+      signal,
+      beforeCheck: () => this.deps.fleet.take(QUEUE_READ_TURN_MS, signal),
+    });
+    if (!signal.aborted) await this.deps.intake.checked(readings);
   }
 }

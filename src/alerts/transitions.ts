@@ -1,4 +1,5 @@
 import type { StateInstance } from "../green-api/schemas.js";
+import { leaveQueue, type QueueObservation, readQueue } from "./stuck-queue.js";
 import type { Incident, IncidentKind, InstanceWatch } from "./watch-state.js";
 
 /** What one check (or one webhook) said about an instance. */
@@ -12,6 +13,8 @@ export type Observation =
    * GREEN-API gives; outgoingAPIMessageReceived (sent through the API) proves nothing about it.
    */
   | { kind: "phoneSeen"; at: number };
+  /** An authorized instance's send queue (stuck-queue.ts). */
+  | QueueObservation;
 
 export interface AlertRules {
   alertChats: readonly number[];
@@ -34,6 +37,8 @@ export interface AlertRules {
   /** ESCALATE_AFTER_MS: an incident nobody claimed or fixed this long goes to escalationChats. */
   escalateAfterMs?: number;
   escalationChats?: readonly number[];
+  /** STUCK_AFTER_MS: an authorized instance's queue not moving this long alerts; 0/unset: off. */
+  stuckAfterMs?: number;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -90,6 +95,10 @@ export function observe(
     if (watch.offline && watch.offline.since < watch.phoneSeenAt) watch.offline = undefined;
     return { watch, ended: [] };
   }
+  if (observation.kind === "queue") {
+    const { ended } = readQueue(watch, observation, rules);
+    return { watch, ended: ended ? [{ kind: "stuck", incident: ended, at: observation.at }] : [] };
+  }
 
   const ended: EndedIncident[] = [];
   const { state, source, at } = observation;
@@ -103,6 +112,11 @@ export function observe(
     watch.checkedAt = at;
   }
   watch.state = state;
+  if (state !== "authorized") {
+    // Its own alert takes over: a queue says nothing of an instance that is not authorized.
+    const left = leaveQueue(watch).ended;
+    if (left) ended.push({ kind: "stuck", incident: left, at });
+  }
   const offlineWarning = trackOffline(watch, state, at, rules);
   const extra = offlineWarning === undefined ? {} : { offlineWarning };
 

@@ -31,11 +31,18 @@ const incidentSchema = z.object({
   claimedBy: z.string().max(64).optional(),
   /** Re-sent to ESCALATION_CHAT_IDS (once per incident). */
   escalatedAt: z.number().int().optional(),
+  /** For "stuck": messages in GREEN-API's send queue, and how long they had waited, when opened. */
+  queued: z.number().int().nonnegative().optional(),
+  waitedMs: z.number().int().nonnegative().optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
-const incidentKinds = ["down", "unreachable"] as const;
-export type IncidentKind = (typeof incidentKinds)[number];
+/**
+ * down: a bad state; unreachable: GREEN-API does not answer; stuck: authorized, yet the send
+ * queue does not move (stuck-queue.ts).
+ */
+export const INCIDENT_KINDS = ["down", "unreachable", "stuck"] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const instanceWatchSchema = z.object({
   /** The last state GREEN-API reported (poll or webhook). */
@@ -50,6 +57,18 @@ export const instanceWatchSchema = z.object({
   failingSince: z.number().int().optional(),
   down: incidentSchema.optional(),
   unreachable: incidentSchema.optional(),
+  stuck: incidentSchema.optional(),
+  /**
+   * GREEN-API's send queue while authorized (stuck-queue.ts): its size and first id when last
+   * read, and since when it has been non-empty without moving.
+   */
+  queue: z
+    .object({
+      size: z.number().int().nonnegative(),
+      head: z.string().max(128).optional(),
+      since: z.number().int(),
+    })
+    .optional(),
   /**
    * When the phone was last seen sending a message (an outgoingMessageReceived webhook): the
    * only sign of the phone itself GREEN-API gives. Unset: greenlight has never seen it.
@@ -79,7 +98,7 @@ export const instanceWatchSchema = z.object({
 export type InstanceWatch = z.infer<typeof instanceWatchSchema>;
 
 /** What one line of an alert message is about: an incident, or an early warning (phone offline). */
-const alertItemKinds = [...incidentKinds, "offline"] as const;
+const alertItemKinds = [...INCIDENT_KINDS, "offline"] as const;
 
 const alertItemSchema = z.object({
   kind: z.enum(alertItemKinds),
@@ -98,6 +117,9 @@ const alertItemSchema = z.object({
   claimedBy: z.string().max(64).optional(),
   /** An "offline" warning: the threshold it crossed (ms offline). */
   offlineForMs: z.number().int().optional(),
+  /** A "stuck" queue: its size and how long its messages had waited when the alert opened. */
+  queued: z.number().int().nonnegative().optional(),
+  waitedMs: z.number().int().nonnegative().optional(),
 });
 export type AlertItem = z.infer<typeof alertItemSchema>;
 

@@ -8,6 +8,7 @@ import { DigestStore } from "../alerts/digest.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import { FollowUps } from "../alerts/follow-ups.js";
 import { MuteStore } from "../alerts/mute-store.js";
+import { QueueProbe } from "../alerts/queue-probe.js";
 import { checkJobs, StateChecks } from "../alerts/state-checks.js";
 import { StateProbe } from "../alerts/state-probe.js";
 import { StateWatcher, watchJobs } from "../alerts/state-watcher.js";
@@ -33,6 +34,7 @@ function alertRules(env: Env): AlertRules {
     offlineWarnAfterMs: env.OFFLINE_WARN_AFTER_MS,
     escalateAfterMs: env.ESCALATE_AFTER_MS,
     escalationChats: env.ESCALATION_CHAT_IDS ?? [],
+    stuckAfterMs: env.STUCK_AFTER_MS,
   };
 }
 
@@ -98,6 +100,19 @@ export function alertsPart(shared: Shared): Part {
         me: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
         intervalMs: env.STATE_POLL_INTERVAL_MS,
       }),
+      ...(env.STUCK_AFTER_MS > 0
+        ? {
+            queues: new QueueProbe(
+              {
+                redis: connections.main,
+                prefix: env.REDIS_PREFIX,
+                greenApi: shared.greenApi,
+                logger,
+              },
+              { intervalMs: env.QUEUE_CHECK_INTERVAL_MS },
+            ),
+          }
+        : {}),
       logger,
     },
     {

@@ -2,6 +2,7 @@ import type { Bot, Context } from "grammy";
 import type { Redis } from "ioredis";
 import type { AlertStore } from "../alerts/alert-store.js";
 import type { AlertIntake } from "../alerts/intake.js";
+import { fleetGauges } from "../alerts/fleet-gauges.js";
 import { watchJobs } from "../alerts/state-watcher.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
@@ -14,6 +15,7 @@ import type { Queues } from "../jobs/queues.js";
 import { qrJobs } from "../qr-session/qr-queue.js";
 import type { Logger } from "../shared/logger.js";
 import { WebhookSetupStore } from "../webhook-setup/setup-store.js";
+import { withTimeout } from "../shared/with-timeout.js";
 
 export interface HttpPart {
   /** The bound port (HTTP_PORT=0 picks a free one). */
@@ -63,6 +65,14 @@ export async function startHttp(deps: {
   const logger = deps.logger.child({ part: "http" });
   const qrQueue = deps.queues.of(qrJobs);
   metrics.countActiveSessionsWith(() => qrQueue.getActiveCount());
+  metrics.checkRedisWith(
+    async () => (await withTimeout(deps.redis.ping(), 1_000, "ping")) === "PONG",
+  );
+  // The fleet gauges read the watch records at each scrape, like /status's fleet view.
+  metrics.readFleetWith(async () => {
+    const names = deps.instances.all().map((instance) => instance.name);
+    return fleetGauges(await deps.alertStore.watches(names), Date.now());
+  });
   const { alertIntake } = deps;
   const quotas = new QuotaStore(deps.queues.connection, env.REDIS_PREFIX);
   // /webhook's "in effect since": the first notification through greenlight after the switch.

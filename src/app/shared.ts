@@ -63,7 +63,8 @@ export function createShared(
   const settings = derivedSettings(env);
   const redis = connections.main;
   const prefix = env.REDIS_PREFIX;
-  const metrics = new Metrics();
+  const metrics = new Metrics({ instanceLabels: env.METRICS_INSTANCE_LABELS === "1" });
+  metrics.telegramBudget.set(env.TELEGRAM_BOT_SENDS_PER_SECOND);
   // Every Api of every process draws from one budget per chat: Telegram counts per chat, not per Api.
   const pacer = new ChatPacer(redis, {
     prefix,
@@ -90,7 +91,7 @@ export function createShared(
     }),
     pacer,
     pacing,
-    telegram: telegramApiFactory(env, pacing),
+    telegram: telegramApiFactory(env, pacing, metrics),
     store: new SessionStore(redis, {
       prefix,
       leaseMs: settings.leaseMs,

@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Transformer } from "grammy";
 import type { Env } from "../config/index.js";
 import { dropEmptyKeyboardRows } from "../telegram/keyboards.js";
+import { countTelegramCalls, type TelegramCallCounters } from "../telegram/call-counter.js";
 
 /**
  * Auto-retry for the bot's own replies, capped. A busy group (Telegram allows ~20 messages a
@@ -21,17 +22,24 @@ const ALERT_RETRY = { maxRetryAttempts: 2, maxDelaySeconds: 5 } as const;
  *   (send the newest QR later, not a stale one again);
  * - `alerts`: a short capped retry.
  */
-export function telegramApiFactory(env: Env, pacing: Transformer) {
+export function telegramApiFactory(env: Env, pacing: Transformer, counters: TelegramCallCounters) {
+  // First, so innermost: it counts each request that really goes out (every retry too).
+  const counting = countTelegramCalls(counters);
   const build = (retry?: Parameters<typeof autoRetry>[0]) => {
     const api = new Api(env.BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT });
-    api.config.use(dropEmptyKeyboardRows, pacing, ...(retry ? [autoRetry(retry)] : []));
+    api.config.use(counting, dropEmptyKeyboardRows, pacing, ...(retry ? [autoRetry(retry)] : []));
     return api;
   };
   return {
     live: () => build(),
     alerts: () => build(ALERT_RETRY),
     /** For a Bot's own `api`: the transformers to install on it. */
-    repliesTransformers: (): Transformer[] => [dropEmptyKeyboardRows, pacing, autoRetry(BOT_RETRY)],
+    repliesTransformers: (): Transformer[] => [
+      counting,
+      dropEmptyKeyboardRows,
+      pacing,
+      autoRetry(BOT_RETRY),
+    ],
   };
 }
 

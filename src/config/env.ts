@@ -216,6 +216,21 @@ export const envSchema = z.object({
   /** Set with ESCALATION_CHAT_IDS: an incident nobody claimed or fixed this long is re-sent there, once. */
   ESCALATE_AFTER_MS: milliseconds(0, 0, 7 * 86_400_000),
   ESCALATION_CHAT_IDS: telegramIdList.optional(),
+  /**
+   * An authorized instance whose send queue (showMessagesQueue) stays non-empty and does not move
+   * this long alerts, with Reboot. 0: queues are not read. Below 1 s only for tests.
+   */
+  STUCK_AFTER_MS: milliseconds(900_000, 0, 86_400_000).refine(
+    (ms) => ms === 0 || ms >= 100,
+    "use 0 (off) or at least 100",
+  ),
+  /**
+   * How often each authorized instance's queue is read (at most once per state check):
+   * GREEN-API allows showMessagesQueue once a second per instance.
+   */
+  QUEUE_CHECK_INTERVAL_MS: milliseconds(60_000, 1_000, 3_600_000),
+  /** 1: /metrics gives greenlight_instance_up one series per instance; 0: one fleet count. */
+  METRICS_INSTANCE_LABELS: oneOf(["0", "1"]).default("0"),
   LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** `auto`: readable lines on a terminal (pino-pretty), JSON lines otherwise. */
   LOG_FORMAT: oneOf(["auto", "json", "pretty"]).default("auto"),

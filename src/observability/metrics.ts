@@ -1,6 +1,57 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { RefusalReason, RefusalWhere } from "../shared/refusals.js";
 
+/** The watched fleet as it stands (alerts' watch records), read at each scrape. */
+export interface FleetSnapshot {
+  /** Instances watched. */
+  instances: number;
+  /** Authorized, with no open incident. */
+  up: number;
+  /** Authorized, yet their send queue does not move (stuck-queue alerts open). */
+  stuck: number;
+  /** The longest open outage now, ms; 0 when none. */
+  longestDownMs: number;
+  /** Each instance and whether it is up: only read with METRICS_INSTANCE_LABELS=1. */
+  perInstance: ReadonlyArray<readonly [string, boolean]>;
+}
+
+/** Causes of an incident (GREEN-API's bad states, unreachable, stuck): anything else is "other". */
+const INCIDENT_CAUSES: ReadonlySet<string> = new Set([
+  "notAuthorized",
+  "blocked",
+  "sleepMode",
+  "starting",
+  "yellowCard",
+  "suspended",
+  "unreachable",
+  "stuck",
+]);
+/** How an incident ended (the history's fixers): anything else is "other". */
+const FIXERS: ReadonlySet<string> = new Set(["qr", "code", "reboot", "link_page", "itself"]);
+/** Other spellings of the same fixers ("link-page", "by itself"…). */
+const FIXER_ALIASES: Readonly<Record<string, string>> = {
+  linkpage: "link_page",
+  link: "link_page",
+  self: "itself",
+  by_itself: "itself",
+  auto: "itself",
+  pairing_code: "code",
+};
+
+/** A fixer as a label: one of FIXERS, or "other". */
+function fixerLabel(fixedBy: string): string {
+  const word = fixedBy
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+  const known = FIXER_ALIASES[word] ?? word;
+  return FIXERS.has(known) ? known : "other";
+}
+/** A Bot API method name as a label; the set is small and fixed by our own code. */
+const API_METHOD = /^[A-Za-z]{1,40}$/;
+/** A fleet read for one scrape serves every fleet gauge of that scrape. */
+const FLEET_SNAPSHOT_TTL_MS = 1_000;
+
 /**
  * greenlight's Prometheus metrics, one registry per app (tests run several apps in one process).
  * Each process exposes its own on /metrics; counters count what that process did. A foundation:
@@ -30,7 +81,7 @@ export class Metrics {
   });
   readonly alertsSent = new Counter({
     name: "greenlight_alerts_sent_total",
-    help: "Incidents reported in alert messages, by kind (down, unreachable)",
+    help: "Alert lines sent, by kind (down, unreachable, stuck, offline)",
     labelNames: ["kind"] as const,
     registers: [this.registry],
   });
@@ -66,9 +117,50 @@ export class Metrics {
     labelNames: ["where", "reason"] as const,
     registers: [this.registry],
   });
+  /** Incidents opened (the history calls incidentOpened), by cause: bounded labels. */
+  readonly incidents = new Counter({
+    name: "greenlight_incidents_total",
+    help: "Incidents opened, by cause (a GREEN-API state, unreachable, stuck)",
+    labelNames: ["cause"] as const,
+    registers: [this.registry],
+  });
+  readonly downSeconds = new Counter({
+    name: "greenlight_instance_down_seconds_total",
+    help: "Seconds instances were down, counted when each incident ends",
+    registers: [this.registry],
+  });
+  /** Time to fix, by who or what fixed it. */
+  readonly incidentDuration = new Histogram({
+    name: "greenlight_incident_duration_seconds",
+    help: "How long incidents lasted, by how they were fixed (qr, code, reboot, link_page, itself)",
+    labelNames: ["fixed_by"] as const,
+    buckets: [60, 300, 900, 1_800, 3_600, 7_200, 21_600, 86_400],
+    registers: [this.registry],
+  });
+  /** Every Bot API request that went out (after pacing), by method. */
+  readonly telegramRequests = new Counter({
+    name: "greenlight_telegram_requests_total",
+    help: "Telegram Bot API requests sent, by method",
+    labelNames: ["method"] as const,
+    registers: [this.registry],
+  });
+  readonly telegram429s = new Counter({
+    name: "greenlight_telegram_rate_limited_total",
+    help: "Telegram Bot API requests answered 429 Too Many Requests, by method",
+    labelNames: ["method"] as const,
+    registers: [this.registry],
+  });
+  readonly telegramBudget = new Gauge({
+    name: "greenlight_telegram_budget_per_second",
+    help: "Sends and edits per second the bot allows itself (TELEGRAM_BOT_SENDS_PER_SECOND; 0: not paced)",
+    registers: [this.registry],
+  });
   private activeSessionsSource: () => Promise<number> = async () => 0;
+  private fleetSource?: () => Promise<FleetSnapshot>;
+  private fleetRead?: { at: number; snapshot: Promise<FleetSnapshot | undefined> };
 
-  constructor() {
+  constructor(options: { instanceLabels?: boolean } = {}) {
+    this.fleetGauges(options.instanceLabels === true);
     const source = () => this.activeSessionsSource();
     new Gauge({
       name: "greenlight_qr_sessions_active",
@@ -79,6 +171,108 @@ export class Metrics {
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: "greenlight_" });
+  }
+
+  /**
+   * The fleet gauges, read from the watch records at each scrape (one read serves them all).
+   * greenlight_instance_up is one count by default and one series per instance when asked:
+   * fleets can be large, and Prometheus keeps every series.
+   */
+  private fleetGauges(instanceLabels: boolean): void {
+    const read = () => this.fleet();
+    const from = (pick: (fleet: FleetSnapshot) => number) =>
+      async function collect(this: Gauge) {
+        const fleet = await read();
+        if (fleet) this.set(pick(fleet));
+      };
+    new Gauge({
+      name: "greenlight_instance_up",
+      help: instanceLabels
+        ? "1 when the instance is authorized with no open incident, else 0"
+        : "Instances authorized with no open incident (METRICS_INSTANCE_LABELS=1: one series each)",
+      labelNames: instanceLabels ? (["instance"] as const) : [],
+      registers: [this.registry],
+      async collect() {
+        const fleet = await read();
+        if (!fleet) return;
+        if (!instanceLabels) return this.set(fleet.up);
+        this.reset();
+        for (const [instance, up] of fleet.perInstance) this.set({ instance }, up ? 1 : 0);
+      },
+    });
+    // The same count whatever METRICS_INSTANCE_LABELS says: what dashboards and rules use.
+    new Gauge({
+      name: "greenlight_instances_up",
+      help: "Instances authorized with no open incident",
+      registers: [this.registry],
+      collect: from((fleet) => fleet.up),
+    });
+    new Gauge({
+      name: "greenlight_instances",
+      help: "Instances watched",
+      registers: [this.registry],
+      collect: from((fleet) => fleet.instances),
+    });
+    new Gauge({
+      name: "greenlight_instances_stuck",
+      help: "Authorized instances whose GREEN-API send queue does not move (STUCK_AFTER_MS)",
+      registers: [this.registry],
+      collect: from((fleet) => fleet.stuck),
+    });
+    new Gauge({
+      name: "greenlight_longest_outage_seconds",
+      help: "How long the longest open outage has lasted so far (0: none)",
+      registers: [this.registry],
+      collect: from((fleet) => fleet.longestDownMs / 1_000),
+    });
+  }
+
+  /** Whether Redis answers, asked at each scrape (Prometheus cannot read /healthz's JSON). */
+  checkRedisWith(ping: () => Promise<boolean>): void {
+    new Gauge({
+      name: "greenlight_redis_up",
+      help: "1 when Redis answered this process's ping at the scrape, else 0",
+      registers: [this.registry],
+      async collect() {
+        this.set((await ping().catch(() => false)) ? 1 : 0);
+      },
+    });
+  }
+
+  /** Where the fleet gauges read from (app/ passes the watch records' reader). */
+  readFleetWith(source: () => Promise<FleetSnapshot>): void {
+    this.fleetSource = source;
+    this.fleetRead = undefined;
+  }
+
+  private fleet(): Promise<FleetSnapshot | undefined> {
+    const source = this.fleetSource;
+    if (!source) return Promise.resolve(undefined);
+    const now = Date.now();
+    if (!this.fleetRead || now - this.fleetRead.at > FLEET_SNAPSHOT_TTL_MS) {
+      // A failed read (Redis down: greenlight_redis_up says so) keeps the last values.
+      this.fleetRead = { at: now, snapshot: source().catch(() => undefined) };
+    }
+    return this.fleetRead.snapshot;
+  }
+
+  /** An incident opened (IncidentCounters, called by the history). */
+  incidentOpened(cause: string): void {
+    this.incidents.inc({ cause: INCIDENT_CAUSES.has(cause) ? cause : "other" });
+  }
+
+  /** An incident ended after `durationMs`, fixed by `fixedBy` (IncidentCounters). */
+  incidentClosed(durationMs: number, fixedBy: string): void {
+    const seconds = Math.max(0, durationMs) / 1_000;
+    this.downSeconds.inc(seconds);
+    this.incidentDuration.observe({ fixed_by: fixerLabel(fixedBy) }, seconds);
+  }
+
+  /** One Bot API request sent, and whether Telegram answered 429 (TelegramCallCounters). */
+  telegramCall(method: string, rateLimited: boolean): void {
+    const label = { method: API_METHOD.test(method) ? method : "other" };
+    this.telegramRequests.inc(label);
+    if (rateLimited) this.telegram429s.inc(label);
   }
 
   /** Where the active-sessions gauge reads from (the QR queue's active jobs). */
@@ -123,7 +317,7 @@ export class Metrics {
     this.refusals.inc({ where, reason });
   }
 
-  /** One item of an alert message sent: "down", "unreachable" or "offline". */
+  /** One item of an alert message sent: "down", "unreachable", "stuck" or "offline". */
   alertSent(kind: string): void {
     this.alertsSent.inc({ kind });
   }

@@ -66,6 +66,11 @@ function line(item: AlertItem, t: Texts): string {
     ...(item.endedAt === undefined && item.claimedBy ? [a.claimed(item.claimedBy)] : []),
   ];
   const withNotes = (text: string) => [text, ...notes].join("\n");
+  if (item.kind === "stuck") {
+    return item.endedAt === undefined
+      ? withNotes(a.stuck(item.instance, item.queued ?? 0, item.waitedMs ?? 0))
+      : a.moving(item.instance, item.endedAt - item.since);
+  }
   if (item.kind === "unreachable") {
     return item.endedAt === undefined
       ? withNotes(a.unreachable(item.instance, clock(item.since, t)))
@@ -85,13 +90,15 @@ function hints(open: readonly AlertItem[], t: Texts): string[] {
   const out: string[] = [];
   for (const item of open) {
     if (item.kind === "offline") continue; // the warning says what to do itself
-    const key = item.kind === "unreachable" ? "unreachable" : (item.state ?? "notAuthorized");
+    const key = item.kind === "down" ? (item.state ?? "notAuthorized") : item.kind;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(
       item.kind === "unreachable"
         ? t.alerts.unreachableTodo
-        : t.alerts.wordsOf(item.state ?? "notAuthorized").todo,
+        : item.kind === "stuck"
+          ? t.alerts.stuckTodo
+          : t.alerts.wordsOf(item.state ?? "notAuthorized").todo,
     );
   }
   return out.filter(Boolean);
@@ -107,13 +114,20 @@ type Button = ReturnType<typeof InlineKeyboard.text> | ReturnType<typeof InlineK
 
 /**
  * The fix of each open problem, one tap away, and nothing where no button helps: logged out →
- * QR and a pairing code (to the remembered number when there is one); stuck starting or
- * yellowCard → Reboot (yellowCard also links GREEN-API's explanation); banned, phone offline,
+ * QR and a pairing code (to the remembered number when there is one); stuck starting,
+ * yellowCard or a send queue that does not move → Reboot (yellowCard also links GREEN-API's explanation); banned, phone offline,
  * suspended → no button (the text says what to do).
  */
 function rowsFor(item: AlertItem, single: boolean, t: Texts): Button[][] {
   const b = t.alerts.buttons;
   const { instance } = item;
+  const reboot = () =>
+    InlineKeyboard.text(
+      single ? b.reboot : b.rebootFor(instance),
+      adminCallbacks.encode({ action: "reboot-ask", instance }),
+    );
+  // Authorized but its queue does not move: GREEN-API's advice for a stuck instance, a reboot.
+  if (item.kind === "stuck") return [[reboot()]];
   if (item.kind !== "down") return [];
   switch (item.state ?? "notAuthorized") {
     case "notAuthorized": {
@@ -145,15 +159,10 @@ function rowsFor(item: AlertItem, single: boolean, t: Texts): Button[][] {
       return single ? [[qr, known], [another]] : [[qr, known]];
     }
     case "starting":
-    case "yellowCard": {
-      const reboot = InlineKeyboard.text(
-        single ? b.reboot : b.rebootFor(instance),
-        adminCallbacks.encode({ action: "reboot-ask", instance }),
-      );
+    case "yellowCard":
       return item.state === "yellowCard"
-        ? [[reboot, InlineKeyboard.url(b.yellowCard, t.alerts.yellowCardLink)]]
-        : [[reboot]];
-    }
+        ? [[reboot(), InlineKeyboard.url(b.yellowCard, t.alerts.yellowCardLink)]]
+        : [[reboot()]];
     default:
       return [];
   }

@@ -83,7 +83,10 @@ export interface FakeInstance {
    * `body` (green-api.com/en/docs/api/queues/ShowMessagesQueue). `queueMessage` adds one.
    */
   readonly messagesQueue: Array<{ messageID: string; type: string; body: Record<string, unknown> }>;
-  queueMessage(text: string): void;
+  /** Queues a message; its id as GREEN-API hands them out ("BAE5…") unless given. */
+  queueMessage(text: string, at?: number, id?: string): void;
+  /** GREEN-API sends the first `count` queued messages (all by default): they leave the queue. */
+  sendQueued(count?: number): void;
   /** The state a `reboot` leaves the instance in (GREEN-API: starting, then usually authorized). */
   afterReboot: StateInstance | undefined;
   /** Every QR payload this instance had and when it became current, oldest first. */
@@ -311,14 +314,20 @@ class Instance implements FakeInstance {
     return [...this.codes];
   }
 
-  /** The id is the time it was queued in ms, as in the docs' examples ("1762333029830"). */
-  queueMessage(text: string): void {
-    // WhatsApp message ids as GREEN-API hands them out (sendMessage's idMessage: "BAE5…").
+  /**
+   * WhatsApp message ids as GREEN-API hands them out (sendMessage's idMessage: "BAE5…"), unless
+   * given. `at` is kept for callers that date the message; the fake's queue shows no time.
+   */
+  queueMessage(text: string, _at = Date.now(), id?: string): void {
     this.messagesQueue.push({
-      messageID: `BAE5${randomBytes(6).toString("hex").toUpperCase()}`,
+      messageID: id ?? `BAE5${randomBytes(6).toString("hex").toUpperCase()}`,
       type: "sendMessage",
       body: { chatId: "79990000000@c.us", message: text },
     });
+  }
+
+  sendQueued(count = this.messagesQueue.length): void {
+    this.messagesQueue.splice(0, count);
   }
 
   /** Called when the qr endpoint hands out a payload. */

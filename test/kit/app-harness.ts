@@ -121,6 +121,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SESSION_LOCK_MS: "3000",
     // The state watcher (alerts) is off unless a test turns it on (test/e2e/alerts).
     STATE_POLL_INTERVAL_MS: "0",
+    // Send queues are read (stuck-queue alerts) only where a test turns it on
+    // (test/e2e/alerts/stuck-queue.test.ts): other tests count GREEN-API calls exactly.
+    STUCK_AFTER_MS: "0",
     // The fake enforces no flood limits unless asked, so pacing is off for a quick suite;
     // test/e2e/qr/chat-limits.test.ts turns it on.
     TELEGRAM_BOT_SENDS_PER_SECOND: "0",

@@ -31,6 +31,27 @@ describe("what each chat is still to be told (collectPending, pure)", () => {
     ]);
   });
 
+  it("a stuck queue is told like any incident, its size and wait on the line; muted, it waits", () => {
+    const stuck = incident([1], { queued: 12, waitedMs: 900_000 });
+    const { byChat } = collectPending(
+      new Map([["shop", watch({ state: "authorized", stuck })]]),
+      new Set(),
+    );
+    const [entry] = byChat.get(1) ?? [];
+    expect(entry && incidentItem(entry, "79001234567")).toEqual({
+      kind: "stuck",
+      instance: "shop",
+      state: undefined,
+      since: 1_000,
+      initial: false,
+      queued: 12,
+      waitedMs: 900_000,
+    });
+    const muted = watch({ state: "authorized", stuck: incident([1], { queued: 3 }) });
+    expect(collectPending(new Map([["shop", muted]]), new Set(["shop"])).byChat.size).toBe(0);
+    expect(muted.stuck?.unsent).toEqual([1]);
+  });
+
   it("a muted instance's incident waits: not collected, still unsent", () => {
     const shop = watch({ down: incident([1], { state: "notAuthorized" }) });
     const { byChat } = collectPending(new Map([["shop", shop]]), new Set(["shop"]));

@@ -41,6 +41,39 @@ describe("alert text", () => {
   });
 });
 
+describe("a stuck send queue's alert", () => {
+  const stuck: AlertItem = {
+    kind: "stuck",
+    instance: "shop",
+    state: undefined,
+    since: 0,
+    initial: false,
+    queued: 12,
+    waitedMs: 17 * 60_000,
+  };
+  const buttons = (view: ReturnType<typeof renderAlert>) =>
+    view.keyboard.inline_keyboard.flat().map((b) => b.text);
+
+  it("says how many messages wait and how long, with Reboot; only Reboot, never QR or Code", () => {
+    const en = renderAlert([stuck], textsFor("en"));
+    expect(en.text).toMatch(
+      /^📤 <b>shop<\/b> says authorized but 12 messages have waited for 17 min\n\n/,
+    );
+    expect(en.text).toContain("tap Reboot");
+    expect(buttons(en)).toEqual(["🔁 Reboot"]);
+    const ru = renderAlert([stuck], textsFor("ru"));
+    expect(ru.text).toContain("<b>shop</b> в статусе authorized, но сообщений в очереди: 12");
+    expect(buttons(ru)).toHaveLength(1);
+  });
+
+  it("once the queue moves: a green line and no buttons; a viewer never gets Reboot", () => {
+    const moving = renderAlert([{ ...stuck, endedAt: 20 * 60_000 }], textsFor("en"));
+    expect(moving.text).toBe("✅ <b>shop</b>'s queue is moving again (after 20 min)");
+    expect(buttons(moving)).toEqual([]);
+    expect(buttons(renderAlert([stuck], textsFor("en"), () => false))).toEqual([]);
+  });
+});
+
 describe("alert text and buttons per state", () => {
   const t = textsFor("en");
   const down = (state: StateInstance, extra: Partial<AlertItem> = {}): AlertItem => ({

@@ -74,6 +74,13 @@ export const alerts = {
     `📡 Cannot reach GREEN-API for ${b(instance)} since ${escapeHtml(since)}`,
   reachable: (instance: string, afterMs: number) =>
     `✅ GREEN-API answers again for ${b(instance)} (after ${duration(afterMs)})`,
+  /** The issue's words: "shop says authorized but 12 messages have waited for 15 min". */
+  stuck: (instance: string, queued: number, waitedMs: number) =>
+    `📤 ${b(instance)} says authorized but ${queued} message${queued === 1 ? " has" : "s have"} waited for ${duration(waitedMs)}`,
+  moving: (instance: string, afterMs: number) =>
+    `✅ ${b(instance)}'s queue is moving again (after ${duration(afterMs)})`,
+  stuckTodo:
+    "Authorized, yet GREEN-API's send queue does not move: tap Reboot. If it stays stuck, open WhatsApp on the phone and check its connection. GREEN-API keeps queued messages for 24 h.",
   unreachableTodo:
     "No answer from GREEN-API (timeouts or server errors) several times in a row. The instance may still work; greenlight keeps checking.",
   more: (count: number) => `…and ${count} more`,

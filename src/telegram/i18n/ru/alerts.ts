@@ -67,6 +67,12 @@ export const alerts: Texts["alerts"] = {
     `📡 GREEN-API не отвечает для ${b(instance)} с ${escapeHtml(since)}`,
   reachable: (instance, afterMs) =>
     `✅ GREEN-API снова отвечает для ${b(instance)} (через ${duration(afterMs)})`,
+  stuck: (instance, queued, waitedMs) =>
+    `📤 ${b(instance)} в статусе authorized, но сообщений в очереди: ${queued}, ждут уже ${duration(waitedMs)}`,
+  moving: (instance, afterMs) =>
+    `✅ Очередь ${b(instance)} снова движется (через ${duration(afterMs)})`,
+  stuckTodo:
+    "Инстанс авторизован, но очередь отправки GREEN-API стоит: нажмите «Перезагрузить». Если не поможет, откройте WhatsApp на телефоне и проверьте связь. GREEN-API хранит очередь 24 ч.",
   unreachableTodo:
     "GREEN-API несколько раз подряд не ответил (таймауты или ошибки сервера). Инстанс может работать; greenlight продолжает проверять.",
   more: (count) => `…и ещё ${count}`,
