@@ -12,7 +12,7 @@ export type Observation =
    * the phone or the web version"), so WhatsApp on it was in use then. The only sign of the phone
    * GREEN-API gives; outgoingAPIMessageReceived (sent through the API) proves nothing about it.
    */
-  | { kind: "phoneSeen"; at: number };
+  | { kind: "phoneSeen"; at: number }
   /** An authorized instance's send queue (stuck-queue.ts). */
   | QueueObservation;
 
