@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { ConfigError, describeZodIssue } from "./errors.js";
 import { redisPassword, sentinelList, sentinelName } from "./redis-connection.js";
+import { RELAY_HTTPS_ONLY, relayEnvFields } from "./relay-env.js";
 
 const milliseconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -102,6 +103,7 @@ export const envSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** `webhook`: Telegram posts updates to WEBHOOK_URL/telegram/webhook instead of long polling. */
   BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  ...relayEnvFields,
   /** Public https base URL of the HTTP server, for BOT_MODE=webhook. */
   WEBHOOK_URL: z
     .url({ protocol: /^https?$/ })
@@ -257,6 +259,7 @@ const HTTPS_ONLY = [
   "GREEN_API_PARTNER_URL",
   "GREEN_API_URL",
   "WEBHOOK_URL",
+  ...RELAY_HTTPS_ONLY,
 ] as const;
 
 function checkHttps(env: Env): void {
