@@ -12,6 +12,7 @@ import { instanceTokenKey, telegramSecretToken } from "../config/webhook-secrets
 import type { Metrics } from "../observability/metrics.js";
 import type { Queues } from "../jobs/queues.js";
 import { qrJobs } from "../qr-session/qr-queue.js";
+import type { RelayIntake } from "../relay/relay-intake.js";
 import type { Logger } from "../shared/logger.js";
 
 export interface HttpPart {
@@ -57,6 +58,8 @@ export async function startHttp(deps: {
   alertStore: AlertStore;
   metrics: Metrics;
   logger: Logger;
+  /** The webhook relay, when any instance has a forward target (app/relay.ts). */
+  relay?: RelayIntake;
 }): Promise<HttpPart> {
   const { env, metrics } = deps;
   const logger = deps.logger.child({ part: "http" });
@@ -86,6 +89,12 @@ export async function startHttp(deps: {
             recordQuota: (instance, quota) => quotas.record(instance, quota),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,
+            ...(deps.relay
+              ? {
+                  relay: (idInstance: string, body: Buffer, contentType: string) =>
+                    deps.relay!.accept(idInstance, body, contentType),
+                }
+              : {}),
           },
         }
       : {}),

@@ -8,6 +8,7 @@ import { instanceDirectoryPart } from "./instance-directory.js";
 import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
+import { relayParts } from "./relay.js";
 import { setupGreenlight } from "./setup.js";
 import { createShared, type Part } from "./shared.js";
 
@@ -47,6 +48,8 @@ export function createGreenlight(
   const { connections, queues, metrics } = shared;
   const redis = connections.main;
 
+  // storedTarget (/webhook on's kept targets) is connected once src/webhook-setup/ exists.
+  const relay = relayParts(shared);
   const workerParts: Part[] =
     env.ROLE === "bot"
       ? []
@@ -54,6 +57,7 @@ export function createGreenlight(
           qrWorkerPart(shared),
           pairingWatcherPart(shared),
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
+          ...(relay ? [relay.worker] : []),
         ];
   const bot = env.ROLE === "worker" ? undefined : botPart(shared);
   const fleet = instanceDirectoryPart(shared, options.onSecrets ?? (() => undefined));
@@ -75,6 +79,7 @@ export function createGreenlight(
           alertStore,
           metrics,
           logger,
+          ...(relay ? { relay: relay.intake } : {}),
         });
       }
       for (const part of workerParts) await part.start();

@@ -19,7 +19,7 @@ import {
   senderOf,
 } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
-import type { HttpMetrics } from "./ports.js";
+import type { HttpMetrics, WebhookRelay, WebhookRelayAnswer } from "./ports.js";
 import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
@@ -48,6 +48,11 @@ export interface HttpServerDeps {
     concurrency: number;
     /** How long close() waits for the held ones to be handed on; default 5 s. */
     drainTimeoutMs?: number;
+    /**
+     * The relay (src/relay/): every notification of an instance with a forward target is kept in
+     * Redis before the answer; not kept, the answer is 503. Unset: no relay, as before.
+     */
+    relay?: WebhookRelay;
   };
 }
 
@@ -203,9 +208,20 @@ export class HttpServer {
     };
     const body = await this.authenticatedBody(req, res, webhook);
     if (body === undefined) return;
-    // Authenticated: 200 whatever comes of it. GREEN-API resends any other answer every minute
-    // for a day, and holds the instance's later notifications behind it.
+    // Authenticated: 200 whatever comes of it, once the relay kept it. GREEN-API resends any
+    // other answer every minute for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
+    if (webhook.relay) {
+      const relayed = await this.relay(req, body, verdict.kind !== "ignored", webhook.relay);
+      if (relayed.kind === "refused") {
+        res.setHeader("retry-after", String(relayed.retryAfterSeconds));
+        return refuse(503, "relay backlog full or unavailable");
+      }
+      if (relayed.kind === "busy") {
+        res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+        return refuse(503, "busy", { queued: this.ingest?.depth });
+      }
+    }
     const ignore = (reason: IgnoreReason, typeWebhook?: string) => {
       metrics.webhooks.inc({ result: "ignored" });
       metrics.webhooksIgnored.inc({ reason });
@@ -241,6 +257,23 @@ export class HttpServer {
     }
     metrics.webhooks.inc({ result: "accepted" });
     sendJson(res, 200, { ok: true });
+  }
+
+  /**
+   * Hands the body to the relay. A notification the watcher also needs is refused before the
+   * relay keeps it when the ingest is full: a 503 after the relay kept it would forward it twice.
+   */
+  private async relay(
+    req: IncomingMessage,
+    body: Buffer,
+    forWatcher: boolean,
+    relay: WebhookRelay,
+  ): Promise<WebhookRelayAnswer | { kind: "busy" }> {
+    const idInstance = senderOf(body);
+    if (idInstance === undefined) return { kind: "not-relayed" };
+    if (forWatcher && this.ingest && !this.ingest.hasRoom) return { kind: "busy" };
+    const contentType = req.headers["content-type"] ?? "application/json";
+    return relay(idInstance, body, contentType);
   }
 
   /**

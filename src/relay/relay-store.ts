@@ -283,3 +283,12 @@ export class RelayStore {
     return raws.map(decodeEntry).filter((entry): entry is QueuedNotification => !!entry);
   }
 }
+
+/** The port /status reads (any process, Redis alone): one instance's backlog. */
+export function backlogReader(
+  redis: Redis,
+  prefix: string,
+): (idInstance: string) => Promise<Backlog> {
+  const store = new RelayStore(redis, prefix, { limits: { maxPerInstance: 0, maxBytes: 0 } });
+  return (idInstance) => store.backlogOf(idInstance);
+}

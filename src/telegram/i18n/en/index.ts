@@ -6,8 +6,21 @@ import { common } from "./common.js";
 import { fleet } from "./fleet.js";
 import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
+import { relay } from "./relay.js";
 import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
 
 /** English, the default: its shape is the type every other language must fill (`Texts`). */
-export const en = { ...common, access, alerts, audit, qr, code, toolkit, greenApi, setup, fleet };
+export const en = {
+  ...common,
+  access,
+  alerts,
+  audit,
+  qr,
+  code,
+  toolkit,
+  greenApi,
+  setup,
+  fleet,
+  relay,
+};

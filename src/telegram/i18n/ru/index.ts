@@ -7,6 +7,7 @@ import { common } from "./common.js";
 import { fleet } from "./fleet.js";
 import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
+import { relay } from "./relay.js";
 import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
 
@@ -21,4 +22,5 @@ export const ru: Texts = {
   greenApi,
   setup,
   fleet,
+  relay,
 };
