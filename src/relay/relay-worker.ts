@@ -53,8 +53,9 @@ export class RelayWorker {
     },
     private readonly options: RelayWorkerOptions,
   ) {
-    // Longer than one forward, so a live worker never loses its lease in the middle of one.
-    this.leaseMs = options.timeoutMs * 2 + 5_000;
+    // Longer than one forward (renewed after each), so a live worker keeps it; short, so a
+    // killed worker's instances move on soon after (README: within FORWARD_TIMEOUT_MS + 3 s).
+    this.leaseMs = options.timeoutMs + 3_000;
   }
 
   private now(): number {
