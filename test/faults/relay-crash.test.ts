@@ -5,7 +5,7 @@ import { type Harness, SHOP, startHarness } from "../kit/app-harness.js";
 import { type BotProcess, spawnGreenlight } from "../kit/process.js";
 import { documentedInstanceToken } from "../kit/webhook-token.js";
 import { eventually } from "../kit/wait.js";
-import { messageBody, numberOf } from "../e2e/relay/kit.js";
+import { relayedMessage, relayedNumberOf } from "../fakes/green-api-notifications.js";
 
 const WEBHOOK_SECRET = "webhook-secret-0123456789abcdef";
 const COUNT = 60;
@@ -59,10 +59,10 @@ describe("webhook relay: kill -9 mid-stream, then a restart", () => {
       const first = await spawn(env);
       h.greenApi.setWebhook({
         url: `http://127.0.0.1:${port}/green-api/webhook`,
-        token: documentedInstanceToken(env.BOT_TOKEN as string, WEBHOOK_SECRET, SHOP.idInstance),
+        token: documentedInstanceToken(h.env.BOT_TOKEN as string, WEBHOOK_SECRET, SHOP.idInstance),
         retryMs: 100,
       });
-      const sent = Array.from({ length: COUNT }, (_, i) => messageBody(SHOP.idInstance, i + 1));
+      const sent = Array.from({ length: COUNT }, (_, i) => relayedMessage(SHOP.idInstance, i + 1));
       for (const body of sent) h.greenApi.sendWebhook(SHOP.idInstance, body);
       await eventually(() => app.delivered.length >= 10, "the stream under way");
       first.child.kill("SIGKILL");
@@ -84,7 +84,7 @@ describe("webhook relay: kill -9 mid-stream, then a restart", () => {
         if (r.deliveryId && !firstOfEach.has(r.deliveryId)) firstOfEach.set(r.deliveryId, r.body);
       }
       const bodies = [...firstOfEach.values()];
-      expect(bodies.map(numberOf)).toEqual(sent.map((_, i) => i + 1));
+      expect(bodies.map(relayedNumberOf)).toEqual(sent.map((_, i) => i + 1));
       expect(bodies.map((b) => b.toString("utf8"))).toEqual(sent);
       expect(app.delivered.length - COUNT).toBeLessThanOrEqual(2);
       // GREEN-API's sends that hit the dead process were sent again: expected here.

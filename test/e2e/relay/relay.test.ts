@@ -5,7 +5,8 @@ import { type Harness, OPERATOR, SHOP, startHarness, SUPPORT } from "../../kit/a
 import { textMessages } from "../../kit/chat.js";
 import { eventually } from "../../kit/wait.js";
 import { httpUrl, WEBHOOK_SECRET } from "../alerts/kit.js";
-import { messageBody, numberOf, pointGreenApiAt } from "./kit.js";
+import { relayedMessage } from "../../fakes/green-api-notifications.js";
+import { pointGreenApiAt } from "./kit.js";
 
 const APP_TOKEN = "app-token-0123456789";
 
@@ -41,7 +42,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       const harness = await start({ FORWARD_ALERT_AFTER_MS: "0" });
       app.fail(2);
       pointGreenApiAt(harness, SHOP);
-      const sent = Array.from({ length: 12 }, (_, i) => messageBody(SHOP.idInstance, i + 1));
+      const sent = Array.from({ length: 12 }, (_, i) => relayedMessage(SHOP.idInstance, i + 1));
       for (const body of sent) harness.greenApi.sendWebhook(SHOP.idInstance, body);
       // A state change of the same instance goes to the application too (every type does).
       harness.greenApi.sendWebhook(
@@ -91,7 +92,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       // A slow application and a backlog of 2: GREEN-API sends faster than it is drained.
       const harness = await start({ FORWARD_QUEUE_MAX: "2" }, { delayMs: 150 });
       pointGreenApiAt(harness, SHOP, 50);
-      const sent = Array.from({ length: 10 }, (_, i) => messageBody(SHOP.idInstance, i + 1));
+      const sent = Array.from({ length: 10 }, (_, i) => relayedMessage(SHOP.idInstance, i + 1));
       for (const body of sent) harness.greenApi.sendWebhook(SHOP.idInstance, body);
       const direct = await fetch(httpUrl(harness, "/green-api/webhook"), {
         method: "POST",
@@ -99,7 +100,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
           authorization: `Bearer ${WEBHOOK_SECRET}`,
           "content-type": "application/json",
         },
-        body: messageBody(SUPPORT.idInstance, 1),
+        body: relayedMessage(SUPPORT.idInstance, 1),
       });
       expect(direct.status).toBe(200); // another instance's backlog is its own
 
@@ -135,11 +136,11 @@ describe("webhook relay: greenlight in front, the application still gets everyth
           env: { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", WEBHOOK_SECRET },
         });
         pointGreenApiAt(h, SHOP);
-        h.greenApi.sendWebhook(SHOP.idInstance, messageBody(SHOP.idInstance, 1));
+        h.greenApi.sendWebhook(SHOP.idInstance, relayedMessage(SHOP.idInstance, 1));
         const support = await fetch(httpUrl(h, "/green-api/webhook"), {
           method: "POST",
           headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
-          body: messageBody(SUPPORT.idInstance, 1),
+          body: relayedMessage(SUPPORT.idInstance, 1),
         });
         expect(support.status).toBe(200);
         await eventually(() => own.delivered.length === 1, "the shop's own application");

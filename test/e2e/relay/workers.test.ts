@@ -10,7 +10,7 @@ import { Redactor } from "../../../src/shared/redact.js";
 import { FakeAppEndpoint } from "../../fakes/fake-app-endpoint.js";
 import { deleteKeysWithPrefix, redisUrl, uniquePrefix } from "../../kit/redis.js";
 import { eventually } from "../../kit/wait.js";
-import { messageBody, numberOf } from "./kit.js";
+import { relayedMessage, relayedNumberOf } from "../../fakes/green-api-notifications.js";
 
 const INSTANCES = 12;
 const PER_INSTANCE = 8;
@@ -80,7 +80,7 @@ describe("webhook relay: several workers on one Redis", () => {
     for (let n = 1; n <= PER_INSTANCE; n += 1) {
       for (const id of ids) {
         expect(
-          await intake.accept(id, Buffer.from(messageBody(id, n)), "application/json"),
+          await intake.accept(id, Buffer.from(relayedMessage(id, n)), "application/json"),
         ).toEqual({ kind: "queued" });
       }
     }
@@ -96,7 +96,9 @@ describe("webhook relay: several workers on one Redis", () => {
     expect(a.count.forwarded).toBeGreaterThan(0);
     expect(b.count.forwarded).toBeGreaterThan(0);
     for (const id of ids) {
-      const numbers = app.delivered.filter((r) => r.idInstance === id).map((r) => numberOf(r.body));
+      const numbers = app.delivered
+        .filter((r) => r.idInstance === id)
+        .map((r) => relayedNumberOf(r.body));
       expect(numbers, `instance ${id}`).toEqual(
         Array.from({ length: PER_INSTANCE }, (_, i) => i + 1),
       );
@@ -160,7 +162,7 @@ describe("webhook relay: several workers on one Redis", () => {
       for (let n = 1; n <= 3; n += 1) {
         await intake.accept(
           instance.idInstance,
-          Buffer.from(messageBody(instance.idInstance, n)),
+          Buffer.from(relayedMessage(instance.idInstance, n)),
           "application/json",
         );
       }

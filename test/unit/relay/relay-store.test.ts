@@ -59,7 +59,11 @@ describe("the relay's Redis store", () => {
   it("keeps each instance's notifications in order, byte for byte, and removes only the head it was told", async () => {
     const s = store();
     const odd = Buffer.from([0x7b, 0x0a, 0x00, 0xff, 0xfe, 0x0d, 0x0a, 0x7d]); // newlines, NUL, non-UTF-8
-    await s.enqueue("a", { ...entry(1), body: odd, contentType: "application/json; charset=utf-8" });
+    await s.enqueue("a", {
+      ...entry(1),
+      body: odd,
+      contentType: "application/json; charset=utf-8",
+    });
     await s.enqueue("a", entry(2));
     await s.enqueue("b", entry(3));
     const head = await s.head("a");
