@@ -19,7 +19,7 @@ export const relayEnvFields = {
   FORWARD_QUEUE_MAX_BYTES: z.coerce
     .number()
     .int()
-    .min(1024)
+    .min(1024 ** 2, "use at least 1048576 (1 MB): one notification may be 256 KB")
     .max(64 * 1024 ** 3)
     .default(256 * 1024 ** 2),
   /** An application failing this long gets an alert; another message when it recovers. */
