@@ -1,8 +1,11 @@
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { backlogReader } from "../../../src/relay/relay-store.js";
 import { FakeAppEndpoint } from "../../fakes/fake-app-endpoint.js";
 import { stateInstanceChanged } from "../../fakes/green-api-notifications.js";
 import { type Harness, OPERATOR, SHOP, startHarness, SUPPORT } from "../../kit/app-harness.js";
-import { textMessages } from "../../kit/chat.js";
+import { textMessages, waitForText } from "../../kit/chat.js";
+import { redisUrl } from "../../kit/redis.js";
 import { eventually } from "../../kit/wait.js";
 import { httpUrl, WEBHOOK_SECRET } from "../alerts/kit.js";
 import { relayedMessage } from "../../fakes/green-api-notifications.js";
@@ -116,6 +119,53 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       // The redeliveries were wanted here: the harness's close checks there were none otherwise.
       harness.greenApi.webhooks.refusals = 0;
       harness.greenApi.webhooks.redeliveries = 0;
+    },
+  );
+
+  it(
+    "/status <instance> shows the backlog and how long the application has failed; nothing once it is empty",
+    { timeout: 30_000 },
+    async () => {
+      const harness = await start({});
+      app.fail("always");
+      pointGreenApiAt(harness, SHOP);
+      for (let n = 1; n <= 3; n += 1) {
+        harness.greenApi.sendWebhook(SHOP.idInstance, relayedMessage(SHOP.idInstance, n));
+      }
+      expect(await harness.greenApi.webhooks.idle(5_000)).toBe(true);
+      // A second try comes only after the first failure was recorded.
+      await eventually(() => app.received.length >= 2, "a second (refused) forward");
+      harness.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status shop" });
+      const shown = await waitForText(harness, "3 notification(s) waiting for the application");
+      expect(shown.text).toContain("The application has been failing for");
+      expect(shown.text).not.toContain("привет");
+
+      app.recover();
+      const redis = new Redis(redisUrl());
+      try {
+        const backlogOf = backlogReader(redis, harness.config.env.REDIS_PREFIX);
+        await eventually(
+          async () => {
+            const backlog = await backlogOf(SHOP.idInstance);
+            return backlog.count === 0 && backlog.failingSince === undefined;
+          },
+          "the backlog delivered and the failure forgotten",
+          15_000,
+        );
+      } finally {
+        redis.disconnect();
+      }
+      expect(app.delivered).toHaveLength(3);
+      const before = textMessages(harness, OPERATOR).length;
+      harness.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/status shop" });
+      const again = await eventually(
+        () =>
+          textMessages(harness, OPERATOR)
+            .slice(before)
+            .find((m) => m.text?.includes("📋")),
+        "the second /status shop",
+      );
+      expect(again.text).not.toContain("📮");
     },
   );
 
