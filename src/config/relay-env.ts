@@ -29,7 +29,7 @@ export const relayEnvFields = {
   /** How long one forward may take before it counts as failed. */
   FORWARD_TIMEOUT_MS: milliseconds(10_000, 100, 120_000),
   /** Instances forwarded at once per process (each one in order). */
-  FORWARD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  FORWARD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(128),
 };
 
 /** The relay's URLs carry customers' messages (and a token): https unless ALLOW_INSECURE_HTTP=1. */

@@ -22,6 +22,15 @@ import type { Backlog } from "./ports.js";
 /** Dead letters stay this long after the last one of the instance (README says so). */
 export const DEAD_LETTER_TTL_MS = 7 * 86_400_000;
 
+export interface HeadRemoved {
+  /** Notifications left; -1: the head was another one (nothing removed). */
+  left: number;
+  /** The lease was still this holder's (and is renewed). */
+  leaseHeld: boolean;
+  /** A failure streak of the instance is on record. */
+  failing: boolean;
+}
+
 export interface QueuedNotification {
   deliveryId: string;
   queuedAt: number;
@@ -48,12 +57,20 @@ return 0`;
 
 /**
  * Removes the head if it is still the given delivery (a worker whose lease lapsed must not pop
- * another's); ARGV[4] "dead" keeps it in the dead letters. Returns what is left, or -1.
+ * another's); ARGV[4] "dead" keeps it in the dead letters. In the same trip it renews the lease
+ * of ARGV[6] (KEYS[9]) for ARGV[7] ms. Returns {left (-1: not the head), lease held (1/0),
+ * failure streak recorded (1/0)}.
  */
 const REMOVE_HEAD = `
+local held = 0
+if redis.call('GET', KEYS[9]) == ARGV[6] then
+  redis.call('PEXPIRE', KEYS[9], ARGV[7])
+  held = 1
+end
+local failing = redis.call('EXISTS', KEYS[10])
 local head = redis.call('LINDEX', KEYS[1], 0)
 local tag = ARGV[2] .. '\\n'
-if not head or string.sub(head, 1, string.len(tag)) ~= tag then return -1 end
+if not head or string.sub(head, 1, string.len(tag)) ~= tag then return {-1, held, failing} end
 redis.call('LPOP', KEYS[1])
 local size = string.len(head)
 if redis.call('HINCRBY', KEYS[2], ARGV[1], -size) <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
@@ -74,7 +91,7 @@ else
   redis.call('ZREM', KEYS[5], ARGV[1])
   redis.call('ZREM', KEYS[6], ARGV[1])
 end
-return redis.call('LLEN', KEYS[1])`;
+return {redis.call('LLEN', KEYS[1]), held, failing}`;
 
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -165,14 +182,27 @@ export class RelayStore {
     return raw ? decodeEntry(raw) : undefined;
   }
 
-  /** Delivered: gone from Redis. Returns how many are left, or -1 if it was no longer the head. */
-  async delivered(idInstance: string, deliveryId: string, now: number): Promise<number> {
-    return this.removeHead(idInstance, deliveryId, now, "delivered");
+  /**
+   * Delivered: gone from Redis, and the holder's lease renewed, in one trip. `left`: how many
+   * wait still (-1: it was no longer the head); `failing`: a failure streak is on record.
+   */
+  async delivered(
+    idInstance: string,
+    deliveryId: string,
+    now: number,
+    lease: { holder: string; ms: number },
+  ): Promise<HeadRemoved> {
+    return this.removeHead(idInstance, deliveryId, now, "delivered", lease);
   }
 
   /** Too old to retry: moved to the instance's dead letters and counted. */
-  async deadLetter(idInstance: string, deliveryId: string, now: number): Promise<number> {
-    return this.removeHead(idInstance, deliveryId, now, "dead");
+  async deadLetter(
+    idInstance: string,
+    deliveryId: string,
+    now: number,
+    lease: { holder: string; ms: number } = { holder: "", ms: 1 },
+  ): Promise<HeadRemoved> {
+    return this.removeHead(idInstance, deliveryId, now, "dead", lease);
   }
 
   private async removeHead(
@@ -180,26 +210,30 @@ export class RelayStore {
     deliveryId: string,
     now: number,
     mode: "delivered" | "dead",
-  ): Promise<number> {
-    return Number(
-      await this.redis.eval(
-        REMOVE_HEAD,
-        8,
-        this.key("q", idInstance),
-        this.key("ibytes"),
-        this.key("bytes"),
-        this.key("count"),
-        this.key("heads"),
-        this.key("due"),
-        this.key("dead", idInstance),
-        this.key("deadcount"),
-        idInstance,
-        deliveryId,
-        now,
-        mode,
-        DEAD_LETTER_TTL_MS,
-      ),
-    );
+    lease: { holder: string; ms: number },
+  ): Promise<HeadRemoved> {
+    const [left, held, failing] = (await this.redis.eval(
+      REMOVE_HEAD,
+      10,
+      this.key("q", idInstance),
+      this.key("ibytes"),
+      this.key("bytes"),
+      this.key("count"),
+      this.key("heads"),
+      this.key("due"),
+      this.key("dead", idInstance),
+      this.key("deadcount"),
+      this.key("lease", idInstance),
+      this.key("fail", idInstance),
+      idInstance,
+      deliveryId,
+      now,
+      mode,
+      DEAD_LETTER_TTL_MS,
+      lease.holder,
+      lease.ms,
+    )) as [number, number, number];
+    return { left: Number(left), leaseHeld: Number(held) === 1, failing: Number(failing) === 1 };
   }
 
   async postpone(idInstance: string, at: number): Promise<void> {

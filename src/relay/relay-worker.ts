@@ -108,9 +108,17 @@ export class RelayWorker {
     const due = await this.deps.store.dueInstances(this.now(), free * 3 + this.busy.size);
     // Shuffled: several workers looking at once then rarely race for the same instances.
     const candidates = due.filter((id) => !this.busy.has(id)).sort(() => Math.random() - 0.5);
-    for (const idInstance of candidates) {
-      if (this.busy.size >= this.options.concurrency || this.stopped) break;
-      if (!(await this.deps.store.lease(idInstance, this.options.holder, this.leaseMs))) continue;
+    const tries = candidates.slice(0, free);
+    // Claimed at once: a look costs one round trip, not one per instance.
+    const got = await Promise.all(
+      tries.map((id) => this.deps.store.lease(id, this.options.holder, this.leaseMs)),
+    );
+    for (const [i, idInstance] of tries.entries()) {
+      if (!got[i]) continue;
+      if (this.stopped) {
+        await this.deps.store.release(idInstance, this.options.holder);
+        continue;
+      }
       this.busy.add(idInstance);
       const run = this.drain(idInstance).finally(() => {
         this.busy.delete(idInstance);
@@ -140,10 +148,6 @@ export class RelayWorker {
           timeoutMs: this.options.timeoutMs,
           ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         });
-        if (!(await store.renew(idInstance, holder, this.leaseMs))) {
-          // Lost the lease (frozen past it): another worker has the instance now.
-          return;
-        }
         if (!(await this.settle(idInstance, head, outcome))) return;
       }
     } catch (error) {
@@ -153,7 +157,11 @@ export class RelayWorker {
     }
   }
 
-  /** Records a forward's outcome; true to go on with the next notification. */
+  /**
+   * Records a forward's outcome; true to go on with the next notification. A delivery is one
+   * Redis trip (removed, lease renewed, streak looked up); a lost lease (this worker froze past
+   * it) ends the turn: another worker has the instance now.
+   */
   private async settle(
     idInstance: string,
     head: QueuedNotification,
@@ -161,13 +169,15 @@ export class RelayWorker {
   ): Promise<boolean> {
     const { store, counters } = this.deps;
     const now = this.now();
-    const before = await store.failure(idInstance);
     if (outcome.ok) {
-      await store.delivered(idInstance, head.deliveryId, now);
+      const lease = { holder: this.options.holder, ms: this.leaseMs };
+      const removed = await store.delivered(idInstance, head.deliveryId, now, lease);
       counters.relayForwarded((now - head.queuedAt) / 1000);
-      if (before.failures > 0 || before.alerted) await this.noteStreak(idInstance, before, now);
-      return true;
+      if (removed.failing) await this.noteStreak(idInstance, await store.failure(idInstance), now);
+      return removed.leaseHeld;
     }
+    if (!(await store.renew(idInstance, this.options.holder, this.leaseMs))) return false;
+    const before = await store.failure(idInstance);
     counters.relayFailed(outcome.reason);
     const step = alertStep(before, "failed", now, this.options.alertAfterMs);
     await store.setFailure(idInstance, step.state);

@@ -70,11 +70,27 @@ describe("the relay's Redis store", () => {
     expect(head?.deliveryId).toBe("d1");
     expect(head?.body.equals(odd)).toBe(true);
     expect(head?.contentType).toBe("application/json; charset=utf-8");
-    expect(await s.delivered("a", "d2", 5_000)).toBe(-1); // not the head: nothing removed
-    expect(await s.delivered("a", "d1", 5_000)).toBe(1);
+    const lease = { holder: "w", ms: 10_000 };
+    // Not the head: nothing removed.
+    expect(await s.delivered("a", "d2", 5_000, lease)).toMatchObject({ left: -1 });
+    expect(await s.delivered("a", "d1", 5_000, lease)).toEqual({
+      left: 1,
+      leaseHeld: false,
+      failing: false,
+    });
     expect((await s.head("a"))?.deliveryId).toBe("d2");
     expect(await s.backlogOf("a")).toMatchObject({ count: 1, oldestAt: 1_002 });
-    expect(await s.delivered("a", "d2", 5_000)).toBe(0);
+    await s.lease("a", "w", 50);
+    await s.setFailure("a", { failingSince: 1, failures: 1, alerted: false });
+    // Removed, the lease renewed (it outlives its first 50 ms), the streak reported.
+    expect(await s.delivered("a", "d2", 5_000, lease)).toEqual({
+      left: 0,
+      leaseHeld: true,
+      failing: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await s.lease("a", "other", 1_000)).toBe(false);
+    await s.setFailure("a", { failures: 0, alerted: false });
     expect(await s.backlogOf("a")).toEqual({ count: 0, bytes: 0, deadLettered: 0 });
     expect(await s.totals()).toMatchObject({ count: 1, oldestAt: 1_003 });
   });
@@ -89,7 +105,7 @@ describe("the relay's Redis store", () => {
     await s.enqueue("a", entry(3, "a", 300));
     expect(await s.dueInstances(1_000, 10)).toEqual(["b"]);
     expect((await s.dueInstances(5_000, 10)).sort()).toEqual(["a", "b"]);
-    await s.delivered("b", "d2", 1_000);
+    await s.delivered("b", "d2", 1_000, { holder: "w", ms: 1_000 });
     await s.postpone("b", 10); // XX: an emptied instance is not brought back
     expect(await s.dueInstances(10_000, 10)).toEqual(["a"]);
   });
@@ -111,7 +127,7 @@ describe("the relay's Redis store", () => {
     const s = store();
     await s.enqueue("a", entry(1, "first"));
     await s.enqueue("a", entry(2, "second"));
-    expect(await s.deadLetter("a", "d1", 9_000)).toBe(1);
+    expect((await s.deadLetter("a", "d1", 9_000)).left).toBe(1);
     const dead = await s.deadLetters("a");
     expect(dead.map((d) => d.body.toString())).toEqual(["first"]);
     expect(await s.backlogOf("a")).toMatchObject({ count: 1, deadLettered: 1 });
