@@ -29,6 +29,8 @@ interface Ledger {
   delays: number[];
   refused: number;
   failedPosts: number;
+  /** Answers other than 200 and 503, by status (0: none within GREEN-API's 5 s). */
+  otherStatuses: Record<string, number>;
 }
 
 const newLedger = (): Ledger => ({
@@ -37,6 +39,7 @@ const newLedger = (): Ledger => ({
   delays: [],
   refused: 0,
   failedPosts: 0,
+  otherStatuses: {},
 });
 
 const push = (map: Map<string, number[]>, key: string, value: number) => {
@@ -51,6 +54,7 @@ function greenApiSender(url: string, ledger: () => Ledger) {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const tails = new Map<string, Promise<void>>();
   let seq = 0;
+  let firstError: string | undefined;
   const post = (idInstance: string, body: string) =>
     new Promise<number>((resolve) => {
       const req = request(
@@ -72,8 +76,16 @@ function greenApiSender(url: string, ledger: () => Ledger) {
           res.once("end", () => resolve(res.statusCode ?? 0));
         },
       );
-      req.once("timeout", () => req.destroy());
-      req.once("error", () => resolve(0));
+      let timedOut = false;
+      req.once("timeout", () => {
+        timedOut = true;
+        req.destroy();
+      });
+      // -1: no answer within GREEN-API's 5 s; 0: the connection failed (reset, refused).
+      req.once("error", (error) => {
+        if (!timedOut) firstError ??= error.message;
+        resolve(timedOut ? -1 : 0);
+      });
       req.end(body);
     });
   const deliver = async (idInstance: string, n: number) => {
@@ -90,13 +102,17 @@ function greenApiSender(url: string, ledger: () => Ledger) {
       messageData: { typeMessage: "textMessage", textMessageData: { textMessage: `bench ${n}` } },
     });
     for (let attempt = 0; attempt < 10_000; attempt += 1) {
-      const status = await post(idInstance, body.replace(/"sentAt":\d+/, `"sentAt":${Date.now()}`));
+      // The same bytes every time, as GREEN-API sends a notification again.
+      const status = await post(idInstance, body);
       if (status === 200) {
         push(ledger().accepted, idInstance, n);
         return;
       }
       if (status === 503) ledger().refused += 1;
-      else ledger().failedPosts += 1;
+      else {
+        ledger().failedPosts += 1;
+        ledger().otherStatuses[status] = (ledger().otherStatuses[status] ?? 0) + 1;
+      }
       await sleep(REDELIVER_MS);
     }
   };
@@ -111,6 +127,7 @@ function greenApiSender(url: string, ledger: () => Ledger) {
       await Promise.all([...tails.values()]);
     },
     close: () => agent.destroy(),
+    firstError: () => firstError,
   };
 }
 
@@ -190,6 +207,7 @@ export async function runRelayBench(): Promise<void> {
   try {
     // Phase 1: the application up.
     const cpuBefore = await workerStats(worker);
+    const benchCpuBefore = process.cpuUsage();
     const from = Date.now();
     const sent = await sendFor(sender, ids, rate, duration);
     await sender.idle();
@@ -200,9 +218,9 @@ export async function runRelayBench(): Promise<void> {
     const delays = [...ledger.delays].sort((a, b) => a - b);
     lines.push(
       `relay, app up: ${sent} notifications at ${rate}/s for ${duration} s over ${instances} instances${duration < 60 ? " (the issue asks 60 s: --duration=60)" : ""}, app answers in 20 ms`,
-      `  forward delay (receipt → app's 200): p50 ${percentile(delays, 50).toFixed(0)} ms, p99 ${percentile(delays, 99).toFixed(0)} ms, max ${(delays.at(-1) ?? 0).toFixed(0)} ms`,
-      `  accepted ${one.accepted}, lost ${one.lost}, out of order ${one.outOfOrder}, repeats ${one.repeats}, 503s ${ledger.refused}, failed posts ${ledger.failedPosts}`,
-      `  worker CPU ${((cpuAfter.cpuMs - cpuBefore.cpuMs) / (Date.now() - from)).toFixed(2)} core, peak RSS ${Math.round(cpuAfter.maxRssBytes / 2 ** 20)} MB`,
+      `  delay (GREEN-API's first send → app's 200): p50 ${percentile(delays, 50).toFixed(0)} ms, p99 ${percentile(delays, 99).toFixed(0)} ms, max ${(delays.at(-1) ?? 0).toFixed(0)} ms`,
+      `  accepted ${one.accepted}, lost ${one.lost}, out of order ${one.outOfOrder}, repeats ${one.repeats}, 503s ${ledger.refused}, failed posts ${ledger.failedPosts} ${JSON.stringify(ledger.otherStatuses)} ${sender.firstError() ?? ""}`,
+      `  worker CPU ${((cpuAfter.cpuMs - cpuBefore.cpuMs) / (Date.now() - from)).toFixed(2)} core, peak RSS ${Math.round(cpuAfter.maxRssBytes / 2 ** 20)} MB; bench process (GREEN-API's sender, the app, the fakes) ${((process.cpuUsage(benchCpuBefore).user + process.cpuUsage(benchCpuBefore).system) / 1000 / (Date.now() - from)).toFixed(2)} core`,
     );
 
     // Phase 2: the application down for `down` s while the load goes on, then up.

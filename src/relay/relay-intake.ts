@@ -43,7 +43,9 @@ export class RelayIntake {
         contentType,
         body,
       });
-      if (admission !== "accept") {
+      if (admission === "duplicate") {
+        logger.debug({ idInstance }, "relay: a notification sent again was kept already");
+      } else if (admission !== "accept") {
         counters.relayRefused(admission);
         logger.warn({ idInstance, cap: admission }, "relay backlog full: GREEN-API gets a 503");
         return { kind: "refused", retryAfterSeconds: FULL_RETRY_AFTER_SECONDS };

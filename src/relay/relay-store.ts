@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Admission, FailureState, RelayLimits } from "./decisions.js";
 import type { Backlog } from "./ports.js";
@@ -16,8 +17,16 @@ import type { Backlog } from "./ports.js";
  *   P:relay:lease:<id>   string: the worker forwarding the instance now (order per instance)
  *   P:relay:dead:<id>    list: dead-lettered entries, kept DEAD_LETTER_TTL_MS after the last one
  *   P:relay:deadcount    hash id → dead-lettered notifications, ever
+ *   P:relay:seen:<id>:<sha256>  these bytes were kept (for DUPLICATE_WINDOW_MS)
  * An entry is "<deliveryId>\n<queuedAt>\n<contentType>\n" then the body, byte for byte.
  */
+
+/**
+ * Identical bytes of one instance within this window are kept once: GREEN-API sends a
+ * notification again when its 200 came late, and that late copy must not be forwarded after a
+ * later notification. Its marker (a key of ~80 bytes) lives this long.
+ */
+export const DUPLICATE_WINDOW_MS = 5 * 60_000;
 
 /** Dead letters stay this long after the last one of the instance (README says so). */
 export const DEAD_LETTER_TTL_MS = 7 * 86_400_000;
@@ -40,8 +49,13 @@ export interface QueuedNotification {
   size: number;
 }
 
-/** Mirrors decisions.ts `admit`; 0 accept, 1 instance-full, 2 bytes-full. */
+/**
+ * Mirrors decisions.ts `admit`; 0 accept, 1 instance-full, 2 bytes-full, 3 duplicate: the same
+ * bytes of the same instance were kept within DUPLICATE_WINDOW_MS (KEYS[7]): GREEN-API sending
+ * again a notification whose 200 it did not get in time, kept once.
+ */
 const ENQUEUE = `
+if redis.call('EXISTS', KEYS[7]) == 1 then return 3 end
 local n = redis.call('LLEN', KEYS[1])
 if n >= tonumber(ARGV[4]) then return 1 end
 local size = string.len(ARGV[2])
@@ -53,6 +67,7 @@ redis.call('INCRBY', KEYS[3], size)
 redis.call('INCR', KEYS[4])
 if n == 0 then redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1]) end
 redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[1])
+redis.call('SET', KEYS[7], '1', 'PX', ARGV[6])
 return 0`;
 
 /**
@@ -144,28 +159,38 @@ export class RelayStore {
     return [this.prefix, "relay", ...parts].join(":");
   }
 
-  /** Keeps a notification in the instance's queue, or says which cap refused it. */
-  async enqueue(idInstance: string, entry: Omit<QueuedNotification, "size">): Promise<Admission> {
+  /**
+   * Keeps a notification in the instance's queue, or says which cap refused it; "duplicate":
+   * these very bytes were kept a moment ago (not kept twice, and not behind a later one).
+   */
+  async enqueue(
+    idInstance: string,
+    entry: Omit<QueuedNotification, "size">,
+  ): Promise<Admission | "duplicate"> {
     const raw = encodeEntry(entry);
+    const digest = createHash("sha256").update(entry.body).digest("base64url");
     const result = Number(
       await this.redis.eval(
         ENQUEUE,
-        6,
+        7,
         this.key("q", idInstance),
         this.key("ibytes"),
         this.key("bytes"),
         this.key("count"),
         this.key("heads"),
         this.key("due"),
+        this.key("seen", idInstance, digest),
         idInstance,
         raw,
         entry.queuedAt,
         this.options.limits.maxPerInstance,
         this.options.limits.maxBytes,
+        DUPLICATE_WINDOW_MS,
       ),
     );
     if (result === 1) return "instance-full";
     if (result === 2) return "bytes-full";
+    if (result === 3) return "duplicate";
     // Best effort: a replica that does not answer in time costs the wait, never the 200.
     if (this.options.replicaAckMs)
       await this.redis.call("WAIT", "1", String(this.options.replicaAckMs));

@@ -26,7 +26,9 @@ describe("the relay's Redis store", () => {
   });
 
   it("the Lua enqueue decides exactly as decisions.ts `admit`, for the same table", async () => {
-    const size = encodeEntry(entry(99, "x".repeat(60))).length;
+    // Bodies of one length, each its own (identical bytes would be kept once: next test).
+    const body = (i: number) => String(i).padEnd(60, "x");
+    const size = encodeEntry(entry(99, body(99))).length;
     const limits = { maxPerInstance: 3, maxBytes: 4 * size };
     // [instance count before, total bytes before (in entries of `size`)] → both must agree
     const rows: Array<[number, number]> = [
@@ -42,18 +44,27 @@ describe("the relay's Redis store", () => {
       // `fill` entries in total, `count` of them on instance "a", the rest on others.
       for (let i = 0; i < fill; i += 1) {
         const id = i < count ? "a" : `other${i}`;
-        expect(await s.enqueue(id, entry(i, "x".repeat(60)))).toBe("accept");
+        expect(await s.enqueue(id, entry(i, body(i)))).toBe("accept");
       }
       for (let i = fill; i < count; i += 1) {
-        await s.enqueue("a", entry(i, "x".repeat(60)));
+        await s.enqueue("a", entry(i, body(i)));
       }
       const before = await s.totals();
       const instanceCount = (await s.backlogOf("a")).count;
       const expected = admit({ instanceCount, totalBytes: before.bytes }, size, limits);
-      expect(await s.enqueue("a", entry(99, "x".repeat(60)))).toBe(expected);
+      expect(await s.enqueue("a", entry(99, body(99)))).toBe(expected);
       seen.add(expected);
     }
     expect([...seen].sort()).toEqual(["accept", "bytes-full", "instance-full"]);
+  });
+
+  it("keeps the same bytes of one instance once (GREEN-API sending again what it got no 200 for in time)", async () => {
+    const s = store();
+    expect(await s.enqueue("a", entry(1, "same"))).toBe("accept");
+    expect(await s.enqueue("a", { ...entry(2, "same"), deliveryId: "other" })).toBe("duplicate");
+    expect(await s.enqueue("b", entry(3, "same"))).toBe("accept"); // another instance's own
+    expect(await s.enqueue("a", entry(4, "different"))).toBe("accept");
+    expect((await s.backlogOf("a")).count).toBe(2);
   });
 
   it("keeps each instance's notifications in order, byte for byte, and removes only the head it was told", async () => {
