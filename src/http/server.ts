@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { BodyTooLarge, readBody, sendJson } from "./io.js";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { InstanceRegistry } from "../config/index.js";
@@ -24,8 +25,6 @@ import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
 export const GREEN_API_WEBHOOK_PATH = "/green-api/webhook";
-/** A state notification is a few hundred bytes; Telegram updates stay well under this too. */
-const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpServerDeps {
   logger: Logger;
@@ -63,29 +62,6 @@ const RETRY_AFTER_SECONDS = 60;
 const SHARED_SECRET_WARN_EVERY_MS = 60 * 60_000;
 
 const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep draining (bounded by requestTimeout) so that the client reads the 413, not a reset.
-      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
-      else chunks.push(chunk);
-    });
-    req.once("end", () => resolve(Buffer.concat(chunks)));
-    req.once("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const close = status === 413 ? { connection: "close" } : {};
-  res.writeHead(status, { "content-type": "application/json", ...close }).end(JSON.stringify(body));
-}
 
 /**
  * greenlight's one small HTTP server (HTTP_PORT): GREEN-API's webhook, /healthz, /metrics and,
