@@ -3,8 +3,9 @@
 // RATE notifications/s (500) for DURATION seconds (60), each instance's notifications one after
 // another as GREEN-API sends them (the next after the previous one's 200; a 503 is sent again
 // after REDELIVER_MS, GREEN-API's minute shortened), to an application answering in 20 ms.
-//  Phase 1: the application up. Prints the forward delay (greenlight's receipt → the application's
-//    2xx) p50/p99/max, lost (sent and answered 200, never delivered) and out-of-order counts.
+//  Phase 1: the application up. Prints the delay (GREEN-API's first send → the application's 2xx,
+//    GREEN-API's own resends included) p50/p99/max, lost (answered 200, never delivered),
+//    out-of-order and repeated deliveries, and posts GREEN-API got no answer to within 5 s.
 //  Phase 2: the application down (503) for DOWN seconds (120) while the same load is sent for
 //    min(DURATION, DOWN) s; then up. Prints the backlog at its peak, the time from recovery to
 //    an empty backlog, lost and out-of-order counts.

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** Reading a request body (bounded) and answering JSON: what every route of server.ts shares. */
+// Reading a request body (bounded) and answering JSON: what every route of server.ts shares.
 
-/** A state notification is a few hundred bytes, a relayed message a few KB; Telegram updates stay well under this too. */
+/** A notification is a few hundred bytes to a few KB; Telegram updates stay well under this too. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 export class BodyTooLarge extends Error {}
