@@ -47,7 +47,10 @@ export class RelayIntake {
         logger.debug({ idInstance }, "relay: a notification sent again was kept already");
       } else if (admission !== "accept") {
         counters.relayRefused(admission);
-        logger.warn({ idInstance, cap: admission }, "relay backlog full: GREEN-API gets a 503");
+        // A full backlog refuses every notification of a burst: one line a minute per instance.
+        if (this.firstInAMinute(idInstance)) {
+          logger.warn({ idInstance, cap: admission }, "relay backlog full: GREEN-API gets a 503");
+        }
         return { kind: "refused", retryAfterSeconds: FULL_RETRY_AFTER_SECONDS };
       }
     } catch (error) {
@@ -57,6 +60,17 @@ export class RelayIntake {
     }
     this.deps.wake?.();
     return { kind: "queued" };
+  }
+
+  /** When each instance last logged a refusal (bounded: instances greenlight knows). */
+  private readonly warnedAt = new Map<string, number>();
+
+  private firstInAMinute(idInstance: string): boolean {
+    const now = (this.deps.now ?? Date.now)();
+    const last = this.warnedAt.get(idInstance);
+    if (last !== undefined && now - last < 60_000) return false;
+    this.warnedAt.set(idInstance, now);
+    return true;
   }
 
   /** The port /status reads. */
