@@ -8,13 +8,12 @@
 //    Prints the time until every one is in the digest of each alert chat (target: ≤ 2 check
 //    intervals), Telegram messages (sends + edits) per alert chat in any 60 s, and Telegram 429s.
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { FakeGreenApi, StateInstance } from "../test/fakes/fake-green-api.js";
 import type { FakeTelegram } from "../test/fakes/fake-telegram.js";
-import { type FleetInstance, numberFlag, startFleet } from "./fleet-setup.js";
+import { type FleetInstance, freePort, numberFlag, startFleet } from "./fleet-setup.js";
 import type { SenderMessage, SenderParams, SenderResult } from "./webhook-sender.js";
 import {
   buildBenchProcesses,
@@ -26,18 +25,6 @@ import {
 
 const SECRET = "bench-webhook-secret-0123456789";
 const GROUPS = [-100700, -100800];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fleet on the fakes and one worker process watching it; `run` gets them, then all stops. */
 async function withFleet(

@@ -3,6 +3,7 @@
 // and the environment a ROLE=worker process needs to watch them.
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -85,4 +86,17 @@ export async function startFleet(count: number): Promise<Fleet> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port free now (a worker is started on it, and GREEN-API is pointed at it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -2,6 +2,7 @@
 //   [-- --settle=90 --window=60] (seconds: the pause after every first QR, the measured window)
 // npm run bench -- --fleet [--workers=2 | --webhooks | --logout] [--instances=N …] (see below)
 // npm run bench -- --metrics [--instances=N]: one /metrics scrape's cost (bench/metrics-scrape.ts)
+// npm run bench -- --relay [--duration=60 --down=120 --rate=500 --instances=1000] (bench/relay.ts)
 //
 // N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
 // seconds on its own clock, phases spread) and the fake Telegram, on a private Redis. Prints the
@@ -692,7 +693,9 @@ function printMachine(): void {
 // `npm run bench -- --fleet`: the fleet watcher's figures instead (bench/fleet.ts); with
 // --workers=2, two workers sharing it and a kill -9 (bench/fleet-takeover.ts); with --webhooks or
 // --logout, those fleet events (bench/fleet-events.ts).
-if (args.includes("--fleet") && args.includes("--webhooks")) {
+if (args.includes("--relay")) {
+  await (await import("./relay.js")).runRelayBench();
+} else if (args.includes("--fleet") && args.includes("--webhooks")) {
   await (await import("./fleet-events.js")).runWebhookBench();
 } else if (args.includes("--fleet") && args.includes("--logout")) {
   await (await import("./fleet-events.js")).runLogoutBench();

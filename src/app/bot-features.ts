@@ -12,6 +12,7 @@ import { PairingService } from "../pairing/pairing-service.js";
 import { PairingStore } from "../pairing/pairing-store.js";
 import type { QrJob } from "../qr-session/qr-queue.js";
 import { SessionStarter } from "../qr-session/session-starter.js";
+import { backlogReader } from "../relay/relay-store.js";
 import { LiveCheck } from "../status/live-check.js";
 import type { FeatureDeps } from "../telegram/bot.js";
 import type { AdminFeatureDeps } from "../telegram/features/admin/index.js";
@@ -46,7 +47,13 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
     webhook: {
-      setup: webhookSetup(shared, { audit, logger: base.logger }),
+      setup: webhookSetup(shared, {
+        audit,
+        logger: base.logger,
+        backlog: {
+          backlogOf: backlogReader(shared.connections.main, shared.config.env.REDIS_PREFIX),
+        },
+      }),
       confirmations: base.confirmations,
     },
   };
@@ -145,6 +152,8 @@ function statusDeps(base: BotBase): StatusFeatureDeps {
     knownPhones: base.knownPhones,
     mutes: base.mutes,
     quotas: new QuotaStore(connections.main, config.env.REDIS_PREFIX),
+    // The relay's backlog (src/relay/): shown under /status <instance> while it is not empty.
+    relayBacklog: backlogReader(connections.main, config.env.REDIS_PREFIX),
   };
 }
 

@@ -13,6 +13,7 @@ import { instanceTokenKey, telegramSecretToken } from "../config/webhook-secrets
 import type { Metrics } from "../observability/metrics.js";
 import type { Queues } from "../jobs/queues.js";
 import { qrJobs } from "../qr-session/qr-queue.js";
+import type { RelayIntake } from "../relay/relay-intake.js";
 import type { Logger } from "../shared/logger.js";
 import { WebhookSetupStore } from "../webhook-setup/setup-store.js";
 import { withTimeout } from "../shared/with-timeout.js";
@@ -60,6 +61,8 @@ export async function startHttp(deps: {
   alertStore: AlertStore;
   metrics: Metrics;
   logger: Logger;
+  /** The webhook relay, when any instance has a forward target (app/relay.ts). */
+  relay?: RelayIntake;
 }): Promise<HttpPart> {
   const { env, metrics } = deps;
   const logger = deps.logger.child({ part: "http" });
@@ -101,6 +104,12 @@ export async function startHttp(deps: {
             phoneSeen: (instance, at) => alertIntake.phoneSeen(instance, at),
             queueCapacity: env.WEBHOOK_QUEUE_MAX,
             concurrency: env.WEBHOOK_CONCURRENCY,
+            ...(deps.relay
+              ? {
+                  relay: (idInstance: string, body: Buffer, contentType: string) =>
+                    deps.relay!.accept(idInstance, body, contentType),
+                }
+              : {}),
           },
         }
       : {}),

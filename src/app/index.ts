@@ -8,7 +8,9 @@ import { instanceDirectoryPart } from "./instance-directory.js";
 import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
+import { type RelayParts, relayParts } from "./relay.js";
 import { setupGreenlight } from "./setup.js";
+import { webhookSetupStore } from "./webhook-setup.js";
 import { connectTelegramFrom } from "../telegram/connect.js";
 import { Connections } from "./connections.js";
 import { createShared, type Part, type Shared } from "./shared.js";
@@ -30,10 +32,19 @@ interface Running {
   fleet: Part;
   workerParts: Part[];
   bot: ReturnType<typeof botPart> | undefined;
+  /** The webhook relay; undefined when no instance can have a forward target. */
+  relay: RelayParts | undefined;
 }
 
 function buildParts(shared: Shared, onSecrets: (tokens: string[]) => void): Running {
   const { env } = shared.config;
+  // /webhook on keeps targets only where it can run (WEBHOOK_SECRET and WEBHOOK_URL set): without
+  // them, and without any forward URL, the relay stays off and the webhook works as before.
+  const setups = env.WEBHOOK_SECRET && env.WEBHOOK_URL ? webhookSetupStore(shared) : undefined;
+  const relay = relayParts(
+    shared,
+    setups ? { storedTarget: (idInstance) => setups.storedForwardTarget(idInstance) } : {},
+  );
   const workerParts: Part[] =
     env.ROLE === "bot"
       ? []
@@ -41,9 +52,10 @@ function buildParts(shared: Shared, onSecrets: (tokens: string[]) => void): Runn
           qrWorkerPart(shared),
           pairingWatcherPart(shared),
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
+          ...(relay ? [relay.worker] : []),
         ];
   const bot = env.ROLE === "worker" ? undefined : botPart(shared);
-  return { shared, fleet: instanceDirectoryPart(shared, onSecrets), workerParts, bot };
+  return { shared, fleet: instanceDirectoryPart(shared, onSecrets), workerParts, bot, relay };
 }
 
 /**
@@ -81,7 +93,7 @@ export function createGreenlight(
       const botInfo = await connectTelegramFrom(env, logger, stopping.signal);
       const shared = createShared(config, logger, new Access(instances, team), connections);
       running = buildParts(shared, options.onSecrets ?? (() => undefined));
-      const { fleet, workerParts, bot } = running;
+      const { fleet, workerParts, bot, relay } = running;
       await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
@@ -95,6 +107,7 @@ export function createGreenlight(
           alertStore,
           metrics,
           logger,
+          ...(relay ? { relay: relay.intake } : {}),
         });
       }
       for (const part of workerParts) await part.start();

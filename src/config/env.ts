@@ -11,6 +11,7 @@ import {
 } from "./env-values.js";
 import { ConfigError, describeZodIssue } from "./errors.js";
 import { redisPassword, sentinelList, sentinelName } from "./redis-connection.js";
+import { RELAY_HTTPS_ONLY, relayEnvFields } from "./relay-env.js";
 
 const telegramIdList = z
   .string()
@@ -110,6 +111,7 @@ export const envSchema = z.object({
   WEBHOOK_CONCURRENCY: wholeNumber(1, 256).default(8),
   /** `webhook`: Telegram posts updates to WEBHOOK_URL/telegram/webhook instead of long polling. */
   BOT_MODE: oneOf(["polling", "webhook"]).default("polling"),
+  ...relayEnvFields,
   /** Public https base URL of the HTTP server, for BOT_MODE=webhook. */
   WEBHOOK_URL: httpUrl("https://bot.example.com")
     .transform((url) => url.replace(/\/+$/, ""))
@@ -274,6 +276,7 @@ const HTTPS_ONLY = [
   "GREEN_API_PARTNER_URL",
   "GREEN_API_URL",
   "WEBHOOK_URL",
+  ...RELAY_HTTPS_ONLY,
 ] as const;
 
 function checkHttps(env: Env): void {

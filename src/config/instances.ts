@@ -32,6 +32,10 @@ const instanceSchema = z.strictObject({
   admins: userIds("admin").optional(),
   operators: userIds("operator").optional(),
   viewers: userIds("viewer").optional(),
+  /** The instance's own application: its notifications are relayed there (src/relay/). */
+  webhookForwardUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Sent to webhookForwardUrl as `Authorization: Bearer <token>`, as GREEN-API sends its own. */
+  webhookForwardToken: z.string().trim().min(1).max(1024).optional(),
 });
 
 const instancesFileSchema = z
@@ -138,6 +142,16 @@ export function parseInstances(
   if (insecure >= 0 && !options.allowInsecureHttp) {
     throw new ConfigError(
       `${source}: [${insecure}].apiUrl (instance "${result.data[insecure]?.name}"): must be https (ALLOW_INSECURE_HTTP=1 allows http)`,
+    );
+  }
+  const insecureForward = result.data.findIndex(
+    (instance) =>
+      instance.webhookForwardUrl !== undefined &&
+      !instance.webhookForwardUrl.startsWith("https://"),
+  );
+  if (insecureForward >= 0 && !options.allowInsecureHttp) {
+    throw new ConfigError(
+      `${source}: [${insecureForward}].webhookForwardUrl (instance "${result.data[insecureForward]?.name}"): must be https (ALLOW_INSECURE_HTTP=1 allows http)`,
     );
   }
   return new InstanceRegistry(result.data);

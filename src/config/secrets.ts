@@ -5,12 +5,16 @@ import { instanceTokenKey, instanceWebhookToken, telegramSecretToken } from "./w
 /** What of an instance is secret: its apiTokenInstance and, with WEBHOOK_SECRET, its webhook token. */
 export function instanceSecrets(
   env: Pick<Env, "BOT_TOKEN" | "WEBHOOK_SECRET">,
-  instance: { idInstance: string; apiTokenInstance: string },
+  instance: { idInstance: string; apiTokenInstance: string; webhookForwardToken?: string },
 ): string[] {
   const { BOT_TOKEN, WEBHOOK_SECRET } = env;
-  if (WEBHOOK_SECRET === undefined) return [instance.apiTokenInstance];
+  const own = [
+    instance.apiTokenInstance,
+    ...(instance.webhookForwardToken ? [instance.webhookForwardToken] : []),
+  ];
+  if (WEBHOOK_SECRET === undefined) return own;
   const key = instanceTokenKey({ BOT_TOKEN, WEBHOOK_SECRET });
-  return [instance.apiTokenInstance, instanceWebhookToken(key, instance.idInstance)];
+  return [...own, instanceWebhookToken(key, instance.idInstance)];
 }
 
 /**
@@ -19,13 +23,18 @@ export function instanceSecrets(
  */
 export function processSecrets(
   env: Env,
-  instances: ReadonlyArray<{ idInstance: string; apiTokenInstance: string }>,
+  instances: ReadonlyArray<{
+    idInstance: string;
+    apiTokenInstance: string;
+    webhookForwardToken?: string;
+  }>,
 ): string[] {
   const optional = [
     env.WEBHOOK_SECRET,
     env.TELEGRAM_WEBHOOK_SECRET,
     env.METRICS_TOKEN,
     env.GREEN_API_PARTNER_TOKEN,
+    env.WEBHOOK_FORWARD_TOKEN,
   ].filter((secret): secret is string => secret !== undefined);
   return [
     env.BOT_TOKEN,

@@ -12,3 +12,16 @@ export interface HttpMetrics extends IngestMetrics, RefusalCounter {
   readonly webhooks: { inc(labels: { result: string }): void };
   readonly webhooksIgnored: { inc(labels: { reason: IgnoreReason }): void };
 }
+
+/**
+ * The relay's answer to one authenticated notification (app/ passes src/relay's intake):
+ * "queued" kept in Redis, "not-relayed" no target, "refused" not kept (answer 503).
+ */
+export type WebhookRelayAnswer =
+  { kind: "queued" } | { kind: "not-relayed" } | { kind: "refused"; retryAfterSeconds: number };
+
+export type WebhookRelay = (
+  idInstance: string,
+  body: Buffer,
+  contentType: string,
+) => Promise<WebhookRelayAnswer>;

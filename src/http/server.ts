@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { BodyTooLarge, readBody, sendJson } from "./io.js";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { InstanceRegistry } from "../config/index.js";
@@ -19,13 +20,11 @@ import {
   senderOf,
 } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
-import type { HttpMetrics } from "./ports.js";
+import type { HttpMetrics, WebhookRelay, WebhookRelayAnswer } from "./ports.js";
 import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
 export const GREEN_API_WEBHOOK_PATH = "/green-api/webhook";
-/** A state notification is a few hundred bytes; Telegram updates stay well under this too. */
-const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpServerDeps {
   logger: Logger;
@@ -55,6 +54,11 @@ export interface HttpServerDeps {
     concurrency: number;
     /** How long close() waits for the held ones to be handed on; default 5 s. */
     drainTimeoutMs?: number;
+    /**
+     * The relay (src/relay/): every notification of an instance with a forward target is kept in
+     * Redis before the answer; not kept, the answer is 503. Unset: no relay, as before.
+     */
+    relay?: WebhookRelay;
   };
 }
 
@@ -65,29 +69,6 @@ const RETRY_AFTER_SECONDS = 60;
 const SHARED_SECRET_WARN_EVERY_MS = 60 * 60_000;
 
 const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep draining (bounded by requestTimeout) so that the client reads the 413, not a reset.
-      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
-      else chunks.push(chunk);
-    });
-    req.once("end", () => resolve(Buffer.concat(chunks)));
-    req.once("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const close = status === 413 ? { connection: "close" } : {};
-  res.writeHead(status, { "content-type": "application/json", ...close }).end(JSON.stringify(body));
-}
 
 /**
  * greenlight's one small HTTP server (HTTP_PORT): GREEN-API's webhook, /healthz, /metrics and,
@@ -210,9 +191,20 @@ export class HttpServer {
     };
     const body = await this.authenticatedBody(req, res, webhook);
     if (body === undefined) return;
-    // Authenticated: 200 whatever comes of it. GREEN-API resends any other answer every minute
-    // for a day, and holds the instance's later notifications behind it.
+    // Authenticated: 200 whatever comes of it, once the relay kept it. GREEN-API resends any
+    // other answer every minute for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
+    if (webhook.relay) {
+      const relayed = await this.relay(req, body, verdict.kind !== "ignored", webhook.relay);
+      if (relayed.kind === "refused") {
+        res.setHeader("retry-after", String(relayed.retryAfterSeconds));
+        return refuse(503, "relay backlog full or unavailable");
+      }
+      if (relayed.kind === "busy") {
+        res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+        return refuse(503, "busy", { queued: this.ingest?.depth });
+      }
+    }
     const ignore = (reason: IgnoreReason, typeWebhook?: string) => {
       metrics.webhooks.inc({ result: "ignored" });
       metrics.webhooksIgnored.inc({ reason });
@@ -250,6 +242,23 @@ export class HttpServer {
     }
     metrics.webhooks.inc({ result: "accepted" });
     sendJson(res, 200, { ok: true });
+  }
+
+  /**
+   * Hands the body to the relay. A notification the watcher also needs is refused before the
+   * relay keeps it when the ingest is full: a 503 after the relay kept it would forward it twice.
+   */
+  private async relay(
+    req: IncomingMessage,
+    body: Buffer,
+    forWatcher: boolean,
+    relay: WebhookRelay,
+  ): Promise<WebhookRelayAnswer | { kind: "busy" }> {
+    const idInstance = senderOf(body);
+    if (idInstance === undefined) return { kind: "not-relayed" };
+    if (forWatcher && this.ingest && !this.ingest.hasRoom) return { kind: "busy" };
+    const contentType = req.headers["content-type"] ?? "application/json";
+    return relay(idInstance, body, contentType);
   }
 
   /**

@@ -47,6 +47,11 @@ export class WebhookIngest {
     return this.queue.length - this.head;
   }
 
+  /** Whether an offer now would be taken. */
+  get hasRoom(): boolean {
+    return !this.closed && this.depth < this.options.capacity;
+  }
+
   /**
    * Queues a task; false when full or shutting down (nothing was kept). Tasks of one key run one
    * after another in the order offered; tasks of different keys run side by side.

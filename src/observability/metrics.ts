@@ -52,6 +52,14 @@ const API_METHOD = /^[A-Za-z]{1,40}$/;
 /** A fleet read for one scrape serves every fleet gauge of that scrape. */
 const FLEET_SNAPSHOT_TTL_MS = 1_000;
 
+/** The relay's backlog, every instance together (relay-store.ts `totals`). */
+export interface RelayTotals {
+  count: number;
+  bytes: number;
+  oldestAt?: number;
+  dead: number;
+}
+
 /**
  * greenlight's Prometheus metrics, one registry per app (tests run several apps in one process).
  * Each process exposes its own on /metrics; counters count what that process did. A foundation:
@@ -158,6 +166,36 @@ export class Metrics {
   private activeSessionsSource: () => Promise<number> = async () => 0;
   private fleetSource?: () => Promise<FleetSnapshot>;
   private fleetRead?: { at: number; snapshot: Promise<FleetSnapshot | undefined> };
+  /** The webhook relay (src/relay/): fleet-wide, never per instance (bounded labels). */
+  readonly relayForwards = new Counter({
+    name: "greenlight_relay_forwarded_total",
+    help: "Notifications the applications accepted (2xx)",
+    registers: [this.registry],
+  });
+  readonly relayFailures = new Counter({
+    name: "greenlight_relay_failed_total",
+    help: "Forwards the applications refused or did not answer, by reason (status, timeout, network)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly relayDeadLetters = new Counter({
+    name: "greenlight_relay_dead_lettered_total",
+    help: "Notifications moved to the dead letters after FORWARD_MAX_AGE_MS of failures",
+    registers: [this.registry],
+  });
+  readonly relayRefusals = new Counter({
+    name: "greenlight_relay_refused_total",
+    help: "Notifications answered 503 because the relay could not keep them, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly relayDelay = new Histogram({
+    name: "greenlight_relay_forward_delay_seconds",
+    help: "From a notification kept to its application accepting it",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300, 3600],
+    registers: [this.registry],
+  });
+  private relayBacklogSource: () => Promise<RelayTotals | undefined> = async () => undefined;
 
   constructor(options: { instanceLabels?: boolean } = {}) {
     this.fleetGauges(options.instanceLabels === true);
@@ -170,6 +208,29 @@ export class Metrics {
         this.set(await source().catch(() => 0));
       },
     });
+    const backlog = () => this.relayBacklogSource().catch(() => undefined);
+    const gauge = (name: string, help: string, read: (t: RelayTotals) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const totals = await backlog();
+          if (totals) this.set(read(totals));
+        },
+      });
+    gauge(
+      "greenlight_relay_backlog",
+      "Notifications waiting for their application",
+      (t) => t.count,
+    );
+    gauge("greenlight_relay_backlog_bytes", "Bytes waiting for the applications", (t) => t.bytes);
+    gauge(
+      "greenlight_relay_oldest_age_seconds",
+      "Age of the oldest notification waiting for its application (0: none)",
+      (t) => (t.oldestAt === undefined ? 0 : Math.max(0, Date.now() - t.oldestAt) / 1000),
+    );
+    gauge("greenlight_relay_dead_letters", "Notifications kept in the dead letters", (t) => t.dead);
     collectDefaultMetrics({ register: this.registry, prefix: "greenlight_" });
   }
 
@@ -278,6 +339,28 @@ export class Metrics {
   /** Where the active-sessions gauge reads from (the QR queue's active jobs). */
   countActiveSessionsWith(source: () => Promise<number>): void {
     this.activeSessionsSource = source;
+  }
+
+  /** Where the relay's backlog gauges read from (Redis totals of every process). */
+  countRelayBacklogWith(source: () => Promise<RelayTotals>): void {
+    this.relayBacklogSource = source;
+  }
+
+  relayForwarded(delaySeconds: number): void {
+    this.relayForwards.inc();
+    this.relayDelay.observe(delaySeconds);
+  }
+
+  relayFailed(reason: "status" | "timeout" | "network"): void {
+    this.relayFailures.inc({ reason });
+  }
+
+  relayDeadLettered(): void {
+    this.relayDeadLetters.inc();
+  }
+
+  relayRefused(reason: "instance-full" | "bytes-full" | "unavailable"): void {
+    this.relayRefusals.inc({ reason });
   }
 
   /** Counts GREEN-API failures by method and status; the label never holds the URL (token). */

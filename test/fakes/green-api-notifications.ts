@@ -113,3 +113,18 @@ export const DOCUMENTED_NOTIFICATIONS = {
   incomingCall,
   quotaExceeded,
 } as const;
+
+/**
+ * The n-th message of an instance as GREEN-API might format it: pretty-printed or not, with
+ * non-ASCII text and escapes, so that any re-encoding on the way would show.
+ */
+export function relayedMessage(idInstance: string, n: number): string {
+  const body = incomingMessageReceived(Number(idInstance));
+  body.idMessage = `MSG${String(n).padStart(6, "0")}`;
+  body.messageData.textMessageData.textMessage = `#${n} привет 🟢 "quoted" \\ tab\t`;
+  return JSON.stringify(body, null, n % 2 ? 2 : 0);
+}
+
+/** The sequence number a relayed body carries. */
+export const relayedNumberOf = (body: Buffer) =>
+  Number(/"MSG(\d+)"/.exec(body.toString("utf8"))?.[1]);

@@ -22,6 +22,8 @@ export interface DeliveryRecord {
   status: number;
   attempt: number;
   at: number;
+  /** The answer's Retry-After header, if any (GREEN-API documents no use of it). */
+  retryAfter?: string;
 }
 
 const ANSWER_TIMEOUT_MS = 5_000;
@@ -100,8 +102,15 @@ export class WebhookDelivery {
       ) {
         const head = queue[0] as { body: unknown; firstAt: number };
         if (attempt > 1) this.redeliveries += 1;
-        const status = await this.post(target, head.body);
-        this.attempts.push({ idInstance, body: head.body, status, attempt, at: Date.now() });
+        const { status, retryAfter } = await this.post(target, head.body);
+        this.attempts.push({
+          idInstance,
+          body: head.body,
+          status,
+          attempt,
+          at: Date.now(),
+          ...(retryAfter ? { retryAfter } : {}),
+        });
         if (status === 200) {
           queue.shift();
           attempt = 1;
@@ -123,7 +132,10 @@ export class WebhookDelivery {
     }
   }
 
-  private async post(target: WebhookTarget, body: unknown): Promise<number> {
+  private async post(
+    target: WebhookTarget,
+    body: unknown,
+  ): Promise<{ status: number; retryAfter?: string }> {
     try {
       const response = await fetch(target.url, {
         method: "POST",
@@ -132,13 +144,15 @@ export class WebhookDelivery {
           "content-type": "application/json",
           ...(target.token === "" ? {} : { authorization: `Bearer ${target.token}` }),
         },
-        body: JSON.stringify(body),
+        // A string is sent as it is (a test of byte-for-byte relaying); anything else as JSON.
+        body: typeof body === "string" ? body : JSON.stringify(body),
         signal: AbortSignal.any([AbortSignal.timeout(ANSWER_TIMEOUT_MS), this.stop.signal]),
       });
       await response.arrayBuffer().catch(() => undefined);
-      return response.status;
+      const retryAfter = response.headers.get("retry-after");
+      return { status: response.status, ...(retryAfter ? { retryAfter } : {}) };
     } catch {
-      return 0;
+      return { status: 0 };
     }
   }
 }

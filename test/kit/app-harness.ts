@@ -24,6 +24,9 @@ export interface TestInstance {
   operators?: number[];
   viewers?: number[];
   admins?: number[];
+  /** The webhook relay's target of this instance, as in the instances file. */
+  webhookForwardUrl?: string;
+  webhookForwardToken?: string;
 }
 
 export const SHOP: TestInstance = {

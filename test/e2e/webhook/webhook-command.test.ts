@@ -125,7 +125,12 @@ describe("/webhook: greenlight in front of the application's GREEN-API webhook, 
     const view = await waitForText(h, "In effect since");
     expect(view.text).toContain("Now: → greenlight ✅");
     expect(view.text).toContain("greenlight turned stateWebhook on");
-    expect(app.received).toHaveLength(0);
+    // The relay forwards it to the application, with the application's own token.
+    await eventually(
+      () => app?.received.length === 1,
+      "the notification relayed to the application",
+    );
+    expect(app.received[0]?.authorization).toBe("Bearer app-secret");
 
     send("/webhook shop off");
     const restore = await waitForText(h, "Restore shop's webhook to what it had");
@@ -136,8 +141,8 @@ describe("/webhook: greenlight in front of the application's GREEN-API webhook, 
     // Applied: GREEN-API sends to the application again, with the application's own token.
     await eventually(() => shop.settingsApplied.length === 2, "the original settings applied");
     h.greenApi.sendWebhook(SHOP.idInstance, incomingMessageReceived(Number(SHOP.idInstance)));
-    await eventually(() => app?.received.length === 1, "a notification at the application");
-    expect(app.received[0]?.authorization).toBe("Bearer app-secret");
+    await eventually(() => app?.received.length === 2, "a notification at the application");
+    expect(app.received[1]?.authorization).toBe("Bearer app-secret");
 
     expect((await auditedResults(h)).slice(0, 2)).toEqual([
       "webhook-off: done; stateWebhook back to no",

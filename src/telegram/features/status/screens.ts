@@ -5,6 +5,7 @@ import type { InstanceWatch } from "../../../alerts/watch-state.js";
 import { fleetOverview, STATUS_LIVE_MAX } from "../../../status/fleet-overview.js";
 import type { LiveCheck } from "../../../status/live-check.js";
 import type { QuotaNotice } from "../../../status/ports.js";
+import type { Backlog } from "../../../relay/ports.js";
 import type { BotContext } from "../../context.js";
 import type { KnownPhoneSource } from "../code/index.js";
 import { phoneVisibilityIn } from "../../phone-privacy.js";
@@ -36,6 +37,8 @@ export interface StatusScreenDeps {
   knownPhones: KnownPhoneSource;
   mutes: MuteSource;
   quotas: QuotaSource;
+  /** The webhook relay's backlog of an instance (relay/relay-store.ts backlogReader). */
+  relayBacklog?: (idInstance: string) => Promise<Backlog>;
 }
 
 export type Screen = { text: string; keyboard: InlineKeyboard };
@@ -92,19 +95,22 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
     },
 
     async detail(instance: Instance, chatId: number): Promise<Screen> {
-      const [report, history, { extras, known: numbers }, watches] = await Promise.all([
+      const [report, history, { extras, known: numbers }, watches, backlog] = await Promise.all([
         deps.live.report(instance),
         deps.live.history(instance),
         extrasOf([instance], chatId),
         deps.watches.watches([instance.name]).catch(() => new Map<string, undefined>()),
+        deps.relayBacklog?.(instance.idInstance).catch(() => undefined),
       ]);
       const phoneSeenAt = watches.get(instance.name)?.phoneSeenAt;
+      const now = Date.now();
       return {
-        text: detailText(report, history, Date.now(), ctx.t, {
-          ...extras,
-          apiUrl: instance.apiUrl,
-          ...(phoneSeenAt !== undefined ? { phoneSeenAt } : {}),
-        }),
+        text:
+          detailText(report, history, now, ctx.t, {
+            ...extras,
+            apiUrl: instance.apiUrl,
+            ...(phoneSeenAt !== undefined ? { phoneSeenAt } : {}),
+          }) + relayLines(backlog, now, ctx.t),
         keyboard: liveKeyboard([report], ctx.t, mayLink, { withRefresh: false, known: numbers }),
       };
     },
@@ -136,6 +142,17 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
       return { ...rendered, page: view.page, pages: view.pages };
     },
   };
+}
+
+/** The relay's lines under /status <instance>: nothing while its backlog is empty. */
+export function relayLines(backlog: Backlog | undefined, now: number, t: BotContext["t"]): string {
+  if (!backlog) return "";
+  const lines = [
+    backlog.count > 0 ? t.relay.backlog(backlog.count, now - (backlog.oldestAt ?? now)) : "",
+    backlog.failingSince !== undefined ? t.relay.failingSince(now - backlog.failingSince) : "",
+    backlog.deadLettered > 0 ? t.relay.deadLettered(backlog.deadLettered) : "",
+  ].filter(Boolean);
+  return lines.length ? `\n\n${lines.join("\n")}` : "";
 }
 
 /** The paid date of each instance the account told of (KnownInstance.account). */

@@ -6,6 +6,7 @@ import { common } from "./common.js";
 import { fleet } from "./fleet.js";
 import { greenApi } from "./green-api.js";
 import { qr } from "./qr.js";
+import { relay } from "./relay.js";
 import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
 import { webhook } from "./webhook.js";
@@ -23,4 +24,5 @@ export const en = {
   setup,
   fleet,
   webhook,
+  relay,
 };

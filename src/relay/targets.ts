@@ -1,0 +1,39 @@
+import type { InstanceRegistry } from "../config/index.js";
+import type { RelayTarget, StoredTarget } from "./ports.js";
+
+/**
+ * Where an instance's notifications go, first answer wins: its own webhookForwardUrl in the
+ * instances file, then the target `/webhook <instance> on` kept (storedTarget), then
+ * WEBHOOK_FORWARD_URL for every instance (partner-discovered ones included). None: not relayed,
+ * exactly as before the relay existed. Only instances greenlight knows are relayed.
+ */
+export class RelayTargets {
+  constructor(
+    private readonly deps: {
+      instances: InstanceRegistry;
+      storedTarget?: StoredTarget;
+      fallback?: RelayTarget;
+    },
+  ) {}
+
+  /** True when no instance can have a target at all: the relay can stay off. */
+  get none(): boolean {
+    const { instances, storedTarget, fallback } = this.deps;
+    return (
+      !fallback && !storedTarget && !instances.all().some((instance) => instance.webhookForwardUrl)
+    );
+  }
+
+  async of(idInstance: string): Promise<RelayTarget | undefined> {
+    const instance = this.deps.instances.findById(idInstance);
+    if (!instance) return undefined;
+    if (instance.webhookForwardUrl) {
+      return {
+        url: instance.webhookForwardUrl,
+        ...(instance.webhookForwardToken ? { token: instance.webhookForwardToken } : {}),
+      };
+    }
+    const stored = await this.deps.storedTarget?.(idInstance);
+    return stored ?? this.deps.fallback;
+  }
+}
