@@ -216,6 +216,10 @@ export const envSchema = z.object({
   /** Set with ESCALATION_CHAT_IDS: an incident nobody claimed or fixed this long is re-sent there, once. */
   ESCALATE_AFTER_MS: milliseconds(0, 0, 7 * 86_400_000),
   ESCALATION_CHAT_IDS: telegramIdList.optional(),
+  /** /history keeps each instance's incidents this many days (and the uptime's watched spans). */
+  HISTORY_DAYS: z.coerce.number().int().min(1).max(366).default(90),
+  /** Hard cap on the incidents kept per instance, the newest kept: bounds Redis whatever flaps. */
+  HISTORY_MAX_INCIDENTS: z.coerce.number().int().min(10).max(100_000).default(1_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ROLE: z.enum(["all", "bot", "worker"]).default("all"),
 });

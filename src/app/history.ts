@@ -1,0 +1,34 @@
+import { HistoryStore } from "../history/history-store.js";
+import type { IncidentCounters } from "../history/ports.js";
+import { HistoryRecorder } from "../history/recorder.js";
+import type { FixClaims, FixLinks } from "../history/ports.js";
+import { DAY_MS } from "../history/uptime.js";
+import type { Logger } from "../shared/logger.js";
+import type { Shared } from "./shared.js";
+
+/** The incident history's store, as the settings bound it (stateless: build one where needed). */
+export function historyStore(shared: Shared): HistoryStore {
+  const { env } = shared.config;
+  return new HistoryStore(shared.connections.main, env.REDIS_PREFIX, {
+    keepMs: env.HISTORY_DAYS * DAY_MS,
+    maxPerInstance: env.HISTORY_MAX_INCIDENTS,
+    gapMs: shared.settings.historyGapMs,
+  });
+}
+
+/**
+ * The watcher's recorder. `counters`: the incident metrics, once observability implements
+ * IncidentCounters (greenlight_incidents_total, greenlight_instance_down_seconds_total); until
+ * then none are counted.
+ */
+export function historyRecorder(
+  shared: Shared,
+  deps: { links: FixLinks; claims: FixClaims; logger: Logger },
+  counters?: IncidentCounters,
+): HistoryRecorder {
+  return new HistoryRecorder({
+    store: historyStore(shared),
+    ...deps,
+    ...(counters ? { counters } : {}),
+  });
+}
