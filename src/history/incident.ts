@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EndedIncident, Outcome } from "../alerts/transitions.js";
-import type { IncidentKind, InstanceWatch } from "../alerts/watch-state.js";
+import type { InstanceWatch } from "../alerts/watch-state.js";
 import { stateInstanceSchema } from "../green-api/schemas.js";
 
 /**
@@ -135,5 +135,30 @@ export function amendWithLink(
   return { ...newest, end: Math.min(newest.end, link.at), fix: link.via, fixedBy: link.by };
 }
 
-/** Which incidents a kind names (the store keys open incidents by it). */
-export type { IncidentKind };
+/** One observation's outcome, with what else was known when it ended an incident. */
+export interface AssemblyStep {
+  before: InstanceWatch | undefined;
+  outcome: Outcome;
+  evidence?: FixEvidence;
+}
+
+/**
+ * The incidents of one instance from the watcher's outcomes, in order: the recorder does the same
+ * step by step in Redis; the bench builds its synthetic history with it.
+ */
+export function assembleIncidents(steps: readonly AssemblyStep[]): {
+  closed: HistoryIncident[];
+  open: OpenIncident[];
+} {
+  const open = new Map<string, OpenIncident>();
+  const closed: HistoryIncident[] = [];
+  for (const { before, outcome, evidence } of steps) {
+    const changes = incidentChanges(before, outcome);
+    for (const opened of changes.opened) open.set(opened.kind, opened);
+    for (const ended of changes.ended) {
+      closed.push(closeIncident(open.get(ended.kind), ended, evidence ?? {}));
+      open.delete(ended.kind);
+    }
+  }
+  return { closed, open: [...open.values()] };
+}
