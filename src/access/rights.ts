@@ -12,6 +12,8 @@ export const COMMAND_RIGHTS = {
   start: "team",
   help: "team",
   status: "view",
+  // `/history shop csv` asks for administer itself (the file goes to the asker's private chat).
+  history: "view",
   qr: "operate",
   code: "operate",
   mute: "operate",
@@ -52,6 +54,9 @@ export const BUTTON_RIGHTS = {
   // The digest's pager: anyone who sees one of its instances may page (the list is filtered).
   "dg:all": "view",
   "dg:page": "view",
+  // /history's pages: an instance's incidents (viewing it), the fleet's (the presser's own list).
+  "hi:inst": "view",
+  "hi:fleet": "view",
 } as const satisfies Record<string, Right>;
 
 export type ButtonKind = keyof typeof BUTTON_RIGHTS;

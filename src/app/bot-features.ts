@@ -23,6 +23,8 @@ import type { StatusFeatureDeps } from "../telegram/features/status/index.js";
 import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
+import { HistoryQuery } from "../history/history-query.js";
+import { historyStore } from "./history.js";
 import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
@@ -45,6 +47,7 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     mute: { mutes, audit },
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
+    history: { query: new HistoryQuery(historyStore(shared)) },
   };
 }
 

@@ -11,6 +11,7 @@ export const toolkit: Texts["toolkit"] = {
     mute: "Выключить оповещения инстанса на время",
     unmute: "Снова включить оповещения",
     audit: "Последние 20 действий операторов",
+    history: "Сбои, доступность и время починки",
     instances: "Все инстансы, известные greenlight, и откуда они",
     help: "Что умеет бот",
   },
@@ -26,6 +27,7 @@ export const toolkit: Texts["toolkit"] = {
       may.administer && "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
       may.operate &&
         "<code>/mute shop 2h</code>, <code>/unmute shop</code> — без оповещений на время плановых работ.",
+      "<code>/history</code> — доступность всех инстансов, худшие сверху; <code>/history shop</code> — его сбои, кто и как их починил.",
       may.administer && "<code>/audit</code> — последние 20 действий операторов.",
       may.administer &&
         "<code>/instances</code> — все инстансы, известные greenlight: из файла инстансов или из аккаунта GREEN-API.",
