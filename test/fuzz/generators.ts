@@ -80,6 +80,7 @@ const COMMANDS: Record<string, string[]> = {
   logout: NAMES,
   reboot: NAMES,
   audit: ["", "kiosk"],
+  history: [...NAMES, "kiosk csv", "helpdesk csv", "kiosk pdf"],
   instances: [""],
   cancel: ["kiosk"],
   zz: [""],
@@ -103,6 +104,8 @@ const FORGED_DATA = [
   "al:claim:helpdesk",
   "st:refresh:_",
   "dg:all",
+  "hi:inst:0:helpdesk",
+  "hi:fleet:1",
   "adm:logout-yes:nope",
   "x",
 ];
