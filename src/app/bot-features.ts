@@ -24,7 +24,7 @@ import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { HistoryQuery } from "../history/history-query.js";
-import { historyStore } from "./history.js";
+import { historyStore, rebootsNoted } from "./history.js";
 import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
@@ -47,7 +47,7 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     mute: { mutes, audit },
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
-    history: { query: new HistoryQuery(historyStore(shared)) },
+    history: { query: base.history },
   };
 }
 
@@ -61,6 +61,7 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
   const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
   const { knownPhones, userNames } = linking(shared);
+  const history = historyStore(shared);
   return {
     shared,
     logger,
@@ -73,7 +74,13 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
     mutes: new MuteStore(redis, prefix),
     pairingStore: new PairingStore(redis, prefix),
     confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
-    actions: new InstanceActions({ calls: shared.greenApi, audit, logger }),
+    // A reboot that GREEN-API took is the fix of the incident open now (the history's "reboot").
+    actions: new InstanceActions({
+      calls: shared.greenApi,
+      audit: rebootsNoted(audit, history, userNames),
+      logger,
+    }),
+    history: new HistoryQuery(history),
     trustedChatIds: secretChatsOf(env),
     starter: new SessionStarter({
       store: shared.store,
@@ -144,6 +151,7 @@ function statusDeps(base: BotBase): StatusFeatureDeps {
     knownPhones: base.knownPhones,
     mutes: base.mutes,
     quotas: new QuotaStore(connections.main, config.env.REDIS_PREFIX),
+    uptime: base.history,
   };
 }
 

@@ -1,4 +1,7 @@
+import type { UserNames } from "../access/user-names.js";
+import type { AuditLog } from "../audit/audit-log.js";
 import { HistoryStore } from "../history/history-store.js";
+import type { ActionAudit } from "../instance-actions/ports.js";
 import type { IncidentCounters } from "../history/ports.js";
 import { HistoryRecorder } from "../history/recorder.js";
 import type { FixClaims, FixLinks } from "../history/ports.js";
@@ -31,4 +34,23 @@ export function historyRecorder(
     ...deps,
     ...(counters ? { counters } : {}),
   });
+}
+
+/**
+ * The instance actions' audit trail, which also tells the history of a reboot GREEN-API took:
+ * an incident that ends after it is "fixed by reboot" (by whom). Never fails the action.
+ */
+export function rebootsNoted(
+  audit: AuditLog,
+  history: HistoryStore,
+  names: UserNames,
+): ActionAudit {
+  return {
+    async record(entry) {
+      await audit.record(entry);
+      if (entry.action !== "reboot" || entry.result !== "done") return;
+      const by = await names.nameOf(entry.userId).catch(() => undefined);
+      await history.rebooted(entry.instance, by, Date.now()).catch(() => undefined);
+    },
+  };
 }

@@ -1,5 +1,17 @@
 import { durationOf, type HistoryIncident, isOutage, type OpenIncident } from "./incident.js";
 
+/** "99.95 %" (rounded down: 99.999 % is not 100 %), the same in every language. */
+export function percentText(ratio: number): string {
+  const value = Math.floor(ratio * 10_000) / 100;
+  return `${value === 100 ? "100" : value.toFixed(2)} %`;
+}
+
+/** "99.9%": one decimal, for a list where every character counts (the fleet's /status). */
+export function shortPercentText(ratio: number): string {
+  const value = Math.floor(ratio * 1_000) / 10;
+  return `${value === 100 ? "100" : value.toFixed(1)}%`;
+}
+
 /** A stretch of time, [from, to) in ms. */
 export interface Span {
   from: number;

@@ -177,7 +177,10 @@ describe("renderFleetPage: every page fits one Telegram message", () => {
       paidUntil: () => Date.UTC(2027, 0, 31),
       known: new Map(names.map((name) => [name, { phone: "447400123456" }])),
       watcherOff: true,
+      uptime: new Map(names.map((name) => [name, 0.99957])),
     });
+    // The 7-day uptime from the incident history, beside each instance (rounded down).
+    expect(text).toContain(t.toolkit.status.line(view.rows[0]?.name ?? "", "99.9% "));
     // JavaScript counts UTF-16 units, as Telegram does; the HTML tags (not counted) make it stricter.
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(view.counts).toHaveLength(9);

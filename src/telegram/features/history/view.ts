@@ -5,16 +5,15 @@ import {
 } from "../../../history/history-query.js";
 import type { Cause, HistoryIncident } from "../../../history/incident.js";
 import { durationOf } from "../../../history/incident.js";
+import { percentText } from "../../../history/uptime.js";
 import type { Texts } from "../../i18n/index.js";
 
 /** "2026-12-01 14:03" (UTC): operators in different time zones compare notes in UTC. */
 const utcMinute = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16);
 
-/** "99.95 %": two decimals, since the difference between 99 % and 99.9 % is hours a month. */
-export function percent(ratio: number | undefined, t: Texts): string {
-  if (ratio === undefined) return t.history.noFigure;
-  const value = Math.floor(ratio * 10_000) / 100;
-  return `${value === 100 ? "100" : value.toFixed(2)} %`;
+/** Two decimals, since the difference between 99 % and 99.9 % is hours a month. */
+function percent(ratio: number | undefined, t: Texts): string {
+  return ratio === undefined ? t.history.noFigure : percentText(ratio);
 }
 
 function causeWords(cause: Cause, t: Texts): string {

@@ -27,6 +27,11 @@ export interface WatchSource {
   watches(instances: readonly string[]): Promise<Map<string, InstanceWatch | undefined>>;
 }
 
+/** 7-day uptime per instance (history/history-query.ts): shown beside each on the fleet's pages. */
+export interface UptimeSource {
+  weekUptime(instances: readonly string[]): Promise<Map<string, number>>;
+}
+
 export interface StatusScreenDeps {
   live: LiveCheck;
   watches: WatchSource;
@@ -36,6 +41,8 @@ export interface StatusScreenDeps {
   knownPhones: KnownPhoneSource;
   mutes: MuteSource;
   quotas: QuotaSource;
+  /** Absent: the fleet's pages show no uptime. */
+  uptime?: UptimeSource;
 }
 
 export type Screen = { text: string; keyboard: InlineKeyboard };
@@ -115,10 +122,13 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
       });
       if (view.kind === "stale") return undefined;
       const shown = view.rows.map((row) => row.name);
-      const [muted, quota, numbers] = await Promise.all([
+      const [muted, quota, numbers, uptime] = await Promise.all([
         mutes(),
         quotas(shown),
         known(view.rows.filter((row) => row.linkable).map((row) => row.name)),
+        (deps.uptime?.weekUptime(shown) ?? Promise.resolve(new Map<string, number>())).catch(
+          () => new Map<string, number>(),
+        ),
       ]);
       const rendered = renderFleetPage(view, ctx.t, {
         mutes: muted,
@@ -126,6 +136,7 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
         paidUntil: paidUntilOf(visible),
         known: numbers,
         watcherOff: deps.watcherOff,
+        uptime,
       });
       return { ...rendered, page: view.page, pages: view.pages };
     },

@@ -104,6 +104,8 @@ export const toolkit = {
       since: (time: string) => ` · since ${escapeHtml(time)}`,
       muted: (until: string) => `🔕 muted until ${escapeHtml(until)}`,
       quota: (at: string) => `📉 quota exceeded ${escapeHtml(at)}`,
+      /** 7-day uptime, before the state (README: "/status … 7-day uptime"). */
+      uptime: (percent: string) => `${percent} `,
       previous: "◀",
       next: "▶",
       pageAnswer: (page: number, pages: number) => `Page ${page} of ${pages}`,

@@ -100,6 +100,7 @@ export const toolkit: Texts["toolkit"] = {
       since: (time) => ` · с ${escapeHtml(time)}`,
       muted: (until) => `🔕 без оповещений до ${escapeHtml(until)}`,
       quota: (at) => `📉 квота исчерпана ${escapeHtml(at)}`,
+      uptime: (percent) => `${percent} `,
       previous: "◀",
       next: "▶",
       pageAnswer: (page, pages) => `Страница ${page} из ${pages}`,
