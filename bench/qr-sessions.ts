@@ -691,7 +691,10 @@ function printMachine(): void {
 // `npm run bench -- --fleet`: the fleet watcher's figures instead (bench/fleet.ts); with
 // --workers=2, two workers sharing it and a kill -9 (bench/fleet-takeover.ts); with --webhooks or
 // --logout, those fleet events (bench/fleet-events.ts).
-if (args.includes("--fleet") && args.includes("--webhooks")) {
+if (args.includes("--history")) {
+  // bench/history.ts: 10,000 instances with 90 days of incident history (issue #27).
+  await import("./history.js");
+} else if (args.includes("--fleet") && args.includes("--webhooks")) {
   await (await import("./fleet-events.js")).runWebhookBench();
 } else if (args.includes("--fleet") && args.includes("--logout")) {
   await (await import("./fleet-events.js")).runLogoutBench();
