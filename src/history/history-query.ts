@@ -1,6 +1,7 @@
 import type { HistoryStore } from "./history-store.js";
 import type { HistoryIncident, OpenIncident } from "./incident.js";
-import { type HistorySummary, summarize, UPTIME_WINDOWS } from "./uptime.js";
+import { type FleetFigures, fleetFigures } from "./daily.js";
+import { DAY_MS, type HistorySummary, summarize, UPTIME_WINDOWS } from "./uptime.js";
 
 /** Incidents per page of /history <instance>. */
 export const INCIDENTS_PER_PAGE = 8;
@@ -19,10 +20,8 @@ export interface InstancePage {
   total: number;
 }
 
-export interface FleetRow {
+export interface FleetRow extends FleetFigures {
   instance: string;
-  summary: HistorySummary;
-  open: boolean;
 }
 
 export interface FleetPage {
@@ -40,7 +39,7 @@ const clampPage = (page: number, pages: number) => Math.min(Math.max(0, page), p
  * ties by the 30-day figure, then by name.
  */
 export function worstFirst(a: FleetRow, b: FleetRow): number {
-  const key = (row: FleetRow) => [row.summary.uptime.week.ratio, row.summary.uptime.month.ratio];
+  const key = (row: FleetRow) => [row.week, row.month];
   const [aw, am] = key(a);
   const [bw, bm] = key(b);
   if (aw === undefined || bw === undefined) {
@@ -77,18 +76,20 @@ export class HistoryQuery {
     };
   }
 
-  /** Every instance's summary, worst first (the whole list: the fleet view pages it). */
+  /**
+   * Every instance's figures, worst first (the whole list: the fleet view pages it), from the day
+   * totals (daily.ts): one small hash per instance, however many incidents it had.
+   */
   async fleet(instances: readonly string[], now = Date.now()): Promise<FleetRow[]> {
-    const [histories, watched] = await Promise.all([
-      this.store.many(instances, now - this.store.limits.keepMs),
-      this.store.watched(now - UPTIME_WINDOWS.month),
+    const [totals, watched] = await Promise.all([
+      this.store.fleet(instances, now),
+      this.store.watched(now - UPTIME_WINDOWS.month - DAY_MS),
     ]);
     const rows = instances.map((instance) => {
-      const history = histories.get(instance) ?? { incidents: [], open: [] };
+      const t = totals.get(instance);
       return {
         instance,
-        summary: summarize(history, watched, now),
-        open: history.open.some((o) => o.kind === "down"),
+        ...fleetFigures(t?.days ?? new Map(), t?.open ?? [], watched, now, t?.firstSeen),
       };
     });
     return rows.sort(worstFirst);
@@ -115,8 +116,7 @@ export class HistoryQuery {
     const rows = await this.fleet(instances, now);
     return new Map(
       rows.flatMap((row) => {
-        const ratio = row.summary.uptime.week.ratio;
-        return ratio === undefined ? [] : [[row.instance, ratio] as const];
+        return row.week === undefined ? [] : [[row.instance, row.week] as const];
       }),
     );
   }

@@ -7,6 +7,7 @@ import {
   type OpenIncident,
   openIncidentSchema,
 } from "./incident.js";
+import { type DayTotals, dailyShares, dayOf } from "./daily.js";
 import type { LinkVia } from "./ports.js";
 import type { Span } from "./uptime.js";
 
@@ -52,6 +53,7 @@ export class HistoryStore {
   ) {}
 
   private incidentsKey = (instance: string) => `${this.prefix}:history:incidents:${instance}`;
+  private daysKey = (instance: string) => `${this.prefix}:history:days:${instance}`;
   private rebootKey = (instance: string) => `${this.prefix}:history:reboot:${instance}`;
   private get openKey() {
     return `${this.prefix}:history:open`;
@@ -82,17 +84,73 @@ export class HistoryStore {
     return parse(openIncidentSchema, raw);
   }
 
-  async add(instance: string, incident: HistoryIncident, now = Date.now()): Promise<void> {
+  /**
+   * A closed incident, and its share of each day's totals (daily.ts: what the fleet view reads).
+   * `counted: false` for an incident rewritten in place (a late link): its days counted already.
+   */
+  async add(
+    instance: string,
+    incident: HistoryIncident,
+    now = Date.now(),
+    counted = true,
+  ): Promise<void> {
     const key = this.incidentsKey(instance);
+    const daysKey = this.daysKey(instance);
     const { keepMs, maxPerInstance } = this.limits;
-    await this.redis
+    const shares = counted
+      ? dailyShares(incident, await this.watched(incident.since))
+      : new Map<number, DayTotals>();
+    const oldest = dayOf(now - keepMs);
+    const stale = counted
+      ? (await this.redis.hkeys(daysKey)).filter((field) => Number(field.split(":")[0]) < oldest)
+      : [];
+    const multi = this.redis
       .multi()
       .zremrangebyscore(key, incident.since, incident.since)
       .zadd(key, incident.since, JSON.stringify(incident))
       .zremrangebyscore(key, "-inf", `(${now - keepMs}`)
       .zremrangebyrank(key, 0, -(maxPerInstance + 1))
-      .pexpire(key, keepMs)
-      .exec();
+      .pexpire(key, keepMs);
+    for (const [day, totals] of shares) {
+      for (const [field, value] of Object.entries(totals)) {
+        if (value > 0)
+          multi.hincrby(daysKey, `${day}:${FIELD[field as keyof DayTotals]}`, Math.round(value));
+      }
+    }
+    if (stale.length > 0) multi.hdel(daysKey, ...stale);
+    if (shares.size > 0) multi.pexpire(daysKey, keepMs);
+    await multi.exec();
+  }
+
+  /** Each instance's day totals, open incidents and first sighting: the fleet view's one read. */
+  async fleet(
+    instances: readonly string[],
+    now = Date.now(),
+  ): Promise<
+    Map<string, { days: Map<number, DayTotals>; open: OpenIncident[]; firstSeen?: number }>
+  > {
+    const pipeline = this.redis.pipeline();
+    for (const name of instances) pipeline.hgetall(this.daysKey(name));
+    pipeline.hgetall(this.openKey);
+    pipeline.hmget(this.seenKey, ...(instances.length > 0 ? instances : ["_"]));
+    const results = (await pipeline.exec()) ?? [];
+    const open = openByInstance((results[instances.length]?.[1] ?? {}) as Record<string, string>);
+    const seen = (results[instances.length + 1]?.[1] ?? []) as Array<string | null>;
+    const oldest = dayOf(now - this.limits.keepMs);
+    return new Map(
+      instances.map((name, i) => {
+        const fields = (results[i]?.[1] ?? {}) as Record<string, string>;
+        const firstSeen = seen[i] ? Number(seen[i]) : undefined;
+        return [
+          name,
+          {
+            days: dayTotals(fields, oldest),
+            open: open.get(name) ?? [],
+            ...(firstSeen !== undefined && Number.isFinite(firstSeen) ? { firstSeen } : {}),
+          },
+        ];
+      }),
+    );
   }
 
   /** Newest first (by when they began), `offset` skipped, at most `limit`, none older than kept. */
@@ -129,14 +187,8 @@ export class HistoryStore {
     pipeline.hgetall(this.openKey);
     pipeline.hmget(this.seenKey, ...(instances.length > 0 ? instances : ["_"]));
     const results = (await pipeline.exec()) ?? [];
-    const openAll = (results[instances.length]?.[1] ?? {}) as Record<string, string>;
+    const open = openByInstance((results[instances.length]?.[1] ?? {}) as Record<string, string>);
     const seen = (results[instances.length + 1]?.[1] ?? []) as Array<string | null>;
-    const open = new Map<string, OpenIncident[]>();
-    for (const [field, raw] of Object.entries(openAll)) {
-      const name = field.slice(0, field.lastIndexOf(":"));
-      const parsed = parse(openIncidentSchema, raw);
-      if (parsed) open.set(name, [...(open.get(name) ?? []), parsed]);
-    }
     return new Map(
       instances.map((name, i) => {
         const lines = (results[i]?.[1] ?? []) as string[];
@@ -202,6 +254,43 @@ export class HistoryStore {
   ): Promise<void> {
     const [newest] = await this.incidents(instance, 0, 1, link.at);
     const amended = amendWithLink(newest, link, windowMs);
-    if (amended) await this.add(instance, amended, link.at);
+    // Its days were counted when it closed: a few seconds earlier end is not worth recounting.
+    if (amended) await this.add(instance, amended, link.at, false);
   }
+}
+
+/** The hash fields of one day's totals: `<day>:d` (down ms), `:u`, `:n`, `:f`. */
+const FIELD: Record<keyof DayTotals, string> = {
+  downMs: "d",
+  unknownMs: "u",
+  outages: "n",
+  fixMs: "f",
+};
+const FROM_FIELD = Object.fromEntries(
+  Object.entries(FIELD).map(([name, field]) => [field, name as keyof DayTotals]),
+);
+
+function dayTotals(fields: Record<string, string>, oldest: number): Map<number, DayTotals> {
+  const days = new Map<number, DayTotals>();
+  for (const [field, raw] of Object.entries(fields)) {
+    const [dayText, short] = field.split(":");
+    const day = Number(dayText);
+    const name = FROM_FIELD[short ?? ""];
+    const value = Number(raw);
+    if (!name || !Number.isInteger(day) || day < oldest || !Number.isFinite(value)) continue;
+    let totals = days.get(day);
+    if (!totals) days.set(day, (totals = { downMs: 0, unknownMs: 0, outages: 0, fixMs: 0 }));
+    totals[name] = value;
+  }
+  return days;
+}
+
+function openByInstance(all: Record<string, string>): Map<string, OpenIncident[]> {
+  const open = new Map<string, OpenIncident[]>();
+  for (const [field, raw] of Object.entries(all)) {
+    const name = field.slice(0, field.lastIndexOf(":"));
+    const parsed = parse(openIncidentSchema, raw);
+    if (parsed) open.set(name, [...(open.get(name) ?? []), parsed]);
+  }
+  return open;
 }

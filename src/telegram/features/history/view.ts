@@ -78,13 +78,13 @@ export function fleetPageText(view: FleetPage, t: Texts): string {
   const rows = view.rows.map((row) =>
     h.fleetLine({
       instance: row.instance,
-      week: percent(row.summary.uptime.week.ratio, t),
-      month: percent(row.summary.uptime.month.ratio, t),
-      outages: row.summary.outages,
-      ...(row.summary.meanTimeToFixMs !== undefined
-        ? { meanTimeToFix: t.alerts.duration(row.summary.meanTimeToFixMs) }
+      week: percent(row.week, t),
+      month: percent(row.month, t),
+      outages: row.outages,
+      ...(row.meanTimeToFixMs !== undefined
+        ? { meanTimeToFix: t.alerts.duration(row.meanTimeToFixMs) }
         : {}),
-      down: row.open,
+      down: row.down,
     }),
   );
   return [h.fleetTitle(view.total, view.page + 1, view.pages), "", ...rows, "", h.fleetHint].join(
