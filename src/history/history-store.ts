@@ -7,7 +7,7 @@ import {
   type OpenIncident,
   openIncidentSchema,
 } from "./incident.js";
-import { type DayTotals, dailyShares, dayOf } from "./daily.js";
+import { addShares, type DayTotals, dailyShares, dayOf, decodeDays, encodeDays } from "./daily.js";
 import type { LinkVia } from "./ports.js";
 import type { Span } from "./uptime.js";
 
@@ -97,13 +97,14 @@ export class HistoryStore {
     const key = this.incidentsKey(instance);
     const daysKey = this.daysKey(instance);
     const { keepMs, maxPerInstance } = this.limits;
-    const shares = counted
-      ? dailyShares(incident, await this.watched(incident.since))
-      : new Map<number, DayTotals>();
     const oldest = dayOf(now - keepMs);
-    const stale = counted
-      ? (await this.redis.hkeys(daysKey)).filter((field) => Number(field.split(":")[0]) < oldest)
-      : [];
+    // Read, add, write: the watch job is the only writer of closed incidents (one at a time).
+    const days = counted
+      ? addShares(
+          decodeDays(await this.redis.get(daysKey), oldest),
+          dailyShares(incident, await this.watched(incident.since)),
+        )
+      : undefined;
     const multi = this.redis
       .multi()
       .zremrangebyscore(key, incident.since, incident.since)
@@ -111,14 +112,7 @@ export class HistoryStore {
       .zremrangebyscore(key, "-inf", `(${now - keepMs}`)
       .zremrangebyrank(key, 0, -(maxPerInstance + 1))
       .pexpire(key, keepMs);
-    for (const [day, totals] of shares) {
-      for (const [field, value] of Object.entries(totals)) {
-        if (value > 0)
-          multi.hincrby(daysKey, `${day}:${FIELD[field as keyof DayTotals]}`, Math.round(value));
-      }
-    }
-    if (stale.length > 0) multi.hdel(daysKey, ...stale);
-    if (shares.size > 0) multi.pexpire(daysKey, keepMs);
+    if (days) multi.set(daysKey, encodeDays(days, oldest), "PX", keepMs);
     await multi.exec();
   }
 
@@ -130,21 +124,26 @@ export class HistoryStore {
     Map<string, { days: Map<number, DayTotals>; open: OpenIncident[]; firstSeen?: number }>
   > {
     const pipeline = this.redis.pipeline();
-    for (const name of instances) pipeline.hgetall(this.daysKey(name));
+    for (let i = 0; i < instances.length; i += MGET_CHUNK) {
+      pipeline.mget(...instances.slice(i, i + MGET_CHUNK).map((name) => this.daysKey(name)));
+    }
+    const chunks = Math.ceil(instances.length / MGET_CHUNK);
     pipeline.hgetall(this.openKey);
     pipeline.hmget(this.seenKey, ...(instances.length > 0 ? instances : ["_"]));
     const results = (await pipeline.exec()) ?? [];
-    const open = openByInstance((results[instances.length]?.[1] ?? {}) as Record<string, string>);
-    const seen = (results[instances.length + 1]?.[1] ?? []) as Array<string | null>;
+    const stored = results
+      .slice(0, chunks)
+      .flatMap(([, values]) => (values ?? []) as Array<string | null>);
+    const open = openByInstance((results[chunks]?.[1] ?? {}) as Record<string, string>);
+    const seen = (results[chunks + 1]?.[1] ?? []) as Array<string | null>;
     const oldest = dayOf(now - this.limits.keepMs);
     return new Map(
       instances.map((name, i) => {
-        const fields = (results[i]?.[1] ?? {}) as Record<string, string>;
         const firstSeen = seen[i] ? Number(seen[i]) : undefined;
         return [
           name,
           {
-            days: dayTotals(fields, oldest),
+            days: decodeDays(stored[i], oldest),
             open: open.get(name) ?? [],
             ...(firstSeen !== undefined && Number.isFinite(firstSeen) ? { firstSeen } : {}),
           },
@@ -259,31 +258,8 @@ export class HistoryStore {
   }
 }
 
-/** The hash fields of one day's totals: `<day>:d` (down ms), `:u`, `:n`, `:f`. */
-const FIELD: Record<keyof DayTotals, string> = {
-  downMs: "d",
-  unknownMs: "u",
-  outages: "n",
-  fixMs: "f",
-};
-const FROM_FIELD = Object.fromEntries(
-  Object.entries(FIELD).map(([name, field]) => [field, name as keyof DayTotals]),
-);
-
-function dayTotals(fields: Record<string, string>, oldest: number): Map<number, DayTotals> {
-  const days = new Map<number, DayTotals>();
-  for (const [field, raw] of Object.entries(fields)) {
-    const [dayText, short] = field.split(":");
-    const day = Number(dayText);
-    const name = FROM_FIELD[short ?? ""];
-    const value = Number(raw);
-    if (!name || !Number.isInteger(day) || day < oldest || !Number.isFinite(value)) continue;
-    let totals = days.get(day);
-    if (!totals) days.set(day, (totals = { downMs: 0, unknownMs: 0, outages: 0, fixMs: 0 }));
-    totals[name] = value;
-  }
-  return days;
-}
+/** Keys per MGET of the fleet view: 10,000 instances are 10 commands in one pipeline. */
+const MGET_CHUNK = 1_000;
 
 function openByInstance(all: Record<string, string>): Map<string, OpenIncident[]> {
   const open = new Map<string, OpenIncident[]>();

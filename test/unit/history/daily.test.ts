@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { dailyShares, dayOf, fleetFigures, type DayTotals } from "../../../src/history/daily.js";
+import {
+  addShares,
+  dailyShares,
+  type DayTotals,
+  dayOf,
+  decodeDays,
+  encodeDays,
+  fleetFigures,
+} from "../../../src/history/daily.js";
 import type { HistoryIncident } from "../../../src/history/incident.js";
 import { DAY_MS } from "../../../src/history/uptime.js";
 
@@ -141,4 +149,22 @@ describe("an instance's fleet figures from its day totals", () => {
     expect(figures.down).toBe(down ?? false);
     expect(dayOf(now)).toBe(DAY);
   });
+});
+
+describe("day totals as Redis keeps them", () => {
+  const totals = (downMs: number) => ({ downMs, unknownMs: 0, outages: 1, fixMs: downMs });
+  it("round-trips, adds shares, drops days older than kept", () => {
+    const days = new Map([
+      [DAY - 100, totals(5)],
+      [DAY, totals(H)],
+    ]);
+    const raw = encodeDays(days, DAY - 10);
+    expect(raw).toBe(`[[${DAY},${H},0,1,${H}]]`);
+    const back = addShares(decodeDays(raw, DAY - 10), new Map([[DAY, totals(H)]]));
+    expect(back.get(DAY)).toEqual({ downMs: 2 * H, unknownMs: 0, outages: 2, fixMs: 2 * H });
+  });
+  it.each(["not json", "{}", "[[1,2]]", `[[${DAY},-1,0,0,0]]`, `[["x",1,1,1,1]]`])(
+    "malformed %s counts as nothing",
+    (raw) => expect(decodeDays(raw, 0).size).toBe(0),
+  );
 });
