@@ -78,7 +78,7 @@ export class HistoryQuery {
 
   /**
    * Every instance's figures, worst first (the whole list: the fleet view pages it), from the day
-   * totals (daily.ts): one small hash per instance, however many incidents it had.
+   * totals (daily.ts): one small string per instance, however many incidents it had.
    */
   async fleet(instances: readonly string[], now = Date.now()): Promise<FleetRow[]> {
     const [totals, watched] = await Promise.all([

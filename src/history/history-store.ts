@@ -41,7 +41,8 @@ function parse<T>(schema: z.ZodType<T>, raw: string | null | undefined): T | und
 /**
  * The incident history in Redis, bounded: per instance a sorted set of closed incidents (score:
  * when each began) trimmed to HISTORY_DAYS and HISTORY_MAX_INCIDENTS on every write and expiring
- * HISTORY_DAYS after the last; one hash of open incidents; one hash of when each instance was
+ * HISTORY_DAYS after the last, and its day totals (daily.ts, one string, same bounds); one hash
+ * of open incidents; one hash of when each instance was
  * first seen; one list of the spans greenlight watched (newest first). Written by the watch job
  * alone (one at a time), except `linked` and `rebooted`, which only add a fix to an incident.
  */
