@@ -3,6 +3,7 @@
 // npm run bench -- --fleet [--workers=2 | --webhooks | --logout] [--instances=N …] (see below)
 // npm run bench -- --metrics [--instances=N]: one /metrics scrape's cost (bench/metrics-scrape.ts)
 // npm run bench -- --relay [--duration=60 --down=120 --rate=500 --instances=1000] (bench/relay.ts)
+// npm run bench -- --history: 10,000 instances with 90 days of incidents (bench/history.ts)
 //
 // N concurrent QR sessions on one worker process against the fake GREEN-API (QR rotating every R
 // seconds on its own clock, phases spread) and the fake Telegram, on a private Redis. Prints the
@@ -695,6 +696,9 @@ function printMachine(): void {
 // --logout, those fleet events (bench/fleet-events.ts).
 if (args.includes("--relay")) {
   await (await import("./relay.js")).runRelayBench();
+} else if (args.includes("--history")) {
+  // bench/history.ts: 10,000 instances with 90 days of incident history.
+  await import("./history.js");
 } else if (args.includes("--fleet") && args.includes("--webhooks")) {
   await (await import("./fleet-events.js")).runWebhookBench();
 } else if (args.includes("--fleet") && args.includes("--logout")) {

@@ -12,6 +12,8 @@ export const COMMAND_RIGHTS = {
   start: "team",
   help: "team",
   status: "view",
+  // `/history shop csv` asks for administer itself (the file goes to the asker's private chat).
+  history: "view",
   qr: "operate",
   code: "operate",
   mute: "operate",
@@ -58,6 +60,9 @@ export const BUTTON_RIGHTS = {
   "wh:on-sure": "administer",
   "wh:off-yes": "administer",
   "wh:no": "administer",
+  // /history's pages: an instance's incidents (viewing it), the fleet's (the presser's own list).
+  "hi:inst": "view",
+  "hi:fleet": "view",
 } as const satisfies Record<string, Right>;
 
 export type ButtonKind = keyof typeof BUTTON_RIGHTS;

@@ -3,7 +3,7 @@ import type { Logger } from "../shared/logger.js";
 import type { AlertStore } from "./alert-store.js";
 import type { AlertDispatcher } from "./dispatcher.js";
 import type { FollowUps } from "./follow-ups.js";
-import type { AlertPhones } from "./ports.js";
+import type { AlertPhones, IncidentHistory } from "./ports.js";
 import { type AlertRules, type Observation, observe, recheckDue } from "./transitions.js";
 import type { InstanceWatch, MessageRef } from "./watch-state.js";
 
@@ -17,6 +17,8 @@ export interface AlerterDeps {
   dispatcher: AlertDispatcher;
   /** Remembered phone numbers: refreshed when an instance is seen authorized. */
   phones: Pick<AlertPhones, "refresh">;
+  /** The incident history (history/): what each observation opened and ended. */
+  history?: IncidentHistory;
   logger: Logger;
 }
 
@@ -44,7 +46,11 @@ export class Alerter {
     const webhooksOnly =
       fresh.length > 0 && fresh.every(([, o]) => o.kind === "state" && o.source === "webhook");
     await this.apply(watches, fresh, !webhooksOnly);
-    await this.deps.store.setLastRun(Date.now());
+    const ranAt = Date.now();
+    await this.deps.store.setLastRun(ranAt);
+    await this.deps.history?.watchRun(ranAt).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, "could not record the watch run in the history");
+    });
     const seen = new Set(fresh.map(([name]) => name));
     return [...seen].filter((name) => recheckDue(watches.get(name), this.deps.rules));
   }
@@ -64,6 +70,10 @@ export class Alerter {
       watches.set(name, outcome.watch);
       changed.set(name, outcome.watch);
       dirty.push(...(await followUps.after(name, outcome, observation.at)));
+      // After the follow-ups: an escalation or a claim they found is on the incident by now.
+      await this.deps.history?.observed(name, before, outcome).catch((error: unknown) => {
+        logger.warn({ err: error, instance: name }, "could not record the incident history");
+      });
       logOpened(logger, name, before, outcome.watch);
     }
     await store.saveWatches(changed);

@@ -1,6 +1,7 @@
 import type { Instance } from "../config/index.js";
 import type { MessageRef, ScreenOutcome } from "../shared/screen.js";
-import type { AlertItem } from "./watch-state.js";
+import type { Outcome } from "./transitions.js";
+import type { AlertItem, InstanceWatch } from "./watch-state.js";
 
 export type { MessageRef, ScreenOutcome } from "../shared/screen.js";
 
@@ -67,4 +68,13 @@ export interface AlertAuditTrail {
 /** "I'm on it" presses (claims.ts): a claimed incident is not escalated. */
 export interface IncidentClaims {
   claimedBy(instance: string, since: number): Promise<string | undefined>;
+}
+
+/**
+ * The incident history (history/recorder.ts): told, after each `observe` and its follow-ups, what
+ * the observation opened and ended; and of every watch run (greenlight was watching then).
+ */
+export interface IncidentHistory {
+  observed(instance: string, before: InstanceWatch | undefined, outcome: Outcome): Promise<void>;
+  watchRun(at: number): Promise<void>;
 }

@@ -18,6 +18,7 @@ import type { Env } from "../config/index.js";
 import { FleetLimit } from "../green-api/fleet-limit.js";
 import type { Logger } from "../shared/logger.js";
 import { TelegramAlertChannel } from "../telegram/alert-channel.js";
+import { historyRecorder } from "./history.js";
 import { linking } from "./linking.js";
 import type { Part, Shared } from "./shared.js";
 
@@ -47,12 +48,13 @@ function alerter(shared: Shared, logger: Logger): Alerter {
   const { knownPhones, closures } = linking(shared);
   const rules = alertRules(env);
   const audience = new AlertAudience(instances, access, env.ALERT_CHAT_IDS);
+  const claims = new AlertClaims(store, redis, prefix);
   const followUps = new FollowUps({
     store,
     instances,
     rules,
     links: closures,
-    claims: new AlertClaims(store, redis, prefix),
+    claims,
     rebooter: shared.greenApi,
     audit: new AuditLog(redis, prefix, shared.logger.child({ part: "audit" })),
     logger,
@@ -76,6 +78,8 @@ function alerter(shared: Shared, logger: Logger): Alerter {
     followUps,
     dispatcher,
     phones: knownPhones,
+    // Incidents opened and closed are counted in /metrics (greenlight_incidents_total…).
+    history: historyRecorder(shared, { links: closures, claims, logger }, shared.metrics),
     logger,
   });
 }

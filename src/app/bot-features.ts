@@ -24,6 +24,8 @@ import type { StatusFeatureDeps } from "../telegram/features/status/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { webhookSetup } from "./webhook-setup.js";
+import { HistoryQuery } from "../history/history-query.js";
+import { historyStore, rebootsNoted } from "./history.js";
 import { linking } from "./linking.js";
 import type { Shared } from "./shared.js";
 
@@ -56,6 +58,7 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
       }),
       confirmations: base.confirmations,
     },
+    history: { query: base.history },
   };
 }
 
@@ -69,6 +72,7 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
   const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
   const { knownPhones, userNames } = linking(shared);
+  const history = historyStore(shared);
   return {
     shared,
     logger,
@@ -81,7 +85,13 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
     mutes: new MuteStore(redis, prefix),
     pairingStore: new PairingStore(redis, prefix),
     confirmations: new ConfirmationStore(redis, { prefix, ttlMs: env.CONFIRM_TTL_MS }),
-    actions: new InstanceActions({ calls: shared.greenApi, audit, logger }),
+    // A reboot that GREEN-API took is the fix of the incident open now (the history's "reboot").
+    actions: new InstanceActions({
+      calls: shared.greenApi,
+      audit: rebootsNoted(audit, history, userNames),
+      logger,
+    }),
+    history: new HistoryQuery(history),
     trustedChatIds: secretChatsOf(env),
     starter: new SessionStarter({
       store: shared.store,
@@ -154,6 +164,7 @@ function statusDeps(base: BotBase): StatusFeatureDeps {
     quotas: new QuotaStore(connections.main, config.env.REDIS_PREFIX),
     // The relay's backlog (src/relay/): shown under /status <instance> while it is not empty.
     relayBacklog: backlogReader(connections.main, config.env.REDIS_PREFIX),
+    uptime: base.history,
   };
 }
 

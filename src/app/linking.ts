@@ -1,7 +1,10 @@
 import { UserNames } from "../access/user-names.js";
+import { LINK_NOTE_WINDOW_MS } from "../alerts/transitions.js";
+import type { LinkVia } from "../history/ports.js";
 import type { Instance } from "../config/index.js";
 import { Closures } from "../pairing/closures.js";
 import { KnownPhones } from "../pairing/known-phones.js";
+import { historyStore } from "./history.js";
 import type { Shared } from "./shared.js";
 
 /** getWaSettings per instance from the watcher at most this often (issue #13: once a day). */
@@ -33,11 +36,24 @@ export function linking(shared: Shared) {
     { greenApi, names: userNames, knownPhones, logger },
     { timeoutMs },
   );
+  const history = historyStore(shared);
+  /** A link through greenlight, and how: the history's incident gets it as its fix. */
+  const onLinkedVia =
+    (via: LinkVia) => async (instance: Instance, userId: number, phone?: string) => {
+      const closure = await closures.linked(instance, userId, phone, via);
+      // The watcher may have closed the incident already (it saw the login first).
+      if (closure.by) {
+        const link = { by: closure.by, at: closure.at, via };
+        await history.linked(instance.name, link, LINK_NOTE_WINDOW_MS).catch(() => undefined);
+      }
+      return closure;
+    };
   return {
     knownPhones,
     userNames,
     closures,
-    onLinked: (instance: Instance, userId: number, phone?: string) =>
-      closures.linked(instance, userId, phone),
+    history,
+    onLinked: onLinkedVia("qr"),
+    onLinkedVia,
   };
 }

@@ -15,7 +15,7 @@ export function pairingWatcherPart(shared: Shared): Part {
       screen: new PairingScreen(shared.telegram.live()),
       instances: config.instances,
       logger: shared.logger.child({ part: "pairing" }),
-      onLinked: linking(shared).onLinked,
+      onLinked: linking(shared).onLinkedVia("code"),
       rights: secretRights(shared),
     },
     {

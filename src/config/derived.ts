@@ -33,6 +33,11 @@ export function derivedSettings(env: Env) {
     chatHoldMs: 3 * leaseMs,
     /** getStateInstance between QR polls: a safety net beside `alreadyLogged`, 1/s at most. */
     stateCheckEveryMs: Math.max(10_000, env.QR_POLL_INTERVAL_MS * 10),
+    /**
+     * Watch runs come at least once an interval while greenlight runs: runs further apart than
+     * three intervals (a minute at least) mean it was not watching, a gap in the uptime.
+     */
+    historyGapMs: Math.max(60_000, 3 * env.STATE_POLL_INTERVAL_MS),
     /** Cap of the pause after failed GREEN-API calls in a row. */
     maxBackoffMs: 10_000,
     /** Pairing-code watches one worker runs at once: each waits on one GREEN-API call at a time. */

@@ -233,6 +233,10 @@ export const envSchema = z.object({
   QUEUE_CHECK_INTERVAL_MS: milliseconds(60_000, 1_000, 3_600_000),
   /** 1: /metrics gives greenlight_instance_up one series per instance; 0: one fleet count. */
   METRICS_INSTANCE_LABELS: oneOf(["0", "1"]).default("0"),
+  /** /history keeps each instance's incidents this many days (and the uptime's watched spans). */
+  HISTORY_DAYS: wholeNumber(1, 366).default(90),
+  /** Hard cap on the incidents kept per instance, the newest kept: bounds Redis whatever flaps. */
+  HISTORY_MAX_INCIDENTS: wholeNumber(10, 100_000).default(1_000),
   LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** `auto`: readable lines on a terminal (pino-pretty), JSON lines otherwise. */
   LOG_FORMAT: oneOf(["auto", "json", "pretty"]).default("auto"),

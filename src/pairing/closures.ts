@@ -12,6 +12,8 @@ const LINK_KEEP_MS = 24 * 3_600_000;
 const linkSchema = z.object({
   by: z.string().max(64),
   at: z.number().int(),
+  /** How: a QR scan, a pairing code, the link page (absent in records older than the history). */
+  via: z.enum(["qr", "code", "link"]).optional(),
 });
 export type LinkRecord = z.infer<typeof linkSchema>;
 
@@ -41,14 +43,24 @@ export class Closures {
     return `${this.prefix}:linked:${instance}`;
   }
 
-  async linked(instance: Instance, userId: number, phone: string | undefined): Promise<Closure> {
+  async linked(
+    instance: Instance,
+    userId: number,
+    phone: string | undefined,
+    via?: LinkRecord["via"],
+  ): Promise<Closure> {
     const at = Date.now();
     const by = await this.deps.names.nameOf(userId).catch(() => undefined);
     await Promise.all([
       this.deps.knownPhones.remember(instance.name, phone, at).catch(() => undefined),
       by
         ? this.redis
-            .set(this.key(instance.name), JSON.stringify({ by, at }), "PX", LINK_KEEP_MS)
+            .set(
+              this.key(instance.name),
+              JSON.stringify({ by, at, ...(via ? { via } : {}) }),
+              "PX",
+              LINK_KEEP_MS,
+            )
             .catch(() => undefined)
         : undefined,
     ]);

@@ -12,6 +12,7 @@ import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/dige
 import { type InstancesFeatureDeps, instancesFeature } from "./features/instances/index.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code/index.js";
 import { helpFeature } from "./features/help/index.js";
+import { type HistoryFeatureDeps, historyFeature } from "./features/history/index.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute/index.js";
 import { pastedTokens } from "./features/pasted-tokens/index.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
@@ -31,6 +32,7 @@ export interface FeatureDeps {
   claim: ClaimFeatureDeps;
   digestPager: DigestPagerFeatureDeps;
   webhook: WebhookFeatureDeps;
+  history: HistoryFeatureDeps;
 }
 
 export interface BotOptions {
@@ -92,6 +94,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     claimFeature(deps.claim),
     digestPagerFeature(deps.digestPager),
     webhookFeature(deps.webhook),
+    historyFeature(deps.history),
   );
   // Buttons no feature recognizes (forged, or from an older version) still get an answer.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.callbacks.stale }));

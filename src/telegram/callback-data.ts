@@ -144,3 +144,33 @@ export const digestCallbacks = {
     return parsed.success ? parsed.data : undefined;
   },
 };
+
+/**
+ * /history's pages, edited in place: `hi:inst:2:shop` (page 3 of shop's incidents) and
+ * `hi:fleet:1` (page 2 of the fleet view: the presser's own instances, no name in the button).
+ */
+const historySchema = z.union([
+  z.object({
+    action: z.literal("inst"),
+    page: z.coerce.number().int().min(0).max(10_000),
+    instance: z.string().regex(INSTANCE_NAME_PATTERN),
+  }),
+  z.object({ action: z.literal("fleet"), page: z.coerce.number().int().min(0).max(10_000) }),
+]);
+export type HistoryCallback = z.infer<typeof historySchema>;
+export const historyCallbacks = {
+  actions: ["inst", "fleet"] as const,
+  pattern: /^hi:/,
+  encode: (callback: HistoryCallback): string =>
+    callback.action === "inst"
+      ? `hi:inst:${callback.page}:${callback.instance}`
+      : `hi:fleet:${callback.page}`,
+  decode: (data: string): HistoryCallback | undefined => {
+    if (data.length > 64) return undefined;
+    const [head, action, page, instance, ...rest] = data.split(":");
+    if (head !== "hi" || rest.length > 0 || !/^\d+$/.test(page ?? "")) return undefined;
+    if (action === "fleet" && instance !== undefined) return undefined;
+    const parsed = historySchema.safeParse({ action, page, instance });
+    return parsed.success ? parsed.data : undefined;
+  },
+};

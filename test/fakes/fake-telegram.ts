@@ -32,12 +32,14 @@ export interface TelegramCall {
 }
 
 export interface MessageVersion {
-  kind: "text" | "photo";
+  kind: "text" | "photo" | "document";
   text?: string;
   caption?: string;
   photo?: Buffer;
   /** Set instead of `photo` when the bot sent a photo by http(s) URL (the fake fetches nothing). */
   photoUrl?: string;
+  /** A sent document's bytes (sendDocument: only uploads are modelled). */
+  document?: Buffer;
   replyMarkup?: unknown;
   at: number;
 }
@@ -50,11 +52,12 @@ export interface MessageVersion {
 export interface StoredMessage {
   chatId: number;
   messageId: number;
-  kind: "text" | "photo";
+  kind: "text" | "photo" | "document";
   text?: string;
   caption?: string;
   photo?: Buffer;
   photoUrl?: string;
+  document?: Buffer;
   replyMarkup?: unknown;
   parseMode?: string;
   editCount: number;
@@ -180,6 +183,7 @@ const BLOCKED = "Forbidden: bot was blocked by the user";
 const RATE_LIMITED = new Set([
   "sendMessage",
   "sendPhoto",
+  "sendDocument",
   "editMessageText",
   "editMessageCaption",
   "editMessageMedia",
@@ -242,6 +246,7 @@ const DEFAULT_EXCLUDED_UPDATES = new Set([
 ]);
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
 
 export class FakeTelegram {
   readonly token: string;
@@ -325,6 +330,7 @@ export class FakeTelegram {
       },
       sendMessage: (p) => this.sendMessage(p),
       sendPhoto: (p, files) => this.sendPhoto(p, files),
+      sendDocument: (p, files) => this.sendDocument(p, files),
       editMessageText: (p) => this.editMessageText(p),
       editMessageCaption: (p) => this.editMessageCaption(p),
       editMessageMedia: (p, files) => this.editMessageMedia(p, files),
@@ -755,6 +761,29 @@ export class FakeTelegram {
     return this.apiMessage(state, entry);
   }
 
+  /** An uploaded document (REAL-API.md: multipart, up to 50 MB, a caption of up to 1024). */
+  private sendDocument(p: Params, files: Record<string, Buffer>): unknown {
+    const state = this.writableChat(p);
+    const value = p.document;
+    const bytes =
+      files.document ??
+      (typeof value === "string" && value.startsWith("attach://")
+        ? files[value.slice("attach://".length)]
+        : undefined);
+    if (!bytes) throw bad("there is no document in the request");
+    if (bytes.length === 0) throw bad("file must be non-empty");
+    if (bytes.length > MAX_DOCUMENT_BYTES) throw new ApiError(413, "Request Entity Too Large");
+    const rawCaption = optionalString(p.caption);
+    const caption = this.caption(rawCaption, p.parse_mode);
+    const entry = this.addBotMessage(state, {
+      version: { kind: "document", document: bytes, caption, at: Date.now() },
+      parseMode: optionalString(p.parse_mode),
+      contentKey: contentKey("document", sha256(bytes), rawCaption, p.parse_mode),
+      replyTo: this.replyTarget(state, p),
+    });
+    return this.apiMessage(state, entry);
+  }
+
   private addBotMessage(
     state: ChatState,
     m: {
@@ -1048,7 +1077,10 @@ export class FakeTelegram {
     if (entry.replyTo && !nested)
       message.reply_to_message = this.apiMessage(state, entry.replyTo, true);
     if (s.kind === "text") message.text = s.text;
-    else message.photo = entry.photoSizes ?? [];
+    else if (s.kind === "document") {
+      const id = `doc-${sha256(s.document ?? Buffer.alloc(0)).slice(0, 24)}`;
+      message.document = { file_id: id, file_unique_id: id, file_size: s.document?.length ?? 0 };
+    } else message.photo = entry.photoSizes ?? [];
     if (s.caption !== undefined) message.caption = s.caption;
     if (entry.entities) message.entities = entry.entities;
     // Only inline keyboards are echoed back in Message objects.

@@ -129,6 +129,7 @@ export const COMMAND_NEEDS: Record<string, Right | "team"> = {
   start: "team",
   help: "team",
   status: "view",
+  history: "view",
   qr: "operate",
   code: "operate",
   mute: "operate",

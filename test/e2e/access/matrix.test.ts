@@ -9,6 +9,7 @@ import {
   codeCallbacks,
   digestCallbacks,
   qrCallbacks,
+  historyCallbacks,
   statusCallbacks,
   webhookCallbacks,
 } from "../../../src/telegram/callback-data.js";
@@ -60,6 +61,7 @@ const COMMANDS: Record<string, { need: Need; text: string; secret?: boolean }> =
   start: { need: "team", text: "/start" },
   help: { need: "team", text: "/help" },
   status: { need: "view", text: "/status shop" },
+  history: { need: "view", text: "/history shop" },
   qr: { need: "operate", text: "/qr shop", secret: true },
   code: { need: "operate", text: "/code shop", secret: true },
   mute: { need: "operate", text: "/mute shop 1h" },
@@ -170,6 +172,10 @@ const BUTTONS: Record<string, ButtonSpec> = {
     armed: "webhook-off",
   },
   "wh:no": { need: "administer", data: "wh:no:shop", anchor: "text", armed: "webhook-on" },
+  // /history's pages (issue #27): an instance's incidents need viewing it; the fleet's is the
+  // presser's own list.
+  "hi:inst": { need: "view", data: "hi:inst:0:shop", anchor: "text" },
+  "hi:fleet": { need: "view", data: "hi:fleet:0", anchor: "text" },
 };
 
 /** What the allowed user sees, per command / button (here = the chat it was asked in). */
@@ -177,6 +183,7 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   start: [/^send here text 🟢 greenlight/],
   help: [/^send here text 🟢 greenlight/],
   status: [/^send here text 📋 shop/],
+  history: [/^send here text 📈 History of shop/],
   qr: ["send @ photo"],
   code: [/^send @ text 📞 Reply to this message with the phone number/],
   mute: [/^send here text 🔕/],
@@ -233,6 +240,8 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
     /^edit here text 🔧 \/webhook needs/,
   ],
   "wh:no": ["answer ", /^edit here text ↩️ Nothing changed on shop/],
+  "hi:inst": ["answer Page 1 of 1", /^edit here text 📈 History of shop/],
+  "hi:fleet": ["answer Page 1 of 1", /^edit here text 📈 Uptime, worst first/],
 };
 
 /** GREEN-API methods an allowed action calls (denied ones call none). */
@@ -288,7 +297,7 @@ const CHATS: Record<ChatKind, (userId: number) => { chatId: number; type: "priva
 };
 
 /** Buttons about no one instance (Refresh: the reader's own list) need the right on any. */
-const ANY_INSTANCE = new Set(["st:refresh", "st:page", "dg:all", "dg:page"]);
+const ANY_INSTANCE = new Set(["st:refresh", "st:page", "dg:all", "dg:page", "hi:fleet"]);
 
 function allowed(user: UserKind, name: string, need: Need): boolean {
   const { id, roleOnShop } = USERS[user];
@@ -364,6 +373,7 @@ describe("the access matrix covers every command and button", () => {
       ...alertCallbacks.actions.map((a) => `al:${a}`),
       ...digestCallbacks.actions.map((a) => `dg:${a}`),
       ...webhookCallbacks.actions.map((a) => `wh:${a}`),
+      ...historyCallbacks.actions.map((a) => `hi:${a}`),
     ].sort();
     expect(Object.keys(BUTTONS).sort()).toEqual(drawn);
     expect(Object.keys(BUTTON_RIGHTS).sort()).toEqual(drawn);

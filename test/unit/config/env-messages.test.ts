@@ -74,6 +74,8 @@ const MALFORMED: Record<string, string> = {
   FORWARD_MAX_AGE_MS: "a day",
   FORWARD_TIMEOUT_MS: "10",
   FORWARD_CONCURRENCY: "0",
+  HISTORY_DAYS: "3 months",
+  HISTORY_MAX_INCIDENTS: "5",
   LOG_LEVEL: "verbose",
   LOG_FORMAT: "text",
   ROLE: "boss",

@@ -133,6 +133,7 @@ describe("fleetOverview: what /status shows for a fleet", () => {
       paidUntil: () => undefined,
       known: new Map(),
       watcherOff: false,
+      uptime: new Map(),
     }).text;
     expect(text).toContain("❓ 1 in an unknown state");
     expect(text).toContain("<b>odd</b> — ❓ unknown state «pendingCode»");
@@ -195,9 +196,15 @@ describe("renderFleetPage: every page fits one Telegram message", () => {
       paidUntil: () => Date.UTC(2027, 0, 31),
       known: new Map(names.map((name) => [name, { phone: "447400123456" }])),
       watcherOff: true,
+      uptime: new Map(names.map((name) => [name, 0.99957])),
     });
-    // JavaScript counts UTF-16 units, as Telegram does; the HTML tags (not counted) make it stricter.
-    expect(text.length).toBeLessThanOrEqual(4096);
+    // The 7-day uptime from the incident history, beside each instance (rounded down).
+    expect(text).toContain(t.toolkit.status.line(view.rows[0]?.name ?? "", "99.9% "));
+    // Telegram's limit is 4096 characters "after entities parsing" (Bot API, sendMessage): the
+    // HTML tags do not count, an entity such as &lt; counts as one. JavaScript counts UTF-16
+    // units, as Telegram does.
+    const parsed = text.replace(/<[^>]+>/g, "").replace(/&(lt|gt|amp|quot);/g, "_");
+    expect(parsed.length).toBeLessThanOrEqual(4096);
     expect(view.counts).toHaveLength(9);
     const rows = keyboard.inline_keyboard;
     expect(rows).toHaveLength(STATUS_PAGE_SIZE + 1);

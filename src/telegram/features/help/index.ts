@@ -33,6 +33,7 @@ export function commandMenus() {
         { command: "reboot", description: c.reboot },
         { command: "mute", description: c.mute },
         { command: "unmute", description: c.unmute },
+        { command: "history", description: c.history },
         { command: "audit", description: c.audit },
         // One menu for everyone (not per scope), like /audit: others get the access answer.
         { command: "instances", description: c.instances },

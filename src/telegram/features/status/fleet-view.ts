@@ -4,6 +4,7 @@ import { isKnownState } from "../../../status/ports.js";
 import { statusCallbacks } from "../../callback-data.js";
 import { billingDay } from "../../../shared/time-format.js";
 import { bold, type Texts } from "../../i18n/index.js";
+import { shortPercentText } from "../../../history/uptime.js";
 import { addLinkButtons } from "./keyboard.js";
 import { utcMinute } from "./view.js";
 
@@ -17,6 +18,8 @@ export interface FleetExtras {
   known: ReadonlyMap<string, { phone: string }>;
   /** The state watcher is off: nothing keeps the records up to date. */
   watcherOff: boolean;
+  /** 7-day uptime of the page's instances (the incident history), where known. */
+  uptime: ReadonlyMap<string, number>;
 }
 
 /** Page lines are short (20 of them fit 4096 characters): "12-02 14:05". */
@@ -34,14 +37,19 @@ function line(row: FleetRow, t: Texts, extras: FleetExtras): string {
   const muted = extras.mutes.get(row.name);
   const quota = extras.quotaAt.get(row.name);
   const paid = extras.paidUntil(row.name);
+  const uptime = extras.uptime.get(row.name);
   const details = [
     ...(muted ? [f.muted(short(muted))] : []),
     ...(quota ? [f.quota(short(quota))] : []),
     ...(paid !== undefined ? [t.fleet.paidUntil(billingDay(paid))] : []),
   ];
+  // 20 such lines must fit one message: the uptime goes first on the line, in a few characters.
+  const stateLine = state + (row.since ? f.since(short(row.since)) : "");
   return (
-    t.toolkit.status.line(row.name, state + (row.since ? f.since(short(row.since)) : "")) +
-    (details.length ? `\n   ${details.join(" · ")}` : "")
+    t.toolkit.status.line(
+      row.name,
+      uptime === undefined ? stateLine : f.uptime(shortPercentText(uptime)) + stateLine,
+    ) + (details.length ? `\n   ${details.join(" · ")}` : "")
   );
 }
 

@@ -28,6 +28,11 @@ export interface WatchSource {
   watches(instances: readonly string[]): Promise<Map<string, InstanceWatch | undefined>>;
 }
 
+/** 7-day uptime per instance (history/history-query.ts): shown beside each on the fleet's pages. */
+export interface UptimeSource {
+  weekUptime(instances: readonly string[]): Promise<Map<string, number>>;
+}
+
 export interface StatusScreenDeps {
   live: LiveCheck;
   watches: WatchSource;
@@ -39,6 +44,8 @@ export interface StatusScreenDeps {
   quotas: QuotaSource;
   /** The webhook relay's backlog of an instance (relay/relay-store.ts backlogReader). */
   relayBacklog?: (idInstance: string) => Promise<Backlog>;
+  /** Absent: the fleet's pages show no uptime. */
+  uptime?: UptimeSource;
 }
 
 export type Screen = { text: string; keyboard: InlineKeyboard };
@@ -127,10 +134,13 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
       });
       if (view.kind === "stale") return undefined;
       const shown = view.rows.map((row) => row.name);
-      const [muted, quota, numbers] = await Promise.all([
+      const [muted, quota, numbers, uptime] = await Promise.all([
         mutes(),
         quotas(shown),
         known(view.rows.filter((row) => row.linkable).map((row) => row.name)),
+        (deps.uptime?.weekUptime(shown) ?? Promise.resolve(new Map<string, number>())).catch(
+          () => new Map<string, number>(),
+        ),
       ]);
       const rendered = renderFleetPage(view, ctx.t, {
         mutes: muted,
@@ -138,6 +148,7 @@ export function statusScreens(deps: StatusScreenDeps, ctx: BotContext) {
         paidUntil: paidUntilOf(visible),
         known: numbers,
         watcherOff: deps.watcherOff,
+        uptime,
       });
       return { ...rendered, page: view.page, pages: view.pages };
     },

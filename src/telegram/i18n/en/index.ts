@@ -5,6 +5,7 @@ import { code } from "./code.js";
 import { common } from "./common.js";
 import { fleet } from "./fleet.js";
 import { greenApi } from "./green-api.js";
+import { history } from "./history.js";
 import { qr } from "./qr.js";
 import { relay } from "./relay.js";
 import { setup } from "./setup.js";
@@ -25,4 +26,5 @@ export const en = {
   fleet,
   webhook,
   relay,
+  history,
 };

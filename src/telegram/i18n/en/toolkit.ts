@@ -11,6 +11,7 @@ export const toolkit = {
     mute: "Silence an instance's alerts for a while",
     unmute: "Alerts on again",
     audit: "The last 20 operator actions",
+    history: "Incidents, uptime and time to fix",
     instances: "Every instance greenlight knows, and where from",
     webhook: "Put greenlight in front of an instance's webhook, or restore it",
     help: "What this bot does",
@@ -28,6 +29,7 @@ export const toolkit = {
         "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",
       may.operate &&
         "<code>/mute shop 2h</code>, <code>/unmute shop</code> — silence alerts during planned work.",
+      "<code>/history</code> — uptime of every instance, worst first; <code>/history shop</code> — its incidents, who fixed them and how.",
       may.administer && "<code>/audit</code> — the last 20 operator actions.",
       may.administer &&
         "<code>/instances</code> — every instance greenlight knows, from the instances file or the GREEN-API account.",
@@ -115,6 +117,8 @@ export const toolkit = {
       since: (time: string) => ` · since ${escapeHtml(time)}`,
       muted: (until: string) => `🔕 muted until ${escapeHtml(until)}`,
       quota: (at: string) => `📉 quota exceeded ${escapeHtml(at)}`,
+      /** 7-day uptime, before the state (README: "/status … 7-day uptime"). */
+      uptime: (percent: string) => `${percent} `,
       previous: "◀",
       next: "▶",
       pageAnswer: (page: number, pages: number) => `Page ${page} of ${pages}`,

@@ -11,6 +11,7 @@ export const toolkit: Texts["toolkit"] = {
     mute: "Выключить оповещения инстанса на время",
     unmute: "Снова включить оповещения",
     audit: "Последние 20 действий операторов",
+    history: "Сбои, доступность и время починки",
     instances: "Все инстансы, известные greenlight, и откуда они",
     webhook: "Поставить greenlight перед вебхуком инстанса или вернуть как было",
     help: "Что умеет бот",
@@ -27,6 +28,7 @@ export const toolkit: Texts["toolkit"] = {
       may.administer && "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
       may.operate &&
         "<code>/mute shop 2h</code>, <code>/unmute shop</code> — без оповещений на время плановых работ.",
+      "<code>/history</code> — доступность всех инстансов, худшие сверху; <code>/history shop</code> — его сбои, кто и как их починил.",
       may.administer && "<code>/audit</code> — последние 20 действий операторов.",
       may.administer &&
         "<code>/instances</code> — все инстансы, известные greenlight: из файла инстансов или из аккаунта GREEN-API.",
@@ -110,6 +112,7 @@ export const toolkit: Texts["toolkit"] = {
       since: (time) => ` · с ${escapeHtml(time)}`,
       muted: (until) => `🔕 без оповещений до ${escapeHtml(until)}`,
       quota: (at) => `📉 квота исчерпана ${escapeHtml(at)}`,
+      uptime: (percent) => `${percent} `,
       previous: "◀",
       next: "▶",
       pageAnswer: (page, pages) => `Страница ${page} из ${pages}`,
