@@ -2,7 +2,16 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Logger } from "../shared/logger.js";
 
-export const auditActions = ["qr", "code", "logout", "reboot", "cancel", "mute", "unmute"] as const;
+export const auditActions = [
+  "qr",
+  "code",
+  "logout",
+  "reboot",
+  "cancel",
+  "mute",
+  "unmute",
+  "link",
+] as const;
 
 export const auditEntrySchema = z.object({
   at: z.number().int(),

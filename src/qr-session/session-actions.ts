@@ -66,6 +66,9 @@ export class SessionActions {
           action.end.kind === "authorized"
             ? await linkedEnd(this.deps, instance, record.startedBy)
             : action.end;
+        void this.deps.broadcast
+          ?.ended(instance.name, end.kind === "authorized" ? "authorized" : "other")
+          .catch(() => undefined);
         return { outcome: await closeSession(this.deps, record, end, run.logger) };
       }
       case "log":

@@ -1,0 +1,134 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { LinkRecord } from "./link-rules.js";
+import { recordTtlMs } from "./link-rules.js";
+
+const recordSchema = z.object({
+  idHash: z.string(),
+  idSealed: z.string(),
+  instance: z.string(),
+  createdBy: z.number().int(),
+  chatId: z.number().int(),
+  messageId: z.number().int(),
+  locale: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  openedAt: z.number().optional(),
+  openedOn: z.string().optional(),
+  codeRequestedAt: z.number().optional(),
+  linkedAt: z.number().optional(),
+  linkedAs: z.string().optional(),
+  revokedAt: z.number().optional(),
+});
+
+/**
+ * The links in Redis, by the hash of their id (never the id): one record each with a TTL a
+ * little past its life, the live ones of each instance (a sorted set by expiry, for the limit),
+ * every live one by expiry (the sweep that tells the operator "expired"), and which message of
+ * the operator shows which link (the Revoke button names only the instance).
+ */
+export class LinkStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private recordKey(idHash: string) {
+    return `${this.prefix}:link:${idHash}`;
+  }
+  private liveKey(instance: string) {
+    return `${this.prefix}:links-live:${instance}`;
+  }
+  private get expiryKey() {
+    return `${this.prefix}:links-expiry`;
+  }
+  private messageKey(chatId: number, messageId: number) {
+    return `${this.prefix}:link-msg:${chatId}:${messageId}`;
+  }
+
+  /** Live links of the instance, the expired ones dropped first. */
+  async liveCount(instance: string, now: number): Promise<number> {
+    const key = this.liveKey(instance);
+    const [, count] = (await this.redis
+      .multi()
+      .zremrangebyscore(key, "-inf", now)
+      .zcard(key)
+      .exec()) as [unknown, [Error | null, number]];
+    return count[1];
+  }
+
+  async create(record: LinkRecord, now: number): Promise<void> {
+    const ttl = recordTtlMs(record, now);
+    await this.redis
+      .multi()
+      .set(this.recordKey(record.idHash), JSON.stringify(record), "PX", ttl)
+      .zadd(this.liveKey(record.instance), record.expiresAt, record.idHash)
+      .pexpire(this.liveKey(record.instance), ttl)
+      .zadd(this.expiryKey, record.expiresAt, record.idHash)
+      .set(this.messageKey(record.chatId, record.messageId), record.idHash, "PX", ttl)
+      .exec();
+  }
+
+  async get(idHash: string): Promise<LinkRecord | undefined> {
+    const raw = await this.redis.get(this.recordKey(idHash));
+    if (!raw) return undefined;
+    try {
+      const parsed = recordSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async byMessage(chatId: number, messageId: number): Promise<LinkRecord | undefined> {
+    const idHash = await this.redis.get(this.messageKey(chatId, messageId));
+    return idHash ? this.get(idHash) : undefined;
+  }
+
+  /** Writes a changed record (its TTL kept); a dead one leaves the live sets. */
+  async save(record: LinkRecord, alive: boolean): Promise<void> {
+    const multi = this.redis
+      .multi()
+      .set(this.recordKey(record.idHash), JSON.stringify(record), "KEEPTTL", "XX");
+    if (!alive) {
+      multi.zrem(this.liveKey(record.instance), record.idHash).zrem(this.expiryKey, record.idHash);
+    }
+    await multi.exec();
+  }
+
+  /** The live links of an instance (opened or not): the ones a linking may be credited to. */
+  async liveOf(instance: string, now: number): Promise<LinkRecord[]> {
+    const hashes = await this.redis.zrangebyscore(this.liveKey(instance), now, "+inf");
+    const records = await Promise.all(hashes.map((hash) => this.get(hash)));
+    return records.filter((record): record is LinkRecord => record !== undefined);
+  }
+
+  /**
+   * Links past their expiry, each handed to exactly one caller across every process (ZREM
+   * decides): the sweep tells their operator once.
+   */
+  async takeExpired(now: number, limit = 50): Promise<LinkRecord[]> {
+    const hashes = await this.redis.zrangebyscore(this.expiryKey, "-inf", now, "LIMIT", 0, limit);
+    const taken: LinkRecord[] = [];
+    for (const hash of hashes) {
+      if ((await this.redis.zrem(this.expiryKey, hash)) !== 1) continue;
+      const record = await this.get(hash);
+      if (record) taken.push(record);
+    }
+    return taken;
+  }
+
+  /**
+   * A fixed-window counter: true while `key` was hit at most `limit` times in the window. Shared
+   * by every process (the page may be served by several).
+   */
+  async hit(key: string, limit: number, windowMs: number): Promise<boolean> {
+    const full = `${this.prefix}:link-rate:${key}`;
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(full)
+      .pexpire(full, windowMs, "NX")
+      .exec()) as [[Error | null, number]];
+    return count <= limit;
+  }
+}
