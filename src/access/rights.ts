@@ -14,6 +14,7 @@ export const COMMAND_RIGHTS = {
   status: "view",
   qr: "operate",
   code: "operate",
+  link: "operate",
   mute: "operate",
   unmute: "operate",
   logout: "administer",
@@ -42,6 +43,9 @@ export const BUTTON_RIGHTS = {
   "code:logout-yes": "administer",
   "code:logout-no": "administer",
   "code:known": "operate",
+  // /link's message: the link is the operator's own, in their private chat.
+  "link:revoke": "operate",
+  "link:new": "operate",
   "adm:logout": "administer",
   "adm:reboot": "administer",
   "adm:logout-yes": "administer",

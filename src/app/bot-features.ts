@@ -24,6 +24,7 @@ import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { linking } from "./linking.js";
+import type { LinkPageParts } from "./link-page.js";
 import type { Shared } from "./shared.js";
 
 type BotQueues = { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: number };
@@ -32,7 +33,12 @@ type BotQueues = { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: numbe
  * What the bot's features need, on the bot's own Api (paced, capped retries): what several
  * features share is built once (botBase), then each feature's deps by its own factory below.
  */
-export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): FeatureDeps {
+export function botFeatureDeps(
+  shared: Shared,
+  api: Api,
+  queues: BotQueues,
+  linkPage?: LinkPageParts,
+): FeatureDeps {
   const base = botBase(shared, api, queues);
   const { audit, mutes } = base;
   return {
@@ -45,6 +51,8 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
     mute: { mutes, audit },
     claim: claimDeps(base),
     digestPager: digestPagerDeps(base),
+    // Without PUBLIC_URL /link says what to set.
+    link: { userNames: base.userNames, ...(linkPage ? { links: linkPage.service } : {}) },
   };
 }
 

@@ -6,6 +6,7 @@ import { alertsPart } from "./alerts.js";
 import { botPart } from "./bot.js";
 import { instanceDirectoryPart } from "./instance-directory.js";
 import { type HttpPart, startHttp } from "./http.js";
+import { linkPageParts } from "./link-page.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
 import { setupGreenlight } from "./setup.js";
@@ -47,15 +48,17 @@ export function createGreenlight(
   const { connections, queues, metrics } = shared;
   const redis = connections.main;
 
+  // PUBLIC_URL set: links (bot), the page (HTTP), and the QR sessions' broadcast (worker).
+  const linkPage = linkPageParts(shared);
   const workerParts: Part[] =
     env.ROLE === "bot"
       ? []
       : [
-          qrWorkerPart(shared),
+          qrWorkerPart(shared, linkPage),
           pairingWatcherPart(shared),
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
         ];
-  const bot = env.ROLE === "worker" ? undefined : botPart(shared);
+  const bot = env.ROLE === "worker" ? undefined : botPart(shared, linkPage);
   const fleet = instanceDirectoryPart(shared, options.onSecrets ?? (() => undefined));
   let http: HttpPart | undefined;
 
@@ -75,8 +78,14 @@ export function createGreenlight(
           alertStore,
           metrics,
           logger,
+          linkPage: linkPage?.ports,
         });
+      } else if (linkPage && env.ROLE !== "worker") {
+        logger.warn(
+          "PUBLIC_URL is set but HTTP_PORT is not: this process serves no link page (/l/…); set HTTP_PORT here or on the process PUBLIC_URL points at",
+        );
       }
+      linkPage?.start();
       for (const part of workerParts) await part.start();
       await bot?.start(http);
     },
@@ -85,6 +94,7 @@ export function createGreenlight(
       // Stop taking updates first; then let handlers and session edits in flight finish.
       await bot?.stopTaking();
       await http?.close();
+      linkPage?.stop();
       await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
       await fleet.stop();
       await shared.alertIntake.flush();

@@ -149,3 +149,25 @@ export function coarseUserAgent(userAgent: string | undefined): string {
   if (!device && !browser) return "a browser";
   return [device, browser].filter(Boolean).join(" · ");
 }
+
+/** A fixed-window limit: at most `limit` hits per `windowMs`. */
+export interface WindowLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * The link page's rate limits (every process together, in Redis). A person opening a link makes
+ * a few requests (page, assets, one stream, a reconnect now and then); these leave them plenty
+ * and make guessing ids hopeless on top of 128 bits.
+ */
+export const LINK_RATE_LIMITS = {
+  /** Every request to /l/… from one address. */
+  ip: { limit: 120, windowMs: 60_000 },
+  /** Page loads and streams of one link, whoever asks. */
+  view: { limit: 60, windowMs: 60_000 },
+  /** Unknown or dead ids from one address: past this, even a good id gets 429 for a while. */
+  guess: { limit: 20, windowMs: 10 * 60_000 },
+} as const satisfies Record<string, WindowLimit>;
+
+export type LinkLimitKind = keyof typeof LINK_RATE_LIMITS;

@@ -118,6 +118,11 @@ export class LinkStore {
     return taken;
   }
 
+  /** How many hits `key` has in its current window. */
+  async count(key: string): Promise<number> {
+    return Number((await this.redis.get(`${this.prefix}:link-rate:${key}`)) ?? 0);
+  }
+
   /**
    * A fixed-window counter: true while `key` was hit at most `limit` times in the window. Shared
    * by every process (the page may be served by several).

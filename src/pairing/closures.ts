@@ -14,6 +14,8 @@ const LINK_KEEP_MS = 24 * 3_600_000;
 const linkSchema = z.object({
   by: z.string().max(64),
   at: z.number().int(),
+  /** `link`: through a /link page `by` made (incident history reads it). */
+  via: z.literal("link").optional(),
 });
 export type LinkRecord = z.infer<typeof linkSchema>;
 
@@ -43,19 +45,30 @@ export class Closures {
     return `${this.prefix}:linked:${instance}`;
   }
 
-  async linked(instance: Instance, userId: number, phone: string | undefined): Promise<Closure> {
+  async linked(
+    instance: Instance,
+    userId: number,
+    phone: string | undefined,
+    via?: "link",
+  ): Promise<Closure> {
     const at = Date.now();
     const by = await this.deps.names.nameOf(userId).catch(() => undefined);
+    const through = via ? { via } : {};
     await Promise.all([
       this.deps.knownPhones.remember(instance.name, phone, at).catch(() => undefined),
       by
         ? this.redis
-            .set(this.key(instance.name), JSON.stringify({ by, at }), "PX", LINK_KEEP_MS)
+            .set(
+              this.key(instance.name),
+              JSON.stringify({ by, at, ...through }),
+              "PX",
+              LINK_KEEP_MS,
+            )
             .catch(() => undefined)
         : undefined,
     ]);
     const queued = await this.queueOf(instance, at);
-    return { at, ...(by ? { by } : {}), ...(queued ? { queued } : {}) };
+    return { at, ...(by ? { by } : {}), ...through, ...(queued ? { queued } : {}) };
   }
 
   /** Who linked the instance at or after `since` through greenlight, if anyone did. */

@@ -12,6 +12,7 @@ import { type DigestPagerFeatureDeps, digestPagerFeature } from "./features/dige
 import { type InstancesFeatureDeps, instancesFeature } from "./features/instances/index.js";
 import { type CodeFeatureDeps, codeFeature } from "./features/code/index.js";
 import { helpFeature } from "./features/help/index.js";
+import { type LinkFeatureDeps, linkFeature } from "./features/link/index.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute/index.js";
 import { pastedTokens } from "./features/pasted-tokens/index.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
@@ -29,6 +30,7 @@ export interface FeatureDeps {
   mute: MuteFeatureDeps;
   claim: ClaimFeatureDeps;
   digestPager: DigestPagerFeatureDeps;
+  link: LinkFeatureDeps;
 }
 
 export interface BotOptions {
@@ -69,6 +71,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     // Before help: they answer `/start qr-shop` deep links, help answers the plain /start.
     qrFeature(deps.qr),
     codeFeature(deps.code),
+    linkFeature(deps.link),
     helpFeature(),
     statusFeature(deps.status),
     adminFeature(deps.admin),

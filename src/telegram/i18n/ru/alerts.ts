@@ -70,6 +70,8 @@ export const alerts: Texts["alerts"] = {
     `😴 Телефон ${b(instance)} не в сети уже ${duration(forMs)}: через 14 дней WhatsApp выходит из аккаунта. Верните телефон в сеть (питание, интернет, откройте WhatsApp).`,
   closure: {
     by: (name, at) => `👤 Привязал(а) ${escapeHtml(name)} в ${escapeHtml(at)}.`,
+    byLink: (name, at) =>
+      `👤 Привязано по ссылке, которую отправил(а) ${escapeHtml(name)}, в ${escapeHtml(at)}.`,
     queued: (count, oldestMs) =>
       `📤 Сообщений в очереди GREEN-API, накопившихся за простой: ${count}; они уходят сейчас${oldestMs === undefined ? "" : ` (самое старое ждало ${duration(oldestMs)})`}. GREEN-API хранит очередь 24 ч.`,
     none: "📭 В очереди GREEN-API не было сообщений.",

@@ -6,6 +6,7 @@ import { code } from "./code.js";
 import { common } from "./common.js";
 import { fleet } from "./fleet.js";
 import { greenApi } from "./green-api.js";
+import { link } from "./link.js";
 import { qr } from "./qr.js";
 import { setup } from "./setup.js";
 import { toolkit } from "./toolkit.js";
@@ -21,4 +22,5 @@ export const ru: Texts = {
   greenApi,
   setup,
   fleet,
+  link,
 };

@@ -5,6 +5,7 @@ export const toolkit: Texts["toolkit"] = {
   commands: {
     qr: "Живой QR-код для привязки инстанса",
     code: "Код привязки (по номеру телефона)",
+    link: "Веб-страница с живым QR для владельца телефона",
     status: "Состояние всех инстансов",
     logout: "Выйти из инстанса",
     reboot: "Перезагрузить инстанс",
@@ -22,6 +23,8 @@ export const toolkit: Texts["toolkit"] = {
         "<code>/qr shop</code> — живой QR-код; отсканируйте его в WhatsApp → Связанные устройства → Привязка устройства. Фото обновляется само, пока shop не привязан.",
       may.operate &&
         "<code>/code shop +7 900 123-45-67</code> — код привязки, который вводится на этом телефоне (если нельзя отсканировать свой же экран).",
+      may.operate &&
+        "<code>/link shop</code> — веб-страница с живым QR для того, у кого телефон, без доступа к боту; ссылка истекает сама.",
       "<code>/status</code> — все инстансы и их состояние; <code>/status shop</code> — подробно об одном.",
       may.administer && "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
       may.operate &&

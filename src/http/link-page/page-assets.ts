@@ -1,0 +1,84 @@
+/**
+ * The page's stylesheet and script, served as files (/l/assets/…) so that the CSP needs no
+ * inline code. Plain CSS and JS for any phone browser: no framework, no build step.
+ */
+
+export const PAGE_CSS = `
+:root { color-scheme: light dark; --fg: #111; --bg: #f6f7f5; --card: #fff; --muted: #5b6169; --ok: #1a7f37; }
+@media (prefers-color-scheme: dark) { :root { --fg: #eee; --bg: #14171a; --card: #1d2125; --muted: #9aa2ab; --ok: #3fb950; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+main { max-width: 560px; margin: 0 auto; padding: 16px; }
+nav { text-align: right; font-size: 14px; }
+nav a { color: var(--muted); }
+h1 { font-size: 22px; margin: 8px 0 16px; }
+#qr { background: var(--card); border-radius: 16px; padding: 16px; text-align: center; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+#qr-image { display: block; width: 100%; max-width: 420px; aspect-ratio: 1; margin: 0 auto; image-rendering: pixelated; background: #fff; border-radius: 8px; }
+#status { font-size: 18px; margin: 12px 0 4px; }
+body[data-state="linked"] #status { color: var(--ok); font-weight: 600; }
+#countdown { color: var(--muted); margin: 4px 0 0; font-variant-numeric: tabular-nums; }
+ol { padding-left: 22px; }
+li { margin: 6px 0; }
+.expires { color: var(--muted); font-size: 14px; }
+@media (min-width: 900px) { main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; gap: 0 32px; align-items: start; }
+  nav, h1 { grid-column: 1 / -1; } #qr { grid-row: span 2; } }
+`;
+
+export const PAGE_JS = `"use strict";
+(function () {
+  var body = document.body;
+  var image = document.getElementById("qr-image");
+  var status = document.getElementById("status");
+  var countdown = document.getElementById("countdown");
+  var expires = document.getElementById("expires");
+  var nextAt = 0;
+  var ended = false;
+  if (expires) expires.textContent = new Date(body.dataset.expires).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  function show(state, text) {
+    body.dataset.state = state;
+    status.textContent = text;
+  }
+  function gone() {
+    ended = true;
+    image.hidden = true;
+    image.removeAttribute("src");
+    countdown.hidden = true;
+    document.getElementById("steps").hidden = true;
+    show("gone", body.dataset.gone + " " + body.dataset.goneHint);
+  }
+  function tick() {
+    if (ended || !nextAt) return;
+    var left = Math.max(0, Math.round((nextAt - Date.now()) / 1000));
+    countdown.hidden = false;
+    countdown.textContent = body.dataset.refresh + " " + left + " " + body.dataset.seconds;
+  }
+  setInterval(tick, 1000);
+  if (body.dataset.state === "linked") return;
+  var stream = new EventSource(location.pathname.replace(/\\/$/, "") + "/events");
+  stream.onmessage = function (message) {
+    var event = JSON.parse(message.data);
+    if (event.kind === "qr") {
+      image.src = "data:image/png;base64," + event.png;
+      image.hidden = false;
+      nextAt = Date.now() + event.nextInMs;
+      show("qr", "");
+      tick();
+    } else if (event.kind === "waiting") {
+      image.hidden = true;
+      nextAt = 0;
+      countdown.hidden = true;
+      show("waiting", body.dataset.waiting);
+    } else if (event.kind === "linked") {
+      ended = true;
+      stream.close();
+      image.hidden = true;
+      countdown.hidden = true;
+      show("linked", body.dataset.linked);
+      setTimeout(function () { window.close(); }, 4000);
+    } else if (event.kind === "gone") {
+      stream.close();
+      gone();
+    }
+  };
+})();
+`;

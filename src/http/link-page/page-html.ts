@@ -1,0 +1,66 @@
+import { PAGE_WORDS, type PageLanguage } from "./page-words.js";
+import type { LinkPageView } from "./ports.js";
+
+/** The page's own escaping: the instance's name is the one outside text on it. */
+function escape(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+const head = (title: string, lang: PageLanguage) => `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escape(title)}</title>
+<link rel="stylesheet" href="/l/assets/page.css">
+</head>`;
+
+/**
+ * The live page: the QR (drawn by page.js from the stream), its countdown, the steps. The words
+ * page.js needs ride in data attributes: no inline script, so the CSP stays `script-src 'self'`.
+ */
+export function livePage(view: LinkPageView, lang: PageLanguage): string {
+  const w = PAGE_WORDS[lang];
+  const other: PageLanguage = lang === "en" ? "ru" : "en";
+  const until = new Date(view.expiresAt).toISOString();
+  return `${head(w.title(view.instance), lang)}
+<body data-state="${view.state}" data-expires="${until}"
+  data-waiting="${escape(w.waiting)}" data-refresh="${escape(w.refreshIn)}" data-seconds="${escape(w.seconds)}"
+  data-linked="${escape(w.linked)}" data-gone="${escape(w.gone)}" data-gone-hint="${escape(w.goneHint)}">
+<main>
+<nav><a href="?lang=${other}" hreflang="${other}">${escape(w.switchTo)}</a></nav>
+<h1>${escape(w.heading(view.instance))}</h1>
+<section id="qr" aria-live="polite">
+<img id="qr-image" alt="QR" hidden>
+<p id="status">${escape(view.state === "linked" ? w.linked : w.waiting)}</p>
+<p id="countdown" hidden></p>
+</section>
+<ol id="steps">${w.steps.map((step) => `<li>${escape(step)}</li>`).join("")}</ol>
+<p class="expires">${escape(w.expires)} <time id="expires" datetime="${until}"></time></p>
+<noscript><p>${escape(w.noScript)}</p></noscript>
+</main>
+<script src="/l/assets/page.js"></script>
+</body>
+</html>
+`;
+}
+
+/** The one page of every unknown, expired, revoked or long-linked id: it names nothing. */
+export function gonePage(lang: PageLanguage): string {
+  const w = PAGE_WORDS[lang];
+  return `${head(w.gone, lang)}
+<body data-state="gone">
+<main>
+<h1>${escape(w.gone)}</h1>
+<p>${escape(w.goneHint)}</p>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,29 @@
+/**
+ * What the link page's routes need, handed in by app/ (http/ imports no feature core): the
+ * link's view, its live events, and the rate limits. Shapes of its own, kept in step with
+ * link-page/ by the compiler where app/ connects them.
+ */
+export type LinkPageEvent =
+  | { kind: "qr"; png: string; nextInMs: number }
+  | { kind: "waiting" }
+  | { kind: "linked" }
+  | { kind: "gone" };
+
+export interface LinkPageView {
+  state: "live" | "linked";
+  /** The instance's display name: the only thing of it the page shows. */
+  instance: string;
+  expiresAt: number;
+}
+
+export interface LinkPagePorts {
+  /** The page of a live (or just linked) link, the opening recorded; undefined: the 404. */
+  open(id: string, userAgent: string | undefined, ip: string): Promise<LinkPageView | undefined>;
+  /** Streams the link's events until `signal` aborts or the link dies. */
+  watch(id: string, send: (event: LinkPageEvent) => void, signal: AbortSignal): Promise<void>;
+  /** Counts a hit against a limit: false once over it. */
+  hit(kind: "ip" | "view" | "guess", key: string): Promise<boolean>;
+  /** Whether `key` is already over the limit (nothing counted). */
+  over(kind: "guess", key: string): Promise<boolean>;
+  trustedProxies: readonly string[];
+}
