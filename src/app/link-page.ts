@@ -58,7 +58,8 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
       auditIps: env.AUDIT_IPS === "1",
     },
   );
-  const channel = new LiveQrChannel(redis, () => connections.failFast(), prefix);
+  // The subscriber waits out a reconnect (offline queue) and resubscribes by itself (ioredis).
+  const channel = new LiveQrChannel(redis, () => connections.forBullMq(), prefix);
   const makerMayOperate = (record: LinkRecord) => {
     const instance = config.instances.find(record.instance);
     return instance !== undefined && access.may(record.createdBy, instance, "operate");

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, OPERATOR, SHOP, SUPPORT, startHarness } from "../../kit/app-harness.js";
+import { auditedResults } from "../../kit/audit.js";
+import { buttonsOf, press, textMessages } from "../../kit/chat.js";
+import { scanPng } from "../../kit/qr-decode.js";
+import { eventually } from "../../kit/wait.js";
+import { openStream, type SseReader } from "./sse-client.js";
+
+/**
+ * /link end to end: the operator's message, the public page and its stream against the fakes,
+ * with the real QR session feeding both (one poller), and what a stranger on the internet gets.
+ */
+describe("/link: a live QR page for whoever holds the phone", () => {
+  let h: Harness;
+  let base: string;
+  const secrets = [
+    SHOP.apiTokenInstance,
+    SHOP.idInstance,
+    SUPPORT.apiTokenInstance,
+    SUPPORT.idInstance,
+  ];
+
+  beforeAll(async () => {
+    h = await startHarness({
+      qrRotateMs: 3_600_000,
+      env: {
+        HTTP_PORT: "0",
+        PUBLIC_URL: "https://link.example.org/",
+        LINK_MAX_PER_INSTANCE: "2",
+        // The test's own requests come from loopback, "the proxy".
+        TRUSTED_PROXIES: "127.0.0.1",
+      },
+    });
+    base = `http://127.0.0.1:${h.app.httpPort()}`;
+  });
+  afterAll(async () => h?.close());
+
+  /** Sends /link shop and returns the link's path and its message. */
+  async function newLink(instance = "shop") {
+    const before = textMessages(h).length;
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: `/link ${instance}` });
+    const message = await eventually(
+      () =>
+        textMessages(h)
+          .slice(before)
+          .find((m) => m.text?.startsWith("🔗 Link for")),
+      "the link message",
+    );
+    const match = /https:\/\/link\.example\.org(\/l\/[A-Za-z0-9_-]{22})\n/.exec(message.text ?? "");
+    if (!match?.[1]) throw new Error(`no link in ${message.text}`);
+    return { path: match[1], message };
+  }
+
+  const messageNow = (messageId: number) => h.telegram.message(OPERATOR, messageId);
+
+  function expectNoSecret(text: string) {
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  }
+
+  function expectSafeHeaders(headers: Headers) {
+    expect(headers.get("cache-control")).toBe("no-store");
+    expect(headers.get("referrer-policy")).toBe("no-referrer");
+    expect(headers.get("x-frame-options")).toBe("DENY");
+    expect(headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expectNoSecret(JSON.stringify([...headers.entries()]));
+  }
+
+  it("shows the live QR of the one session, follows its rotation, and ends with ✅ in both places", async () => {
+    const shop = h.greenApi.instance(SHOP.idInstance);
+    const { path, message } = await newLink();
+    expect(message.text).toContain("Valid until");
+    expect(buttonsOf(message)).toEqual(["🔗 Share", "⛔ Revoke", "🔄 New link"]);
+
+    const page = await fetch(`${base}${path}`, { headers: { "accept-language": "ru,en;q=0.5" } });
+    expect(page.status).toBe(200);
+    expectSafeHeaders(page.headers);
+    const html = await page.text();
+    expect(html).toContain("Привяжите WhatsApp к «shop»");
+    expect(html).not.toMatch(/<script>|<script [^s]|\son[a-z]+=/);
+    expectNoSecret(html);
+    await eventually(
+      () => messageNow(message.messageId)?.text?.includes("👀 Opened at"),
+      "“opened”",
+    );
+
+    const stream: SseReader = await openStream(`${base}${path}/events`);
+    expectSafeHeaders(stream.headers);
+    const qrEvent = async (payload: string) =>
+      eventually(async () => {
+        for (const event of stream.events) {
+          if (
+            event.kind === "qr" &&
+            (await scanPng(Buffer.from(event.png ?? "", "base64"))) === payload
+          )
+            return event;
+        }
+        return undefined;
+      }, `a QR event scanning to ${payload}`);
+    const first = await qrEvent(shop.currentQrPayload());
+    expect(first.nextInMs).toBeGreaterThan(0);
+    // The session runs in the maker's private chat: the page has no poller of its own.
+    const rotated = shop.rotateQr();
+    await qrEvent(rotated);
+
+    shop.authorize("79001234567");
+    await eventually(() => stream.events.some((e) => e.kind === "linked"), "the linked event");
+    await stream.ended;
+    expectNoSecret(stream.raw);
+    expect(stream.raw).not.toContain("79001234567");
+    const done = await eventually(
+      () => messageNow(message.messageId)?.text?.includes("✅") && messageNow(message.messageId),
+      "the ✅ line",
+    );
+    expect(done.text).toMatch(/✅ shop linked through the link, as \+7 900 ···-··-67, \d\d:\d\d/);
+    expect(done.text).toContain("no longer valid");
+    expect(buttonsOf(done)).toEqual(["🔄 New link"]);
+    expect(await auditedResults(h)).toEqual(
+      expect.arrayContaining([
+        "link: created",
+        expect.stringMatching(/^link: opened \(/),
+        expect.stringMatching(/^link: linked through the link as \+7 900/),
+      ]),
+    );
+    // One QR poller per instance, whoever watches: at most GREEN-API's 3 calls a second.
+    expect(h.greenApi.callsOf("qr", SHOP.idInstance).length).toBeGreaterThan(0);
+    expect(h.greenApi.calls.filter((c) => c.status === 429)).toEqual([]);
+  });
+
+  it("answers a revoked link and an unknown id with the same 404, naming nothing", async () => {
+    const { path, message } = await newLink("support");
+    press(h, message, "⛔ Revoke");
+    await eventually(
+      () => messageNow(message.messageId)?.text?.includes("⛔ Revoked at"),
+      "“revoked”",
+    );
+    const revoked = await fetch(`${base}${path}`);
+    const unknown = await fetch(`${base}/l/AAAAAAAAAAAAAAAAAAAAAA`);
+    const malformed = await fetch(`${base}/l/../../etc/passwd`);
+    expect([revoked.status, unknown.status, malformed.status]).toEqual([404, 404, 404]);
+    const [a, b] = [await revoked.text(), await unknown.text()];
+    expect(a).toBe(b);
+    expect(a).toContain("This link is no longer valid.");
+    expect(a).not.toContain("support");
+    expectSafeHeaders(revoked.headers);
+    expect((await openStream(`${base}${path}/events`)).status).toBe(404);
+  });
+
+  it("refuses a link beyond LINK_MAX_PER_INSTANCE live ones", async () => {
+    await newLink("support");
+    await newLink("support");
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/link support" });
+    await eventually(
+      () => textMessages(h).some((m) => m.text?.startsWith("⛔ support already has 2 live links")),
+      "the limit",
+    );
+  });
+
+  it("turns an address away after too many unknown ids, even with a good one", async () => {
+    const { path } = await newLink("shop");
+    // From the trusted proxy: the rightmost address it did not add is the visitor's, whatever
+    // the visitor wrote to the left of it.
+    const from = (forged: number) => ({ "x-forwarded-for": `10.9.9.${forged}, 203.0.113.7` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const id = `guess${String(i).padStart(17, "0")}`;
+      statuses.push((await fetch(`${base}/l/${id}`, { headers: from(i) })).status);
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(404));
+    expect(statuses[20]).toBe(429);
+    const good = await fetch(`${base}${path}`, { headers: from(99) });
+    expect(good.status).toBe(429);
+    expect(good.headers.get("retry-after")).toBe("60");
+    // Another address is not held back by this one's guesses.
+    const other = await fetch(`${base}${path}`, { headers: { "x-forwarded-for": "203.0.113.8" } });
+    expect(other.status).toBe(200);
+  });
+});
