@@ -135,12 +135,17 @@ function qrStarter(shared: Shared): LinkQrStarter {
       if (await store.get(record.instance)) return;
       const lock = `${env.REDIS_PREFIX}:link-qr-start:${record.instance}`;
       if ((await connections.main.set(lock, "1", "PX", START_LOCK_MS, "NX")) !== "OK") return;
-      await starter.startInNewMessage({
-        chatId: record.createdBy,
-        instance: record.instance,
-        userId: record.createdBy,
-        locale: localeOf(record.locale),
-      });
+      try {
+        await starter.startInNewMessage({
+          chatId: record.createdBy,
+          instance: record.instance,
+          userId: record.createdBy,
+          locale: localeOf(record.locale),
+        });
+      } finally {
+        // The session's claim now keeps others from starting a second one.
+        await connections.main.del(lock).catch(() => undefined);
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ export const PAGE_CSS = `
 :root { color-scheme: light dark; --fg: #111; --bg: #f6f7f5; --card: #fff; --muted: #5b6169; --ok: #1a7f37; }
 @media (prefers-color-scheme: dark) { :root { --fg: #eee; --bg: #14171a; --card: #1d2125; --muted: #9aa2ab; --ok: #3fb950; } }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 main { max-width: 560px; margin: 0 auto; padding: 16px; }
 nav { text-align: right; font-size: 14px; }
@@ -20,8 +21,13 @@ body[data-state="linked"] #status { color: var(--ok); font-weight: 600; }
 ol { padding-left: 22px; }
 li { margin: 6px 0; }
 .expires { color: var(--muted); font-size: 14px; }
-@media (min-width: 900px) { main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; gap: 0 32px; align-items: start; }
-  nav, h1 { grid-column: 1 / -1; } #qr { grid-row: span 2; } }
+@media (min-width: 900px) {
+  main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto 1fr; gap: 0 32px; align-items: start; }
+  nav, h1 { grid-column: 1 / -1; }
+  #qr { grid-column: 1; grid-row: 3 / span 2; }
+  ol { grid-column: 2; grid-row: 3; }
+  .expires { grid-column: 2; grid-row: 4; }
+}
 `;
 
 export const PAGE_JS = `"use strict";
