@@ -1,6 +1,8 @@
 import type { LinkPagePorts } from "../http/link-page/ports.js";
 import { AuditLog } from "../audit/audit-log.js";
-import { hashLinkId, LinkIdSeal, linkSealKey } from "../link-page/link-id.js";
+import { csrfTokenOf, hashLinkId, LinkIdSeal, linkSealKey } from "../link-page/link-id.js";
+import { LinkCodes } from "../link-page/link-code.js";
+import { PairingStore } from "../pairing/pairing-store.js";
 import { LINK_RATE_LIMITS, type LinkRecord, pageView } from "../link-page/link-rules.js";
 import { LinkService } from "../link-page/link-service.js";
 import { LinkStore } from "../link-page/link-store.js";
@@ -42,11 +44,12 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
   const prefix = env.REDIS_PREFIX;
   const logger = parent.child({ part: "link-page" });
   const store = new LinkStore(redis, prefix);
+  const sealKey = linkSealKey(env.BOT_TOKEN);
   const api = shared.telegram.live();
   const service = new LinkService(
     {
       store,
-      seal: new LinkIdSeal(linkSealKey(env.BOT_TOKEN)),
+      seal: new LinkIdSeal(sealKey),
       screen: new LinkMessageScreen(api),
       audit: new AuditLog(redis, prefix, parent.child({ part: "audit" })),
       logger,
@@ -71,6 +74,20 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
     makerMayOperate,
     logger,
   });
+  const codes = new LinkCodes(
+    {
+      links: service,
+      greenApi: shared.greenApi,
+      instances: config.instances,
+      // The cooldown is /code's own: one code per instance per PAIRING_CODE_COOLDOWN_MS.
+      pairingStore: new PairingStore(redis, prefix),
+      logger,
+    },
+    {
+      cooldownMs: env.PAIRING_CODE_COOLDOWN_MS,
+      ...(env.DEFAULT_PHONE_COUNTRY ? { defaultCountry: env.DEFAULT_PHONE_COUNTRY } : {}),
+    },
+  );
   const ports: LinkPagePorts = {
     async open(id, userAgent, ip) {
       const record = await feed.liveRecord(id);
@@ -87,11 +104,19 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
     // Keys of a link's own limit are its id's hash: Redis never holds a working id.
     hit: (kind, key) => {
       const { limit, windowMs } = LINK_RATE_LIMITS[kind];
-      return store.hit(`${kind}:${kind === "view" ? hashLinkId(key) : key}`, limit, windowMs);
+      const perLink = kind === "view" || kind === "code";
+      return store.hit(`${kind}:${perLink ? hashLinkId(key) : key}`, limit, windowMs);
     },
     over: async (kind, key) =>
       (await store.count(`${kind}:${key}`)) >= LINK_RATE_LIMITS[kind].limit,
     trustedProxies: env.TRUSTED_PROXIES ?? [],
+    async requestCode(id, phone, country) {
+      const record = await feed.liveRecord(id);
+      if (!record || pageView(record, Date.now()).kind !== "live") return undefined;
+      return codes.request(record, phone, country);
+    },
+    csrfToken: (id) => csrfTokenOf(sealKey, id),
+    ...(env.DEFAULT_PHONE_COUNTRY ? { defaultCountry: env.DEFAULT_PHONE_COUNTRY } : {}),
   };
   let sweep: NodeJS.Timeout | undefined;
   return {

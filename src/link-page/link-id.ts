@@ -52,3 +52,11 @@ export class LinkIdSeal {
 export function linkSealKey(botToken: string): Buffer {
   return createHmac("sha256", botToken).update("greenlight link id seal").digest();
 }
+
+/**
+ * The page's anti-CSRF token for a link: HMAC of the id under the seal's key. Only whoever
+ * loaded the page (who holds the id) gets it; another site cannot read it or compute it.
+ */
+export function csrfTokenOf(key: Buffer, id: string): string {
+  return createHmac("sha256", key).update(`csrf:${id}`).digest("base64url");
+}

@@ -168,6 +168,10 @@ export const LINK_RATE_LIMITS = {
   view: { limit: 60, windowMs: 60_000 },
   /** Unknown or dead ids from one address: past this, even a good id gets 429 for a while. */
   guess: { limit: 20, windowMs: 10 * 60_000 },
+  /** Pairing codes asked through one link (the /code cooldown applies on top). */
+  code: { limit: 5, windowMs: 10 * 60_000 },
+  /** Pairing codes asked from one address, whatever the link. */
+  codeIp: { limit: 10, windowMs: 10 * 60_000 },
 } as const satisfies Record<string, WindowLimit>;
 
 export type LinkLimitKind = keyof typeof LINK_RATE_LIMITS;

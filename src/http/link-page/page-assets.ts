@@ -21,12 +21,20 @@ body[data-state="linked"] #status { color: var(--ok); font-weight: 600; }
 ol { padding-left: 22px; }
 li { margin: 6px 0; }
 .expires { color: var(--muted); font-size: 14px; }
+#by-phone { margin: 16px 0; }
+#by-phone button { font: inherit; padding: 10px 14px; border-radius: 10px; border: 1px solid var(--muted); background: var(--card); color: var(--fg); cursor: pointer; }
+#phone-form { display: grid; gap: 10px; margin-top: 12px; }
+#phone-form label { display: grid; gap: 4px; font-size: 14px; color: var(--muted); }
+#phone-form select, #phone-form input { font: inherit; padding: 10px; border-radius: 10px; border: 1px solid var(--muted); background: var(--card); color: var(--fg); width: 100%; }
+#code { font: 600 32px/1.2 ui-monospace, monospace; letter-spacing: 2px; margin: 12px 0 4px; }
+#phone-error { color: #c62828; }
 @media (min-width: 900px) {
-  main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto 1fr; gap: 0 32px; align-items: start; }
+  main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto auto 1fr; gap: 0 32px; align-items: start; }
   nav, h1 { grid-column: 1 / -1; }
   #qr { grid-column: 1; grid-row: 3 / span 2; }
   ol { grid-column: 2; grid-row: 3; }
-  .expires { grid-column: 2; grid-row: 4; }
+  #by-phone { grid-column: 2; grid-row: 4; }
+  .expires { grid-column: 2; grid-row: 5; }
 }
 `;
 
@@ -50,6 +58,7 @@ export const PAGE_JS = `"use strict";
     image.removeAttribute("src");
     countdown.hidden = true;
     document.getElementById("steps").hidden = true;
+    if (phone) phone.hidden = true;
     show("gone", body.dataset.gone + " " + body.dataset.goneHint);
   }
   function tick() {
@@ -59,6 +68,42 @@ export const PAGE_JS = `"use strict";
     countdown.textContent = body.dataset.refresh + " " + left + " " + body.dataset.seconds;
   }
   setInterval(tick, 1000);
+  var phone = document.getElementById("by-phone");
+  if (phone) {
+    var form = document.getElementById("phone-form");
+    var error = document.getElementById("phone-error");
+    var box = document.getElementById("code-box");
+    var csrf = document.querySelector('meta[name="csrf"]').getAttribute("content");
+    document.getElementById("phone-toggle").addEventListener("click", function () {
+      form.hidden = !form.hidden;
+      if (!form.hidden) form.elements.phone.focus();
+    });
+    form.addEventListener("submit", function (submitted) {
+      submitted.preventDefault();
+      error.hidden = true;
+      var button = form.querySelector("button");
+      button.disabled = true;
+      fetch(location.pathname.replace(/\/$/, "") + "/code", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrf },
+        body: JSON.stringify({ phone: form.elements.phone.value, country: form.elements.country.value }),
+      })
+        .then(function (response) { return response.ok ? response.json() : { kind: "refused" }; })
+        .catch(function () { return { kind: "failed" }; })
+        .then(function (answer) {
+          button.disabled = false;
+          if (answer.kind === "code") {
+            document.getElementById("code").textContent = answer.code;
+            box.hidden = false;
+            form.hidden = true;
+            return;
+          }
+          var key = answer.kind.replace(/-([a-z])/g, function (_m, c) { return c.toUpperCase(); });
+          error.textContent = (phone.dataset[key] || phone.dataset.failed).replace("{s}", answer.seconds);
+          error.hidden = false;
+        });
+    });
+  }
   if (body.dataset.state === "linked") return;
   var stream = new EventSource(location.pathname.replace(/\\/$/, "") + "/events");
   stream.onmessage = function (message) {
@@ -80,6 +125,7 @@ export const PAGE_JS = `"use strict";
       image.hidden = true;
       countdown.hidden = true;
       show("linked", body.dataset.linked);
+      if (phone) phone.hidden = true;
       setTimeout(function () { window.close(); }, 4000);
     } else if (event.kind === "gone") {
       stream.close();

@@ -1,3 +1,4 @@
+import { getCountries, getCountryCallingCode } from "libphonenumber-js/max";
 import { PAGE_WORDS, type PageLanguage } from "./page-words.js";
 import type { LinkPageView } from "./ports.js";
 
@@ -11,7 +12,7 @@ function escape(text: string): string {
     .replaceAll("'", "&#39;");
 }
 
-const head = (title: string, lang: PageLanguage) => `<!doctype html>
+const head = (title: string, lang: PageLanguage, csrf?: string) => `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
@@ -19,17 +20,53 @@ const head = (title: string, lang: PageLanguage) => `<!doctype html>
 <meta name="referrer" content="no-referrer">
 <title>${escape(title)}</title>
 <link rel="stylesheet" href="/l/assets/page.css">
+${csrf ? `<meta name="csrf" content="${escape(csrf)}">` : ""}
 </head>`;
 
 /**
  * The live page: the QR (drawn by page.js from the stream), its countdown, the steps. The words
  * page.js needs ride in data attributes: no inline script, so the CSP stays `script-src 'self'`.
  */
-export function livePage(view: LinkPageView, lang: PageLanguage): string {
+/** Every country with phone numbering rules, by name in the page's language. */
+function countryOptions(lang: PageLanguage, selected: string | undefined): string {
+  const names = new Intl.DisplayNames([lang], { type: "region" });
+  return getCountries()
+    .map((code) => ({ code, label: `${names.of(code) ?? code} (+${getCountryCallingCode(code)})` }))
+    .sort((a, b) => a.label.localeCompare(b.label, lang))
+    .map(
+      ({ code, label }) =>
+        `<option value="${code}"${code === selected ? " selected" : ""}>${escape(label)}</option>`,
+    )
+    .join("");
+}
+
+/** "Link with phone number instead": the form page.js posts (with the CSRF token) and its answers. */
+function phoneSection(lang: PageLanguage, defaultCountry: string | undefined): string {
+  const w = PAGE_WORDS[lang];
+  const e = w.errors;
+  return `<section id="by-phone"
+  data-bad-number="${escape(e["bad-number"])}" data-cooldown="${escape(e.cooldown("{s}"))}"
+  data-already-linked="${escape(e["already-linked"])}" data-failed="${escape(e.failed)}" data-refused="${escape(e.refused)}">
+<button id="phone-toggle" type="button">${escape(w.byPhone)}</button>
+<form id="phone-form" hidden>
+<label>${escape(w.country)}<select name="country"><option value=""></option>${countryOptions(lang, defaultCountry)}</select></label>
+<label>${escape(w.phone)}<input name="phone" type="tel" inputmode="tel" autocomplete="tel" maxlength="40" required></label>
+<button type="submit">${escape(w.getCode)}</button>
+</form>
+<p id="phone-error" role="alert" hidden></p>
+<div id="code-box" hidden><p id="code"></p><p>${escape(w.codeHow)}</p></div>
+</section>`;
+}
+
+export function livePage(
+  view: LinkPageView,
+  lang: PageLanguage,
+  phone: { csrf: string; defaultCountry?: string },
+): string {
   const w = PAGE_WORDS[lang];
   const other: PageLanguage = lang === "en" ? "ru" : "en";
   const until = new Date(view.expiresAt).toISOString();
-  return `${head(w.title(view.instance), lang)}
+  return `${head(w.title(view.instance), lang, phone.csrf)}
 <body data-state="${view.state}" data-expires="${until}"
   data-waiting="${escape(w.waiting)}" data-refresh="${escape(w.refreshIn)}" data-seconds="${escape(w.seconds)}"
   data-linked="${escape(w.linked)}" data-gone="${escape(w.gone)}" data-gone-hint="${escape(w.goneHint)}">
@@ -42,6 +79,7 @@ export function livePage(view: LinkPageView, lang: PageLanguage): string {
 <p id="countdown" hidden></p>
 </section>
 <ol id="steps">${w.steps.map((step) => `<li>${escape(step)}</li>`).join("")}</ol>
+${view.state === "live" ? phoneSection(lang, phone.defaultCountry) : ""}
 <p class="expires">${escape(w.expires)} <time id="expires" datetime="${until}"></time></p>
 <noscript><p>${escape(w.noScript)}</p></noscript>
 </main>

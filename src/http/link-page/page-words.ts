@@ -19,6 +19,21 @@ export const PAGE_WORDS = {
     goneHint: "Ask the person who sent it for a new one.",
     noScript: "This page needs JavaScript to show the live QR code.",
     switchTo: "Русский",
+    byPhone: "Link with phone number instead",
+    country: "Country",
+    phone: "Phone number with WhatsApp",
+    getCode: "Get the code",
+    codeHow:
+      "On the phone: WhatsApp → Linked devices → Link a device → Link with phone number instead, then type this code.",
+    errors: {
+      "bad-number":
+        "That does not look like a phone number of this country. Check it, or pick the country.",
+      cooldown: (seconds: number | string) =>
+        `A code was asked for just now. Try again in ${seconds} s.`,
+      "already-linked": "This WhatsApp is already linked: nothing to do.",
+      failed: "Could not get a code right now. Try again in a minute, or scan the QR.",
+      refused: "This page is out of date: reload it.",
+    },
   },
   ru: {
     title: (instance: string) => `Привязка WhatsApp: ${instance}`,
@@ -37,6 +52,21 @@ export const PAGE_WORDS = {
     goneHint: "Попросите того, кто её прислал, прислать новую.",
     noScript: "Чтобы показать живой QR-код, странице нужен JavaScript.",
     switchTo: "English",
+    byPhone: "Привязать по номеру телефона",
+    country: "Страна",
+    phone: "Номер телефона с WhatsApp",
+    getCode: "Получить код",
+    codeHow:
+      "На телефоне: WhatsApp → Связанные устройства → Привязка устройства → Привязать по номеру телефона, затем введите этот код.",
+    errors: {
+      "bad-number":
+        "Это не похоже на номер телефона этой страны. Проверьте номер или выберите страну.",
+      cooldown: (seconds: number | string) =>
+        `Код только что запрашивали. Попробуйте через ${seconds} с.`,
+      "already-linked": "Этот WhatsApp уже привязан: ничего делать не нужно.",
+      failed: "Сейчас не удалось получить код. Попробуйте через минуту или отсканируйте QR.",
+      refused: "Страница устарела: обновите её.",
+    },
   },
 } as const;
 

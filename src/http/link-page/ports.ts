@@ -9,6 +9,13 @@ export type LinkPageEvent =
   | { kind: "linked" }
   | { kind: "gone" };
 
+export type LinkCodeReply =
+  | { kind: "code"; code: string }
+  | { kind: "bad-number"; reason: string }
+  | { kind: "cooldown"; seconds: number }
+  | { kind: "already-linked" }
+  | { kind: "failed" };
+
 export interface LinkPageView {
   state: "live" | "linked";
   /** The instance's display name: the only thing of it the page shows. */
@@ -22,7 +29,17 @@ export interface LinkPagePorts {
   /** Streams the link's events until `signal` aborts or the link dies. */
   watch(id: string, send: (event: LinkPageEvent) => void, signal: AbortSignal): Promise<void>;
   /** Counts a hit against a limit: false once over it. */
-  hit(kind: "ip" | "view" | "guess", key: string): Promise<boolean>;
+  hit(kind: "ip" | "view" | "guess" | "code" | "codeIp", key: string): Promise<boolean>;
+  /** "Link with phone number instead"; undefined: the link is dead (the 404). */
+  requestCode(
+    id: string,
+    phone: string,
+    country: string | undefined,
+  ): Promise<LinkCodeReply | undefined>;
+  /** The page's anti-CSRF token for this link (its POST must send it back). */
+  csrfToken(id: string): string;
+  /** The country the number picker starts on (DEFAULT_PHONE_COUNTRY). */
+  defaultCountry?: string;
   /** Whether `key` is already over the limit (nothing counted). */
   over(kind: "guess", key: string): Promise<boolean>;
   trustedProxies: readonly string[];

@@ -146,6 +146,55 @@ describe("/link: a live QR page for whoever holds the phone", () => {
     expect((await openStream(`${base}${path}/events`)).status).toBe(404);
   });
 
+  it("gives a pairing code on the page, shares /code's cooldown, and refuses POSTs without the CSRF token", async () => {
+    const shop = h.greenApi.instance(SHOP.idInstance);
+    if (shop.state === "authorized") shop.logout();
+    const { path, message } = await newLink("shop");
+    const html = await (await fetch(`${base}${path}`)).text();
+    const csrf = /<meta name="csrf" content="([^"]+)">/.exec(html)?.[1] ?? "";
+    expect(csrf).not.toBe("");
+    expect(html).toContain("Link with phone number instead");
+    const post = (headers: Record<string, string>, body: unknown = { phone: "+7 900 123-45-67" }) =>
+      fetch(`${base}${path}/code`, { method: "POST", headers, body: JSON.stringify(body) });
+    const json = { "content-type": "application/json" };
+    const codeCalls = () => h.greenApi.callsOf("getAuthorizationCode", SHOP.idInstance).length;
+
+    // Refused, and nothing asked of GREEN-API: no token, a wrong one, another site, a form post.
+    expect((await post(json)).status).toBe(403);
+    expect((await post({ ...json, "x-csrf-token": `${csrf.slice(1)}x` })).status).toBe(403);
+    expect(
+      (await post({ ...json, "x-csrf-token": csrf, "sec-fetch-site": "cross-site" })).status,
+    ).toBe(403);
+    expect((await post({ "content-type": "text/plain", "x-csrf-token": csrf })).status).toBe(403);
+    expect(codeCalls()).toBe(0);
+
+    const ok = { ...json, "x-csrf-token": csrf };
+    const bad = await (await post(ok, { phone: "12", country: "RU" })).json();
+    expect(bad).toEqual({ kind: "bad-number", reason: "too-short" });
+    const issued = await post(ok, { phone: "8 900 123-45-67", country: "RU" });
+    expect(issued.status).toBe(200);
+    expectSafeHeaders(issued.headers);
+    const answer = (await issued.json()) as { kind: string; code?: string };
+    expect(answer.kind).toBe("code");
+    expect(answer.code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(JSON.stringify(answer)).not.toContain("9001234567");
+    await eventually(
+      () => messageNow(message.messageId)?.text?.includes("🔢 A pairing code was requested"),
+      "“code requested” on the operator's message",
+    );
+    // The cooldown is /code's own: the page cannot ask again at once, nor can /code.
+    const again = (await (await post(ok)).json()) as { kind: string };
+    expect(again.kind).toBe("cooldown");
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/code shop +79001234567" });
+    await eventually(
+      () =>
+        textMessages(h).some((m) => m.text?.includes("A code for shop was requested moments ago")),
+      "/code in its cooldown",
+    );
+    expect(codeCalls()).toBe(1);
+    expect(await auditedResults(h)).toContain("link: code requested");
+  });
+
   it("refuses a link beyond LINK_MAX_PER_INSTANCE live ones", async () => {
     await newLink("support");
     await newLink("support");
