@@ -83,7 +83,7 @@ export const PAGE_JS = `"use strict";
       error.hidden = true;
       var button = form.querySelector("button");
       button.disabled = true;
-      fetch(location.pathname.replace(/\/$/, "") + "/code", {
+      fetch(location.pathname.replace(/\\/$/, "") + "/code", {
         method: "POST",
         headers: { "content-type": "application/json", "x-csrf-token": csrf },
         body: JSON.stringify({ phone: form.elements.phone.value, country: form.elements.country.value }),

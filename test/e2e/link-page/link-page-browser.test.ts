@@ -28,7 +28,7 @@ describe.skipIf(!available)("the link page in headless Chromium", () => {
   beforeAll(async () => {
     h = await startHarness({
       qrRotateMs: 3_600_000,
-      env: { HTTP_PORT: "0", PUBLIC_URL: "https://link.example.org" },
+      env: { HTTP_PORT: "0", PUBLIC_URL: "https://link.example.org", DEFAULT_PHONE_COUNTRY: "RU" },
     });
     base = `http://127.0.0.1:${h.app.httpPort()}`;
     browser = await chromium.launch({
@@ -106,6 +106,16 @@ describe.skipIf(!available)("the link page in headless Chromium", () => {
         await page.screenshot({ path: `${SCREENSHOTS}/link-page-${viewport.name}.png` });
       }
       await shownPayload(page, shop.rotateQr());
+      if (viewport.isMobile) {
+        // On the phone itself, where the QR cannot be scanned: the number, then the code.
+        await page.locator("#phone-toggle").click();
+        expect(await page.locator("select[name=country]").inputValue()).toBe("RU");
+        await page.locator("input[name=phone]").fill("8 900 123-45-67");
+        await page.locator("#phone-form button[type=submit]").click();
+        await page.locator("#code").waitFor({ state: "visible", timeout: 10_000 });
+        expect(await page.locator("#code").textContent()).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+        if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/link-page-code.png` });
+      }
 
       shop.authorize("79001234567");
       await page.locator('body[data-state="linked"]').waitFor({ timeout: 15_000 });
