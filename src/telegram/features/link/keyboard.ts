@@ -2,7 +2,10 @@ import { InlineKeyboard } from "grammy";
 import { linkCallbacks } from "../../callback-data.js";
 import type { Texts } from "../../i18n/index.js";
 
-/** Telegram's share screen: the operator picks the chat; the link goes nowhere else. */
+/**
+ * Telegram's share screen (core.telegram.org/widgets/share: `t.me/share/url?url=…&text=…`, both
+ * URL-encoded): the operator picks the chat; the link goes nowhere else.
+ */
 export function shareUrl(url: string, text: string): string {
   return `https://t.me/share/url?url=${encodeURIComponent(url)}&text=${encodeURIComponent(text)}`;
 }
