@@ -24,7 +24,7 @@ import { textsFor } from "../telegram/i18n/index.js";
 import { PairingScreen } from "../telegram/pairing-screen.js";
 import { SessionScreen } from "../telegram/session-screen.js";
 import { linking } from "./linking.js";
-import type { LinkPageParts } from "./link-page.js";
+import { type LinkPageParts, miniAppUrlOf } from "./link-page.js";
 import type { Shared } from "./shared.js";
 
 type BotQueues = { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: number };
@@ -64,7 +64,7 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
   const prefix = env.REDIS_PREFIX;
   const logger = shared.logger.child({ part: "bot" });
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
-  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
+  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS, undefined, miniAppUrlOf(env.PUBLIC_URL));
   const { knownPhones, userNames } = linking(shared);
   return {
     shared,

@@ -7,6 +7,7 @@ import { LINK_RATE_LIMITS, type LinkRecord, pageView } from "../link-page/link-r
 import { LinkService } from "../link-page/link-service.js";
 import { LinkStore } from "../link-page/link-store.js";
 import { LiveQrChannel } from "../link-page/live-qr.js";
+import { MiniAppViews } from "../link-page/mini-app.js";
 import { PageFeed } from "../link-page/page-feed.js";
 import type { LinkQrStarter } from "../link-page/ports.js";
 import { qrJobs, sessionCapacity } from "../qr-session/qr-queue.js";
@@ -88,6 +89,17 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
       ...(env.DEFAULT_PHONE_COUNTRY ? { defaultCountry: env.DEFAULT_PHONE_COUNTRY } : {}),
     },
   );
+  const miniApp = new MiniAppViews({
+    redis,
+    prefix,
+    botToken: env.BOT_TOKEN,
+    channel,
+    mayOperate: (userId, name) => {
+      const instance = config.instances.find(name);
+      return instance !== undefined && access.may(userId, instance, "operate");
+    },
+    logger,
+  });
   const ports: LinkPagePorts = {
     async open(id, userAgent, ip) {
       const record = await feed.liveRecord(id);
@@ -116,6 +128,11 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
       return codes.request(record, phone, country);
     },
     csrfToken: (id) => csrfTokenOf(sealKey, id),
+    miniApp: {
+      exists: (name) => config.instances.find(name) !== undefined,
+      authorize: (name, initData) => miniApp.authorize(name, initData),
+      watch: (name, token, send, signal) => miniApp.watch(name, token, send, signal),
+    },
     ...(env.DEFAULT_PHONE_COUNTRY ? { defaultCountry: env.DEFAULT_PHONE_COUNTRY } : {}),
   };
   let sweep: NodeJS.Timeout | undefined;
@@ -148,7 +165,12 @@ function qrStarter(shared: Shared): LinkQrStarter {
   const starter = new SessionStarter({
     store,
     queue: shared.queues.of(qrJobs),
-    screen: new SessionScreen(shared.telegram.live(), env.QR_TIMEOUT_MS),
+    screen: new SessionScreen(
+      shared.telegram.live(),
+      env.QR_TIMEOUT_MS,
+      undefined,
+      miniAppUrlOf(env.PUBLIC_URL),
+    ),
     timeoutMs: env.QR_TIMEOUT_MS,
     capacity: sessionCapacity(env.QR_EDITS_PER_SECOND, env.QR_MAX_SESSIONS),
     chatSlots: shared.chatSlots,
@@ -173,4 +195,9 @@ function qrStarter(shared: Shared): LinkQrStarter {
       }
     },
   };
+}
+
+/** "⛶ Full screen" on QR messages: the Mini App's address, when PUBLIC_URL is set. */
+export function miniAppUrlOf(publicUrl: string | undefined) {
+  return publicUrl ? (instance: string) => `${publicUrl}/m/${instance}` : undefined;
 }

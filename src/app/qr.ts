@@ -4,7 +4,7 @@ import { createQrSourceFactory, socketOptionsFor } from "../qr-session/qr-source
 import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";
 import { SessionScreen } from "../telegram/session-screen.js";
-import type { LinkPageParts } from "./link-page.js";
+import { type LinkPageParts, miniAppUrlOf } from "./link-page.js";
 import { linking } from "./linking.js";
 import { secretRights } from "./secret-rights.js";
 import type { Part, Shared } from "./shared.js";
@@ -21,6 +21,7 @@ export function qrWorkerPart(shared: Shared, linkPage?: LinkPageParts): Part {
     shared.telegram.live(),
     env.QR_TIMEOUT_MS,
     env.QR_POLL_INTERVAL_MS,
+    miniAppUrlOf(env.PUBLIC_URL),
   );
   const runner = new SessionRunner(
     {

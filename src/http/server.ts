@@ -21,6 +21,7 @@ import {
 import type { HealthReport } from "./health.js";
 import type { HttpMetrics } from "./ports.js";
 import { LINK_PAGE_PREFIX, serveLinkPage } from "./link-page/page-routes.js";
+import { MINI_APP_PREFIX, serveMiniApp } from "./link-page/mini-app-routes.js";
 import type { LinkPagePorts } from "./link-page/ports.js";
 import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
@@ -182,6 +183,9 @@ export class HttpServer {
     }
     if (path.startsWith(LINK_PAGE_PREFIX) && this.deps.linkPage) {
       return serveLinkPage(req, res, url, this.deps.linkPage);
+    }
+    if (path.startsWith(MINI_APP_PREFIX) && this.deps.linkPage) {
+      return serveMiniApp(req, res, url, this.deps.linkPage);
     }
     if (path === GREEN_API_WEBHOOK_PATH && this.deps.greenApiWebhook) {
       if (method !== "POST") return sendJson(res, 405, { error: "POST only" });

@@ -105,8 +105,25 @@ export const PAGE_JS = `"use strict";
     });
   }
   if (body.dataset.state === "linked") return;
-  var stream = new EventSource(location.pathname.replace(/\\/$/, "") + "/events");
-  stream.onmessage = function (message) {
+  var base = location.pathname.replace(/\\/$/, "");
+  var stream;
+  if (body.dataset.mode === "app") {
+    // Telegram puts initData in the fragment (tgWebAppData); it goes to the server once, in a
+    // POST body, for a viewer token: never into a URL the server or a proxy would log.
+    var initData = new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
+    fetch(base + "/auth", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ initData: initData }) })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (answer) {
+        if (!answer.token) return gone();
+        stream = new EventSource(base + "/events?t=" + encodeURIComponent(answer.token));
+        stream.onmessage = onMessage;
+      });
+  } else {
+    stream = new EventSource(base + "/events");
+    stream.onmessage = onMessage;
+  }
+  function onMessage(message) {
     var event = JSON.parse(message.data);
     if (event.kind === "qr") {
       image.src = "data:image/png;base64," + event.png;

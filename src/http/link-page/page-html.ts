@@ -102,3 +102,28 @@ export function gonePage(lang: PageLanguage): string {
 </html>
 `;
 }
+
+/**
+ * The Mini App's page: the same QR view, without the link's parts (no phone path, no expiry);
+ * page.js trades Telegram's initData (in the URL's fragment) for a viewer token first.
+ */
+export function miniAppPage(instance: string, lang: PageLanguage): string {
+  const w = PAGE_WORDS[lang];
+  return `${head(w.title(instance), lang)}
+<body data-mode="app" data-state="waiting" data-expires=""
+  data-waiting="${escape(w.waiting)}" data-refresh="${escape(w.refreshIn)}" data-seconds="${escape(w.seconds)}"
+  data-linked="${escape(w.linked)}" data-gone="${escape(w.sessionOver)}" data-gone-hint="">
+<main>
+<h1>${escape(w.heading(instance))}</h1>
+<section id="qr" aria-live="polite">
+<img id="qr-image" alt="QR" hidden>
+<p id="status">${escape(w.waiting)}</p>
+<p id="countdown" hidden></p>
+</section>
+<ol id="steps">${w.steps.map((step) => `<li>${escape(step)}</li>`).join("")}</ol>
+</main>
+<script src="/l/assets/page.js"></script>
+</body>
+</html>
+`;
+}

@@ -13,7 +13,7 @@ export const LINK_PAGE_PREFIX = "/l/";
  * Every answer under /l/ carries these: nothing is cached or framed, no referrer leaves with the
  * id, and the page runs only its own script and draws only the QR it was sent.
  */
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   "cache-control": "no-store",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -38,9 +38,15 @@ const codeRequestSchema = z.object({
   country: z.string().max(2).optional(),
 });
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = SECURITY_HEADERS,
+): void {
   if (res.headersSent) return;
-  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type }).end(body);
+  res.writeHead(status, { ...headers, "content-type": type }).end(body);
 }
 
 /**
@@ -89,18 +95,18 @@ export async function serveLinkPage(
     const phone = { csrf: ports.csrfToken(id), defaultCountry: ports.defaultCountry };
     return send(res, 200, "text/html; charset=utf-8", livePage(view, lang, phone));
   }
-  return stream(req, res, id, ports);
+  return stream(req, res, (write, signal) => ports.watch(id, write, signal));
 }
 
 /** Server-sent events: one JSON object per event; the stream ends with "linked" or "gone". */
-async function stream(
+export async function stream(
   req: IncomingMessage,
   res: ServerResponse,
-  id: string,
-  ports: LinkPagePorts,
+  watch: (send: (event: LinkPageEvent) => void, signal: AbortSignal) => Promise<void>,
+  headers: Record<string, string> = SECURITY_HEADERS,
 ): Promise<void> {
   res.writeHead(200, {
-    ...SECURITY_HEADERS,
+    ...headers,
     "content-type": "text/event-stream; charset=utf-8",
     connection: "keep-alive",
     // nginx: pass each event on at once.
@@ -116,7 +122,7 @@ async function stream(
     if (!res.writableEnded) res.write(`data: ${JSON.stringify(event)}\n\n`);
   };
   try {
-    await ports.watch(id, write, stop.signal);
+    await watch(write, stop.signal);
   } finally {
     clearInterval(keepalive);
     req.off("close", close);

@@ -19,6 +19,7 @@ export const PAGE_WORDS = {
     goneHint: "Ask the person who sent it for a new one.",
     noScript: "This page needs JavaScript to show the live QR code.",
     switchTo: "Русский",
+    sessionOver: "This QR session is over (or you may not see it). Close this and start /qr again.",
     byPhone: "Link with phone number instead",
     country: "Country",
     phone: "Phone number with WhatsApp",
@@ -52,6 +53,8 @@ export const PAGE_WORDS = {
     goneHint: "Попросите того, кто её прислал, прислать новую.",
     noScript: "Чтобы показать живой QR-код, странице нужен JavaScript.",
     switchTo: "English",
+    sessionOver:
+      "Эта QR-сессия закончилась (или вам её не видно). Закройте окно и запустите /qr снова.",
     byPhone: "Привязать по номеру телефона",
     country: "Страна",
     phone: "Номер телефона с WhatsApp",

@@ -43,4 +43,19 @@ export interface LinkPagePorts {
   /** Whether `key` is already over the limit (nothing counted). */
   over(kind: "guess", key: string): Promise<boolean>;
   trustedProxies: readonly string[];
+  /** "⛶ Full screen" (/m/<instance>): the live QR inside Telegram, for operators. */
+  miniApp: MiniAppPorts;
+}
+
+export interface MiniAppPorts {
+  /** The instance's display name if it exists (any visitor could ask: no more than that). */
+  exists(instance: string): boolean;
+  /** A viewer token for genuine, fresh initData of an operator of `instance`; else undefined. */
+  authorize(instance: string, initData: string): Promise<string | undefined>;
+  watch(
+    instance: string,
+    token: string,
+    send: (event: LinkPageEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, OPERATOR, SHOP, SUPPORT, startHarness } from "../../kit/app-harness.js";
+import {
+  type Harness,
+  OPERATOR,
+  SHOP,
+  STRANGER,
+  SUPPORT,
+  startHarness,
+} from "../../kit/app-harness.js";
 import { auditedResults } from "../../kit/audit.js";
-import { buttonsOf, press, textMessages } from "../../kit/chat.js";
+import { signInitData } from "../../../src/link-page/mini-app-auth.js";
+import { buttonsOf, photoMessages, press, textMessages, waitForQr } from "../../kit/chat.js";
 import { scanPng } from "../../kit/qr-decode.js";
 import { eventually } from "../../kit/wait.js";
 import { openStream, type SseReader } from "./sse-client.js";
@@ -10,6 +18,8 @@ import { openStream, type SseReader } from "./sse-client.js";
  * /link end to end: the operator's message, the public page and its stream against the fakes,
  * with the real QR session feeding both (one poller), and what a stranger on the internet gets.
  */
+const VIEWER = 3001;
+
 describe("/link: a live QR page for whoever holds the phone", () => {
   let h: Harness;
   let base: string;
@@ -29,6 +39,7 @@ describe("/link: a live QR page for whoever holds the phone", () => {
         LINK_MAX_PER_INSTANCE: "2",
         // The test's own requests come from loopback, "the proxy".
         TRUSTED_PROXIES: "127.0.0.1",
+        VIEWER_IDS: String(VIEWER),
       },
     });
     base = `http://127.0.0.1:${h.app.httpPort()}`;
@@ -223,5 +234,64 @@ describe("/link: a live QR page for whoever holds the phone", () => {
     // Another address is not held back by this one's guesses.
     const other = await fetch(`${base}${path}`, { headers: { "x-forwarded-for": "203.0.113.8" } });
     expect(other.status).toBe(200);
+  });
+
+  it("⛶ Full screen: the live QR inside Telegram for an operator; forged, stale, viewer, stranger refused", async () => {
+    const support = h.greenApi.instance(SUPPORT.idInstance);
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr support" });
+    const photo = await waitForQr(h, support.currentQrPayload());
+    expect(buttonsOf(photo)).toEqual(["✖️ Cancel", "⛶ Full screen"]);
+    const markup = photo.replyMarkup as {
+      inline_keyboard: Array<Array<{ web_app?: { url: string } }>>;
+    };
+    expect(markup.inline_keyboard.flat().find((b) => b.web_app)?.web_app?.url).toBe(
+      "https://link.example.org/m/support",
+    );
+    const page = await fetch(`${base}/m/support`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("x-frame-options")).toBeNull();
+    expect(page.headers.get("content-security-policy")).toContain(
+      "frame-ancestors https://web.telegram.org",
+    );
+    expectNoSecret(await page.text());
+
+    const now = String(Math.floor(Date.now() / 1000));
+    const initData = (userId: number, authDate = now, token = h.telegram.token) =>
+      signInitData(
+        { auth_date: authDate, user: JSON.stringify({ id: userId, first_name: "A" }) },
+        token,
+      );
+    const auth = (data: string) =>
+      fetch(`${base}/m/support/auth`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ initData: data }),
+      });
+    const stale = String(Math.floor(Date.now() / 1000) - 2 * 3600);
+    expect((await auth(initData(OPERATOR, now, "999:forged-token"))).status).toBe(403);
+    expect((await auth(initData(OPERATOR, stale))).status).toBe(403);
+    expect((await auth(initData(VIEWER))).status).toBe(403);
+    expect((await auth(initData(STRANGER))).status).toBe(403);
+    const gone = await openStream(`${base}/m/support/events?t=AAAAAAAAAAAAAAAAAAAAAA`);
+    await gone.ended;
+    expect(gone.events).toEqual([{ kind: "gone" }]);
+
+    const granted = await auth(initData(OPERATOR));
+    expect(granted.status).toBe(200);
+    const { token } = (await granted.json()) as { token: string };
+    const view = await openStream(`${base}/m/support/events?t=${encodeURIComponent(token)}`);
+    await eventually(async () => {
+      for (const event of view.events) {
+        if (event.kind !== "qr") continue;
+        if ((await scanPng(Buffer.from(event.png ?? "", "base64"))) === support.currentQrPayload())
+          return true;
+      }
+      return undefined;
+    }, "the QR in the Mini App");
+    // It ends with the session: Cancel in the chat closes the view.
+    press(h, photoMessages(h).find((m) => m.messageId === photo.messageId) ?? photo, "✖️ Cancel");
+    await view.ended;
+    expect(view.events.at(-1)).toEqual({ kind: "gone" });
+    expectNoSecret(view.raw);
   });
 });

@@ -6,6 +6,7 @@ export const qr = {
     `Usage: <code>/qr &lt;instance&gt;</code>\nInstances: ${codeList(names)}`,
   buttons: {
     cancel: "✖️ Cancel",
+    fullScreen: "⛶ Full screen",
     newQr: "🔄 New QR",
     logoutAndQr: "🚪 Log out & new QR",
     logout: "🚪 Log out",

@@ -7,6 +7,7 @@ export const qr: Texts["qr"] = {
     `Как пользоваться: <code>/qr &lt;инстанс&gt;</code>\nИнстансы: ${codeList(names)}`,
   buttons: {
     cancel: "✖️ Отмена",
+    fullScreen: "⛶ На весь экран",
     newQr: "🔄 Новый QR",
     logoutAndQr: "🚪 Выйти и новый QR",
     logout: "🚪 Выйти",
