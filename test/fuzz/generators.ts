@@ -81,12 +81,20 @@ const COMMANDS: Record<string, string[]> = {
   reboot: NAMES,
   audit: ["", "kiosk"],
   instances: [""],
+  link: NAMES,
   cancel: ["kiosk"],
   zz: [""],
 };
 const MENTIONS = ["", "", "", "@greenlight_test_bot", "@other_bot"];
 /** /start payloads: what a deep link (t.me/bot?start=…) may carry, real-looking or not. */
-const START_PAYLOADS = ["qr-kiosk", "code-helpdesk", "qr_helpdesk", "x".repeat(64), "../../"];
+const START_PAYLOADS = [
+  "qr-kiosk",
+  "code-helpdesk",
+  "link-kiosk",
+  "qr_helpdesk",
+  "x".repeat(64),
+  "../../",
+];
 const PHONES = ["+7 900 777 88 99", "79005556677", "+1 555 0100", "hello", "0"];
 
 const FORGED_DATA = [
@@ -103,6 +111,8 @@ const FORGED_DATA = [
   "al:claim:helpdesk",
   "st:refresh:_",
   "dg:all",
+  "link:new:kiosk",
+  "link:revoke:helpdesk",
   "adm:logout-yes:nope",
   "x",
 ];
