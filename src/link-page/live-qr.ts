@@ -9,15 +9,18 @@ import { z } from "zod";
  * them already.
  */
 
+/** How a session ended, as its viewers need it: linked now, linked before it began, or not. */
+export type QrSessionEnd = "authorized" | "already-authorized" | "other";
+
 export type LiveQrEvent =
   | { kind: "qr"; png: string; deadline: number; at: number }
-  | { kind: "ended"; end: "authorized" | "other"; at: number };
+  | { kind: "ended"; end: QrSessionEnd; at: number };
 
 const eventSchema = z.union([
   z.object({ kind: z.literal("qr"), png: z.string(), deadline: z.number(), at: z.number() }),
   z.object({
     kind: z.literal("ended"),
-    end: z.enum(["authorized", "other"]),
+    end: z.enum(["authorized", "already-authorized", "other"]),
     at: z.number(),
   }),
 ]);
@@ -62,7 +65,7 @@ export class LiveQrChannel {
     await this.publish(instance, { kind: "qr", png: qrPngBase64, deadline, at: Date.now() });
   }
 
-  async ended(instance: string, end: "authorized" | "other"): Promise<void> {
+  async ended(instance: string, end: QrSessionEnd): Promise<void> {
     await this.publish(instance, { kind: "ended", end, at: Date.now() });
   }
 

@@ -86,7 +86,11 @@ export class MiniAppViews {
         const nextInMs = Math.max(0, event.at + QR_ROTATION_MS - Date.now());
         return send({ kind: "qr", png: event.png, nextInMs });
       }
-      finish(event.end === "authorized" ? { kind: "linked" } : { kind: "gone" });
+      finish(
+        event.end === "other"
+          ? { kind: "gone" }
+          : { kind: event.end === "authorized" ? "linked" : "already-linked" },
+      );
     };
     const unsubscribe = await this.deps.channel.subscribe(instance, onEvent);
     try {

@@ -16,6 +16,7 @@ export type PageEvent =
   | { kind: "qr"; png: string; nextInMs: number }
   | { kind: "waiting" }
   | { kind: "linked" }
+  | { kind: "already-linked" }
   | { kind: "gone" };
 
 /** GREEN-API's QR lives about 20 s (facts.md); the page counts down to the next one. */
@@ -73,6 +74,8 @@ export class PageFeed {
         return send({ kind: "qr", png: event.png, nextInMs });
       }
       if (event.end === "authorized") return void recheck();
+      // Linked before anyone scanned: say so, rather than start session after session.
+      if (event.end === "already-authorized") return finish({ kind: "already-linked" });
       send({ kind: "waiting" });
       if (restarts++ < RESTARTS_PER_VIEW) void start();
     };

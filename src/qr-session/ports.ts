@@ -55,7 +55,8 @@ export interface QrScreen {
  */
 export interface QrBroadcast {
   qrShown(instance: string, qrPngBase64: string, deadline: number): Promise<void>;
-  ended(instance: string, end: "authorized" | "other"): Promise<void>;
+  /** `already-authorized`: the instance was linked before the session began (nothing to scan). */
+  ended(instance: string, end: "authorized" | "already-authorized" | "other"): Promise<void>;
 }
 
 /** What QR sessions count (observability/metrics.ts implements it). */

@@ -67,7 +67,10 @@ export class SessionActions {
             ? await linkedEnd(this.deps, instance, record.startedBy)
             : action.end;
         void this.deps.broadcast
-          ?.ended(instance.name, end.kind === "authorized" ? "authorized" : "other")
+          ?.ended(
+            instance.name,
+            end.kind === "authorized" || end.kind === "already-authorized" ? end.kind : "other",
+          )
           .catch(() => undefined);
         return { outcome: await closeSession(this.deps, record, end, run.logger) };
       }

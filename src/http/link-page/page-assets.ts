@@ -136,12 +136,12 @@ export const PAGE_JS = `"use strict";
       nextAt = 0;
       countdown.hidden = true;
       show("waiting", body.dataset.waiting);
-    } else if (event.kind === "linked") {
+    } else if (event.kind === "linked" || event.kind === "already-linked") {
       ended = true;
       stream.close();
       image.hidden = true;
       countdown.hidden = true;
-      show("linked", body.dataset.linked);
+      show("linked", event.kind === "linked" ? body.dataset.linked : body.dataset.alreadyLinked);
       if (phone) phone.hidden = true;
       setTimeout(function () { window.close(); }, 4000);
     } else if (event.kind === "gone") {

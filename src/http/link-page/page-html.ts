@@ -69,7 +69,7 @@ export function livePage(
   return `${head(w.title(view.instance), lang, phone.csrf)}
 <body data-state="${view.state}" data-expires="${until}"
   data-waiting="${escape(w.waiting)}" data-refresh="${escape(w.refreshIn)}" data-seconds="${escape(w.seconds)}"
-  data-linked="${escape(w.linked)}" data-gone="${escape(w.gone)}" data-gone-hint="${escape(w.goneHint)}">
+  data-linked="${escape(w.linked)}" data-already-linked="${escape(w.alreadyLinked)}" data-gone="${escape(w.gone)}" data-gone-hint="${escape(w.goneHint)}">
 <main>
 <nav><a href="?lang=${other}" hreflang="${other}">${escape(w.switchTo)}</a></nav>
 <h1>${escape(w.heading(view.instance))}</h1>
@@ -112,7 +112,7 @@ export function miniAppPage(instance: string, lang: PageLanguage): string {
   return `${head(w.title(instance), lang)}
 <body data-mode="app" data-state="waiting" data-expires=""
   data-waiting="${escape(w.waiting)}" data-refresh="${escape(w.refreshIn)}" data-seconds="${escape(w.seconds)}"
-  data-linked="${escape(w.linked)}" data-gone="${escape(w.sessionOver)}" data-gone-hint="">
+  data-linked="${escape(w.linked)}" data-already-linked="${escape(w.alreadyLinked)}" data-gone="${escape(w.sessionOver)}" data-gone-hint="">
 <main>
 <h1>${escape(w.heading(instance))}</h1>
 <section id="qr" aria-live="polite">

@@ -7,6 +7,7 @@ export type LinkPageEvent =
   | { kind: "qr"; png: string; nextInMs: number }
   | { kind: "waiting" }
   | { kind: "linked" }
+  | { kind: "already-linked" }
   | { kind: "gone" };
 
 export type LinkCodeReply =

@@ -138,6 +138,19 @@ describe("/link: a live QR page for whoever holds the phone", () => {
     expect(h.greenApi.calls.filter((c) => c.status === 429)).toEqual([]);
   });
 
+  it("says 'already linked' when the instance is linked before anyone scans: no dead end", async () => {
+    const shop = h.greenApi.instance(SHOP.idInstance);
+    if (shop.state !== "authorized") shop.authorize("79001234567");
+    const { path, message } = await newLink("shop");
+    const stream = await openStream(`${base}${path}/events`);
+    await stream.ended;
+    expect(stream.events.at(-1)).toEqual({ kind: "already-linked" });
+    expect(stream.events.filter((e) => e.kind === "qr")).toEqual([]);
+    // Not linked through it: the link lives on until revoked (here, to keep within the limit).
+    press(h, message, "⛔ Revoke");
+    await eventually(() => messageNow(message.messageId)?.text?.includes("⛔ Revoked"), "revoked");
+  });
+
   it("answers a revoked link and an unknown id with the same 404, naming nothing", async () => {
     const { path, message } = await newLink("support");
     press(h, message, "⛔ Revoke");
