@@ -30,6 +30,8 @@ export interface LinkRecord {
   /** The masked number it was linked as ("+7 900 ···67"), when GREEN-API told it. */
   linkedAs?: string;
   revokedAt?: number;
+  /** Bumped on every change: a change made from a stale copy is refused (link-store.ts). */
+  rev?: number;
 }
 
 export function linkState(record: LinkRecord, now: number): LinkState {

@@ -15,6 +15,9 @@ import {
 import type { LinkStore } from "./link-store.js";
 import type { LinkScreen } from "./ports.js";
 
+/** Tries of a change that keeps losing the compare-and-set (then it is dropped). */
+const CAS_ATTEMPTS = 3;
+
 export interface LinkSettings {
   /** LINK_TTL_MS */
   ttlMs: number;
@@ -149,11 +152,23 @@ export class LinkService {
     event: LinkEvent,
     now = Date.now(),
   ): Promise<LinkRecord | undefined> {
-    const changed = applyEvent(record, event, now);
+    let current: LinkRecord | undefined = record;
+    let changed: LinkRecord | undefined;
+    // A concurrent change wins the compare-and-set: read again and decide again (bounded).
+    for (let attempt = 0; attempt < CAS_ATTEMPTS && current; attempt++) {
+      const next = applyEvent(current, event, now);
+      if (!next) return undefined;
+      const rev = current.rev ?? 0;
+      const alive = ["live", "opened"].includes(linkState(next, now));
+      if (await this.deps.store.replace(rev, { ...next, rev: rev + 1 }, alive)) {
+        changed = { ...next, rev: rev + 1 };
+        break;
+      }
+      current = await this.deps.store.get(record.idHash);
+    }
     if (!changed) return undefined;
     const state = linkState(changed, now);
     const alive = state === "live" || state === "opened";
-    await this.deps.store.save(changed, alive);
     const by = event.kind === "revoked" ? event.by : changed.createdBy;
     await this.audit(changed.instance, by, changed.chatId, resultOf(event));
     const id = alive ? this.deps.seal.open(changed.idSealed) : undefined;

@@ -19,7 +19,25 @@ const recordSchema = z.object({
   linkedAt: z.number().optional(),
   linkedAs: z.string().optional(),
   revokedAt: z.number().optional(),
+  rev: z.number().int().optional(),
 });
+
+/**
+ * Compare-and-set on the record's `rev`: two processes applying an event to the same link at
+ * once (two openings) change it once; the loser re-reads and finds nothing left to do.
+ */
+const REPLACE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local current = cjson.decode(raw)
+if (current.rev or 0) ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[3] == '0' then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+  redis.call('ZREM', KEYS[3], ARGV[4])
+end
+return 1
+`;
 
 /**
  * The links in Redis, by the hash of their id (never the id): one record each with a TTL a
@@ -85,15 +103,23 @@ export class LinkStore {
     return idHash ? this.get(idHash) : undefined;
   }
 
-  /** Writes a changed record (its TTL kept); a dead one leaves the live sets. */
-  async save(record: LinkRecord, alive: boolean): Promise<void> {
-    const multi = this.redis
-      .multi()
-      .set(this.recordKey(record.idHash), JSON.stringify(record), "KEEPTTL", "XX");
-    if (!alive) {
-      multi.zrem(this.liveKey(record.instance), record.idHash).zrem(this.expiryKey, record.idHash);
-    }
-    await multi.exec();
+  /**
+   * Writes `changed` (its TTL kept) if the stored record is still at revision `fromRev`; a dead
+   * one leaves the live sets. False: someone changed it first (re-read and decide again).
+   */
+  async replace(fromRev: number, changed: LinkRecord, alive: boolean): Promise<boolean> {
+    const done = await this.redis.eval(
+      REPLACE,
+      3,
+      this.recordKey(changed.idHash),
+      this.liveKey(changed.instance),
+      this.expiryKey,
+      fromRev,
+      JSON.stringify(changed),
+      alive ? "1" : "0",
+      changed.idHash,
+    );
+    return Number(done) === 1;
   }
 
   /** The live links of an instance (opened or not): the ones a linking may be credited to. */

@@ -124,4 +124,19 @@ describe("LinkService", () => {
     expect(await service.revoke(again, 7)).toBe(false);
     expect((await service.view(id)).view).toEqual({ kind: "gone" });
   });
+
+  it("changes a link once when two processes apply the same event at once (compare-and-set)", async () => {
+    const { id, messageId } = await create("e");
+    const copy = await service.recordOf(id);
+    if (!copy) throw new Error("no record");
+    // Both hold the same stale copy, as two page servers would.
+    const results = await Promise.all([
+      service.opened(copy, "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0", undefined),
+      service.opened(copy, "Mozilla/5.0 (Macintosh; Mac OS X 14) Firefox/120.0", undefined),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(shown.filter((s) => s.messageId === messageId)).toHaveLength(1);
+    expect(audited.filter((line) => line.startsWith("e: opened"))).toHaveLength(1);
+    expect((await service.recordOf(id))?.rev).toBe(1);
+  });
 });
