@@ -24,7 +24,7 @@ export const toolkit = {
       may.operate &&
         "<code>/code shop +7 900 123-45-67</code> — a pairing code to type on that phone (for when you cannot scan your own screen).",
       may.operate &&
-        "<code>/link shop</code> — a web page with the live QR for whoever holds the phone, with no access to the bot; it expires by itself.",
+        "<code>/link shop</code> — a web page with the live QR (or a pairing code) for whoever holds the phone, with no access to the bot; it expires by itself.",
       "<code>/status</code> — every instance and its state; <code>/status shop</code> — one in detail.",
       may.administer &&
         "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",

@@ -24,7 +24,7 @@ export const toolkit: Texts["toolkit"] = {
       may.operate &&
         "<code>/code shop +7 900 123-45-67</code> — код привязки, который вводится на этом телефоне (если нельзя отсканировать свой же экран).",
       may.operate &&
-        "<code>/link shop</code> — веб-страница с живым QR для того, у кого телефон, без доступа к боту; ссылка истекает сама.",
+        "<code>/link shop</code> — веб-страница с живым QR (или кодом привязки) для того, у кого телефон, без доступа к боту; ссылка истекает сама.",
       "<code>/status</code> — все инстансы и их состояние; <code>/status shop</code> — подробно об одном.",
       may.administer && "<code>/logout shop</code>, <code>/reboot shop</code> — с подтверждением.",
       may.operate &&
