@@ -4,7 +4,7 @@
  * config/, shared/. A feature core declares the ports it needs; telegram/ implements them.
  */
 const FEATURE_CORES =
-  "^src/(qr-session|pairing|alerts|access|audit|instance-directory|instance-actions|status|webhook-setup|relay|history)/";
+  "^src/(qr-session|pairing|alerts|access|audit|instance-directory|instance-actions|status|webhook-setup|relay|history|link-page)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -31,7 +31,7 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(green-api|render|config|shared|jobs)/" },
       to: {
-        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|instance-directory|instance-actions|status|webhook-setup|relay|history|observability)/",
+        path: "^src/(telegram|http|app|qr-session|pairing|alerts|access|audit|instance-directory|instance-actions|status|webhook-setup|relay|history|link-page|observability)/",
       },
     },
     {

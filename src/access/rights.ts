@@ -16,6 +16,7 @@ export const COMMAND_RIGHTS = {
   history: "view",
   qr: "operate",
   code: "operate",
+  link: "operate",
   mute: "operate",
   unmute: "operate",
   logout: "administer",
@@ -46,6 +47,9 @@ export const BUTTON_RIGHTS = {
   "code:logout-yes": "administer",
   "code:logout-no": "administer",
   "code:known": "operate",
+  // /link's message: the link is the operator's own, in their private chat.
+  "link:revoke": "operate",
+  "link:new": "operate",
   "adm:logout": "administer",
   "adm:reboot": "administer",
   "adm:logout-yes": "administer",

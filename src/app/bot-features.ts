@@ -27,6 +27,7 @@ import { webhookSetup } from "./webhook-setup.js";
 import { HistoryQuery } from "../history/history-query.js";
 import { historyStore, rebootsNoted } from "./history.js";
 import { linking } from "./linking.js";
+import { type LinkPageParts, miniAppUrlOf } from "./link-page.js";
 import type { Shared } from "./shared.js";
 
 type BotQueues = { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: number };
@@ -35,7 +36,12 @@ type BotQueues = { qr: Queue<QrJob>; pairing: Queue<PairingJob>; capacity: numbe
  * What the bot's features need, on the bot's own Api (paced, capped retries): what several
  * features share is built once (botBase), then each feature's deps by its own factory below.
  */
-export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): FeatureDeps {
+export function botFeatureDeps(
+  shared: Shared,
+  api: Api,
+  queues: BotQueues,
+  linkPage?: LinkPageParts,
+): FeatureDeps {
   const base = botBase(shared, api, queues);
   const { audit, mutes } = base;
   return {
@@ -59,6 +65,8 @@ export function botFeatureDeps(shared: Shared, api: Api, queues: BotQueues): Fea
       confirmations: base.confirmations,
     },
     history: { query: base.history },
+    // Without PUBLIC_URL /link says what to set.
+    link: { userNames: base.userNames, ...(linkPage ? { links: linkPage.service } : {}) },
   };
 }
 
@@ -70,7 +78,7 @@ function botBase(shared: Shared, api: Api, queues: BotQueues) {
   const prefix = env.REDIS_PREFIX;
   const logger = shared.logger.child({ part: "bot" });
   const audit = new AuditLog(redis, prefix, shared.logger.child({ part: "audit" }));
-  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS);
+  const screen = new SessionScreen(api, env.QR_TIMEOUT_MS, undefined, miniAppUrlOf(env.PUBLIC_URL));
   const { knownPhones, userNames } = linking(shared);
   const history = historyStore(shared);
   return {

@@ -7,6 +7,7 @@ import { createBot } from "../telegram/bot.js";
 import { commandMenus } from "../telegram/features/help/index.js";
 import { botFeatureDeps } from "./bot-features.js";
 import type { HttpPart } from "./http.js";
+import type { LinkPageParts } from "./link-page.js";
 import type { Shared } from "./shared.js";
 
 /** How long stop() lets update handlers in flight finish before closing their connections. */
@@ -17,7 +18,7 @@ const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const
  * The Telegram bot of a process with the bot role: long polling (or the webhook), the features,
  * and the queues it adds QR sessions and pairing watches to.
  */
-export function botPart(shared: Shared) {
+export function botPart(shared: Shared, linkPage?: LinkPageParts) {
   const { config, logger } = shared;
   const { env } = config;
   const updatesInFlight = new InFlight();
@@ -41,7 +42,7 @@ export function botPart(shared: Shared) {
           refusals: shared.metrics,
           alertLanguage: shared.alertLanguage,
         },
-        (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }),
+        (api) => botFeatureDeps(shared, api, { qr, pairing, capacity }, linkPage),
       );
       // Telegram's first answer (connect.ts, asked before any part started): init() has nothing
       // left to ask.

@@ -6,6 +6,7 @@ import { fleetGauges } from "../alerts/fleet-gauges.js";
 import { watchJobs } from "../alerts/state-watcher.js";
 import type { Env, InstanceRegistry } from "../config/index.js";
 import { checkHealth } from "../http/health.js";
+import type { LinkPagePorts } from "../http/link-page/ports.js";
 import { HttpServer } from "../http/server.js";
 import { QuotaStore } from "../green-api/quota-store.js";
 import { TELEGRAM_WEBHOOK_PATH, telegramWebhookHandler } from "../http/telegram-webhook.js";
@@ -63,6 +64,8 @@ export async function startHttp(deps: {
   logger: Logger;
   /** The webhook relay, when any instance has a forward target (app/relay.ts). */
   relay?: RelayIntake;
+  /** PUBLIC_URL set: the link page's routes (/l/…). */
+  linkPage?: LinkPagePorts;
 }): Promise<HttpPart> {
   const { env, metrics } = deps;
   const logger = deps.logger.child({ part: "http" });
@@ -86,6 +89,7 @@ export async function startHttp(deps: {
     metrics,
     metricsToken: env.METRICS_TOKEN,
     health: healthOf(deps),
+    ...(deps.linkPage ? { linkPage: deps.linkPage } : {}),
     ...(env.WEBHOOK_SECRET
       ? {
           greenApiWebhook: {
@@ -116,7 +120,12 @@ export async function startHttp(deps: {
   });
   const port = await server.listen(env.HTTP_PORT, env.HTTP_HOST);
   logger.info(
-    { port, greenApiWebhook: Boolean(env.WEBHOOK_SECRET), botMode: env.BOT_MODE },
+    {
+      port,
+      greenApiWebhook: Boolean(env.WEBHOOK_SECRET),
+      botMode: env.BOT_MODE,
+      linkPage: Boolean(deps.linkPage),
+    },
     "HTTP server listening",
   );
 

@@ -5,6 +5,7 @@ import type { Logger } from "../shared/logger.js";
 import { alertsPart } from "./alerts.js";
 import { botPart } from "./bot.js";
 import { instanceDirectoryPart } from "./instance-directory.js";
+import { type LinkPageParts, linkPageParts } from "./link-page.js";
 import { type HttpPart, startHttp } from "./http.js";
 import { pairingWatcherPart } from "./pairing.js";
 import { qrWorkerPart } from "./qr.js";
@@ -34,6 +35,8 @@ interface Running {
   bot: ReturnType<typeof botPart> | undefined;
   /** The webhook relay; undefined when no instance can have a forward target. */
   relay: RelayParts | undefined;
+  /** PUBLIC_URL set: links (bot), the page (HTTP), and the QR sessions' broadcast (worker). */
+  linkPage: LinkPageParts | undefined;
 }
 
 function buildParts(shared: Shared, onSecrets: (tokens: string[]) => void): Running {
@@ -45,17 +48,19 @@ function buildParts(shared: Shared, onSecrets: (tokens: string[]) => void): Runn
     shared,
     setups ? { storedTarget: (idInstance) => setups.storedForwardTarget(idInstance) } : {},
   );
+  const linkPage = linkPageParts(shared);
   const workerParts: Part[] =
     env.ROLE === "bot"
       ? []
       : [
-          qrWorkerPart(shared),
+          qrWorkerPart(shared, linkPage),
           pairingWatcherPart(shared),
           ...(env.STATE_POLL_INTERVAL_MS > 0 ? [alertsPart(shared)] : []),
           ...(relay ? [relay.worker] : []),
         ];
-  const bot = env.ROLE === "worker" ? undefined : botPart(shared);
-  return { shared, fleet: instanceDirectoryPart(shared, onSecrets), workerParts, bot, relay };
+  const bot = env.ROLE === "worker" ? undefined : botPart(shared, linkPage);
+  const fleet = instanceDirectoryPart(shared, onSecrets);
+  return { shared, fleet, workerParts, bot, relay, linkPage };
 }
 
 /**
@@ -93,7 +98,7 @@ export function createGreenlight(
       const botInfo = await connectTelegramFrom(env, logger, stopping.signal);
       const shared = createShared(config, logger, new Access(instances, team), connections);
       running = buildParts(shared, options.onSecrets ?? (() => undefined));
-      const { fleet, workerParts, bot, relay } = running;
+      const { fleet, workerParts, bot, relay, linkPage } = running;
       await fleet.start();
       if (env.HTTP_PORT !== undefined) {
         const httpEnv = { ...env, HTTP_PORT: env.HTTP_PORT };
@@ -108,8 +113,14 @@ export function createGreenlight(
           metrics,
           logger,
           ...(relay ? { relay: relay.intake } : {}),
+          ...(linkPage ? { linkPage: linkPage.ports } : {}),
         });
+      } else if (linkPage && env.ROLE !== "worker") {
+        logger.warn(
+          "PUBLIC_URL is set but HTTP_PORT is not: this process serves no link page (/l/…); set HTTP_PORT here or on the process PUBLIC_URL points at",
+        );
       }
+      linkPage?.start();
       for (const part of workerParts) await part.start();
       await bot?.start(botInfo, http);
     },
@@ -117,10 +128,11 @@ export function createGreenlight(
     async stop() {
       stopping.abort();
       if (running) {
-        const { bot, workerParts, fleet, shared } = running;
+        const { bot, workerParts, fleet, shared, linkPage } = running;
         // Stop taking updates first; then let handlers and session edits in flight finish.
         await bot?.stopTaking();
         await http?.close();
+        linkPage?.stop();
         await Promise.all([bot?.stop(), ...workerParts.map((part) => part.stop())]);
         await fleet.stop();
         await shared.alertIntake.flush();

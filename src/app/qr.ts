@@ -4,21 +4,24 @@ import { createQrSourceFactory, socketOptionsFor } from "../qr-session/qr-source
 import { QrWorker } from "../qr-session/qr-worker.js";
 import { SessionRunner } from "../qr-session/session-runner.js";
 import { SessionScreen } from "../telegram/session-screen.js";
+import { type LinkPageParts, miniAppUrlOf } from "./link-page.js";
 import { linking } from "./linking.js";
 import { secretRights } from "./secret-rights.js";
 import type { Part, Shared } from "./shared.js";
 
 /** The QR session worker of a process with the worker role: polls GREEN-API, edits the photos. */
-export function qrWorkerPart(shared: Shared): Part {
+export function qrWorkerPart(shared: Shared, linkPage?: LinkPageParts): Part {
   const { config, settings, connections, store, greenApi, logger } = shared;
   const { env, instances } = config;
   const prefix = env.REDIS_PREFIX;
+  const { onLinkedVia } = linking(shared);
   // A rendered QR waits for its chat's turn, then for the bot's slot right before the call, and
   // skips the edit when that slot is more than a poll away (the next poll sends the newest QR).
   const screen = new SessionScreen(
     shared.telegram.live(),
     env.QR_TIMEOUT_MS,
     env.QR_POLL_INTERVAL_MS,
+    miniAppUrlOf(env.PUBLIC_URL),
   );
   const runner = new SessionRunner(
     {
@@ -34,7 +37,14 @@ export function qrWorkerPart(shared: Shared): Part {
       ),
       chatSlots: shared.chatSlots,
       counters: shared.metrics,
-      onLinked: linking(shared).onLinked,
+      // A linking an opened /link page saw is credited to it: "through the link".
+      onLinked: async (instance, userId, phone) => {
+        const viaLink = await linkPage?.service
+          .instanceLinked(instance.name, phone)
+          .catch(() => false);
+        return onLinkedVia(viaLink ? "link" : "qr")(instance, userId, phone);
+      },
+      ...(linkPage ? { broadcast: linkPage.channel } : {}),
       rights: secretRights(shared),
     },
     {

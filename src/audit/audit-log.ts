@@ -12,6 +12,7 @@ export const auditActions = [
   "unmute",
   "webhook-on",
   "webhook-off",
+  "link",
 ] as const;
 
 export const auditEntrySchema = z.object({

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { isSupportedCountry } from "libphonenumber-js/max";
 import {
@@ -45,7 +46,7 @@ export const envSchema = z.object({
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "use at least 16 characters").max(256).optional(),
   /**
-   * `1`: apiUrl, TELEGRAM_API_ROOT, GREEN_API_PARTNER_URL, GREEN_API_URL and WEBHOOK_URL may be
+   * `1`: apiUrl, TELEGRAM_API_ROOT, GREEN_API_PARTNER_URL, GREEN_API_URL, WEBHOOK_URL and PUBLIC_URL may be
    * plain http, and WEBHOOK_URL any port (local fakes, a Bot API server on loopback).
    */
   ALLOW_INSECURE_HTTP: oneOf(["0", "1"]).default("0"),
@@ -241,6 +242,23 @@ export const envSchema = z.object({
   /** `auto`: readable lines on a terminal (pino-pretty), JSON lines otherwise. */
   LOG_FORMAT: oneOf(["auto", "json", "pretty"]).default("auto"),
   ROLE: oneOf(["all", "bot", "worker"]).default("all"),
+  /** The link page's public base URL (README "Link without the team"). Unset: /link is off. */
+  PUBLIC_URL: httpUrl("https://greenlight.example.com")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  /** How long a /link link lives (at most a day). */
+  LINK_TTL_MS: milliseconds(30 * 60_000, 60_000, 86_400_000),
+  LINK_MAX_PER_INSTANCE: wholeNumber(1, 20).default(3),
+  /** Proxies whose X-Forwarded-For is believed (exact addresses); unset: none is. */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(z.string().refine((ip) => isIP(ip) !== 0, "must be comma-separated IP addresses")),
+    )
+    .optional(),
+  /** `1`: the link page's audit entries keep the visitor's IP address. */
+  AUDIT_IPS: oneOf(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -281,6 +299,7 @@ const HTTPS_ONLY = [
   "GREEN_API_URL",
   "WEBHOOK_URL",
   ...RELAY_HTTPS_ONLY,
+  "PUBLIC_URL",
 ] as const;
 
 function checkHttps(env: Env): void {

@@ -21,6 +21,9 @@ import {
 } from "./green-api-webhook.js";
 import type { HealthReport } from "./health.js";
 import type { HttpMetrics, WebhookRelay, WebhookRelayAnswer } from "./ports.js";
+import { LINK_PAGE_PREFIX, serveLinkPage } from "./link-page/page-routes.js";
+import { MINI_APP_PREFIX, serveMiniApp } from "./link-page/mini-app-routes.js";
+import type { LinkPagePorts } from "./link-page/ports.js";
 import { WebhookIngest } from "./webhook-ingest.js";
 import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
 
@@ -32,6 +35,8 @@ export interface HttpServerDeps {
   health: () => Promise<HealthReport>;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
+  /** The link page (/l/…); off (404) unless PUBLIC_URL is set. */
+  linkPage?: LinkPagePorts;
   /** Off (404) unless WEBHOOK_SECRET is set. */
   greenApiWebhook?: {
     /** What each instance's token derives from, and 0.2.0's shared token while it is accepted. */
@@ -146,7 +151,8 @@ export class HttpServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
     const method = req.method ?? "GET";
     if (path === "/healthz" && (method === "GET" || method === "HEAD")) {
       const report = await this.deps.health();
@@ -162,6 +168,12 @@ export class HttpServer {
       const text = await registry.metrics();
       res.writeHead(200, { "content-type": registry.contentType }).end(text);
       return;
+    }
+    if (path.startsWith(LINK_PAGE_PREFIX) && this.deps.linkPage) {
+      return serveLinkPage(req, res, url, this.deps.linkPage);
+    }
+    if (path.startsWith(MINI_APP_PREFIX) && this.deps.linkPage) {
+      return serveMiniApp(req, res, url, this.deps.linkPage);
     }
     if (path === GREEN_API_WEBHOOK_PATH && this.deps.greenApiWebhook) {
       if (method !== "POST") return sendJson(res, 405, { error: "POST only" });

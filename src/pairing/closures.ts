@@ -51,6 +51,7 @@ export class Closures {
   ): Promise<Closure> {
     const at = Date.now();
     const by = await this.deps.names.nameOf(userId).catch(() => undefined);
+    const through = via ? { via } : {};
     await Promise.all([
       this.deps.knownPhones.remember(instance.name, phone, at).catch(() => undefined),
       by
@@ -65,7 +66,13 @@ export class Closures {
         : undefined,
     ]);
     const queued = await this.queueOf(instance);
-    return { at, ...(by ? { by } : {}), ...(queued ? { queued } : {}) };
+    // The closure says "through the link" when the phone's owner linked it on a /link page.
+    return {
+      at,
+      ...(by ? { by } : {}),
+      ...(via === "link" ? { via } : {}),
+      ...(queued ? { queued } : {}),
+    };
   }
 
   /** Who linked the instance at or after `since` through greenlight, if anyone did. */

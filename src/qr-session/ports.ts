@@ -50,6 +50,17 @@ export interface QrScreen {
   ): Promise<ScreenOutcome>;
 }
 
+/**
+ * Every QR a session shows, and its end, for the other screens of the same live QR (the link
+ * page, link-page/live-qr.ts): one poller, any number of viewers. Best effort: a failure here
+ * never holds up the Telegram edit.
+ */
+export interface QrBroadcast {
+  qrShown(instance: string, qrPngBase64: string, deadline: number): Promise<void>;
+  /** `already-authorized`: the instance was linked before the session began (nothing to scan). */
+  ended(instance: string, end: "authorized" | "already-authorized" | "other"): Promise<void>;
+}
+
 /** What QR sessions count (observability/metrics.ts implements it). */
 export interface QrCounters {
   /** A new QR reached the screen this long after it was fetched (render + upload + edit). */

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { localeOf } from "../shared/locale.js";
-import type { ChatLine, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
+import type { ChatLine, QrBroadcast, QrCounters, QrScreen, ScreenOutcome } from "./ports.js";
 import type { SeenQr } from "./qr-poll.js";
 import type { Observation } from "./session-machine.js";
 import { messageKey, type SessionRecord } from "./session-record.js";
@@ -20,6 +20,8 @@ export interface ScreenEditDeps {
   store: SessionStore;
   chatSlots?: ChatLine;
   counters?: QrCounters;
+  /** The link page's viewers of this instance's QR (none: nobody else watches). */
+  broadcast?: QrBroadcast;
 }
 
 /** Which line card was last tried, and when: a failed try is repeated only now and then. */
@@ -42,6 +44,8 @@ export async function showQrEdit(
   now: () => number,
 ): Promise<Observation | undefined> {
   const started = performance.now();
+  // Published before the edit, not after: the page must not lag behind Telegram's pacing.
+  void deps.broadcast?.qrShown(instanceName, seen.message, record.deadline).catch(() => undefined);
   const shown = await deps.screen.showQr(
     { chatId: record.chatId, messageId: record.messageId },
     instanceName,

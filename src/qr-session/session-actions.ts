@@ -67,6 +67,12 @@ export class SessionActions {
           action.end.kind === "authorized"
             ? await linkedEnd(this.deps, instance, record.startedBy)
             : action.end;
+        void this.deps.broadcast
+          ?.ended(
+            instance.name,
+            end.kind === "authorized" || end.kind === "already-authorized" ? end.kind : "other",
+          )
+          .catch(() => undefined);
         return { outcome: await closeSession(this.deps, record, end, run.logger) };
       }
       case "log":

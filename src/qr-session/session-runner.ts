@@ -3,7 +3,7 @@ import type { Instance, InstanceRegistry } from "../config/index.js";
 import type { GreenApiClient } from "../green-api/client.js";
 import type { Closure } from "../shared/closure.js";
 import type { Logger } from "../shared/logger.js";
-import type { ChatLine, QrCounters, QrScreen } from "./ports.js";
+import type { ChatLine, QrBroadcast, QrCounters, QrScreen } from "./ports.js";
 import type { SecretRights } from "../access/secret-place.js";
 
 import { ChatPlace } from "./chat-place.js";
@@ -30,6 +30,8 @@ export interface SessionRunnerDeps {
   /** How many sessions may show live QRs in one group chat; none: no per-chat limit. */
   chatSlots?: ChatLine;
   counters?: QrCounters;
+  /** Each QR shown and the end, for the link page's viewers of the same session. */
+  broadcast?: QrBroadcast;
   now?: () => number;
   /** The instance got linked: remember who and the number, read the backlog (pairing/closures.ts). */
   onLinked?: (instance: Instance, userId: number, phone?: string) => Promise<Closure | undefined>;

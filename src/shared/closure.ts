@@ -6,6 +6,8 @@ export interface Closure {
   /** First name of whoever started the QR session or asked for the code. */
   by?: string;
   at: number;
+  /** `link`: the phone's owner did it on a /link page the person in `by` made. */
+  via?: "link";
   /** Messages waiting in GREEN-API's queue (kept 24 h); absent when the queue could not be read. */
   queued?: { count: number };
 }

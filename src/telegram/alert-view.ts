@@ -37,7 +37,9 @@ export function closureLines(closure: Closure | undefined, t: Texts): string[] {
   if (!closure) return [];
   const c = t.alerts.closure;
   return [
-    ...(closure.by ? [c.by(closure.by, clock(closure.at, t))] : []),
+    ...(closure.by
+      ? [(closure.via === "link" ? c.byLink : c.by)(closure.by, clock(closure.at, t))]
+      : []),
     ...(closure.queued ? [closure.queued.count > 0 ? c.queued(closure.queued.count) : c.none] : []),
   ];
 }

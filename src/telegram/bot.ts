@@ -13,6 +13,7 @@ import { type InstancesFeatureDeps, instancesFeature } from "./features/instance
 import { type CodeFeatureDeps, codeFeature } from "./features/code/index.js";
 import { helpFeature } from "./features/help/index.js";
 import { type HistoryFeatureDeps, historyFeature } from "./features/history/index.js";
+import { type LinkFeatureDeps, linkFeature } from "./features/link/index.js";
 import { type MuteFeatureDeps, muteFeature } from "./features/mute/index.js";
 import { pastedTokens } from "./features/pasted-tokens/index.js";
 import { type QrFeatureDeps, qrFeature } from "./features/qr/index.js";
@@ -33,6 +34,7 @@ export interface FeatureDeps {
   digestPager: DigestPagerFeatureDeps;
   webhook: WebhookFeatureDeps;
   history: HistoryFeatureDeps;
+  link: LinkFeatureDeps;
 }
 
 export interface BotOptions {
@@ -85,6 +87,7 @@ export function createBot(options: BotOptions, wire: (api: Api) => FeatureDeps):
     // Before help: they answer `/start qr-shop` deep links, help answers the plain /start.
     qrFeature(deps.qr),
     codeFeature(deps.code),
+    linkFeature(deps.link),
     helpFeature(),
     statusFeature(deps.status),
     adminFeature(deps.admin),

@@ -61,6 +61,12 @@ export const decodeQrCallback = qrCallbacks.decode;
 export const qrActions = qrCallbacks.actions;
 export const QR_CALLBACK_PATTERN = qrCallbacks.pattern;
 
+/** /link's message (features/link/); the message identifies the link, never the button. */
+export const linkCallbacks = defineCallbacks("link", [
+  "revoke", // the link on this message dies now
+  "new", // another link for the instance, in a new message
+]);
+
 /** Alert buttons that are about the incident itself (features/claim.ts). */
 export const alertCallbacks = defineCallbacks("al", [
   "claim", // "I'm on it": everyone reading the alert sees who took it

@@ -64,13 +64,13 @@ function replyToTheAsker(ctx: BotContext) {
     : {};
 }
 
+type StartAction = "qr" | "code" | "link";
+
 /** `/start qr-shop` from a deep link: the action and instance, or nothing. */
-export function startPayload(
-  text: string,
-): { action: "qr" | "code"; instance: string } | undefined {
-  const match = /^(qr|code)-([a-z0-9_-]{1,32})$/.exec(text.trim());
+export function startPayload(text: string): { action: StartAction; instance: string } | undefined {
+  const match = /^(qr|code|link)-([a-z0-9_-]{1,32})$/.exec(text.trim());
   if (!match) return undefined;
-  return { action: match[1] as "qr" | "code", instance: match[2] ?? "" };
+  return { action: match[1] as StartAction, instance: match[2] ?? "" };
 }
 
 /**
@@ -78,7 +78,7 @@ export function startPayload(
  * again and does what was asked in the group; any other /start goes on to the next handler.
  */
 export function onStartLink(
-  action: "qr" | "code",
+  action: StartAction,
   run: (ctx: CommandContext<BotContext>, instance: Instance) => Promise<unknown>,
 ) {
   return async (ctx: CommandContext<BotContext>, next: () => Promise<void>) => {

@@ -110,7 +110,20 @@ export class SessionScreen implements QrScreen {
     private readonly api: Api,
     private readonly timeoutMs: number,
     private readonly qrTurnWithinMs?: number,
+    /** PUBLIC_URL set: the Mini App's address for an instance ("⛶ Full screen"). */
+    private readonly miniAppUrl?: (instance: string) => string,
   ) {}
+
+  /**
+   * Cancel, and in a private chat "⛶ Full screen": the same live QR as a Mini App (Telegram
+   * allows web_app buttons only in private chats; a QR is shown nowhere else by default).
+   */
+  private liveKeyboard(t: Texts, instance: string, chatId: number): InlineKeyboard {
+    const keyboard = qrKeyboards(t).liveQr(instance);
+    if (this.miniAppUrl && chatId > 0)
+      keyboard.row().webApp(t.qr.buttons.fullScreen, this.miniAppUrl(instance));
+    return keyboard;
+  }
 
   /** The first message of a session, shown while GREEN-API prepares the QR. Throws on failure. */
   async sendWaiting(
@@ -124,7 +137,7 @@ export class SessionScreen implements QrScreen {
     const message = await this.api.sendPhoto(chatId, new InputFile(png, "qr.png"), {
       caption: t.qr.waitingCaption(instance),
       parse_mode: "HTML",
-      reply_markup: qrKeyboards(t).liveQr(instance),
+      reply_markup: this.liveKeyboard(t, instance, chatId),
       ...(replyTo
         ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
         : {}),
@@ -139,7 +152,12 @@ export class SessionScreen implements QrScreen {
   ): Promise<TelegramOutcome> {
     const t = textsFor(locale);
     const png = await renderStatusCard({ ...cards.waiting(instance), tone: "wait" });
-    return this.edit(target, png, t.qr.waitingCaption(instance), qrKeyboards(t).liveQr(instance));
+    return this.edit(
+      target,
+      png,
+      t.qr.waitingCaption(instance),
+      this.liveKeyboard(t, instance, target.chatId),
+    );
   }
 
   /**
@@ -159,7 +177,7 @@ export class SessionScreen implements QrScreen {
       line.scope === "chat"
         ? t.qr.chatQueuedCaption(instance, place, capacity)
         : t.qr.queuedCaption(instance, place, capacity);
-    return this.edit(target, png, caption, qrKeyboards(t).liveQr(instance));
+    return this.edit(target, png, caption, this.liveKeyboard(t, instance, target.chatId));
   }
 
   async showLoggingOut(
@@ -205,7 +223,7 @@ export class SessionScreen implements QrScreen {
     const t = textsFor(locale);
     const png = await renderQrCard({ qrPng, label: instance });
     const caption = t.qr.qrCaption(instance, remainingMs);
-    const keyboard = qrKeyboards(t).liveQr(instance);
+    const keyboard = this.liveKeyboard(t, instance, target.chatId);
     try {
       return await this.edit(target, png, caption, keyboard, signal, this.qrTurnWithinMs);
     } catch (error) {

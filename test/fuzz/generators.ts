@@ -83,12 +83,20 @@ const COMMANDS: Record<string, string[]> = {
   history: [...NAMES, "kiosk csv", "helpdesk csv", "kiosk pdf"],
   instances: [""],
   webhook: ["kiosk", "kiosk on", "helpdesk off", "", "nope on"],
+  link: NAMES,
   cancel: ["kiosk"],
   zz: [""],
 };
 const MENTIONS = ["", "", "", "@greenlight_test_bot", "@other_bot"];
 /** /start payloads: what a deep link (t.me/bot?start=…) may carry, real-looking or not. */
-const START_PAYLOADS = ["qr-kiosk", "code-helpdesk", "qr_helpdesk", "x".repeat(64), "../../"];
+const START_PAYLOADS = [
+  "qr-kiosk",
+  "code-helpdesk",
+  "link-kiosk",
+  "qr_helpdesk",
+  "x".repeat(64),
+  "../../",
+];
 const PHONES = ["+7 900 777 88 99", "79005556677", "+1 555 0100", "hello", "0"];
 
 const FORGED_DATA = [
@@ -107,6 +115,8 @@ const FORGED_DATA = [
   "dg:all",
   "hi:inst:0:helpdesk",
   "hi:fleet:1",
+  "link:new:kiosk",
+  "link:revoke:helpdesk",
   "adm:logout-yes:nope",
   "wh:on-yes:kiosk",
   "wh:off-yes:helpdesk",

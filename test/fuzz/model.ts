@@ -139,6 +139,7 @@ export const COMMAND_NEEDS: Record<string, Right | "team"> = {
   audit: "administer",
   instances: "administer",
   webhook: "administer",
+  link: "operate",
 };
 
 /**
@@ -153,6 +154,7 @@ export const PRIVILEGED_SCREENS: Array<{ command: string; need: Right; screen: R
   { command: "reboot", need: "administer", screen: /🔁 Reboot \S+\?/u },
   { command: "mute", need: "operate", screen: /^🔕/u },
   { command: "code", need: "operate", screen: /Reply to this message with the phone number/u },
+  { command: "link", need: "operate", screen: /🔗 Link for \S+, for whoever holds its phone/u },
 ];
 
 /** GREEN-API methods that change an instance, and the right each needs (README table). */

@@ -8,6 +8,7 @@ import {
   alertCallbacks,
   codeCallbacks,
   digestCallbacks,
+  linkCallbacks,
   qrCallbacks,
   historyCallbacks,
   statusCallbacks,
@@ -57,13 +58,18 @@ const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
 const NEED_RANK = { view: 1, operate: 2, administer: 3 } as const;
 
 /** The README's table, as the test's own words. */
-const COMMANDS: Record<string, { need: Need; text: string; secret?: boolean }> = {
+const COMMANDS: Record<
+  string,
+  { need: Need; text: string; secret?: boolean; privateOnly?: boolean }
+> = {
   start: { need: "team", text: "/start" },
   help: { need: "team", text: "/help" },
   status: { need: "view", text: "/status shop" },
   history: { need: "view", text: "/history shop" },
   qr: { need: "operate", text: "/qr shop", secret: true },
   code: { need: "operate", text: "/code shop", secret: true },
+  // A link travels further than a photo: the asker's private chat only, trusted group or not.
+  link: { need: "operate", text: "/link shop", secret: true, privateOnly: true },
   mute: { need: "operate", text: "/mute shop 1h" },
   unmute: { need: "operate", text: "/unmute shop" },
   logout: { need: "administer", text: "/logout shop" },
@@ -80,6 +86,8 @@ interface ButtonSpec {
   /** The message the button sits on. */
   anchor: "photo" | "text";
   secret?: boolean;
+  /** The secret goes to the asker's private chat from any group, trusted or not (/link). */
+  privateOnly?: boolean;
   /** Arms a confirmation for the presser before the press. */
   armed?: "logout" | "reboot" | "code-logout" | "webhook-on" | "webhook-on-polling" | "webhook-off";
   /** Remembers a phone number for the anchor (a pairing-code message). */
@@ -157,7 +165,7 @@ const BUTTONS: Record<string, ButtonSpec> = {
   // The digest's pager (issue #14): paging is viewing; the list is filtered per presser.
   "dg:all": { need: "view", data: "dg:all", anchor: "text" },
   "dg:page": { need: "view", data: "dg:page:1:1", anchor: "text" },
-  // /webhook on and off (issue #23). The matrix sets no WEBHOOK_SECRET: a Yes says what is missing.
+  // /webhook on and off. The matrix sets no WEBHOOK_SECRET: a Yes says what is missing.
   "wh:on-yes": { need: "administer", data: "wh:on-yes:shop", anchor: "text", armed: "webhook-on" },
   "wh:on-sure": {
     need: "administer",
@@ -172,10 +180,19 @@ const BUTTONS: Record<string, ButtonSpec> = {
     armed: "webhook-off",
   },
   "wh:no": { need: "administer", data: "wh:no:shop", anchor: "text", armed: "webhook-on" },
-  // /history's pages (issue #27): an instance's incidents need viewing it; the fleet's is the
+  // /history's pages: an instance's incidents need viewing it; the fleet's is the
   // presser's own list.
   "hi:inst": { need: "view", data: "hi:inst:0:shop", anchor: "text" },
   "hi:fleet": { need: "view", data: "hi:fleet:0", anchor: "text" },
+  // /link's message: the anchor is no link's message, so Revoke finds none and changes nothing.
+  "link:revoke": { need: "operate", data: "link:revoke:shop", anchor: "text" },
+  "link:new": {
+    need: "operate",
+    data: "link:new:shop",
+    anchor: "text",
+    secret: true,
+    privateOnly: true,
+  },
 };
 
 /** What the allowed user sees, per command / button (here = the chat it was asked in). */
@@ -193,6 +210,9 @@ const ALLOWED_EFFECT: Record<string, Array<string | RegExp>> = {
   audit: [/^send here text 🧾/],
   instances: [/^send here text 📒/],
   webhook: [/^send here text 🪝 shop: GREEN-API webhook/],
+  link: [/^send @ text 🔗 Link for shop, for whoever holds its phone:/],
+  "link:revoke": ["answer This link is no longer live."],
+  "link:new": ["answer ", /^send @ text 🔗 Link for shop, for whoever holds its phone:/],
   "st:refresh": ["answer Updated.", /^edit here text 📋 Instances/],
   // Two instances here, no fleet: a page of one is out of date and nothing changes.
   "st:page": ["answer This page is out of date: send /status again."],
@@ -288,6 +308,8 @@ const ALLOWED_REDIS: Record<string, RegExp[]> = {
   "wh:on-sure": [/^confirm:/],
   "wh:off-yes": [/^confirm:/],
   "wh:no": [/^confirm:/],
+  link: [/^link:/, /^links-live:shop$/, /^link-msg:/],
+  "link:new": [/^link:/, /^links-live:shop$/, /^link-msg:/],
 };
 
 const CHATS: Record<ChatKind, (userId: number) => { chatId: number; type: "private" | "group" }> = {
@@ -374,6 +396,7 @@ describe("the access matrix covers every command and button", () => {
       ...digestCallbacks.actions.map((a) => `dg:${a}`),
       ...webhookCallbacks.actions.map((a) => `wh:${a}`),
       ...historyCallbacks.actions.map((a) => `hi:${a}`),
+      ...linkCallbacks.actions.map((a) => `link:${a}`),
     ].sort();
     expect(Object.keys(BUTTONS).sort()).toEqual(drawn);
     expect(Object.keys(BUTTON_RIGHTS).sort()).toEqual(drawn);
@@ -408,6 +431,8 @@ describe("who may do what, in every chat", () => {
         VIEWER_IDS: String(VIEWER),
         SECRET_CHAT_IDS: String(TRUSTED_GROUP),
         PAIRING_CODE_COOLDOWN_MS: "0",
+        // /link makes links (no page is served here: the bot alone).
+        PUBLIC_URL: "http://127.0.0.1:9",
       },
     });
     for (const { id } of Object.values(USERS)) h.telegram.userStartedBot(id);
@@ -575,7 +600,9 @@ describe("who may do what, in every chat", () => {
     }
 
     // Secrets asked in an untrusted group go to the asker's private chat, with one line here.
-    const secretPrivately = spec.secret === true && chat === "untrusted group";
+    const secretPrivately =
+      spec.secret === true &&
+      (chat === "untrusted group" || (spec.privateOnly === true && chat !== "private chat"));
     const effect = (ALLOWED_EFFECT[name] ?? []).map((line) =>
       typeof line === "string"
         ? line.replace("@", secretPrivately ? "private" : "here")

@@ -25,6 +25,8 @@ describe("https for every URL a secret travels to (hole 5)", () => {
     ["GREEN_API_PARTNER_URL", { ...base, GREEN_API_PARTNER_URL: "http://api.green-api.com" }],
     ["GREEN_API_URL", { ...base, GREEN_API_URL: "http://api.greenapi.com" }],
     ["WEBHOOK_URL", { ...webhook, WEBHOOK_URL: "http://greenlight.example.com" }],
+    // The link page's links carry a key to the instance for as long as they live.
+    ["PUBLIC_URL", { ...base, PUBLIC_URL: "http://links.example.com" }],
   ])("refuses a plain-http %s at start, naming it", (name, env) => {
     const message = startError(env);
     expect(message).toMatch(new RegExp(`^${name}: must be https`));
@@ -54,5 +56,38 @@ describe("https for every URL a secret travels to (hole 5)", () => {
     });
     expect(env.GREEN_API_URL).toBe("http://127.0.0.1:9000");
     expect(env.WEBHOOK_URL).toBe("http://127.0.0.1:8080");
+  });
+});
+
+describe("the link page's settings (issue #24)", () => {
+  it.each([
+    [{ LINK_TTL_MS: "86400001" }, /^LINK_TTL_MS: /],
+    [{ LINK_MAX_PER_INSTANCE: "0" }, /^LINK_MAX_PER_INSTANCE: /],
+    [
+      { TRUSTED_PROXIES: "10.0.0.1, proxy.local" },
+      /^TRUSTED_PROXIES: must be comma-separated IP addresses/,
+    ],
+    [{ AUDIT_IPS: "yes" }, /^AUDIT_IPS: /],
+  ])("refuses %j in one line naming the variable", (extra, message) => {
+    const said = startError({ ...base, ...extra });
+    expect(said).toMatch(message);
+    expect(said.split("\n")).toHaveLength(1);
+  });
+
+  it("keeps today's behaviour by default, and reads good values", () => {
+    const defaults = parseEnv(base);
+    expect([defaults.PUBLIC_URL, defaults.LINK_TTL_MS, defaults.LINK_MAX_PER_INSTANCE]).toEqual([
+      undefined,
+      1_800_000,
+      3,
+    ]);
+    expect([defaults.TRUSTED_PROXIES, defaults.AUDIT_IPS]).toEqual([undefined, "0"]);
+    const set = parseEnv({
+      ...base,
+      PUBLIC_URL: "https://links.example.com/",
+      TRUSTED_PROXIES: "10.0.0.1, ::1",
+    });
+    expect(set.PUBLIC_URL).toBe("https://links.example.com");
+    expect(set.TRUSTED_PROXIES).toEqual(["10.0.0.1", "::1"]);
   });
 });

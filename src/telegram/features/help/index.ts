@@ -28,6 +28,7 @@ export function commandMenus() {
       commands: [
         { command: "qr", description: c.qr },
         { command: "code", description: c.code },
+        { command: "link", description: c.link },
         { command: "status", description: c.status },
         { command: "logout", description: c.logout },
         { command: "reboot", description: c.reboot },

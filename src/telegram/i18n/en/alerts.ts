@@ -102,6 +102,8 @@ export const alerts = {
   /** The end of a QR session or pairing code that linked the instance: who, when, the backlog. */
   closure: {
     by: (name: string, at: string) => `👤 Linked by ${escapeHtml(name)} at ${escapeHtml(at)}.`,
+    byLink: (name: string, at: string) =>
+      `👤 Linked through the link ${escapeHtml(name)} sent, at ${escapeHtml(at)}.`,
     queued: (count: number) =>
       `📤 ${count} message${count === 1 ? "" : "s"} GREEN-API queued while it was down ${count === 1 ? "is" : "are"} going out now. GREEN-API keeps queued messages for 24 h.`,
     none: "📭 No messages were waiting in GREEN-API's queue.",

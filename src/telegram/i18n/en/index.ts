@@ -6,6 +6,7 @@ import { common } from "./common.js";
 import { fleet } from "./fleet.js";
 import { greenApi } from "./green-api.js";
 import { history } from "./history.js";
+import { link } from "./link.js";
 import { qr } from "./qr.js";
 import { relay } from "./relay.js";
 import { setup } from "./setup.js";
@@ -27,4 +28,5 @@ export const en = {
   webhook,
   relay,
   history,
+  link,
 };

@@ -5,6 +5,7 @@ export const toolkit = {
   commands: {
     qr: "Show a live QR code to link an instance",
     code: "Get a pairing code (link by phone number)",
+    link: "Make a web page with the live QR for whoever holds the phone",
     status: "State of every instance",
     logout: "Log an instance out",
     reboot: "Reboot an instance",
@@ -24,6 +25,8 @@ export const toolkit = {
         "<code>/qr shop</code> — a live QR code; scan it in WhatsApp → Linked devices → Link a device. The photo refreshes itself until shop is linked.",
       may.operate &&
         "<code>/code shop +7 900 123-45-67</code> — a pairing code to type on that phone (for when you cannot scan your own screen).",
+      may.operate &&
+        "<code>/link shop</code> — a web page with the live QR (or a pairing code) for whoever holds the phone, with no access to the bot; it expires by itself.",
       "<code>/status</code> — every instance and its state; <code>/status shop</code> — one in detail.",
       may.administer &&
         "<code>/logout shop</code>, <code>/reboot shop</code> — with a confirmation.",

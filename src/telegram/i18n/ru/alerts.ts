@@ -87,6 +87,8 @@ export const alerts: Texts["alerts"] = {
     `📵 С телефона ${b(instance)} не отправлено ни одного сообщения уже ${duration(forMs)} (последнее, что видел greenlight: ${escapeHtml(lastSeen)}). WhatsApp отвязывает инстанс, если телефон не в сети около 14 дней. Если телефон выключен или без интернета, включите его и откройте WhatsApp; если им просто не пользуются, открывайте на нём WhatsApp время от времени.`,
   closure: {
     by: (name, at) => `👤 Привязал(а) ${escapeHtml(name)} в ${escapeHtml(at)}.`,
+    byLink: (name, at) =>
+      `👤 Привязано по ссылке, которую отправил(а) ${escapeHtml(name)}, в ${escapeHtml(at)}.`,
     queued: (count) =>
       `📤 Сообщений в очереди GREEN-API, накопившихся за простой: ${count}; они уходят сейчас. GREEN-API хранит очередь 24 ч.`,
     none: "📭 В очереди GREEN-API не было сообщений.",
