@@ -51,7 +51,6 @@ export class Closures {
   ): Promise<Closure> {
     const at = Date.now();
     const by = await this.deps.names.nameOf(userId).catch(() => undefined);
-    const through = via ? { via } : {};
     await Promise.all([
       this.deps.knownPhones.remember(instance.name, phone, at).catch(() => undefined),
       by
