@@ -58,13 +58,16 @@ describe("/start, /help, the command menu and per-instance access", () => {
     expect(commands).toEqual([
       "qr",
       "code",
+      "link",
       "status",
       "logout",
       "reboot",
       "mute",
       "unmute",
+      "history",
       "audit",
       "instances",
+      "webhook",
       "help",
     ]);
   });

@@ -112,8 +112,10 @@ describe("a pairing-code watch re-checks its asker and its chat when it starts o
         !h.telegram.message(SECOND_OPERATOR, code.messageId)?.text?.includes("Pairing code for"),
       "the code message closed",
     );
-    expect(h.logLines.some((l) => l.includes("audit: code shop ended: no longer allowed"))).toBe(
-      true,
+    // The audit entry follows the edit: wait for it rather than race it.
+    await eventually(
+      () => h.logLines.some((l) => l.includes("audit: code shop ended: no longer allowed")),
+      "the audit entry",
     );
   });
 });
