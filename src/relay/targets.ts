@@ -1,4 +1,5 @@
 import type { InstanceRegistry } from "../config/index.js";
+import { isPublicForwardUrl } from "../shared/forward-url.js";
 import type { RelayTarget, StoredTarget } from "./ports.js";
 
 /**
@@ -6,6 +7,9 @@ import type { RelayTarget, StoredTarget } from "./ports.js";
  * instances file, then the target `/webhook <instance> on` kept (storedTarget), then
  * WEBHOOK_FORWARD_URL for every instance (partner-discovered ones included). None: not relayed,
  * exactly as before the relay existed. Only instances greenlight knows are relayed.
+ * The stored target came from GREEN-API's settings (whoever controls the instance's console set
+ * it): one pointing into this machine or its private network is not relayed to at all (SSRF),
+ * nor sent to the fallback instead (that is another application's).
  */
 export class RelayTargets {
   constructor(
@@ -34,6 +38,7 @@ export class RelayTargets {
       };
     }
     const stored = await this.deps.storedTarget?.(idInstance);
-    return stored ?? this.deps.fallback;
+    if (stored) return isPublicForwardUrl(stored.url) ? stored : undefined;
+    return this.deps.fallback;
   }
 }
