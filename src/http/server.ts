@@ -201,12 +201,16 @@ export class HttpServer {
       );
       sendJson(res, status, { error: reason });
     };
-    const body = await this.authenticatedBody(req, res, webhook);
-    if (body === undefined) return;
+    const authenticated = await this.authenticatedBody(req, res, webhook);
+    if (authenticated === undefined) return;
+    const { body, auth } = authenticated;
     // Authenticated: 200 whatever comes of it, once the relay kept it. GREEN-API resends any
     // other answer every minute for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
-    if (webhook.relay) {
+    // Relayed only under the instance's own token: the old shared WEBHOOK_SECRET was every
+    // instance's webhookUrlToken before 0.3.0, so any customer who read their settings holds it,
+    // and would post forged messages into another customer's application, under its own token.
+    if (webhook.relay && auth === "instance") {
       const relayed = await this.relay(req, body, verdict.kind !== "ignored", webhook.relay);
       if (relayed.kind === "refused") {
         res.setHeader("retry-after", String(relayed.retryAfterSeconds));
@@ -283,7 +287,7 @@ export class HttpServer {
     req: IncomingMessage,
     res: ServerResponse,
     webhook: NonNullable<HttpServerDeps["greenApiWebhook"]>,
-  ): Promise<Buffer | undefined> {
+  ): Promise<{ body: Buffer; auth: "instance" | "shared" } | undefined> {
     const { logger, metrics } = this.deps;
     const turnAway = (status: 401 | 413, reason: RefusalReason) => {
       metrics.webhooks.inc({ result: String(status) });
@@ -317,7 +321,7 @@ export class HttpServer {
     if (auth === "refused") return turnAway(401, "wrong-instance");
     if (sender?.known) webhook.noteSender?.(sender.idInstance);
     if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
-    return body;
+    return { body, auth };
   }
 
   /** One WARN per instance and hour while GREEN-API still sends the old shared WEBHOOK_SECRET. */
@@ -328,7 +332,7 @@ export class HttpServer {
     this.sharedSecretWarned.set(idInstance, now);
     this.deps.logger.warn(
       { idInstance },
-      "webhook: GREEN-API sent the shared WEBHOOK_SECRET; set this instance's own token (npm run webhook-tokens) before 0.4.0 stops accepting it",
+      "webhook: GREEN-API sent the shared WEBHOOK_SECRET (not relayed); set this instance's own token (npm run webhook-tokens) before 0.4.0 stops accepting it",
     );
   }
 

@@ -6,9 +6,10 @@ import { isIP } from "node:net";
  * console sets)? Only http(s) to a host that is not this machine or its private network: else the
  * relay would be a way into it (SSRF: Redis, the metrics port, a cloud's metadata service).
  * A host name is judged by its spelling only; operators' own URLs (instances file,
- * WEBHOOK_FORWARD_URL) are trusted and never pass through here.
+ * WEBHOOK_FORWARD_URL) are trusted and never pass through here. `allowedHosts`
+ * (FORWARD_PRIVATE_HOSTS): private hosts the operator does want reached, exactly as spelled.
  */
-export function isPublicForwardUrl(url: string): boolean {
+export function isForwardableUrl(url: string, allowedHosts: readonly string[] = []): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url.trim());
@@ -19,6 +20,7 @@ export function isPublicForwardUrl(url: string): boolean {
   if (parsed.username !== "" || parsed.password !== "") return false;
   // WHATWG URL has already turned "0x7f.1", "2130706433" and "127.1" into "127.0.0.1".
   const host = parsed.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (allowedHosts.some((allowed) => allowed.toLowerCase() === host)) return true;
   if (host === "" || host === "localhost" || host.endsWith(".localhost")) return false;
   if (host.endsWith(".internal") || host.endsWith(".local")) return false;
   const family = isIP(host);

@@ -9,7 +9,7 @@ import { redisUrl } from "../../kit/redis.js";
 import { eventually } from "../../kit/wait.js";
 import { httpUrl, WEBHOOK_SECRET } from "../alerts/kit.js";
 import { relayedMessage } from "../../fakes/green-api-notifications.js";
-import { pointGreenApiAt } from "./kit.js";
+import { instanceToken, pointGreenApiAt } from "./kit.js";
 
 const APP_TOKEN = "app-token-0123456789";
 
@@ -100,7 +100,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       const direct = await fetch(httpUrl(harness, "/green-api/webhook"), {
         method: "POST",
         headers: {
-          authorization: `Bearer ${WEBHOOK_SECRET}`,
+          authorization: `Bearer ${instanceToken(harness, SUPPORT)}`,
           "content-type": "application/json",
         },
         body: relayedMessage(SUPPORT.idInstance, 1),
@@ -186,6 +186,14 @@ describe("webhook relay: greenlight in front, the application still gets everyth
           env: { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", WEBHOOK_SECRET },
         });
         pointGreenApiAt(h, SHOP);
+        // The old shared secret (every customer's webhookUrlToken before 0.3.0) vouches for no
+        // instance's application: a body naming the shop under it is answered, never relayed.
+        const forged = await fetch(httpUrl(h, "/green-api/webhook"), {
+          method: "POST",
+          headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
+          body: relayedMessage(SHOP.idInstance, 666),
+        });
+        expect(forged.status).toBe(200);
         h.greenApi.sendWebhook(SHOP.idInstance, relayedMessage(SHOP.idInstance, 1));
         const support = await fetch(httpUrl(h, "/green-api/webhook"), {
           method: "POST",
@@ -195,6 +203,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
         expect(support.status).toBe(200);
         await eventually(() => own.delivered.length === 1, "the shop's own application");
         expect(own.delivered[0]?.authorization).toBe("Bearer shop-own");
+        expect(own.delivered[0]?.body.toString("utf8")).toBe(relayedMessage(SHOP.idInstance, 1));
         expect(await h.greenApi.webhooks.idle(5_000)).toBe(true);
         // support has no target (no WEBHOOK_FORWARD_URL here): nothing relayed, nothing kept.
         expect(app.received).toHaveLength(0);

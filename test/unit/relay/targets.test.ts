@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InstanceRegistry } from "../../../src/config/instances.js";
 import { RelayTargets } from "../../../src/relay/targets.js";
-import { isPublicForwardUrl } from "../../../src/shared/forward-url.js";
+import { isForwardableUrl } from "../../../src/shared/forward-url.js";
 
 const instances = new InstanceRegistry([
   {
@@ -35,6 +35,17 @@ describe("the relay never forwards into greenlight's own network from a URL GREE
     expect(await targetOf(url)).toBeUndefined();
   });
 
+  it("a private host FORWARD_PRIVATE_HOSTS names is relayed to; another private one is not", async () => {
+    const targets = new RelayTargets({
+      instances,
+      storedTarget: async () => ({ url: "http://10.0.0.7:8080/hook" }),
+      privateHosts: ["10.0.0.7"],
+    });
+    expect(await targets.of("1101000001")).toEqual({ url: "http://10.0.0.7:8080/hook" });
+    expect(isForwardableUrl("http://10.0.0.8/hook", ["10.0.0.7"])).toBe(false);
+    expect(isForwardableUrl("http://CRM.lan/hook", ["crm.lan"])).toBe(true);
+  });
+
   it("a stored public target is relayed to, with its token", async () => {
     expect(await targetOf("https://app.example.com/green")).toEqual({
       url: "https://app.example.com/green",
@@ -43,7 +54,7 @@ describe("the relay never forwards into greenlight's own network from a URL GREE
   });
 });
 
-describe("isPublicForwardUrl", () => {
+describe("isForwardableUrl", () => {
   it.each([
     ["https://app.example.com/hook", true],
     ["http://203.0.113.9:8080/hook", true],
@@ -60,6 +71,6 @@ describe("isPublicForwardUrl", () => {
     ["gopher://app.example.com/", false],
     ["not a url", false],
   ] as const)("%s → %s", (url, expected) => {
-    expect(isPublicForwardUrl(url)).toBe(expected);
+    expect(isForwardableUrl(url)).toBe(expected);
   });
 });
