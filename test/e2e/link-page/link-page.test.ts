@@ -288,6 +288,19 @@ describe("/link: a live QR page for whoever holds the phone", () => {
     const gone = await openStream(`${base}/m/support/events?t=AAAAAAAAAAAAAAAAAAAAAA`);
     await gone.ended;
     expect(gone.events).toEqual([{ kind: "gone" }]);
+    // A stranger cannot tell a known instance's name from an unknown one: same answers.
+    expect((await fetch(`${base}/m/no-such-shop`)).status).toBe(page.status);
+    const unknownAuth = await fetch(`${base}/m/no-such-shop/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ initData: initData(OPERATOR) }),
+    });
+    expect(unknownAuth.status).toBe(403);
+    const unknownStream = await openStream(
+      `${base}/m/no-such-shop/events?t=AAAAAAAAAAAAAAAAAAAAAA`,
+    );
+    await unknownStream.ended;
+    expect(unknownStream.events).toEqual([{ kind: "gone" }]);
 
     const granted = await auth(initData(OPERATOR));
     expect(granted.status).toBe(200);
