@@ -192,10 +192,10 @@ export class HttpServer {
     webhook: NonNullable<HttpServerDeps["greenApiWebhook"]>,
   ): Promise<void> {
     const { logger, metrics } = this.deps;
-    const refuse = (status: number, reason: string, extra: object = {}) => {
+    const refuse = (status: number, reason: string, extra: object = {}, quiet = false) => {
       metrics.webhooks.inc({ result: String(status) });
       // Never the Authorization header or the body: either may carry secrets.
-      logger.warn(
+      (quiet ? logger.debug.bind(logger) : logger.warn.bind(logger))(
         { status, reason, remote: req.socket.remoteAddress, ...extra },
         "webhook refused",
       );
@@ -214,7 +214,8 @@ export class HttpServer {
       const relayed = await this.relay(req, body, verdict.kind !== "ignored", webhook.relay);
       if (relayed.kind === "refused") {
         res.setHeader("retry-after", String(relayed.retryAfterSeconds));
-        return refuse(503, "relay backlog full or unavailable");
+        // The relay said so already, once a minute per instance: a burst is not a WARN each.
+        return refuse(503, "relay backlog full or unavailable", {}, true);
       }
       if (relayed.kind === "busy") {
         res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));

@@ -116,6 +116,9 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       expect(shop.map((r) => r.body.toString("utf8"))).toEqual(sent);
       const metrics = await (await fetch(httpUrl(harness, "/metrics"))).text();
       expect(metrics).toMatch(/greenlight_relay_refused_total\{reason="instance-full"\} [1-9]/);
+      // Every refusal of the burst is counted; the log gets one WARN for it, not one each.
+      const warnings = harness.logLines.filter((line) => line.includes('"level":40'));
+      expect(warnings.filter((line) => /backlog full/.test(line))).toHaveLength(1);
       // The redeliveries were wanted here: the harness's close checks there were none otherwise.
       harness.greenApi.webhooks.refusals = 0;
       harness.greenApi.webhooks.redeliveries = 0;
