@@ -314,6 +314,10 @@ describe("/link: a live QR page for whoever holds the phone", () => {
       }
       return undefined;
     }, "the QR in the Mini App");
+    // The token opened that stream and is spent: the same URL again (a proxy's log) shows nothing.
+    const replay = await openStream(`${base}/m/support/events?t=${encodeURIComponent(token)}`);
+    await replay.ended;
+    expect(replay.events).toEqual([{ kind: "gone" }]);
     // It ends with the session: Cancel in the chat closes the view.
     press(h, photoMessages(h).find((m) => m.messageId === photo.messageId) ?? photo, "✖️ Cancel");
     await view.ended;
