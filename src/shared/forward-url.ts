@@ -55,7 +55,14 @@ function isPublicV6(address: string): boolean {
     return isPublicV4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
   }
   if (address.startsWith("::ffff:")) return isPublicV4(address.slice(7));
+  if (address.startsWith("64:ff9b:")) return false; // NAT64: an IPv4 address behind it
   const first = parseInt(address.split(":")[0] || "0", 16);
-  // fc00::/7 unique local, fe80::/10 link-local, ff00::/8 multicast.
-  return !((first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || first >= 0xff00);
+  // 0000::/16 (IPv4-compatible and other reserved forms), fc00::/7 unique local, fe80::/10
+  // link-local, ff00::/8 multicast.
+  return !(
+    first === 0 ||
+    (first & 0xfe00) === 0xfc00 ||
+    (first & 0xffc0) === 0xfe80 ||
+    first >= 0xff00
+  );
 }
