@@ -197,6 +197,13 @@ describe("webhook relay: greenlight in front, the application still gets everyth
           body: relayedMessage(SHOP.idInstance, 666),
         });
         expect(forged.status).toBe(200);
+        // The shop's own token vouches for the shop only: a body naming support under it is 401.
+        const foreign = await fetch(httpUrl(h, "/green-api/webhook"), {
+          method: "POST",
+          headers: { authorization: `Bearer ${instanceToken(h, SHOP)}` },
+          body: relayedMessage(SUPPORT.idInstance, 667),
+        });
+        expect(foreign.status).toBe(401);
         h.greenApi.sendWebhook(SHOP.idInstance, relayedMessage(SHOP.idInstance, 1));
         const support = await fetch(httpUrl(h, "/green-api/webhook"), {
           method: "POST",

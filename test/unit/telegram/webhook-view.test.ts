@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { inspectionText, onResultText, shownUrl } from "../../../src/telegram/features/webhook/view.js";
+import {
+  inspectionText,
+  onResultText,
+  shownUrl,
+} from "../../../src/telegram/features/webhook/view.js";
 import { textsFor } from "../../../src/telegram/i18n/index.js";
 import type { WebhookInspection } from "../../../src/webhook-setup/webhook-setup.js";
 
