@@ -129,7 +129,6 @@ export function linkPageParts(shared: Shared): LinkPageParts | undefined {
     },
     csrfToken: (id) => csrfTokenOf(sealKey, id),
     miniApp: {
-      exists: (name) => config.instances.find(name) !== undefined,
       authorize: (name, initData) => miniApp.authorize(name, initData),
       watch: (name, token, send, signal) => miniApp.watch(name, token, send, signal),
     },

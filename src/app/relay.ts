@@ -45,6 +45,7 @@ export function relayParts(
     instances,
     ...(options.storedTarget ? { storedTarget: options.storedTarget } : {}),
     ...(fallback ? { fallback } : {}),
+    ...(env.FORWARD_PRIVATE_HOSTS ? { privateHosts: env.FORWARD_PRIVATE_HOSTS } : {}),
   });
   if (targets.none) return undefined;
   const store = new RelayStore(connections.failFast(), env.REDIS_PREFIX, {

@@ -51,5 +51,8 @@ export function webhookSetup(
     logger: deps.logger,
     ...greenlightWebhookOf(shared.config.env),
     ...(deps.backlog ? { backlog: deps.backlog } : {}),
+    ...(shared.config.env.FORWARD_PRIVATE_HOSTS
+      ? { privateHosts: shared.config.env.FORWARD_PRIVATE_HOSTS }
+      : {}),
   });
 }

@@ -25,6 +25,19 @@ export const relayEnvFields = {
   FORWARD_MAX_AGE_MS: milliseconds(86_400_000, 1_000, 7 * 86_400_000),
   /** How long one forward may take before it counts as failed. */
   FORWARD_TIMEOUT_MS: milliseconds(10_000, 100, 120_000),
+  /**
+   * Private hosts (names or addresses, exactly as in the URL) that a forward target taken from
+   * GREEN-API's settings by `/webhook on` may point at. Unset: none (only public ones).
+   */
+  FORWARD_PRIVATE_HOSTS: z
+    .string()
+    .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/, "must be comma-separated host names or IPs"),
+      ),
+    )
+    .optional(),
   /** Instances forwarded at once per process (each one in order). */
   FORWARD_CONCURRENCY: wholeNumber(1, 1_000).default(128),
 };

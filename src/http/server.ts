@@ -192,25 +192,30 @@ export class HttpServer {
     webhook: NonNullable<HttpServerDeps["greenApiWebhook"]>,
   ): Promise<void> {
     const { logger, metrics } = this.deps;
-    const refuse = (status: number, reason: string, extra: object = {}) => {
+    const refuse = (status: number, reason: string, extra: object = {}, quiet = false) => {
       metrics.webhooks.inc({ result: String(status) });
       // Never the Authorization header or the body: either may carry secrets.
-      logger.warn(
+      (quiet ? logger.debug.bind(logger) : logger.warn.bind(logger))(
         { status, reason, remote: req.socket.remoteAddress, ...extra },
         "webhook refused",
       );
       sendJson(res, status, { error: reason });
     };
-    const body = await this.authenticatedBody(req, res, webhook);
-    if (body === undefined) return;
+    const authenticated = await this.authenticatedBody(req, res, webhook);
+    if (authenticated === undefined) return;
+    const { body, auth } = authenticated;
     // Authenticated: 200 whatever comes of it, once the relay kept it. GREEN-API resends any
     // other answer every minute for a day, and holds the instance's later notifications behind it.
     const verdict = judgeNotification(body, webhook.instances);
-    if (webhook.relay) {
+    // Relayed only under the instance's own token: the old shared WEBHOOK_SECRET was every
+    // instance's webhookUrlToken before 0.3.0, so any customer who read their settings holds it,
+    // and would post forged messages into another customer's application, under its own token.
+    if (webhook.relay && auth === "instance") {
       const relayed = await this.relay(req, body, verdict.kind !== "ignored", webhook.relay);
       if (relayed.kind === "refused") {
         res.setHeader("retry-after", String(relayed.retryAfterSeconds));
-        return refuse(503, "relay backlog full or unavailable");
+        // The relay said so already, once a minute per instance: a burst is not a WARN each.
+        return refuse(503, "relay backlog full or unavailable", {}, true);
       }
       if (relayed.kind === "busy") {
         res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
@@ -283,7 +288,7 @@ export class HttpServer {
     req: IncomingMessage,
     res: ServerResponse,
     webhook: NonNullable<HttpServerDeps["greenApiWebhook"]>,
-  ): Promise<Buffer | undefined> {
+  ): Promise<{ body: Buffer; auth: "instance" | "shared" } | undefined> {
     const { logger, metrics } = this.deps;
     const turnAway = (status: 401 | 413, reason: RefusalReason) => {
       metrics.webhooks.inc({ result: String(status) });
@@ -317,7 +322,7 @@ export class HttpServer {
     if (auth === "refused") return turnAway(401, "wrong-instance");
     if (sender?.known) webhook.noteSender?.(sender.idInstance);
     if (auth === "shared") this.warnSharedSecret(sender?.known ? sender.idInstance : "other");
-    return body;
+    return { body, auth };
   }
 
   /** One WARN per instance and hour while GREEN-API still sends the old shared WEBHOOK_SECRET. */
@@ -328,7 +333,7 @@ export class HttpServer {
     this.sharedSecretWarned.set(idInstance, now);
     this.deps.logger.warn(
       { idInstance },
-      "webhook: GREEN-API sent the shared WEBHOOK_SECRET; set this instance's own token (npm run webhook-tokens) before 0.4.0 stops accepting it",
+      "webhook: GREEN-API sent the shared WEBHOOK_SECRET (not relayed); set this instance's own token (npm run webhook-tokens) before 0.4.0 stops accepting it",
     );
   }
 

@@ -9,8 +9,12 @@ import { type PageEvent, QR_ROTATION_MS } from "./page-feed.js";
 
 /** Telegram's own rule of thumb, and the issue's: initData older than an hour is refused. */
 const INIT_DATA_MAX_AGE_MS = 3_600_000;
-/** A viewer token lives as long as the initData it was traded for could. */
-const VIEWER_TTL_MS = 3_600_000;
+/**
+ * A viewer token opens one stream, at once: it travels in the stream's URL (EventSource sends no
+ * headers), which proxies log, so a logged one must be worth nothing. The page trades its
+ * initData again for each reconnection.
+ */
+const VIEWER_TTL_MS = 60_000;
 const RECHECK_MS = 2_000;
 
 const viewerSchema = z.object({ userId: z.number().int(), instance: z.string() });
@@ -106,11 +110,15 @@ export class MiniAppViews {
     }
   }
 
+  /** The token's viewer, once: it is deleted as it is read. */
   private async viewer(token: string) {
     if (!/^[A-Za-z0-9_-]{22}$/.test(token)) return undefined;
-    const raw = await this.deps.redis.get(this.key(token));
+    const key = this.key(token);
+    const taken = await this.deps.redis.multi().get(key).del(key).exec();
+    const raw = taken?.[0]?.[1];
+    if (typeof raw !== "string") return undefined;
     try {
-      const parsed = viewerSchema.safeParse(JSON.parse(raw ?? "null"));
+      const parsed = viewerSchema.safeParse(JSON.parse(raw));
       return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;

@@ -1,4 +1,5 @@
 import type { InstanceRegistry } from "../config/index.js";
+import { isForwardableUrl } from "../shared/forward-url.js";
 import type { RelayTarget, StoredTarget } from "./ports.js";
 
 /**
@@ -6,6 +7,10 @@ import type { RelayTarget, StoredTarget } from "./ports.js";
  * instances file, then the target `/webhook <instance> on` kept (storedTarget), then
  * WEBHOOK_FORWARD_URL for every instance (partner-discovered ones included). None: not relayed,
  * exactly as before the relay existed. Only instances greenlight knows are relayed.
+ * The stored target came from GREEN-API's settings (whoever controls the instance's console set
+ * it): one pointing into this machine or its private network is not relayed to at all (SSRF),
+ * nor sent to the fallback instead (that is another application's), unless FORWARD_PRIVATE_HOSTS
+ * names its host.
  */
 export class RelayTargets {
   constructor(
@@ -13,6 +18,8 @@ export class RelayTargets {
       instances: InstanceRegistry;
       storedTarget?: StoredTarget;
       fallback?: RelayTarget;
+      /** FORWARD_PRIVATE_HOSTS: private hosts a stored target may still point at. */
+      privateHosts?: readonly string[];
     },
   ) {}
 
@@ -34,6 +41,7 @@ export class RelayTargets {
       };
     }
     const stored = await this.deps.storedTarget?.(idInstance);
-    return stored ?? this.deps.fallback;
+    if (stored) return isForwardableUrl(stored.url, this.deps.privateHosts) ? stored : undefined;
+    return this.deps.fallback;
   }
 }

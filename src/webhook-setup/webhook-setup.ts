@@ -2,6 +2,7 @@ import type { Instance } from "../config/index.js";
 import { GreenApiError } from "../green-api/errors.js";
 import type { InstanceSettings } from "../green-api/schemas.js";
 import { type ActionFailure, resultOfError } from "../instance-actions/outcome.js";
+import { isForwardableUrl } from "../shared/forward-url.js";
 import type { Logger } from "../shared/logger.js";
 import {
   type OnPlan,
@@ -30,6 +31,8 @@ export interface WebhookSetupDeps {
   missing: readonly string[];
   /** The relay's backlog reader, when the relay is connected. */
   backlog?: RelayBacklog;
+  /** FORWARD_PRIVATE_HOSTS: private hosts the application's URL may be on (the relay's rule). */
+  privateHosts?: readonly string[];
 }
 
 export interface ChangeRequest {
@@ -64,12 +67,20 @@ export type OnPreview =
   | { kind: "not-configured"; missing: readonly string[] }
   | Failed
   | { kind: "already-on" }
+  | PrivateTarget
   | { kind: "ask"; forwardUrl?: string; turnsStateWebhookOn: boolean };
+
+/**
+ * The application's URL is on a private host the relay will not post to (SSRF: anyone with the
+ * instance's GREEN-API console sets it): switching would cut the application off, so nothing is.
+ */
+export type PrivateTarget = { kind: "private-target"; forwardUrl: string };
 
 export type OnResult =
   | { kind: "not-configured"; missing: readonly string[] }
   | Failed
   | { kind: "already-on" }
+  | PrivateTarget
   /** The instance has no webhook URL: ask the second confirmation, then call again with it. */
   | { kind: "needs-polling-ack" }
   | { kind: "done"; forwardUrl?: string; turnedStateWebhookOn: boolean };
@@ -146,6 +157,7 @@ export class WebhookSetup {
     const plan = this.plan(settings, instance, greenlight);
     if (plan.kind === "already-on") return plan;
     const forwardUrl = plan.original.webhookUrl.trim();
+    if (this.unreachable(forwardUrl)) return { kind: "private-target", forwardUrl };
     return {
       kind: "ask",
       ...(forwardUrl === "" ? {} : { forwardUrl }),
@@ -167,6 +179,9 @@ export class WebhookSetup {
       return this.audited(request, "webhook-on", this.failed(settings.reason));
     const plan = this.plan(settings, instance, greenlight);
     if (plan.kind === "already-on") return this.audited(request, "webhook-on", plan);
+    const forwardUrl = plan.original.webhookUrl.trim();
+    if (this.unreachable(forwardUrl))
+      return this.audited(request, "webhook-on", { kind: "private-target", forwardUrl });
     if (plan.pollingWarning && !pollingAcknowledged) return { kind: "needs-polling-ack" };
 
     // Kept first: a setSettings that reached GREEN-API must always be reversible.
@@ -205,6 +220,11 @@ export class WebhookSetup {
         ? {}
         : { restoredStateWebhook: plan.patch.stateWebhook }),
     });
+  }
+
+  /** An application URL the relay would refuse to post to (empty: nothing to forward). */
+  private unreachable(forwardUrl: string): boolean {
+    return forwardUrl !== "" && !isForwardableUrl(forwardUrl, this.deps.privateHosts);
   }
 
   private plan(

@@ -55,7 +55,9 @@ export async function serveMiniApp(
   const auth = AUTH.exec(path);
   const events = EVENTS.exec(path);
   const instance = page?.[1] ?? auth?.[1] ?? events?.[1];
-  if (instance === undefined || !miniApp.exists(instance)) {
+  // Known or not, a well-formed name gets the same page, 403 and "gone": an outsider cannot
+  // list the instances (customers' names) by asking. Only an operator's initData opens one.
+  if (instance === undefined) {
     req.resume();
     return html(404, gonePage(lang));
   }

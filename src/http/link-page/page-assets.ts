@@ -110,15 +110,26 @@ export const PAGE_JS = `"use strict";
   if (body.dataset.mode === "app") {
     // Telegram puts initData in the fragment (tgWebAppData); it goes to the server once, in a
     // POST body, for a viewer token: never into a URL the server or a proxy would log.
+    // A viewer token opens one stream: a dropped one is opened again with a new token, a few times.
     var initData = new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
-    fetch(base + "/auth", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ initData: initData }) })
-      .then(function (response) { return response.ok ? response.json() : {}; })
-      .catch(function () { return {}; })
-      .then(function (answer) {
-        if (!answer.token) return gone();
-        stream = new EventSource(base + "/events?t=" + encodeURIComponent(answer.token));
-        stream.onmessage = onMessage;
-      });
+    var reopens = 0;
+    var openApp = function () {
+      fetch(base + "/auth", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ initData: initData }) })
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .catch(function () { return {}; })
+        .then(function (answer) {
+          if (!answer.token) return gone();
+          stream = new EventSource(base + "/events?t=" + encodeURIComponent(answer.token));
+          stream.onmessage = onMessage;
+          stream.onerror = function () {
+            stream.close();
+            if (ended) return;
+            if (++reopens > 20) return gone();
+            setTimeout(openApp, 1000);
+          };
+        });
+    };
+    openApp();
   } else {
     stream = new EventSource(base + "/events");
     stream.onmessage = onMessage;

@@ -49,8 +49,6 @@ export interface LinkPagePorts {
 }
 
 export interface MiniAppPorts {
-  /** The instance's display name if it exists (any visitor could ask: no more than that). */
-  exists(instance: string): boolean;
   /** A viewer token for genuine, fresh initData of an operator of `instance`; else undefined. */
   authorize(instance: string, initData: string): Promise<string | undefined>;
   watch(

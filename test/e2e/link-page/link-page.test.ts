@@ -288,6 +288,19 @@ describe("/link: a live QR page for whoever holds the phone", () => {
     const gone = await openStream(`${base}/m/support/events?t=AAAAAAAAAAAAAAAAAAAAAA`);
     await gone.ended;
     expect(gone.events).toEqual([{ kind: "gone" }]);
+    // A stranger cannot tell a known instance's name from an unknown one: same answers.
+    expect((await fetch(`${base}/m/no-such-shop`)).status).toBe(page.status);
+    const unknownAuth = await fetch(`${base}/m/no-such-shop/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ initData: initData(OPERATOR) }),
+    });
+    expect(unknownAuth.status).toBe(403);
+    const unknownStream = await openStream(
+      `${base}/m/no-such-shop/events?t=AAAAAAAAAAAAAAAAAAAAAA`,
+    );
+    await unknownStream.ended;
+    expect(unknownStream.events).toEqual([{ kind: "gone" }]);
 
     const granted = await auth(initData(OPERATOR));
     expect(granted.status).toBe(200);
@@ -301,6 +314,10 @@ describe("/link: a live QR page for whoever holds the phone", () => {
       }
       return undefined;
     }, "the QR in the Mini App");
+    // The token opened that stream and is spent: the same URL again (a proxy's log) shows nothing.
+    const replay = await openStream(`${base}/m/support/events?t=${encodeURIComponent(token)}`);
+    await replay.ended;
+    expect(replay.events).toEqual([{ kind: "gone" }]);
     // It ends with the session: Cancel in the chat closes the view.
     press(h, photoMessages(h).find((m) => m.messageId === photo.messageId) ?? photo, "✖️ Cancel");
     await view.ended;

@@ -8,7 +8,12 @@ import { httpUrl, WEBHOOK_SECRET } from "../alerts/kit.js";
 export function pointGreenApiAt(h: Harness, instance: TestInstance, retryMs = 100): void {
   h.greenApi.setWebhook({
     url: httpUrl(h, "/green-api/webhook"),
-    token: documentedInstanceToken(h.env.BOT_TOKEN as string, WEBHOOK_SECRET, instance.idInstance),
+    token: instanceToken(h, instance),
     retryMs,
   });
+}
+
+/** The instance's own webhook token, as `npm run webhook-tokens` gives it. */
+export function instanceToken(h: Harness, instance: TestInstance): string {
+  return documentedInstanceToken(h.env.BOT_TOKEN as string, WEBHOOK_SECRET, instance.idInstance);
 }

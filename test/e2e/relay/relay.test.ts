@@ -9,7 +9,7 @@ import { redisUrl } from "../../kit/redis.js";
 import { eventually } from "../../kit/wait.js";
 import { httpUrl, WEBHOOK_SECRET } from "../alerts/kit.js";
 import { relayedMessage } from "../../fakes/green-api-notifications.js";
-import { pointGreenApiAt } from "./kit.js";
+import { instanceToken, pointGreenApiAt } from "./kit.js";
 
 const APP_TOKEN = "app-token-0123456789";
 
@@ -100,7 +100,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       const direct = await fetch(httpUrl(harness, "/green-api/webhook"), {
         method: "POST",
         headers: {
-          authorization: `Bearer ${WEBHOOK_SECRET}`,
+          authorization: `Bearer ${instanceToken(harness, SUPPORT)}`,
           "content-type": "application/json",
         },
         body: relayedMessage(SUPPORT.idInstance, 1),
@@ -116,6 +116,9 @@ describe("webhook relay: greenlight in front, the application still gets everyth
       expect(shop.map((r) => r.body.toString("utf8"))).toEqual(sent);
       const metrics = await (await fetch(httpUrl(harness, "/metrics"))).text();
       expect(metrics).toMatch(/greenlight_relay_refused_total\{reason="instance-full"\} [1-9]/);
+      // Every refusal of the burst is counted; the log gets one WARN for it, not one each.
+      const warnings = harness.logLines.filter((line) => line.includes('"level":40'));
+      expect(warnings.filter((line) => /backlog full/.test(line))).toHaveLength(1);
       // The redeliveries were wanted here: the harness's close checks there were none otherwise.
       harness.greenApi.webhooks.refusals = 0;
       harness.greenApi.webhooks.redeliveries = 0;
@@ -186,6 +189,21 @@ describe("webhook relay: greenlight in front, the application still gets everyth
           env: { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", WEBHOOK_SECRET },
         });
         pointGreenApiAt(h, SHOP);
+        // The old shared secret (every customer's webhookUrlToken before 0.3.0) vouches for no
+        // instance's application: a body naming the shop under it is answered, never relayed.
+        const forged = await fetch(httpUrl(h, "/green-api/webhook"), {
+          method: "POST",
+          headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
+          body: relayedMessage(SHOP.idInstance, 666),
+        });
+        expect(forged.status).toBe(200);
+        // The shop's own token vouches for the shop only: a body naming support under it is 401.
+        const foreign = await fetch(httpUrl(h, "/green-api/webhook"), {
+          method: "POST",
+          headers: { authorization: `Bearer ${instanceToken(h, SHOP)}` },
+          body: relayedMessage(SUPPORT.idInstance, 667),
+        });
+        expect(foreign.status).toBe(401);
         h.greenApi.sendWebhook(SHOP.idInstance, relayedMessage(SHOP.idInstance, 1));
         const support = await fetch(httpUrl(h, "/green-api/webhook"), {
           method: "POST",
@@ -195,6 +213,7 @@ describe("webhook relay: greenlight in front, the application still gets everyth
         expect(support.status).toBe(200);
         await eventually(() => own.delivered.length === 1, "the shop's own application");
         expect(own.delivered[0]?.authorization).toBe("Bearer shop-own");
+        expect(own.delivered[0]?.body.toString("utf8")).toBe(relayedMessage(SHOP.idInstance, 1));
         expect(await h.greenApi.webhooks.idle(5_000)).toBe(true);
         // support has no target (no WEBHOOK_FORWARD_URL here): nothing relayed, nothing kept.
         expect(app.received).toHaveLength(0);

@@ -62,6 +62,8 @@ describe("/webhook: greenlight in front of the application's GREEN-API webhook, 
         HTTP_PORT: String(port),
         WEBHOOK_SECRET,
         WEBHOOK_URL: `http://127.0.0.1:${port}`,
+        // The application here is on loopback: a private host the operator allows.
+        FORWARD_PRIVATE_HOSTS: "127.0.0.1",
       },
     });
     // GREEN-API applies new settings "within 5 minutes": here a moment after the reboot.

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { inspectionText, shownUrl } from "../../../src/telegram/features/webhook/view.js";
+import {
+  inspectionText,
+  onResultText,
+  shownUrl,
+} from "../../../src/telegram/features/webhook/view.js";
 import { textsFor } from "../../../src/telegram/i18n/index.js";
 import type { WebhookInspection } from "../../../src/webhook-setup/webhook-setup.js";
 
@@ -20,6 +24,20 @@ const switched: WebhookInspection = {
 };
 
 describe("/webhook's screen", () => {
+  it.each(["en", "ru"] as const)(
+    "%s: a private application URL is refused with its host only and the setting to name",
+    (locale) => {
+      const text = onResultText(
+        "shop",
+        { kind: "private-target", forwardUrl: "http://10.0.0.7:8080/hook?key=abc" },
+        textsFor(locale),
+      );
+      expect(text).toContain("http://10.0.0.7:8080/…");
+      expect(text).toContain("FORWARD_PRIVATE_HOSTS");
+      expect(text).not.toContain("key=abc");
+    },
+  );
+
   it.each([
     ["https://n8n.example/webhook/3f2a9c1e", "https://n8n.example/…"],
     ["https://crm.example:8443/?token=abc", "https://crm.example:8443/…"],

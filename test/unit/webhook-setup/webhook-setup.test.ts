@@ -105,6 +105,31 @@ describe("WebhookSetup: the calls around the plan, the record and the audit", ()
     expect(audited.join()).not.toMatch(/app-secret|t-1101000001|crm\.example/);
   });
 
+  it("an application on a private host (SSRF): nothing is switched, unless FORWARD_PRIVATE_HOSTS names it", async () => {
+    calls.settings = { webhookUrl: "http://169.254.169.254/latest", webhookUrlToken: "" };
+    const refused = { kind: "private-target", forwardUrl: "http://169.254.169.254/latest" };
+    expect(await setup.preview(SHOP)).toEqual(refused);
+    expect(await setup.switchOn(request, true)).toEqual(refused);
+    expect(calls.patches).toEqual([]);
+    expect(await store.record(SHOP.idInstance)).toBeUndefined();
+    expect(audited).toEqual(["webhook-on: refused: private-target"]);
+
+    calls.settings = { webhookUrl: "http://10.0.0.7:8080/hook", webhookUrlToken: "" };
+    const allowing = new WebhookSetup({
+      calls,
+      store,
+      audit: { record: async () => undefined },
+      logger: createLogger({ level: "silent", redactor: new Redactor([]) }),
+      greenlight: GREENLIGHT,
+      missing: [],
+      privateHosts: ["10.0.0.7"],
+    });
+    expect((await allowing.switchOn(request, true)).kind).toBe("done");
+    expect(await store.storedForwardTarget(SHOP.idInstance)).toEqual({
+      url: "http://10.0.0.7:8080/hook",
+    });
+  });
+
   it("a setSettings refused outright forgets the record; one that may have applied keeps it", async () => {
     calls.failNext.push({
       method: "setSettings",

@@ -79,6 +79,8 @@ export function onResultText(
       return w.failed(instance, t.greenApi.failures[result.reason], result.mayHaveApplied);
     case "already-on":
       return w.alreadyOn(instance);
+    case "private-target":
+      return w.privateTarget(instance, shownUrl(result.forwardUrl));
     case "done":
       return w.switchedOn(
         instance,

@@ -57,6 +57,8 @@ export const webhook = {
   no: "↩️ No",
   kept: (instance: string) => `↩️ Nothing changed on ${b(instance)}.`,
   working: (instance: string) => `⏳ Changing ${b(instance)}'s settings…`,
+  privateTarget: (instance: string, url: string) =>
+    `🛑 ${b(instance)}'s application is on a private address (${escapeHtml(url)}): greenlight relays only to public ones, so pointing the webhook at greenlight would cut the application off. Nothing changed. If that host is meant, the operator names it in FORWARD_PRIVATE_HOSTS and restarts.`,
   alreadyOn: (instance: string) => `🪝 ${b(instance)}'s webhook already points at greenlight.`,
   notOn: (instance: string) =>
     `🪝 greenlight did not switch ${b(instance)}'s webhook: there is nothing to restore.`,

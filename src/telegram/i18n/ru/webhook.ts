@@ -55,6 +55,8 @@ export const webhook: Texts["webhook"] = {
   no: "↩️ Нет",
   kept: (instance) => `↩️ На ${b(instance)} ничего не изменилось.`,
   working: (instance) => `⏳ Меняю настройки ${b(instance)}…`,
+  privateTarget: (instance, url) =>
+    `🛑 Приложение ${b(instance)} на частном адресе (${escapeHtml(url)}): greenlight пересылает только на публичные, и после переключения вебхука на greenlight приложение перестало бы получать уведомления. Ничего не изменено. Если этот хост нужен, оператор указывает его в FORWARD_PRIVATE_HOSTS и перезапускает greenlight.`,
   alreadyOn: (instance) => `🪝 Вебхук ${b(instance)} уже направлен на greenlight.`,
   notOn: (instance) => `🪝 greenlight не переключал вебхук ${b(instance)}: возвращать нечего.`,
   changedSince: (instance) =>
