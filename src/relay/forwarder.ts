@@ -1,3 +1,4 @@
+import { type Agent, fetch as undiciFetch } from "undici";
 import type { QueuedNotification } from "./relay-store.js";
 import type { RelayTarget } from "./ports.js";
 
@@ -22,7 +23,13 @@ export function describeFailure(outcome: Exclude<ForwardOutcome, { ok: true }>):
 export async function forward(
   target: RelayTarget,
   notification: QueuedNotification,
-  options: { idInstance: string; timeoutMs: number; fetch?: typeof fetch },
+  options: {
+    idInstance: string;
+    timeoutMs: number;
+    fetch?: typeof fetch;
+    /** For `publicOnly` targets: connects to public addresses only (guarded-connect.ts). */
+    publicOnly?: Agent;
+  },
 ): Promise<ForwardOutcome> {
   const headers: Record<string, string> = {
     "content-type": notification.contentType,
@@ -31,13 +38,18 @@ export async function forward(
   };
   if (target.token) headers.authorization = `Bearer ${target.token}`;
   try {
-    const response = await (options.fetch ?? fetch)(target.url, {
+    const init = {
       method: "POST",
       headers,
       body: notification.body,
-      redirect: "manual",
+      redirect: "manual" as const,
       signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    };
+    if (target.publicOnly && !options.publicOnly) return { ok: false, reason: "network" };
+    const response =
+      target.publicOnly && options.publicOnly
+        ? await undiciFetch(target.url, { ...init, dispatcher: options.publicOnly })
+        : await (options.fetch ?? fetch)(target.url, init);
     // Read (and drop) the answer so the connection can be reused; its content is not ours.
     await response.arrayBuffer().catch(() => undefined);
     if (response.status >= 200 && response.status < 300) return { ok: true };

@@ -5,6 +5,11 @@ export interface RelayTarget {
   url: string;
   /** Sent as `Authorization: Bearer <token>`, the way GREEN-API sends its webhookUrlToken. */
   token?: string;
+  /**
+   * The URL came from outside (`/webhook on` kept it) and its host is not in FORWARD_PRIVATE_HOSTS:
+   * connect only to public addresses, whatever the name resolves to (guarded-connect.ts).
+   */
+  publicOnly?: boolean;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Agent } from "undici";
+import { publicOnlyAgent, type Resolve } from "./guarded-connect.js";
 import type { InstanceRegistry } from "../config/index.js";
 import type { Logger } from "../shared/logger.js";
 import { afterFailure, alertStep, type Backoff, DEFAULT_BACKOFF } from "./decisions.js";
@@ -20,6 +22,8 @@ export interface RelayWorkerOptions {
   /** Notifications forwarded per lease before the slot goes to another instance (fairness). */
   batch?: number;
   fetch?: typeof fetch;
+  /** Resolves names for targets that may reach public addresses only (tests give their own). */
+  resolve?: Resolve;
 }
 
 /** An instance with no target any more (its config changed) is looked at again this much later. */
@@ -40,6 +44,8 @@ export class RelayWorker {
   private again = false;
   private readonly running = new Set<Promise<void>>();
   private readonly leaseMs: number;
+  /** The client for targets kept from outside: public addresses only. */
+  private readonly publicOnly: Agent;
 
   constructor(
     private readonly deps: {
@@ -56,6 +62,7 @@ export class RelayWorker {
     // Longer than one forward (renewed after each), so a live worker keeps it; short, so a
     // killed worker's instances move on soon after (README: within FORWARD_TIMEOUT_MS + 3 s).
     this.leaseMs = options.timeoutMs + 3_000;
+    this.publicOnly = publicOnlyAgent(options.resolve);
   }
 
   private now(): number {
@@ -72,6 +79,7 @@ export class RelayWorker {
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
+    await this.publicOnly.close().catch(() => undefined);
   }
 
   /** There is work (a notification was just queued here): look now rather than at the next poll. */
@@ -147,6 +155,7 @@ export class RelayWorker {
           idInstance,
           timeoutMs: this.options.timeoutMs,
           ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+          publicOnly: this.publicOnly,
         });
         if (!(await this.settle(idInstance, head, outcome))) return;
       }

@@ -41,7 +41,11 @@ export class RelayTargets {
       };
     }
     const stored = await this.deps.storedTarget?.(idInstance);
-    if (stored) return isForwardableUrl(stored.url, this.deps.privateHosts) ? stored : undefined;
-    return this.deps.fallback;
+    if (!stored) return this.deps.fallback;
+    if (!isForwardableUrl(stored.url, this.deps.privateHosts)) return undefined;
+    // Its spelling is public; the address it resolves to is checked when the socket connects.
+    const host = new URL(stored.url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const allowed = (this.deps.privateHosts ?? []).some((name) => name.toLowerCase() === host);
+    return allowed ? stored : { ...stored, publicOnly: true };
   }
 }

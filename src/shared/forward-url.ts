@@ -30,6 +30,19 @@ export function isForwardableUrl(url: string, allowedHosts: readonly string[] = 
   return host.includes(".");
 }
 
+/**
+ * Is `address` (an IP address as a resolver returns it) on the public internet? The connect-time
+ * half of the check: a public-looking name may resolve to a private address (or be rebound to one
+ * between two lookups), so the relay checks the address it is about to connect to as well.
+ */
+export function isPublicAddress(address: string): boolean {
+  const host = address.replace(/^\[|\]$/g, "").toLowerCase();
+  const family = isIP(host);
+  if (family === 4) return isPublicV4(host);
+  if (family === 6) return isPublicV6(host);
+  return false;
+}
+
 function isPublicV4(address: string): boolean {
   const [a = 0, b = 0] = address.split(".").map(Number);
   return !(

@@ -46,10 +46,11 @@ describe("the relay never forwards into greenlight's own network from a URL GREE
     expect(isForwardableUrl("http://CRM.lan/hook", ["crm.lan"])).toBe(true);
   });
 
-  it("a stored public target is relayed to, with its token", async () => {
+  it("a stored public target is relayed to, with its token, to public addresses only", async () => {
     expect(await targetOf("https://app.example.com/green")).toEqual({
       url: "https://app.example.com/green",
       token: "app-token",
+      publicOnly: true,
     });
   });
 });
