@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "../src/shared/logger.js";
 import { Redactor } from "../src/shared/redact.js";
 import { FakeGreenApi, type FakeInstance } from "../test/fakes/fake-green-api.js";
 import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js";
+import { freePort } from "../test/kit/redis-server.js";
 
 /** The person at the keyboard: an operator of every instance, in a private chat with the bot. */
 export const DEMO_USER = 1001;
@@ -100,6 +101,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       apiUrl: greenApi.apiUrl,
     })),
   );
+  // greenlight's own HTTP server, for /link's page: PUBLIC_URL must name its port before it starts.
+  const httpPort = await freePort();
   const env = parseEnv({
     BOT_TOKEN: telegram.token,
     OPERATOR_IDS: String(DEMO_USER),
@@ -111,6 +114,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     // A prefix of its own: the demo may share a Redis with something else.
     REDIS_PREFIX: `demo-${randomBytes(4).toString("hex")}`,
     STATE_POLL_INTERVAL_MS: String(options.statePollMs ?? 5_000),
+    // Loopback, plain http (ALLOW_INSECURE_HTTP above): /link's page opens in a new tab.
+    HTTP_PORT: String(httpPort),
+    PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
     LOG_LEVEL: "warn",
   });
   const config: Config = configFrom(env);
