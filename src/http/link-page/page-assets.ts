@@ -31,7 +31,7 @@ li { margin: 6px 0; }
 @media (min-width: 900px) {
   main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto auto 1fr; gap: 0 32px; align-items: start; }
   nav, h1 { grid-column: 1 / -1; }
-  #qr { grid-column: 1; grid-row: 3 / span 2; }
+  #qr { grid-column: 1; grid-row: 3 / span 3; }
   ol { grid-column: 2; grid-row: 3; }
   #by-phone { grid-column: 2; grid-row: 4; }
   .expires { grid-column: 2; grid-row: 5; }
