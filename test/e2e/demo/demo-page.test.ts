@@ -252,6 +252,9 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
       await control(page, "shop", "scan");
       await tab.locator('body[data-state="linked"]').waitFor({ timeout: 15_000 });
       expect(await tab.locator("#status").textContent()).toMatch(/^✅/);
+      // The steps and the expiry went with the login: only ✅ is left to read.
+      expect(await tab.locator("ol").isVisible()).toBe(false);
+      expect(await tab.locator(".expires").isVisible()).toBe(false);
       await botMessage(page, "✅ shop linked through the link").waitFor({ timeout: 15_000 });
     } finally {
       await tab.close();
