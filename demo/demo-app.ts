@@ -13,10 +13,13 @@ import { createLogger, type Logger } from "../src/shared/logger.js";
 import { Redactor } from "../src/shared/redact.js";
 import { FakeGreenApi, type FakeInstance } from "../test/fakes/fake-green-api.js";
 import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js";
+import { freePort } from "../test/kit/redis-server.js";
 
 /** The person at the keyboard: an operator of every instance, in a private chat with the bot. */
 export const DEMO_USER = 1001;
 const MAX_BODY_BYTES = 16 * 1024;
+/** Tries at greenlight's HTTP port before the demo gives up (see startDemo). */
+const START_ATTEMPTS = 3;
 const PAGE = new URL("./page.html", import.meta.url);
 /** The tab's icon: a green light in a chat bubble, small enough to keep inline. */
 const FAVICON = [
@@ -100,34 +103,49 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       apiUrl: greenApi.apiUrl,
     })),
   );
-  const env = parseEnv({
-    BOT_TOKEN: telegram.token,
-    OPERATOR_IDS: String(DEMO_USER),
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    // Both fakes speak plain http on loopback.
-    ALLOW_INSECURE_HTTP: "1",
-    INSTANCES_FILE: instancesFile.path,
-    REDIS_URL: options.redisUrl,
-    // A prefix of its own: the demo may share a Redis with something else.
-    REDIS_PREFIX: `demo-${randomBytes(4).toString("hex")}`,
-    STATE_POLL_INTERVAL_MS: String(options.statePollMs ?? 5_000),
-    LOG_LEVEL: "warn",
-  });
-  const config: Config = configFrom(env);
+  // A prefix of its own: the demo may share a Redis with something else.
+  const redisPrefix = `demo-${randomBytes(4).toString("hex")}`;
+  const envFor = (httpPort: number) =>
+    parseEnv({
+      BOT_TOKEN: telegram.token,
+      OPERATOR_IDS: String(DEMO_USER),
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      // Both fakes speak plain http on loopback.
+      ALLOW_INSECURE_HTTP: "1",
+      INSTANCES_FILE: instancesFile.path,
+      REDIS_URL: options.redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      STATE_POLL_INTERVAL_MS: String(options.statePollMs ?? 5_000),
+      // greenlight's own HTTP server on loopback, plain http (ALLOW_INSECURE_HTTP above): /link's
+      // page opens from the demo chat in a new tab.
+      HTTP_PORT: String(httpPort),
+      PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+      LOG_LEVEL: "warn",
+    });
   const logger =
     options.logger ??
     createLogger({
-      level: env.LOG_LEVEL,
-      redactor: new Redactor([env.BOT_TOKEN, ...config.instances.tokens()]),
+      level: "warn",
+      redactor: new Redactor([telegram.token, ...INSTANCES.map((i) => i.apiTokenInstance)]),
     });
-  const app: Greenlight = createGreenlight(config, logger);
-  try {
-    await app.start();
-  } catch (error) {
-    await Promise.allSettled([telegram.close(), greenApi.close()]);
-    instancesFile.remove();
-    throw error;
+  let app: Greenlight | undefined;
+  // PUBLIC_URL must name the port before the server binds it: a free port is found first, and
+  // someone may take it in between (then another one is tried).
+  for (let attempt = 1; app === undefined; attempt++) {
+    const config: Config = configFrom(envFor(await freePort()));
+    const starting = createGreenlight(config, logger);
+    try {
+      await starting.start();
+      app = starting;
+    } catch (error) {
+      await starting.stop().catch(() => undefined);
+      if (attempt < START_ATTEMPTS && String(error).includes("EADDRINUSE")) continue;
+      await Promise.allSettled([telegram.close(), greenApi.close()]);
+      instancesFile.remove();
+      throw error;
+    }
   }
+  const started: Greenlight = app;
   // The user has a private chat with the bot from the start: alerts have somewhere to go.
   telegram.userStartedBot(DEMO_USER);
   telegram.userSends({ chatId: DEMO_USER, fromId: DEMO_USER, text: "/start", firstName: "You" });
@@ -150,7 +168,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     async stop() {
       page.closeAllConnections();
       await new Promise((resolve) => page.close(resolve));
-      await app.stop().catch((error: unknown) => logger.error({ err: error }, "stopping"));
+      await started.stop().catch((error: unknown) => logger.error({ err: error }, "stopping"));
       await telegram.close();
       await greenApi.close();
       instancesFile.remove();

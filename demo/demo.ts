@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       `  greenlight demo: open ${demo.url}`,
       "",
       "  Type /qr shop, watch the QR rotate, then press Scan beside shop.",
+      "  /link shop gives a link: it opens the live QR page in a new tab; Scan links it there too.",
       "  depot needs a log out first; Log out on support sends an alert.",
       "  Fake Telegram, fake GREEN-API, private Redis: nothing leaves this machine.",
       "  Ctrl-C stops it.",

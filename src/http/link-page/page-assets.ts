@@ -17,6 +17,8 @@ h1 { font-size: 22px; margin: 8px 0 16px; }
 #qr-image { display: block; width: 100%; max-width: 420px; aspect-ratio: 1; margin: 0 auto; image-rendering: pixelated; background: #fff; border-radius: 8px; }
 #status { font-size: 18px; margin: 12px 0 4px; }
 body[data-state="linked"] #status { color: var(--ok); font-weight: 600; }
+/* Linked: the steps are done and the link has died with the login, so only ✅ stays. */
+body[data-state="linked"] ol, body[data-state="linked"] .expires { display: none; }
 #countdown { color: var(--muted); margin: 4px 0 0; font-variant-numeric: tabular-nums; }
 ol { padding-left: 22px; }
 li { margin: 6px 0; }
@@ -31,7 +33,7 @@ li { margin: 6px 0; }
 @media (min-width: 900px) {
   main { max-width: 920px; display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto auto 1fr; gap: 0 32px; align-items: start; }
   nav, h1 { grid-column: 1 / -1; }
-  #qr { grid-column: 1; grid-row: 3 / span 2; }
+  #qr { grid-column: 1; grid-row: 3 / span 3; }
   ol { grid-column: 2; grid-row: 3; }
   #by-phone { grid-column: 2; grid-row: 4; }
   .expires { grid-column: 2; grid-row: 5; }

@@ -220,4 +220,44 @@ describe.skipIf(!available)("the demo page in headless Chromium", () => {
     await botMessage(page, "✅ shop is authorized as +7 900").waitFor({ timeout: 15_000 });
     expect(demo.instance("shop").state).toBe("authorized");
   });
+
+  it("/link shop: its link opens the live page in a new tab, Scan shows ✅ there and in the chat", async () => {
+    const { page } = browser;
+    // The previous case linked shop: the page has something to show only once it is logged out.
+    demo.instance("shop").logout();
+    await send(page, "/link shop");
+    const reply = botMessage(page, "Link for shop");
+    await reply.waitFor({ timeout: 15_000 });
+    const link = reply.locator(".text a").first();
+    expect(await link.getAttribute("target")).toBe("_blank");
+    expect(await link.getAttribute("rel")).toBe("noopener noreferrer");
+    expect(await link.getAttribute("href")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/l\/[\w-]{22}$/);
+    // The Share button is a URL button: a link to a new tab too, not a press.
+    const share = reply.locator(".row a", { hasText: "Share" });
+    expect(await share.getAttribute("target")).toBe("_blank");
+
+    const [tab] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+    try {
+      const image = tab.locator("#qr-image");
+      let payload: string | null = null;
+      for (let attempt = 0; attempt < 40 && payload === null; attempt++) {
+        if (await image.isVisible()) {
+          await image.evaluate("(img) => img.decode()");
+          payload = await scanPng(await image.screenshot());
+        }
+        if (payload === null) await tab.waitForTimeout(250);
+      }
+      expect(demo.instance("shop").servedPayloads()).toContain(payload);
+
+      await control(page, "shop", "scan");
+      await tab.locator('body[data-state="linked"]').waitFor({ timeout: 15_000 });
+      expect(await tab.locator("#status").textContent()).toMatch(/^✅/);
+      // The steps and the expiry went with the login: only ✅ is left to read.
+      expect(await tab.locator("ol").isVisible()).toBe(false);
+      expect(await tab.locator(".expires").isVisible()).toBe(false);
+      await botMessage(page, "✅ shop linked through the link").waitFor({ timeout: 15_000 });
+    } finally {
+      await tab.close();
+    }
+  });
 });
