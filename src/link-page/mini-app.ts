@@ -5,7 +5,7 @@ import { sleep } from "../shared/time.js";
 import { hashLinkId, newLinkId } from "./link-id.js";
 import type { LiveQrChannel, LiveQrEvent } from "./live-qr.js";
 import { checkInitData } from "./mini-app-auth.js";
-import { type PageEvent, QR_ROTATION_MS } from "./page-feed.js";
+import { nextQrInMs, type PageEvent } from "./page-feed.js";
 
 /** Telegram's own rule of thumb, and the issue's: initData older than an hour is refused. */
 const INIT_DATA_MAX_AGE_MS = 3_600_000;
@@ -84,10 +84,12 @@ export class MiniAppViews {
       if (!finished) send(event);
       finished = true;
     };
+    let lastQrAt: number | undefined;
     const onEvent = (event: LiveQrEvent) => {
       if (finished) return;
       if (event.kind === "qr") {
-        const nextInMs = Math.max(0, event.at + QR_ROTATION_MS - Date.now());
+        const nextInMs = nextQrInMs(lastQrAt, event.at, Date.now());
+        lastQrAt = event.at;
         return send({ kind: "qr", png: event.png, nextInMs });
       }
       finish(

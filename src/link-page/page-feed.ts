@@ -19,8 +19,18 @@ export type PageEvent =
   | { kind: "already-linked" }
   | { kind: "gone" };
 
-/** GREEN-API's QR lives about 20 s (facts.md); the page counts down to the next one. */
+/** GREEN-API's QR lives about 20 s (facts.md): the countdown's guess until it has seen two. */
 export const QR_ROTATION_MS = 20_000;
+
+/**
+ * Ms until the next QR, counted from the period the page has seen (two QRs in a row a plausible
+ * period apart) rather than assumed: the documented 20 s until then, and after an odd gap.
+ */
+export function nextQrInMs(previousAt: number | undefined, at: number, now: number): number {
+  const seen = previousAt === undefined ? undefined : at - previousAt;
+  const period = seen !== undefined && seen >= 2_000 && seen <= 60_000 ? seen : QR_ROTATION_MS;
+  return Math.max(0, at + period - now);
+}
 /** How often an open page re-reads its link (revoked, expired, rights): its longest lag. */
 const RECHECK_MS = 2_000;
 /** A session that ended without linking (timed out, cancelled) is started again this often. */
@@ -67,10 +77,12 @@ export class PageFeed {
       starter.ensureRunning(first).catch((error: unknown) => {
         logger.warn({ err: error, instance }, "link page: could not start a QR session");
       });
+    let lastQrAt: number | undefined;
     const onEvent = (event: LiveQrEvent) => {
       if (finished) return;
       if (event.kind === "qr") {
-        const nextInMs = Math.max(0, event.at + QR_ROTATION_MS - Date.now());
+        const nextInMs = nextQrInMs(lastQrAt, event.at, Date.now());
+        lastQrAt = event.at;
         return send({ kind: "qr", png: event.png, nextInMs });
       }
       if (event.end === "authorized") return void recheck();
