@@ -196,7 +196,7 @@ function qrStarter(shared: Shared): LinkQrStarter {
   };
 }
 
-/** "⛶ Full screen" on QR messages: the Mini App's address, when PUBLIC_URL is set. */
+/** "🔍 Full screen" on QR messages: the Mini App's address, when PUBLIC_URL is set. */
 export function miniAppUrlOf(publicUrl: string | undefined) {
   return publicUrl ? (instance: string) => `${publicUrl}/m/${instance}` : undefined;
 }

@@ -20,7 +20,7 @@ const RECHECK_MS = 2_000;
 const viewerSchema = z.object({ userId: z.number().int(), instance: z.string() });
 
 /**
- * "⛶ Full screen": the live QR of a running session as a Telegram Mini App, for an operator who
+ * "🔍 Full screen": the live QR of a running session as a Telegram Mini App, for an operator who
  * shows it to the phone next to them. No link is made: the operator proves who they are with
  * Telegram's initData, trades it for a short viewer token (kept hashed in Redis), and the view
  * follows the instance's one session, ending with it. The right is asked again all along.

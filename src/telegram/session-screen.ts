@@ -110,12 +110,12 @@ export class SessionScreen implements QrScreen {
     private readonly api: Api,
     private readonly timeoutMs: number,
     private readonly qrTurnWithinMs?: number,
-    /** PUBLIC_URL set: the Mini App's address for an instance ("⛶ Full screen"). */
+    /** PUBLIC_URL set: the Mini App's address for an instance ("🔍 Full screen"). */
     private readonly miniAppUrl?: (instance: string) => string,
   ) {}
 
   /**
-   * Cancel, and in a private chat "⛶ Full screen": the same live QR as a Mini App (Telegram
+   * Cancel, and in a private chat "🔍 Full screen": the same live QR as a Mini App (Telegram
    * allows web_app buttons only in private chats; a QR is shown nowhere else by default).
    */
   private liveKeyboard(t: Texts, instance: string, chatId: number): InlineKeyboard {

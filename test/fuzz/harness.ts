@@ -129,7 +129,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     BOT_MODE: "webhook",
     WEBHOOK_URL,
     WEBHOOK_SECRET,
-    // /link makes links and QR messages get "⛶ Full screen": both are in the fuzzer's reach.
+    // /link makes links and QR messages get "🔍 Full screen": both are in the fuzzer's reach.
     PUBLIC_URL: WEBHOOK_URL,
     HTTP_PORT: "0",
     HTTP_HOST: "127.0.0.1",

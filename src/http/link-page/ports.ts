@@ -44,7 +44,7 @@ export interface LinkPagePorts {
   /** Whether `key` is already over the limit (nothing counted). */
   over(kind: "guess", key: string): Promise<boolean>;
   trustedProxies: readonly string[];
-  /** "⛶ Full screen" (/m/<instance>): the live QR inside Telegram, for operators. */
+  /** "🔍 Full screen" (/m/<instance>): the live QR inside Telegram, for operators. */
   miniApp: MiniAppPorts;
 }
 

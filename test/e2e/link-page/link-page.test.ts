@@ -249,11 +249,11 @@ describe("/link: a live QR page for whoever holds the phone", () => {
     expect(other.status).toBe(200);
   });
 
-  it("⛶ Full screen: the live QR inside Telegram for an operator; forged, stale, viewer, stranger refused", async () => {
+  it("🔍 Full screen: the live QR inside Telegram for an operator; forged, stale, viewer, stranger refused", async () => {
     const support = h.greenApi.instance(SUPPORT.idInstance);
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr support" });
     const photo = await waitForQr(h, support.currentQrPayload());
-    expect(buttonsOf(photo)).toEqual(["✖️ Cancel", "⛶ Full screen"]);
+    expect(buttonsOf(photo)).toEqual(["✖️ Cancel", "🔍 Full screen"]);
     const markup = photo.replyMarkup as {
       inline_keyboard: Array<Array<{ web_app?: { url: string } }>>;
     };

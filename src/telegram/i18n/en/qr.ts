@@ -4,7 +4,7 @@ import { bold as b, escapeHtml } from "../html.js";
 export const qr = {
   buttons: {
     cancel: "✖️ Cancel",
-    fullScreen: "⛶ Full screen",
+    fullScreen: "🔍 Full screen",
     newQr: "📷 New QR",
     logoutAndQr: "🚪 Log out & new QR",
     logout: "🚪 Log out",

@@ -5,7 +5,7 @@ import type { Texts } from "../texts.js";
 export const qr: Texts["qr"] = {
   buttons: {
     cancel: "✖️ Отмена",
-    fullScreen: "⛶ На весь экран",
+    fullScreen: "🔍 На весь экран",
     newQr: "📷 Новый QR",
     logoutAndQr: "🚪 Выйти и новый QR",
     logout: "🚪 Выйти",
