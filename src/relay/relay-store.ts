@@ -203,7 +203,9 @@ export class RelayStore {
    * With Sentinel, whether a replica holds this connection's writes (WAIT). Without one, a
    * failover loses them: a primary that Sentinel has just replaced (its replica promoted) still
    * takes writes until it is demoted, then drops them. So no replica within replicaAckMs means
-   * no 200: GREEN-API sends the notification again (the marker above keeps it once).
+   * no 200: GREEN-API sends the notification again (the marker above keeps it once). Sources:
+   * https://github.com/redis/redis/issues/4819 (writes to the old master lost after a manual
+   * failover), https://redis.io/commands/wait ("check that the returned value is equal or greater").
    */
   private async onAReplica(): Promise<boolean> {
     if (!this.options.replicaAckMs) return true;
