@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Logger } from "../shared/logger.js";
 import { FULL_RETRY_AFTER_SECONDS } from "./decisions.js";
 import type { Backlog, RelayCounters } from "./ports.js";
@@ -15,6 +15,23 @@ export type RelayAnswer =
 
 /** Retry-After when Redis did not take the write: GREEN-API's own minute. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * The delivery id of a notification: its instance and bytes, hashed (shaped as a UUID). The same
+ * bytes are the same notification (GREEN-API's carry their idMessage and timestamp), so a copy
+ * that GREEN-API sends again after a Redis failover lost the first one from Redis, although
+ * already forwarded, reaches the application under the same id, and it deduplicates on it.
+ */
+export function deliveryIdOf(idInstance: string, body: Buffer): string {
+  const hex = createHash("sha256").update(idInstance).update("\n").update(body).digest("hex");
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20, 32),
+  ].join("-");
+}
 
 /**
  * The relay's way in: an authenticated notification of an instance with a target is written to
@@ -38,13 +55,19 @@ export class RelayIntake {
     try {
       if (!(await targets.of(idInstance))) return { kind: "not-relayed" };
       const admission = await store.enqueue(idInstance, {
-        deliveryId: randomUUID(),
+        deliveryId: deliveryIdOf(idInstance, body),
         queuedAt: (this.deps.now ?? Date.now)(),
         contentType,
         body,
       });
       if (admission === "duplicate") {
         logger.debug({ idInstance }, "relay: a notification sent again was kept already");
+      } else if (admission === "unreplicated") {
+        counters.relayRefused("unavailable");
+        if (this.firstInAMinute(idInstance)) {
+          logger.warn({ idInstance }, "relay: no Redis replica took a notification: 503");
+        }
+        return { kind: "refused", retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
       } else if (admission !== "accept") {
         counters.relayRefused(admission);
         // A full backlog refuses every notification of a burst: one line a minute per instance.

@@ -55,7 +55,12 @@ export interface QueuedNotification {
  * again a notification whose 200 it did not get in time, kept once.
  */
 const ENQUEUE = `
-if redis.call('EXISTS', KEYS[7]) == 1 then return 3 end
+local ttl = redis.call('PTTL', KEYS[7])
+if ttl > 0 then
+  -- Rewritten as it is: a write of this connection, so that WAIT covers the marker too.
+  redis.call('PEXPIRE', KEYS[7], ttl)
+  return 3
+end
 local n = redis.call('LLEN', KEYS[1])
 if n >= tonumber(ARGV[4]) then return 1 end
 local size = string.len(ARGV[2])
@@ -166,7 +171,7 @@ export class RelayStore {
   async enqueue(
     idInstance: string,
     entry: Omit<QueuedNotification, "size">,
-  ): Promise<Admission | "duplicate"> {
+  ): Promise<Admission | "duplicate" | "unreplicated"> {
     const raw = encodeEntry(entry);
     const digest = createHash("sha256").update(entry.body).digest("base64url");
     const result = Number(
@@ -190,11 +195,22 @@ export class RelayStore {
     );
     if (result === 1) return "instance-full";
     if (result === 2) return "bytes-full";
-    if (result === 3) return "duplicate";
-    // Best effort: a replica that does not answer in time costs the wait, never the 200.
-    if (this.options.replicaAckMs)
-      await this.redis.call("WAIT", "1", String(this.options.replicaAckMs));
-    return "accept";
+    if (!(await this.onAReplica())) return "unreplicated";
+    return result === 3 ? "duplicate" : "accept";
+  }
+
+  /**
+   * With Sentinel, whether a replica holds this connection's writes (WAIT). Without one, a
+   * failover loses them: a primary that Sentinel has just replaced (its replica promoted) still
+   * takes writes until it is demoted, then drops them. So no replica within replicaAckMs means
+   * no 200: GREEN-API sends the notification again (the marker above keeps it once). Sources:
+   * https://github.com/redis/redis/issues/4819 (writes to the old master lost after a manual
+   * failover), https://redis.io/commands/wait ("check that the returned value is equal or greater").
+   */
+  private async onAReplica(): Promise<boolean> {
+    if (!this.options.replicaAckMs) return true;
+    const acks = await this.redis.call("WAIT", "1", String(this.options.replicaAckMs));
+    return Number(acks) >= 1;
   }
 
   /** Instances whose head may be forwarded now, the longest waiting first. */

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admit } from "../../../src/relay/decisions.js";
+import { deliveryIdOf } from "../../../src/relay/relay-intake.js";
 import { encodeEntry, RelayStore } from "../../../src/relay/relay-store.js";
 import { deleteKeysWithPrefix, redisUrl, uniquePrefix } from "../../kit/redis.js";
 
@@ -65,6 +66,27 @@ describe("the relay's Redis store", () => {
     expect(await s.enqueue("b", entry(3, "same"))).toBe("accept"); // another instance's own
     expect(await s.enqueue("a", entry(4, "different"))).toBe("accept");
     expect((await s.backlogOf("a")).count).toBe(2);
+  });
+
+  it("with replicaAckMs and no replica to hold a write, says unreplicated (no 200), a copy sent again too", async () => {
+    // The test Redis has no replica: WAIT 1 answers 0 after the wait, as a primary that
+    // Sentinel has just replaced does (its replica promoted away from it).
+    const s = new RelayStore(redis, `${prefix}-${(run += 1)}`, {
+      limits: { maxPerInstance: 100, maxBytes: 1_000_000 },
+      replicaAckMs: 20,
+    });
+    expect(await s.enqueue("a", entry(1, "kept?"))).toBe("unreplicated");
+    expect(await s.enqueue("a", { ...entry(2, "kept?"), deliveryId: "again" })).toBe(
+      "unreplicated",
+    );
+  });
+
+  it("a notification's delivery id is its instance and bytes: a copy sent again keeps it", () => {
+    const id = deliveryIdOf("1101", Buffer.from('{"idMessage":"A"}'));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(deliveryIdOf("1101", Buffer.from('{"idMessage":"A"}'))).toBe(id);
+    expect(deliveryIdOf("1101", Buffer.from('{"idMessage":"B"}'))).not.toBe(id);
+    expect(deliveryIdOf("1102", Buffer.from('{"idMessage":"A"}'))).not.toBe(id);
   });
 
   it("keeps each instance's notifications in order, byte for byte, and removes only the head it was told", async () => {
