@@ -14,6 +14,7 @@ import { Agent, request } from "node:http";
 import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FakeAppEndpoint } from "../test/fakes/fake-app-endpoint.js";
+import { documentedInstanceToken } from "../test/kit/webhook-token.js";
 import { freePort, numberFlag, startFleet } from "./fleet-setup.js";
 import { percentile } from "./stats.js";
 import { buildBenchProcesses, startWorker, stopWorker, workerStats } from "./worker-process.js";
@@ -50,7 +51,11 @@ const push = (map: Map<string, number[]>, key: string, value: number) => {
 };
 
 /** GREEN-API's sending: per instance in order, 503 (or no answer) sent again later. */
-function greenApiSender(url: string, ledger: () => Ledger) {
+function greenApiSender(
+  url: string,
+  ledger: () => Ledger,
+  tokenOf: (idInstance: string) => string,
+) {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const tails = new Map<string, Promise<void>>();
@@ -68,7 +73,8 @@ function greenApiSender(url: string, ledger: () => Ledger) {
           headers: {
             "content-type": "application/json",
             "content-length": Buffer.byteLength(body),
-            authorization: `Bearer ${SECRET}`,
+            // Each instance's own token: only those are relayed (the old shared one is not).
+            authorization: `Bearer ${tokenOf(idInstance)}`,
           },
           timeout: 5_000,
         },
@@ -202,7 +208,13 @@ export async function runRelayBench(): Promise<void> {
     WEBHOOK_FORWARD_URL: appUrl,
   });
   const ids = fleet.instances.map((i) => i.idInstance);
-  const sender = greenApiSender(`http://127.0.0.1:${port}/green-api/webhook`, () => ledger);
+  const botToken = String(fleet.env.BOT_TOKEN);
+  const tokens = new Map(ids.map((id) => [id, documentedInstanceToken(botToken, SECRET, id)]));
+  const sender = greenApiSender(
+    `http://127.0.0.1:${port}/green-api/webhook`,
+    () => ledger,
+    (id) => tokens.get(id) ?? "",
+  );
   const backlog = async () => Number((await fleet.redis.get(`${fleet.prefix}:relay:count`)) ?? 0);
   const lines: string[] = [];
   try {
