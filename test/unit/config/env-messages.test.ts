@@ -74,6 +74,7 @@ const MALFORMED: Record<string, string> = {
   FORWARD_MAX_AGE_MS: "a day",
   FORWARD_TIMEOUT_MS: "10",
   FORWARD_CONCURRENCY: "0",
+  FORWARD_PRIVATE_HOSTS: "http://10.0.0.5/hook",
   HISTORY_DAYS: "3 months",
   HISTORY_MAX_INCIDENTS: "5",
   PUBLIC_URL: "greenlight.example.com",
