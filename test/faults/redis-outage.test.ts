@@ -59,11 +59,18 @@ describe("a Redis outage mid-session", () => {
     await redis.restart();
 
     // Without any restart: the session shows the new QR on its own message, and /qr works again.
-    const resumed = await waitForQr(h, next);
+    // How soon depends on ioredis's reconnect backoff and a loaded machine: a liveness check,
+    // with a generous bound (the QR rotates on a 20 s clock in production).
+    const resumed = await waitForQr(h, next, OPERATOR, 25_000);
     expect(resumed.messageId).toBe(live.messageId);
     expect(h.telegram.message(OPERATOR, live.messageId)?.caption).toContain("Scan to link shop");
     h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr support" });
-    await waitForQr(h, h.greenApi.instance(SUPPORT.idInstance).currentQrPayload());
+    await waitForQr(
+      h,
+      h.greenApi.instance(SUPPORT.idInstance).currentQrPayload(),
+      OPERATOR,
+      25_000,
+    );
     expect(photoMessages(h)).toHaveLength(2);
     expect(h.logLines.filter((line) => line.includes("unhandled bot error"))).toEqual([]);
   }, 90_000);
