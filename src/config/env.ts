@@ -10,9 +10,10 @@ import {
   redisUrl,
   wholeNumber,
 } from "./env-values.js";
+import { checkAcrossVariables } from "./env-checks.js";
 import { ConfigError, describeZodIssue } from "./errors.js";
 import { redisPassword, sentinelList, sentinelName } from "./redis-connection.js";
-import { RELAY_HTTPS_ONLY, relayEnvFields } from "./relay-env.js";
+import { relayEnvFields } from "./relay-env.js";
 
 const telegramIdList = z
   .string()
@@ -274,10 +275,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const issue = result.error.issues[0];
     throw new ConfigError(describeZodIssue(issue && { ...issue, path: issue.path.slice(0, 1) }));
   }
-  checkHttps(result.data);
-  checkWebhookMode(result.data);
-  checkTelegramSecretApart(result.data);
-  checkTelegramWebhookPort(result.data);
+  checkAcrossVariables(result.data);
   return result.data;
 }
 
@@ -287,61 +285,6 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  */
 export function inSetupMode(env: Env): boolean {
   return !env.OPERATOR_IDS && !env.ADMIN_IDS;
-}
-
-/**
- * Tokens travel in URL paths: the bot token in every Bot API URL, the partner token and every
- * instance token in GREEN-API's. Plain http would show them to the network.
- */
-const HTTPS_ONLY = [
-  "TELEGRAM_API_ROOT",
-  "GREEN_API_PARTNER_URL",
-  "GREEN_API_URL",
-  "WEBHOOK_URL",
-  ...RELAY_HTTPS_ONLY,
-  "PUBLIC_URL",
-] as const;
-
-function checkHttps(env: Env): void {
-  if (env.ALLOW_INSECURE_HTTP === "1") return;
-  for (const name of HTTPS_ONLY) {
-    const url = env[name];
-    if (url !== undefined && !url.startsWith("https://"))
-      throw new ConfigError(
-        `${name}: must be https (ALLOW_INSECURE_HTTP=1 allows http, for a server on loopback)`,
-      );
-  }
-}
-
-/**
- * WEBHOOK_SECRET is readable by GREEN-API and by anyone holding an instance token (0.2's shared
- * webhookUrlToken, getSettings): Telegram's secret set to the same value would let them post
- * updates "from" an admin again (issue #22, hole 1).
- */
-function checkTelegramSecretApart(env: Env): void {
-  const telegram = env.TELEGRAM_WEBHOOK_SECRET;
-  if (telegram !== undefined && telegram === env.WEBHOOK_SECRET)
-    throw new ConfigError(
-      "TELEGRAM_WEBHOOK_SECRET: must differ from WEBHOOK_SECRET, which GREEN-API can read; choose another value, or unset it to derive one from BOT_TOKEN",
-    );
-}
-
-/** Telegram delivers webhooks only to these ports (core.telegram.org/bots/api#setwebhook). */
-export const TELEGRAM_WEBHOOK_PORTS: readonly number[] = [443, 80, 88, 8443];
-
-/**
- * The port of WEBHOOK_URL as Telegram would call it. A local Bot API server (ALLOW_INSECURE_HTTP=1)
- * accepts any port, so the rule is Telegram's own, checked only without that switch.
- */
-function checkTelegramWebhookPort(env: Env): void {
-  if (env.BOT_MODE !== "webhook" || env.WEBHOOK_URL === undefined) return;
-  if (env.ALLOW_INSECURE_HTTP === "1") return;
-  const url = new URL(env.WEBHOOK_URL);
-  const port = url.port === "" ? 443 : Number(url.port);
-  if (!TELEGRAM_WEBHOOK_PORTS.includes(port))
-    throw new ConfigError(
-      `WEBHOOK_URL: Telegram sends webhooks only to port 443, 80, 88 or 8443 (not ${port}); forward one of them to HTTP_PORT`,
-    );
 }
 
 /** The user ids of the team; the access model's input (src/access/roles.ts). */
@@ -356,16 +299,4 @@ export function teamOf(env: Env) {
 /** Chats trusted with QR codes and pairing codes besides private chats (SECRET_CHAT_IDS). */
 export function secretChatsOf(env: Env): readonly number[] {
   return env.SECRET_CHAT_IDS ?? env.ALERT_CHAT_IDS ?? [];
-}
-
-/**
- * BOT_MODE=webhook needs the server and its public URL. Telegram's secret no longer comes from
- * WEBHOOK_SECRET (it was readable by GREEN-API), so that one is GREEN-API's alone.
- */
-function checkWebhookMode(env: Env): void {
-  if (env.BOT_MODE !== "webhook") return;
-  for (const name of ["HTTP_PORT", "WEBHOOK_URL"] as const) {
-    if (env[name] === undefined)
-      throw new ConfigError(`${name}: is required with BOT_MODE=webhook`);
-  }
 }

@@ -1,12 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { BodyTooLarge, readBody, sendJson } from "./io.js";
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
 import type { InstanceRegistry } from "../config/index.js";
 import type { QuotaNotice } from "../green-api/quota-store.js";
 import type { StateInstance } from "../green-api/schemas.js";
 import type { Logger } from "../shared/logger.js";
-import { sameSecret } from "../config/webhook-secrets.js";
 import type { RefusalReason } from "../shared/refusals.js";
 import {
   authenticateNotification,
@@ -25,7 +23,11 @@ import { LINK_PAGE_PREFIX, serveLinkPage } from "./link-page/page-routes.js";
 import { MINI_APP_PREFIX, serveMiniApp } from "./link-page/mini-app-routes.js";
 import type { LinkPagePorts } from "./link-page/ports.js";
 import { WebhookIngest } from "./webhook-ingest.js";
-import { TELEGRAM_WEBHOOK_PATH, type TelegramWebhookHandler } from "./telegram-webhook.js";
+import {
+  serveTelegramUpdate,
+  TELEGRAM_WEBHOOK_PATH,
+  type TelegramWebhookHandler,
+} from "./telegram-webhook.js";
 
 export const GREEN_API_WEBHOOK_PATH = "/green-api/webhook";
 
@@ -72,8 +74,6 @@ const RETRY_AFTER_SECONDS = 60;
 
 /** The old shared secret is worth one warning per instance this often, not one per notification. */
 const SHARED_SECRET_WARN_EVERY_MS = 60 * 60_000;
-
-const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
 
 /**
  * greenlight's one small HTTP server (HTTP_PORT): GREEN-API's webhook, /healthz, /metrics and,
@@ -181,7 +181,7 @@ export class HttpServer {
     }
     if (path === TELEGRAM_WEBHOOK_PATH && this.telegramWebhook) {
       if (method !== "POST") return sendJson(res, 405, { error: "POST only" });
-      return this.handleTelegram(req, res, this.telegramWebhook);
+      return serveTelegramUpdate(req, res, this.telegramWebhook, this.deps);
     }
     sendJson(res, 404, { error: "not found" });
   }
@@ -335,31 +335,5 @@ export class HttpServer {
       { idInstance },
       "webhook: GREEN-API sent the shared WEBHOOK_SECRET (not relayed); set this instance's own token (npm run webhook-tokens) before 0.4.0 stops accepting it",
     );
-  }
-
-  private async handleTelegram(
-    req: IncomingMessage,
-    res: ServerResponse,
-    webhook: { handle: TelegramWebhookHandler; secret: string },
-  ): Promise<void> {
-    // The secret before the body: a stranger's post costs no read and no WARN.
-    const header = req.headers["x-telegram-bot-api-secret-token"];
-    if (typeof header !== "string" || !sameSecret(header, webhook.secret)) {
-      req.resume();
-      this.deps.metrics.refused("telegram-webhook", "wrong-secret");
-      this.deps.logger.debug({ remote: req.socket.remoteAddress }, "telegram webhook refused");
-      return sendJson(res, 401, { error: "unauthorized" });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse((await readBody(req)).toString("utf8"));
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: "body too large" });
-      return sendJson(res, 400, { error: "body is not JSON" });
-    }
-    // grammY reads the fields it needs; only the envelope is checked here.
-    const update = telegramUpdateSchema.safeParse(json);
-    if (!update.success) return sendJson(res, 400, { error: "not a Telegram update" });
-    await webhook.handle(update.data as Parameters<TelegramWebhookHandler>[0], header, res);
   }
 }

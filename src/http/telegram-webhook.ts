@@ -1,6 +1,11 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Bot, type Context, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
+import { z } from "zod";
+import { sameSecret } from "../config/webhook-secrets.js";
+import type { Logger } from "../shared/logger.js";
+import { BodyTooLarge, readBody, sendJson } from "./io.js";
+import type { HttpMetrics } from "./ports.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
 
@@ -36,4 +41,37 @@ export function telegramWebhookHandler<C extends Context>(
   return async (update, header, res) => {
     await callback(update, header, res);
   };
+}
+
+const telegramUpdateSchema = z.looseObject({ update_id: z.number().int() });
+
+/**
+ * One POST to /telegram/webhook: the secret_token on the headers before the body is read (a
+ * stranger's post costs no read and no WARN), then the update's envelope, then grammY.
+ */
+export async function serveTelegramUpdate(
+  req: IncomingMessage,
+  res: ServerResponse,
+  webhook: { handle: TelegramWebhookHandler; secret: string },
+  deps: { metrics: HttpMetrics; logger: Logger },
+): Promise<void> {
+  // The secret before the body: a stranger's post costs no read and no WARN.
+  const header = req.headers["x-telegram-bot-api-secret-token"];
+  if (typeof header !== "string" || !sameSecret(header, webhook.secret)) {
+    req.resume();
+    deps.metrics.refused("telegram-webhook", "wrong-secret");
+    deps.logger.debug({ remote: req.socket.remoteAddress }, "telegram webhook refused");
+    return sendJson(res, 401, { error: "unauthorized" });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse((await readBody(req)).toString("utf8"));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: "body too large" });
+    return sendJson(res, 400, { error: "body is not JSON" });
+  }
+  // grammY reads the fields it needs; only the envelope is checked here.
+  const update = telegramUpdateSchema.safeParse(json);
+  if (!update.success) return sendJson(res, 400, { error: "not a Telegram update" });
+  await webhook.handle(update.data as Parameters<TelegramWebhookHandler>[0], header, res);
 }

@@ -1,64 +1,12 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { RefusalReason, RefusalWhere } from "../shared/refusals.js";
+import { causeLabel, fixerLabel, methodLabel } from "./labels.js";
+import type { FleetSnapshot, RelayTotals } from "./sources.js";
 
-/** The watched fleet as it stands (alerts' watch records), read at each scrape. */
-export interface FleetSnapshot {
-  /** Instances watched. */
-  instances: number;
-  /** Authorized, with no open incident. */
-  up: number;
-  /** Authorized, yet their send queue does not move (stuck-queue alerts open). */
-  stuck: number;
-  /** The longest open outage now, ms; 0 when none. */
-  longestDownMs: number;
-  /** Each instance and whether it is up: only read with METRICS_INSTANCE_LABELS=1. */
-  perInstance: ReadonlyArray<readonly [string, boolean]>;
-}
+export type { FleetSnapshot, RelayTotals };
 
-/** Causes of an incident (GREEN-API's bad states, unreachable, stuck): anything else is "other". */
-const INCIDENT_CAUSES: ReadonlySet<string> = new Set([
-  "notAuthorized",
-  "blocked",
-  "sleepMode",
-  "starting",
-  "yellowCard",
-  "suspended",
-  "unreachable",
-  "stuck",
-]);
-/** How an incident ended (the history's fixers): anything else is "other". */
-const FIXERS: ReadonlySet<string> = new Set(["qr", "code", "reboot", "link_page", "itself"]);
-/** Other spellings of the same fixers ("link-page", "by itself"…). */
-const FIXER_ALIASES: Readonly<Record<string, string>> = {
-  linkpage: "link_page",
-  link: "link_page",
-  self: "itself",
-  by_itself: "itself",
-  auto: "itself",
-  pairing_code: "code",
-};
-
-/** A fixer as a label: one of FIXERS, or "other". */
-function fixerLabel(fixedBy: string): string {
-  const word = fixedBy
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, "_");
-  const known = FIXER_ALIASES[word] ?? word;
-  return FIXERS.has(known) ? known : "other";
-}
-/** A Bot API method name as a label; the set is small and fixed by our own code. */
-const API_METHOD = /^[A-Za-z]{1,40}$/;
 /** A fleet read for one scrape serves every fleet gauge of that scrape. */
 const FLEET_SNAPSHOT_TTL_MS = 1_000;
-
-/** The relay's backlog, every instance together (relay-store.ts `totals`). */
-export interface RelayTotals {
-  count: number;
-  bytes: number;
-  oldestAt?: number;
-  dead: number;
-}
 
 /**
  * greenlight's Prometheus metrics, one registry per app (tests run several apps in one process).
@@ -319,7 +267,7 @@ export class Metrics {
 
   /** An incident opened (IncidentCounters, called by the history). */
   incidentOpened(cause: string): void {
-    this.incidents.inc({ cause: INCIDENT_CAUSES.has(cause) ? cause : "other" });
+    this.incidents.inc({ cause: causeLabel(cause) });
   }
 
   /** An incident ended after `durationMs`, fixed by `fixedBy` (IncidentCounters). */
@@ -331,7 +279,7 @@ export class Metrics {
 
   /** One Bot API request sent, and whether Telegram answered 429 (TelegramCallCounters). */
   telegramCall(method: string, rateLimited: boolean): void {
-    const label = { method: API_METHOD.test(method) ? method : "other" };
+    const label = { method: methodLabel(method) };
     this.telegramRequests.inc(label);
     if (rateLimited) this.telegram429s.inc(label);
   }

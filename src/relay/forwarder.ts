@@ -1,5 +1,5 @@
 import { type Agent, fetch as undiciFetch } from "undici";
-import type { QueuedNotification } from "./relay-store.js";
+import type { QueuedNotification } from "./relay-entry.js";
 import type { RelayTarget } from "./ports.js";
 
 /** The header an application dedups on: the same id on every try of one notification. */

@@ -5,7 +5,8 @@ import type { Logger } from "../shared/logger.js";
 import { afterFailure, alertStep, type Backoff, DEFAULT_BACKOFF } from "./decisions.js";
 import { describeFailure, forward, type ForwardOutcome } from "./forwarder.js";
 import type { RelayCounters, RelayNotices } from "./ports.js";
-import type { QueuedNotification, RelayStore } from "./relay-store.js";
+import type { QueuedNotification } from "./relay-entry.js";
+import type { RelayStore } from "./relay-store.js";
 import type { RelayTargets } from "./targets.js";
 
 export interface RelayWorkerOptions {

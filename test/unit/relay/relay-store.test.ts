@@ -2,7 +2,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admit } from "../../../src/relay/decisions.js";
 import { deliveryIdOf } from "../../../src/relay/relay-intake.js";
-import { encodeEntry, RelayStore } from "../../../src/relay/relay-store.js";
+import { encodeEntry } from "../../../src/relay/relay-entry.js";
+import { RelayStore } from "../../../src/relay/relay-store.js";
 import { deleteKeysWithPrefix, redisUrl, uniquePrefix } from "../../kit/redis.js";
 
 const entry = (n: number, body: Buffer | string = `{"n":${n}}`, at = 1_000 + n) => ({
