@@ -16,6 +16,7 @@ import { FakeTelegram, type StoredMessage } from "../test/fakes/fake-telegram.js
 import { scanPng } from "../test/kit/qr-decode.js";
 import { startPrivateOrGivenRedis } from "../test/kit/redis-server.js";
 import { percentile } from "./stats.js";
+import { until } from "./until.js";
 
 const OPERATOR = 1001;
 const SHOP = {
@@ -25,19 +26,6 @@ const SHOP = {
 };
 /** How long the operator takes to read the alert before tapping. */
 const READ_MS = 2_000;
-/** No wait here may hang the bench: each gives up after this long. */
-const WAIT_MS = 20_000;
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>) {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
 function buttonData(message: StoredMessage, label: string): string {
   const markup = message.replyMarkup as
     { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
