@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Harness } from "../kit/app-harness.js";
 import { OPERATOR } from "../kit/app-harness.js";
-import { photoMessages, textMessages, waitForText } from "../kit/chat.js";
+import { photoMessages, sendUntilAnswered, textMessages } from "../kit/chat.js";
 import type { SentinelSetup } from "../kit/sentinel.js";
 import { eventually } from "../kit/wait.js";
 import {
@@ -34,8 +34,14 @@ describe("Redis through Sentinel: a planned failover (SENTINEL FAILOVER) mid-ses
     const shownAt = Date.now();
 
     // A write after the demotion lands on the new primary, and /status reads both mutes there.
-    harness.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/mute support 1h" });
-    await waitForText(harness, "muted for 1 h");
+    // Right after the demotion the bot's own connection may still be reconnecting: then it says
+    // so ("temporarily unavailable"), and the operator sends the command again.
+    await sendUntilAnswered(
+      harness,
+      "/mute support 1h",
+      () => textMessages(harness).find((m) => m.text?.includes("muted for 1 h")),
+      "muted for 1 h",
+    );
     const promoted = new Redis(sentinels.replica.url);
     try {
       expect(await promoted.info("replication")).toMatch(/role:master/);

@@ -100,3 +100,37 @@ export async function qrShownAt(
   }
   return undefined;
 }
+
+/** greenlight's answer while Redis is out of reach (reconnecting after a failover or a restart). */
+export const TEMPORARILY_UNAVAILABLE =
+  "⚠️ greenlight is temporarily unavailable, try again in a moment.";
+
+/**
+ * Sends `text` as the operator and waits for `answer` (a probe, as `eventually` takes) — sending
+ * again, as a user would, each time greenlight answers that it is temporarily unavailable: right
+ * after Redis comes back, the bot's connection may still be reconnecting, and saying so is right.
+ */
+export async function sendUntilAnswered<T>(
+  h: Harness,
+  text: string,
+  answer: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 25_000,
+): Promise<T> {
+  let apologies = textMessages(h).filter((m) => m.text === TEMPORARILY_UNAVAILABLE).length;
+  h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text });
+  return eventually(
+    async () => {
+      const found = await answer();
+      if (found !== undefined && found !== false) return found;
+      const now = textMessages(h).filter((m) => m.text === TEMPORARILY_UNAVAILABLE).length;
+      if (now > apologies) {
+        apologies = now;
+        h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text });
+      }
+      return undefined;
+    },
+    what,
+    timeoutMs,
+  );
+}
