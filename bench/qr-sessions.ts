@@ -69,6 +69,8 @@ interface Figures {
   maxRssMb: number;
   redisPerTick: number;
   queued: number;
+  /** Sessions (not waiting in line) that asked GREEN-API nothing in the window: they ended. */
+  silent: number;
 }
 
 const args = process.argv.slice(2);
@@ -225,7 +227,9 @@ async function prepare(
   writeFileSync(instancesFile, JSON.stringify(instances));
   const env: Record<string, string> = {
     BOT_TOKEN: telegram.token,
-    OPERATOR_IDS: "1001",
+    // Each session runs in its own operator's private chat (a QR is shown only to its starter, or in
+    // a trusted chat: the worker checks that again when it takes a session up).
+    OPERATOR_IDS: ["1001", ...names.map((_, i) => String(10_000 + i))].join(","),
     INSTANCES_FILE: instancesFile,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
@@ -237,7 +241,7 @@ async function prepare(
     QR_SOURCE: scenario.source,
     QR_POLL_SCHEDULE: scenario.schedule === "steady" ? "steady" : "phase-locked",
     WORKER_CONCURRENCY: "1000",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     ROLE: "worker",
     ...extraEnv,
   };
@@ -279,7 +283,7 @@ async function prepare(
       try {
         return await starter.startInNewMessage({
           instance: name,
-          userId: 1001,
+          userId: chatId,
           locale: "en",
           chatId,
         });
@@ -433,6 +437,12 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
   const qrCalls = greenApi.calls.filter((c) => inWindow(c.at) && c.method === "qr").length;
   const greenApi429s = greenApi.calls.filter((c) => inWindow(c.at) && c.status === 429).length;
   const live = scenario.sessions - queued;
+  const askedInWindow = new Set(
+    greenApi.calls.filter((c) => inWindow(c.at)).map((c) => String(c.idInstance)),
+  );
+  const silent = messages.filter(
+    (m, i) => !m.queued && !askedInWindow.has(instances[i]?.idInstance ?? ""),
+  ).length;
   const redisCalls = redisAfter.total - redisBefore.total;
   // Each tick runs one heartbeat script; each shown QR one more (the record update).
   // (The naive bot runs no scripts: no ticks to count.)
@@ -457,6 +467,7 @@ async function runScenario(scenario: Scenario, redisUrl: string): Promise<Figure
     maxRssMb: cpuAfter.maxRssBytes / 2 ** 20,
     redisPerTick: redisCalls / Math.max(1, ticks),
     queued,
+    silent,
   };
 }
 
@@ -683,6 +694,11 @@ function printRow(f: Figures, header: boolean): void {
     f.queued,
   ];
   console.log(`| ${cells.join(" | ")} |`);
+  // A session that stopped asking measures nothing: say so rather than print a quiet row.
+  if (f.silent > 0)
+    console.log(
+      `!! ${f.scenario.name}: ${f.silent} sessions asked GREEN-API nothing in the window (they ended; BENCH_LOG_LEVEL=info shows why)`,
+    );
 }
 
 function printMachine(): void {
