@@ -159,14 +159,17 @@ export const envSchema = z.object({
   /** A /logout or /reboot confirmation does nothing after this. */
   CONFIRM_TTL_MS: milliseconds(60_000, 1_000, 600_000),
   WORKER_CONCURRENCY: wholeNumber(1, 5000).default(600),
-  /** `websocket`: GREEN-API pushes each QR over scanqrcode, with polling as the fallback. */
-  QR_SOURCE: oneOf(["poll", "websocket", "auto"]).default("poll"),
+  /**
+   * `auto`: GREEN-API's scanqrcode socket, checked by a poll once per rotation (a socket that
+   * missed a QR is dropped for the session); `websocket`: the socket, polling only when it fails;
+   * `poll`: GET qr only (0.2's behaviour).
+   */
+  QR_SOURCE: oneOf(["poll", "websocket", "auto"]).default("auto"),
   /**
    * `phase-locked`: learn when each QR rotates and poll at GREEN-API's 3/s only around the next
    * rotation, slower in between (the same calls per rotation); `steady`: every QR_POLL_INTERVAL_MS.
    */
-  // steady stays the default until phase-locked is measured no worse at 500 sessions (docs/benchmarks.md).
-  QR_POLL_SCHEDULE: oneOf(["phase-locked", "steady"]).default("steady"),
+  QR_POLL_SCHEDULE: oneOf(["phase-locked", "steady"]).default("phase-locked"),
   /**
    * The share of the bot's send budget (TELEGRAM_BOT_SENDS_PER_SECOND) that QR rotations may use:
    * it sizes QR_MAX_SESSIONS (one edit per ~20 s rotation per session), which bounds their edits.

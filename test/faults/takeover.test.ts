@@ -95,7 +95,11 @@ describe("takeover with the default lease: kill -9 and SIGSTOP of a worker, anot
    * never within one second of each other (two pollers at once would be, every second).
    */
   function expectOnePollerAtATime(instance: TestInstance): GreenApiCall[] {
-    const calls = h.greenApi.callsOf("qr", instance.idInstance).sort((a, b) => a.at - b.at);
+    // The QR source's requests: qr polls and, with QR_SOURCE=auto (the default), socket opens.
+    const calls = [
+      ...h.greenApi.callsOf("qr", instance.idInstance),
+      ...h.greenApi.callsOf("scanqrcode", instance.idInstance),
+    ].sort((a, b) => a.at - b.at);
     expect(
       calls.filter((c) => c.caller === undefined),
       "every qr call traced to a process",

@@ -18,6 +18,8 @@ describe("QR polls and background checks under GREEN-API's per-instance limits",
     h = await startHarness({
       qrRotateMs: 2_500,
       env: {
+        // Polls only: the push socket (QR_SOURCE=auto, the default) would leave little to count.
+        QR_SOURCE: "poll",
         QR_POLL_SCHEDULE: "phase-locked",
         QR_POLL_INTERVAL_MS: "1000",
         STATE_POLL_INTERVAL_MS: "1000",
