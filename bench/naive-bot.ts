@@ -54,13 +54,19 @@ const sessions = targets.map((target) => session(target));
 process.on("message", (message: unknown) => {
   if (message === "stats") {
     const cpu = process.cpuUsage();
-    process.send?.({
-      stats: {
-        cpuMs: (cpu.user + cpu.system) / 1000,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        atPeak: process.memoryUsage(),
+    // (The bench may have gone already: a closed channel is no error worth dying of.)
+    process.send?.(
+      {
+        stats: {
+          cpuMs: (cpu.user + cpu.system) / 1000,
+          maxRssBytes: process.resourceUsage().maxRSS * 1024,
+          atPeak: process.memoryUsage(),
+        },
       },
-    });
+      undefined,
+      undefined,
+      () => undefined,
+    );
   } else if (message === "stop") {
     running = false;
     void Promise.all(sessions).finally(() => process.exit(0));

@@ -62,7 +62,8 @@ export function startWorker(env: Record<string, string>, name = "worker"): Promi
 
 export function workerStats(child: ChildProcess): Promise<WorkerStats> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not report stats")), 10_000);
+    // The naive reference bot at 500 sessions keeps its event loop busy with renders for seconds.
+    const timer = setTimeout(() => reject(new Error("worker did not report stats")), 60_000);
     const onMessage = (message: { stats?: WorkerStats }) => {
       if (!message.stats) return;
       clearTimeout(timer);

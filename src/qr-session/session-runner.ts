@@ -25,7 +25,7 @@ export interface SessionRunnerDeps {
   screen: QrScreen;
   instances: InstanceRegistry;
   logger: Logger;
-  /** Where QR codes come from (polling by default). */
+  /** Where QR codes come from (QR_SOURCE; without it, polling). */
   sources?: QrSourceFactory;
   /** How many sessions may show live QRs in one group chat; none: no per-chat limit. */
   chatSlots?: ChatLine;
