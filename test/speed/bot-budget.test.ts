@@ -82,6 +82,28 @@ describe("the bot's one budget: QR edits take their slot last, and only if it co
     expect((sent.at(-1)?.at ?? 0) - (sent[0]?.at ?? 0)).toBeGreaterThanOrEqual(340);
   });
 
+  it("a call that wakes late for its bot slot books a new one instead of bunching with the next calls: no sliding second over the budget", async () => {
+    const budget = pacer(uniquePrefix("bot-budget-late"), 20);
+    const { sent, call } = transport(budget);
+    const calls = Promise.all(Array.from({ length: 40 }, (_, i) => call(200 + i, 10_000)));
+    // A busy event loop (a render, a GC pause) holds every timer for 400 ms: the calls whose
+    // slots passed meanwhile all wake at once, behind their time.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const blockedUntil = Date.now() + 400;
+    while (Date.now() < blockedUntil) {
+      // busy
+    }
+    await calls;
+    expect(sent).toHaveLength(40);
+    const times = sent.map((s) => s.at);
+    const mostInASecond = Math.max(
+      ...times.map((t) => times.filter((u) => u > t - 1_000 && u <= t).length),
+    );
+    // 20 a second; one more for timer jitter at a window's edges. Sent when they woke, the late
+    // ones would have made it 27 or more.
+    expect(mostInASecond).toBeLessThanOrEqual(21);
+  });
+
   it("never holds a QR edit when the bot is not paced", async () => {
     const budget = pacer(uniquePrefix("bot-budget-off"), 0);
     expect(await budget.waitTurn(1, undefined, 0)).toBe(true);
