@@ -125,7 +125,9 @@ export class ChatPacer {
     for (let booking = 1; ; booking++) {
       const asked = Date.now();
       const left = Math.max(0, maxWaitMs - (asked - started));
-      const waitMs = await reserveSlot(this.redis, key, limit, left).catch(() => 0);
+      // Redis unreachable: the call goes out at once (pacing is a courtesy, not a gate).
+      const waitMs = await reserveSlot(this.redis, key, limit, left).catch(() => undefined);
+      if (waitMs === undefined) return true;
       if (waitMs < 0) return false;
       if (waitMs > 0) await sleep(waitMs, signal);
       // The slot began no earlier than `asked + waitMs` (Redis booked it after we asked).
