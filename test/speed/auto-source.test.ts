@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR, SHOP, startHarness } from "../kit/app-harness.js";
-import { photoMessages, waitForCaption, waitForQr } from "../kit/chat.js";
+import { photoMessages, press, waitForCaption, waitForQr } from "../kit/chat.js";
 import { eventually, pause } from "../kit/wait.js";
 
 // QR_SOURCE=auto: the scanqrcode socket where it works, watched by a poll (through the shared
@@ -27,6 +27,18 @@ describe("QR_SOURCE=auto", () => {
     // The first watch comes 3 s after the socket opened: none yet, or that one.
     expect(h.greenApi.callsOf("qr", SHOP.idInstance).length).toBeLessThanOrEqual(1);
 
+    shop.authorize("79001234567");
+    await waitForCaption(h, "authorized as +7 900 123-45-67");
+  });
+
+  it("a second session after a Cancel gets its own socket, and a scan ends it with ✅", async () => {
+    const shop = await start();
+    const first = await waitForQr(h, shop.currentQrPayload());
+    press(h, first, "✖️ Cancel");
+    await waitForCaption(h, "QR session for shop cancelled");
+    h.telegram.userSends({ chatId: OPERATOR, fromId: OPERATOR, text: "/qr shop" });
+    await eventually(() => photoMessages(h).length === 2, "a second QR message");
+    await waitForQr(h, shop.currentQrPayload());
     shop.authorize("79001234567");
     await waitForCaption(h, "authorized as +7 900 123-45-67");
   });
